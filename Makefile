@@ -1,0 +1,57 @@
+# Vegviser. Two commands for a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Development and demo: debug pages, synthetic identity numbers, no second factor required.
+DEV_ENV := VEGVISER_DEBUG=1 VEGVISER_TEST_IDENTITIES=1
+TEST_ENV := SECRET_KEY=test-only-secret VEGVISER_TEST_IDENTITIES=1
+
+.PHONY: run test install system-deps lint messages check-deploy clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install
+	mkdir -p var
+	$(DEV_ENV) $(BIN)/vegviser migrate --noinput
+	$(DEV_ENV) $(BIN)/vegviser demo --if-empty
+	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, admin, pasient, forelder, ungdom; password: demo)"
+	$(DEV_ENV) $(BIN)/vegviser runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(TEST_ENV) $(BIN)/mypy src
+
+test: install system-deps lint
+	$(TEST_ENV) $(BIN)/vegviser makemigrations --check --dry-run
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(TEST_ENV) $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== tests on PostgreSQL =="; \
+		$(TEST_ENV) $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL not tested: set DATABASE_URL=postgres://USER@HOST:5432/DB to run the suite there too =="; \
+	fi
+
+# Refresh the translation catalogues after changing UI strings; then translate and compile.
+messages: install
+	cd src/vegviser && $(TEST_ENV) ../../$(BIN)/vegviser makemessages -l nb -l nn -l en --no-obsolete --no-location
+	cd src/vegviser && $(TEST_ENV) ../../$(BIN)/vegviser compilemessages
+
+check-deploy: install
+	SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=vegviser.example.no \
+		$(BIN)/vegviser check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,1 @@
+"""Vegviser: habilitation and rehabilitation services in Norway."""

@@ -1,0 +1,155 @@
+"""The access policy: the one place that says who may do what to which object.
+
+Deny by default: an action without a rule here is refused. Views answer a refusal with 404 (see `require`),
+so a refused user cannot tell whether the object exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from vegviser.registry.models import Membership, MembershipRole, Organisation, OrganisationKind, Person
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+class Action:
+    PERSON_SEARCH = "person.search"
+    PERSON_CREATE = "person.create"
+    PERSON_VIEW = "person.view"
+    PERSON_EDIT = "person.edit"
+    ORGANISATION_LIST = "organisation.list"
+    ORGANISATION_CREATE = "organisation.create"
+    ORGANISATION_EDIT = "organisation.edit"
+    MEMBERS_MANAGE = "organisation.manage_members"
+    USER_CREATE = "user.create"
+    USER_EDIT = "user.edit"
+
+
+def _active_user(user: AnyUser | None) -> User | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user  # type: ignore[return-value]
+
+
+def _active_memberships(user: User, role: str) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, role=role, active=True, organisation__active=True)
+
+
+def coordinating_unit_municipalities(user: AnyUser | None) -> set[str]:
+    """Municipality numbers where the user is an officer of the coordinating unit."""
+    active = _active_user(user)
+    if active is None:
+        return set()
+    cache = getattr(active, "_ke_municipalities", None)
+    if cache is None:
+        cache = set(
+            _active_memberships(active, MembershipRole.COORDINATING_UNIT_OFFICER)
+            .filter(organisation__kind=OrganisationKind.COORDINATING_UNIT, organisation__municipality__isnull=False)
+            .values_list("organisation__municipality_id", flat=True)
+        )
+        active._ke_municipalities = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def administered_organisation_ids(user: AnyUser | None) -> set[Any]:
+    active = _active_user(user)
+    if active is None:
+        return set()
+    cache = getattr(active, "_admin_organisations", None)
+    if cache is None:
+        cache = set(
+            _active_memberships(active, MembershipRole.ORGANISATION_ADMIN).values_list("organisation_id", flat=True)
+        )
+        active._admin_organisations = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def is_system_admin(user: AnyUser | None) -> bool:
+    active = _active_user(user)
+    return bool(active and active.is_system_admin)
+
+
+def is_coordinating_unit_officer(user: AnyUser | None) -> bool:
+    return bool(coordinating_unit_municipalities(user))
+
+
+# Rules: action -> predicate(user, obj). Each says in one line who may.
+def _person_in_officers_municipality(user: AnyUser | None, obj: Any) -> bool:
+    return isinstance(obj, Person) and obj.municipality_id in coordinating_unit_municipalities(user)
+
+
+def _manages_members(user: AnyUser | None, obj: Any) -> bool:
+    if not isinstance(obj, Organisation):
+        return False
+    return is_system_admin(user) or obj.pk in administered_organisation_ids(user)
+
+
+def _may_edit_user(user: AnyUser | None, obj: Any) -> bool:
+    from vegviser.accounts.models import User
+
+    if not isinstance(obj, User):
+        return False
+    if is_system_admin(user):
+        return True
+    if obj.is_system_admin:
+        return False
+    admin_of = administered_organisation_ids(user)
+    return bool(admin_of) and obj.memberships.filter(organisation_id__in=admin_of).exists()
+
+
+RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
+    # Coordinating unit officers keep the person registry of their municipality (DESIGN §1).
+    Action.PERSON_SEARCH: lambda user, obj: is_coordinating_unit_officer(user),
+    Action.PERSON_CREATE: lambda user, obj: is_coordinating_unit_officer(user),
+    Action.PERSON_VIEW: _person_in_officers_municipality,
+    Action.PERSON_EDIT: _person_in_officers_municipality,
+    # The system administrator manages organisations and users, and sees no health data.
+    Action.ORGANISATION_LIST: lambda user, obj: is_system_admin(user) or bool(administered_organisation_ids(user)),
+    Action.ORGANISATION_CREATE: lambda user, obj: is_system_admin(user),
+    Action.ORGANISATION_EDIT: lambda user, obj: is_system_admin(user) and isinstance(obj, Organisation),
+    Action.MEMBERS_MANAGE: _manages_members,
+    Action.USER_CREATE: lambda user, obj: is_system_admin(user) or bool(administered_organisation_ids(user)),
+    Action.USER_EDIT: _may_edit_user,
+}
+
+
+def can(user: AnyUser | None, action: str, obj: Any = None) -> bool:
+    rule = RULES.get(action)
+    if rule is None or _active_user(user) is None:
+        return False
+    return rule(user, obj)
+
+
+def require(user: AnyUser | None, action: str, obj: Any = None) -> None:
+    """Refuse with 404, so that a refused user learns nothing about whether the object exists."""
+    if not can(user, action, obj):
+        raise Http404
+
+
+def visible_persons(user: AnyUser | None) -> QuerySet[Person]:
+    municipalities = coordinating_unit_municipalities(user)
+    if not municipalities:
+        return Person.objects.none()
+    return Person.objects.filter(municipality_id__in=municipalities)
+
+
+def manageable_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
+    if is_system_admin(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=administered_organisation_ids(user))
+
+
+def authorise(actor: User | None, action: str, obj: Any = None) -> None:
+    """For services: a user must be allowed; `None` is a system process (migration, demo loader, cron)."""
+    if actor is not None and not can(actor, action, obj):
+        raise PermissionDenied

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.registry.models import MembershipRole, Organisation
+
+from .models import User
+
+
+class WelcomeForm(PasswordResetForm):
+    """The reset email to one named user, who has no usable password yet."""
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._user = user
+
+    def get_users(self, email: str) -> Iterable[User]:
+        return [self._user] if self._user.is_active else []
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        help_text=_("Six digits."),
+        max_length=6,
+        min_length=6,
+        validators=[RegexValidator(r"^\d{6}$", _("The code has six digits."))],
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "profession", "hpr_number", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["email"].required = True
+        if self.instance._state.adding:
+            del self.fields["is_active"]
+
+
+class NewUserForm(UserForm):
+    """A new user, placed in an organisation the acting administrator manages."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -1,0 +1,40 @@
+"""Two-factor sign-in for professionals: after the password, the code from an authenticator app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+# Pages reachable between the password and the code.
+EXEMPT_URL_NAMES = (
+    "accounts:two_factor_setup",
+    "accounts:two_factor_verify",
+    "accounts:logout",
+    "set_language",
+    "core:healthz",
+)
+
+
+class TwoFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not self._exempt(request):  # type: ignore[union-attr]
+            if user_has_device(user, confirmed=True):
+                return redirect("accounts:two_factor_verify")
+            if settings.VEGVISER_REQUIRE_2FA and user.is_professional:  # type: ignore[union-attr]
+                return redirect("accounts:two_factor_setup")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request: HttpRequest) -> bool:
+        if request.path.startswith(settings.STATIC_URL):
+            return True
+        return any(request.path == reverse(name) for name in EXEMPT_URL_NAMES)

@@ -1,0 +1,68 @@
+"""Users of Vegviser: professionals, citizens (the person and their family) and system administrators."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Profession(models.TextChoices):
+    PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", _("Occupational therapist")
+    NURSE = "nurse", _("Nurse")
+    PHYSICIAN = "physician", _("Physician")
+    SPEECH_THERAPIST = "speech_therapist", _("Speech therapist")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SPECIAL_EDUCATOR = "special_educator", _("Special educator")
+    TEACHER = "teacher", _("Teacher")
+    NAV_ADVISER = "nav_adviser", _("NAV adviser")
+    OTHER = "other", _("Other")
+
+
+hpr_validator = RegexValidator(r"^\d{4,9}$", _("An HPR number has 4 to 9 digits."))
+
+
+class User(AbstractUser):
+    """One login. A professional has a profession and memberships; a system administrator manages
+    organisations and users and is never shown health data."""
+
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    profession = models.CharField(_("profession"), max_length=32, choices=Profession.choices, blank=True)
+    hpr_number = models.CharField(
+        _("HPR number"),
+        max_length=9,
+        blank=True,
+        validators=[hpr_validator],
+        help_text=_("Number in the Health Personnel Register, if the person has one."),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_system_admin = models.BooleanField(_("system administrator"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hpr_number"],
+                condition=~models.Q(hpr_number=""),
+                name="accounts_user_unique_hpr_number",
+                violation_error_message=_("Another user already has this HPR number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_professional(self) -> bool:
+        """Professionals and administrators sign in with two factors; citizens do not (ID-porten later)."""
+        return bool(self.is_system_admin or self.profession or self.memberships.filter(active=True).exists())

@@ -1,0 +1,80 @@
+"""Every write to users. Keyword-only, checks the policy, one transaction, audit record included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vegviser.access.policy import Action, authorise
+from vegviser.audit.services import record_change, snapshot
+from vegviser.registry.models import Organisation
+from vegviser.registry.services import add_membership
+
+from .forms import WelcomeForm
+from .models import User
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "phone", "profession", "hpr_number", "is_active"]
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: User | None,
+    data: dict[str, Any],
+    organisation: Organisation | None = None,
+    role: str = "",
+    password: str | None = None,
+) -> User:
+    """A new user. Without a password the user sets one through the emailed link (see `send_welcome`)."""
+    authorise(actor, Action.USER_CREATE)
+    user = User(**{name: data[name] for name in USER_FIELDS if name in data})
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.is_system_admin = bool(data.get("is_system_admin")) and (actor is None or actor.is_system_admin)
+    user.full_clean()
+    user.save()
+    record_change(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_FIELDS))
+    if organisation is not None and role:
+        add_membership(actor=actor, organisation=organisation, user=user, role=role)
+    return user
+
+
+@transaction.atomic
+def update_user(*, actor: User | None, user: User, data: dict[str, Any]) -> User:
+    authorise(actor, Action.USER_EDIT, user)
+    before = snapshot(user, USER_FIELDS)
+    for name in USER_FIELDS:
+        if name in data:
+            setattr(user, name, data[name])
+    user.full_clean()
+    user.save()
+    record_change(actor=actor, action="user.update", obj=user, before=before, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def send_welcome(*, request: HttpRequest, user: User) -> None:
+    """The password-reset email doubles as the invitation to choose a first password."""
+    if not user.email:
+        return
+    form = WelcomeForm({"email": user.email}, user=user)
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/email/welcome_subject.txt",
+            email_template_name="accounts/email/welcome.txt",
+        )
+
+
+@transaction.atomic
+def confirm_totp_device(*, user: User, device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # Only one authenticator per user: a new one replaces the old.
+    TOTPDevice.objects.devices_for_user(user).exclude(pk=device.pk).delete()
+    record_change(actor=user, action="user.two_factor_enable", obj=user, after={"two_factor": True})

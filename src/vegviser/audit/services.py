@@ -1,0 +1,119 @@
+"""Writing audit and access records. Domain services call these inside their own transaction, so a change
+and its record are committed together or not at all."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from vegviser.core.middleware import current_request_id
+
+from .models import AccessRecord, AuditRecord, Channel
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+SYSTEM_ACTOR_NAME = "system"
+# Fields whose value is masked in audit snapshots: an identity number must not spread into logs.
+MASKED_FIELDS = frozenset({"national_id"})
+
+
+def describe_actor(actor: User | None) -> tuple[str, str, str]:
+    """Name, role and organisation as text, kept with the record so it outlives the user."""
+    if actor is None:
+        return SYSTEM_ACTOR_NAME, "", ""
+    if actor.is_system_admin:
+        return actor.display_name, "system administrator", ""
+    membership = actor.memberships.filter(active=True).select_related("organisation").first()
+    if membership is not None:
+        return actor.display_name, membership.get_role_display(), membership.organisation.name
+    if actor.profession:
+        return actor.display_name, actor.get_profession_display(), ""
+    return actor.display_name, "", ""
+
+
+def _plain(field_name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if field_name in MASKED_FIELDS and isinstance(value, str) and value:
+        return f"{value[:6]}*****"
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields as JSON-ready values; foreign keys by their id."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        values[name] = _plain(name, getattr(instance, attname))
+    return values
+
+
+def record_change(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    person_id: uuid.UUID | None = None,
+) -> AuditRecord:
+    name, role, _organisation = describe_actor(actor)
+    if before is not None and after is not None:
+        # Keep only what changed: the record says what happened, not the whole row twice.
+        changed = {key for key in after if before.get(key) != after.get(key)}
+        before = {key: before.get(key) for key in changed}
+        after = {key: after[key] for key in changed}
+    return AuditRecord.objects.create(
+        actor=actor,
+        actor_name=name,
+        actor_role=role,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        person_id=person_id,
+        before=before,
+        after=after,
+        request_id=current_request_id(),
+    )
+
+
+def record_access(
+    *,
+    actor: User | None,
+    person_ids: Iterable[uuid.UUID],
+    obj: models.Model | None = None,
+    object_type: str = "",
+    purpose: str,
+    channel: str = Channel.WEB,
+) -> int:
+    """One access record per person read. Returns how many were written."""
+    name, role, organisation = describe_actor(actor)
+    records = [
+        AccessRecord(
+            actor=actor,
+            actor_name=name,
+            actor_role=role,
+            actor_organisation=organisation,
+            person_id=person_id,
+            object_type=obj._meta.label_lower if obj is not None else object_type,
+            object_id=str(obj.pk) if obj is not None else "",
+            purpose=purpose,
+            channel=channel,
+            request_id=current_request_id(),
+        )
+        for person_id in person_ids
+    ]
+    AccessRecord.objects.bulk_create(records)
+    return len(records)

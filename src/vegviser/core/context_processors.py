@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
+    """What the header shows: the user's organisation and role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    membership = None
+    if not user.is_system_admin:
+        membership = user.memberships.filter(active=True).select_related("organisation").first()
+    return {"current_membership": membership}

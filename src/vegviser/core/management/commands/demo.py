@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from vegviser.core.demo import database_is_empty, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (Bodø, Nordlandssykehuset, synthetic people; every password is 'demo')."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database has users.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not database_is_empty():
+            if options["if_empty"]:
+                self.stdout.write("The database already has data; the demo was not loaded.")
+                return
+            self.stderr.write("The database already has data; the demo loads only into an empty database.")
+            raise SystemExit(1)
+        load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in as ke, koordinator, fysio, lege, admin, "
+                                             "pasient, forelder or ungdom with the password 'demo'."))

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.accounts.models import User
+
+from .identity import parse_national_id
+from .models import Membership, MembershipRole, Organisation, Person, PersonRelation, RelationKind
+from .services import ORGANISATION_FIELDS, PERSON_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from, so a save over someone else's change is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.fields["version"].initial = self.instance.version
+
+
+class PersonSearchForm(forms.Form):
+    query = forms.CharField(
+        label=_("Name or identity number"),
+        max_length=100,
+        help_text=_("At least two letters of a name, or all 11 digits of an identity number."),
+    )
+
+    def clean_query(self) -> str:
+        query = " ".join(self.cleaned_data["query"].split())
+        if len(query.replace(" ", "")) < 2:
+            raise forms.ValidationError(_("Write at least two characters."))
+        return query
+
+
+class PersonForm(VersionedForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["national_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["municipality"].queryset = self.fields["municipality"].queryset.order_by("name")  # type: ignore[attr-defined]
+
+
+class RelationForm(forms.ModelForm):
+    relative_national_id = forms.CharField(
+        label=_("The relative's identity number"),
+        max_length=13,
+        help_text=_("The relative must be registered first."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = PersonRelation
+        fields = ["kind", "valid_from", "valid_to", "note"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["kind"].choices = RelationKind.choices
+
+    def clean_relative_national_id(self) -> Person:
+        try:
+            parsed = parse_national_id(self.cleaned_data["relative_national_id"])
+        except ValueError as exc:
+            raise forms.ValidationError(exc.args[0]) from exc
+        relative = Person.objects.filter(national_id=parsed.value).first()
+        if relative is None:
+            raise forms.ValidationError(_("No person with this identity number is registered. Register them first."))
+        if relative.pk == self.person.pk:
+            raise forms.ValidationError(_("A person cannot be their own relative."))
+        return relative
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end date cannot be before the start date."))
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The relative is chosen by number, not by a model field on the form: set both ends before validation.
+        self.instance.person = self.person
+        relative = self.cleaned_data.get("relative_national_id")
+        if isinstance(relative, Person):
+            self.instance.relative = relative
+        super()._post_clean()
+
+
+class OrganisationForm(VersionedForm):
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation_number"].widget.attrs.update({"inputmode": "numeric"})
+        parents = Organisation.objects.order_by("name")
+        if not self.instance._state.adding:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+
+class MembershipForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_username(self) -> User:
+        user = User.objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no active user with this user name."))
+        return user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        user, role = cleaned.get("username"), cleaned.get("role")
+        if (
+            isinstance(user, User)
+            and Membership.objects.filter(user=user, organisation=self.organisation, role=role, active=True).exists()
+        ):
+            raise forms.ValidationError(_("The user already has this role in this organisation."))
+        return cleaned

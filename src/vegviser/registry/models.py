@@ -1,0 +1,400 @@
+"""People, their relations, organisations, municipalities and health regions, and professionals' memberships."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.core.models import PersonalDataModel
+
+from .identity import NationalId, normalise_organisation_number, parse_national_id
+
+
+class HealthRegion(models.Model):
+    """A regional health authority (regionalt helseforetak, RHF)."""
+
+    code = models.SlugField(_("code"), primary_key=True, max_length=32)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("health region")
+        verbose_name_plural = _("health regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    """A municipality (kommune) as of 1 January 2024, with its catchment health trust(s)."""
+
+    number = models.CharField(
+        _("municipality number"),
+        primary_key=True,
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", _("A municipality number has four digits."))],
+    )
+    name = models.CharField(_("name"), max_length=64)
+    alternative_name = models.CharField(
+        _("Sami or Kven name"), max_length=64, blank=True, help_text=_("Parallel official name, if any.")
+    )
+    county_number = models.CharField(_("county number"), max_length=2)
+    county_name = models.CharField(_("county"), max_length=64)
+    population = models.PositiveIntegerField(_("population 1 January 2024"))
+    health_region = models.ForeignKey(
+        HealthRegion, verbose_name=_("health region"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+    health_trusts = models.ManyToManyField(
+        "Organisation",
+        verbose_name=_("health trusts"),
+        related_name="catchment_municipalities",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        if self.alternative_name:
+            return f"{self.name} / {self.alternative_name}"
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    COORDINATING_UNIT = "coordinating_unit", _("Coordinating unit")
+    HOME_SERVICES = "home_services", _("Home services")
+    PHYSIOTHERAPY = "physiotherapy", _("Physiotherapy service")
+    OCCUPATIONAL_THERAPY = "occupational_therapy", _("Occupational therapy service")
+    REHABILITATION_TEAM = "rehabilitation_team", _("Rehabilitation team")
+    LEARNING_COPING_CENTRE = "learning_coping_centre", _("Learning and coping centre")
+    OTHER_MUNICIPAL_SERVICE = "municipal_service", _("Other municipal service")
+    HEALTH_TRUST = "health_trust", _("Health trust")
+    HABILITATION_UNIT = "habilitation_unit", _("Habilitation unit (specialist health service)")
+    REHABILITATION_UNIT = "rehabilitation_unit", _("Rehabilitation unit (specialist health service)")
+    GP_OFFICE = "gp_office", _("GP office")
+    SCHOOL = "school", _("School")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    PPT = "ppt", _("Educational-psychological service (PPT)")
+    NAV_OFFICE = "nav_office", _("NAV office")
+    CHILD_WELFARE = "child_welfare", _("Child welfare service")
+    USER_ORGANISATION = "user_organisation", _("User organisation")
+    VOLUNTEER = "volunteer", _("Volunteer organisation")
+    PRIVATE_REHABILITATION = "private_rehabilitation", _("Private rehabilitation institution")
+
+
+class Organisation(models.Model):
+    """Any organisation that takes part in a person's services, in any sector."""
+
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        blank=True,
+        help_text=_("Nine digits from the Central Coordinating Register for Legal Entities."),
+    )
+    resh_id = models.CharField(
+        _("RESH id"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,12}$", _("A RESH id has only digits."))],
+        help_text=_("Id in the Register of Reporting Units in the specialist health service."),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        null=True,
+        blank=True,
+    )
+    health_region = models.ForeignKey(
+        HealthRegion,
+        verbose_name=_("health region"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_number"],
+                condition=~models.Q(organisation_number=""),
+                name="registry_organisation_unique_number",
+                violation_error_message=_("Another organisation already has this organisation number."),
+            ),
+            models.UniqueConstraint(
+                fields=["resh_id"],
+                condition=~models.Q(resh_id=""),
+                name="registry_organisation_unique_resh",
+                violation_error_message=_("Another organisation already has this RESH id."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.organisation_number:
+            try:
+                self.organisation_number = normalise_organisation_number(self.organisation_number)
+            except ValueError as exc:
+                raise ValidationError({"organisation_number": exc.args[0]}) from exc
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organisation cannot be part of itself.")})
+
+
+class MembershipRole(models.TextChoices):
+    COORDINATING_UNIT_OFFICER = "ke_officer", _("Coordinating unit officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    TEAM_MEMBER = "team_member", _("Team member")
+    ORGANISATION_ADMIN = "org_admin", _("Organisation administrator")
+
+
+class Membership(models.Model):
+    """A professional's role in an organisation."""
+
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(active=True),
+                name="registry_membership_unique_active",
+                violation_error_message=_("The user already has this role in this organisation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+
+class Language(models.TextChoices):
+    BOKMAL = "nb", _("Norwegian Bokmål")
+    NYNORSK = "nn", _("Norwegian Nynorsk")
+    ENGLISH = "en", _("English")
+    NORTHERN_SAMI = "se", _("Northern Sami")
+    OTHER = "other", _("Other language")
+
+
+class AddressProtection(models.TextChoices):
+    """Codes from the National Population Register: 7 = confidential, 6 = strictly confidential."""
+
+    NONE = "", _("None")
+    CONFIDENTIAL = "7", _("Confidential address (code 7)")
+    STRICTLY_CONFIDENTIAL = "6", _("Strictly confidential address (code 6)")
+
+
+class Person(PersonalDataModel):
+    """A person who receives services, or a relative of one."""
+
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    national_id = models.CharField(
+        _("national identity number"),
+        max_length=11,
+        blank=True,
+        help_text=_("Fødselsnummer, D-number, H-number or FH-number: 11 digits."),
+    )
+    national_id_kind = models.CharField(_("kind of identity number"), max_length=16, blank=True, editable=False)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("A postal code has four digits."))],
+    )
+    postal_town = models.CharField(_("postal town"), max_length=64, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        null=True,
+        blank=True,
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.BOKMAL
+    )
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=64, blank=True)
+    address_protection = models.CharField(
+        _("address protection"),
+        max_length=1,
+        choices=AddressProtection.choices,
+        blank=True,
+        default=AddressProtection.NONE,
+        help_text=_("With code 6 or 7 the address is never shown to anyone."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        related_name="person",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=~models.Q(national_id=""),
+                name="registry_person_unique_national_id",
+                violation_error_message=_("A person with this identity number is already registered."),
+            )
+        ]
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def has_confidential_address(self) -> bool:
+        return self.address_protection != AddressProtection.NONE
+
+    @property
+    def parsed_national_id(self) -> NationalId | None:
+        return parse_national_id(self.national_id, allow_synthetic=True) if self.national_id else None
+
+    @property
+    def masked_national_id(self) -> str:
+        """Birth date part only: enough to tell two people apart on screen without exposing the number."""
+        return f"{self.national_id[:6]}*****" if self.national_id else ""
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.national_id:
+            try:
+                parsed = parse_national_id(self.national_id)
+            except ValueError as exc:
+                errors["national_id"] = exc.args[0]
+            else:
+                self.national_id = parsed.value
+                self.national_id_kind = parsed.kind
+                if parsed.birth_date is not None:
+                    if self.birth_date is None:
+                        self.birth_date = parsed.birth_date
+                    elif self.birth_date != parsed.birth_date:
+                        errors["birth_date"] = _("The birth date does not match the identity number.")
+        else:
+            self.national_id_kind = ""
+        if self.birth_date is not None and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        if self.needs_interpreter and not self.interpreter_language.strip():
+            errors["interpreter_language"] = _("Say which language the interpreter is needed for.")
+        if errors:
+            raise ValidationError(errors)
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+class RelationKind(models.TextChoices):
+    PARENT = "parent", _("Parent with parental responsibility")
+    GUARDIAN = "guardian", _("Guardian (verge)")
+    NEXT_OF_KIN = "next_of_kin", _("Next of kin")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+
+
+class PersonRelation(PersonalDataModel):
+    """`relative` is the parent, guardian, next of kin or holder of a power of attorney for `person`."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="relations"
+    )
+    relative = models.ForeignKey(
+        Person, verbose_name=_("relative"), on_delete=models.CASCADE, related_name="relations_as_relative"
+    )
+    kind = models.CharField(_("relation"), max_length=32, choices=RelationKind.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(1000)])
+
+    class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="registry_relation_period_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("relative")),
+                name="registry_relation_not_self",
+                violation_error_message=_("A person cannot be their own relative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative} – {self.get_kind_display()} – {self.person}"
+
+    def clean(self) -> None:
+        # A power of attorney is given by someone 16 or older to someone 18 or older (Helsenorge's rules).
+        if self.kind == RelationKind.POWER_OF_ATTORNEY and self.valid_from and self.person_id and self.relative_id:
+            giver_age = self.person.age_on(self.valid_from)
+            holder_age = self.relative.age_on(self.valid_from)
+            if giver_age is not None and giver_age < 16:
+                raise ValidationError({"kind": _("A power of attorney can only be given by someone aged 16 or over.")})
+            if holder_age is not None and holder_age < 18:
+                raise ValidationError({"relative": _("A power of attorney can only be given to someone aged 18 or over.")})
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -1,0 +1,201 @@
+"""Every write to the registry. Keyword-only, checks the policy, one transaction, audit record included."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+
+from vegviser.access.policy import Action, authorise
+from vegviser.audit.services import record_change, snapshot
+from vegviser.core.services import ConflictError
+
+from .models import Membership, Organisation, Person, PersonRelation
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "national_id",
+    "birth_date",
+    "address",
+    "postal_code",
+    "postal_town",
+    "municipality",
+    "phone",
+    "email",
+    "preferred_language",
+    "needs_interpreter",
+    "interpreter_language",
+    "address_protection",
+]
+ORGANISATION_FIELDS = [
+    "name",
+    "kind",
+    "organisation_number",
+    "resh_id",
+    "municipality",
+    "parent",
+    "health_region",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "active",
+]
+RELATION_FIELDS = ["person", "relative", "kind", "valid_from", "valid_to", "note"]
+
+
+def _assign(instance: Any, fields: list[str], data: dict[str, Any]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name])
+
+
+def _bump_version(instance: Person | Organisation, expected_version: int) -> None:
+    """Claim the next version, or fail if someone else saved in between (optimistic concurrency)."""
+    updated = type(instance).objects.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise ConflictError
+    instance.version = expected_version + 1
+
+
+@transaction.atomic
+def create_person(*, actor: User | None, data: dict[str, Any]) -> Person:
+    authorise(actor, Action.PERSON_CREATE)
+    person = Person()
+    _assign(person, PERSON_FIELDS, data)
+    person.full_clean()
+    person.save()
+    record_change(
+        actor=actor, action="person.create", obj=person, after=snapshot(person, PERSON_FIELDS), person_id=person.pk
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: User | None, person: Person, data: dict[str, Any], expected_version: int) -> Person:
+    authorise(actor, Action.PERSON_EDIT, person)
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(current, PERSON_FIELDS)
+    _assign(current, PERSON_FIELDS, data)
+    current.full_clean()
+    _bump_version(current, expected_version)
+    current.save()
+    record_change(
+        actor=actor,
+        action="person.update",
+        obj=current,
+        before=before,
+        after=snapshot(current, PERSON_FIELDS),
+        person_id=current.pk,
+    )
+    return current
+
+
+@transaction.atomic
+def add_relation(*, actor: User | None, person: Person, data: dict[str, Any]) -> PersonRelation:
+    authorise(actor, Action.PERSON_EDIT, person)
+    relation = PersonRelation(person=person)
+    _assign(relation, RELATION_FIELDS[1:], data)
+    relation.full_clean()
+    relation.save()
+    record_change(
+        actor=actor,
+        action="relation.create",
+        obj=relation,
+        after=snapshot(relation, RELATION_FIELDS),
+        person_id=person.pk,
+    )
+    return relation
+
+
+@transaction.atomic
+def end_relation(*, actor: User | None, relation: PersonRelation, valid_to: date) -> PersonRelation:
+    authorise(actor, Action.PERSON_EDIT, relation.person)
+    before = snapshot(relation, RELATION_FIELDS)
+    relation.valid_to = valid_to
+    relation.full_clean()
+    relation.save()
+    record_change(
+        actor=actor,
+        action="relation.end",
+        obj=relation,
+        before=before,
+        after=snapshot(relation, RELATION_FIELDS),
+        person_id=relation.person_id,
+    )
+    return relation
+
+
+@transaction.atomic
+def create_organisation(*, actor: User | None, data: dict[str, Any]) -> Organisation:
+    authorise(actor, Action.ORGANISATION_CREATE)
+    organisation = Organisation()
+    _assign(organisation, ORGANISATION_FIELDS, data)
+    organisation.full_clean()
+    organisation.save()
+    record_change(
+        actor=actor,
+        action="organisation.create",
+        obj=organisation,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
+    )
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    *, actor: User | None, organisation: Organisation, data: dict[str, Any], expected_version: int
+) -> Organisation:
+    authorise(actor, Action.ORGANISATION_EDIT, organisation)
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = snapshot(current, ORGANISATION_FIELDS)
+    _assign(current, ORGANISATION_FIELDS, data)
+    current.full_clean()
+    _bump_version(current, expected_version)
+    current.save()
+    record_change(
+        actor=actor,
+        action="organisation.update",
+        obj=current,
+        before=before,
+        after=snapshot(current, ORGANISATION_FIELDS),
+    )
+    return current
+
+
+@transaction.atomic
+def add_membership(*, actor: User | None, organisation: Organisation, user: User, role: str) -> Membership:
+    authorise(actor, Action.MEMBERS_MANAGE, organisation)
+    membership = Membership(organisation=organisation, user=user, role=role)
+    membership.full_clean()
+    membership.save()
+    record_change(
+        actor=actor,
+        action="membership.create",
+        obj=membership,
+        after=snapshot(membership, ["user", "organisation", "role", "active"]),
+    )
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, actor: User | None, membership: Membership) -> Membership:
+    authorise(actor, Action.MEMBERS_MANAGE, membership.organisation)
+    membership.active = False
+    membership.save(update_fields=["active"])
+    record_change(
+        actor=actor,
+        action="membership.end",
+        obj=membership,
+        before={"active": True},
+        after={"active": False},
+    )
+    return membership

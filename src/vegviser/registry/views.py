@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vegviser.access import policy
+from vegviser.access.policy import Action
+from vegviser.core.services import ConflictError
+
+from . import selectors, services
+from .forms import MembershipForm, OrganisationForm, PersonForm, PersonSearchForm, RelationForm
+from .models import Membership, Organisation, PersonRelation
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    # The query goes in the POST body: an identity number must never appear in a URL.
+    policy.require(request.user, Action.PERSON_SEARCH)
+    form = PersonSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = selectors.search_persons(user=request.user, query=form.cleaned_data["query"])  # type: ignore[arg-type]
+    return render(request, "registry/person_search.html", {"form": form, "results": results})
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Action.PERSON_CREATE)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.create_person(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("The person was registered."))
+        if policy.can(request.user, Action.PERSON_VIEW, person):
+            return redirect("registry:person_detail", pk=person.pk)
+        return redirect("registry:person_search")
+    return render(request, "registry/person_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk)  # type: ignore[arg-type]
+    relatives, related_to = selectors.relations_of(person)
+    context = {
+        "person": person,
+        "relatives": relatives,
+        "related_to": related_to,
+        "today": timezone.localdate(),
+        "may_edit": policy.can(request.user, Action.PERSON_EDIT, person),
+    }
+    return render(request, "registry/person_detail.html", context)
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit")  # type: ignore[arg-type]
+    form = PersonForm(request.POST or None, instance=person)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(
+                actor=request.user,  # type: ignore[arg-type]
+                person=person,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except ConflictError:
+            current = type(person).objects.get(pk=person.pk)
+            form = PersonForm(request.POST, instance=current)
+            form.data = form.data.copy()
+            form.data["version"] = str(current.version)
+            form.errors.clear()
+            form.add_error(None, ConflictError.message)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person, "current": current})
+
+
+@login_required
+def relation_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit")  # type: ignore[arg-type]
+    form = RelationForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data, relative=form.cleaned_data["relative_national_id"])
+        services.add_relation(actor=request.user, person=person, data=data)  # type: ignore[arg-type]
+        messages.success(request, _("The relation was added."))
+        return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/relation_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def relation_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    relation = get_object_or_404(PersonRelation.objects.select_related("person"), pk=pk)
+    policy.require(request.user, Action.PERSON_EDIT, relation.person)
+    today = timezone.localdate()
+    if relation.valid_to is None or relation.valid_to > today:
+        services.end_relation(actor=request.user, relation=relation, valid_to=max(today, relation.valid_from))  # type: ignore[arg-type]
+        messages.success(request, _("The relation was ended."))
+    return redirect("registry:person_detail", pk=relation.person_id)
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Action.ORGANISATION_LIST)
+    organisations = (
+        policy.manageable_organisations(request.user).select_related("municipality", "parent").order_by("name")
+    )
+    kind = request.GET.get("kind", "")
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    context = {
+        "organisations": organisations,
+        "may_create": policy.can(request.user, Action.ORGANISATION_CREATE),
+        "may_edit": policy.is_system_admin(request.user),
+    }
+    return render(request, "registry/organisation_list.html", context)
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Action.ORGANISATION_CREATE)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.create_organisation(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("The organisation was created."))
+        return redirect("registry:organisation_list")
+    return render(request, "registry/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    policy.require(request.user, Action.ORGANISATION_EDIT, organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except ConflictError:
+            form.add_error(None, ConflictError.message)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("registry:organisation_list")
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def organisation_members(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    policy.require(request.user, Action.MEMBERS_MANAGE, organisation)
+    form = MembershipForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.add_membership(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation=organisation,
+            user=form.cleaned_data["username"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, _("The membership was added."))
+        return redirect("registry:organisation_members", pk=organisation.pk)
+    memberships = organisation.memberships.filter(active=True).select_related("user").order_by("user__last_name")
+    context = {"organisation": organisation, "memberships": memberships, "form": form}
+    return render(request, "registry/organisation_members.html", context)
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk, active=True)
+    policy.require(request.user, Action.MEMBERS_MANAGE, membership.organisation)
+    services.end_membership(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    messages.success(request, _("The membership was ended."))
+    return redirect("registry:organisation_members", pk=membership.organisation_id)

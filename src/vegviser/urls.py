@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("vegviser.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("account/", include("vegviser.accounts.urls")),
+    path("registry/", include("vegviser.registry.urls")),
+]
