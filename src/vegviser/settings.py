@@ -1,7 +1,7 @@
 """One settings module, driven by the environment.
 
-Production is the default: a deployment that forgets a variable gets the safe value. `make run` and `make test`
-set the development variables explicitly (see the Makefile and docs/deploy.md).
+Production is the default: a deployment that forgets a variable gets the safe value.
+`make run` and `make test` set the development variables explicitly (see the Makefile and docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ TEMPLATES = [
     },
 ]
 
+FORMS_URLFIELD_ASSUME_HTTPS = True
 FORM_RENDERER = "vegviser.core.forms.FormRenderer"
 
 DATABASES = {

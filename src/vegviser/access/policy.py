@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from vegviser.registry.models import Membership, MembershipRole, Organisation, OrganisationKind, Person
@@ -38,7 +38,7 @@ class Action:
 def _active_user(user: AnyUser | None) -> User | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    return user  # type: ignore[return-value]
+    return user
 
 
 def _active_memberships(user: User, role: str) -> QuerySet[Membership]:
@@ -54,7 +54,10 @@ def coordinating_unit_municipalities(user: AnyUser | None) -> set[str]:
     if cache is None:
         cache = set(
             _active_memberships(active, MembershipRole.COORDINATING_UNIT_OFFICER)
-            .filter(organisation__kind=OrganisationKind.COORDINATING_UNIT, organisation__municipality__isnull=False)
+            .filter(
+                organisation__kind=OrganisationKind.COORDINATING_UNIT,
+                organisation__municipality__isnull=False,
+            )
             .values_list("organisation__municipality_id", flat=True)
         )
         active._ke_municipalities = cache  # type: ignore[attr-defined]
@@ -68,7 +71,9 @@ def administered_organisation_ids(user: AnyUser | None) -> set[Any]:
     cache = getattr(active, "_admin_organisations", None)
     if cache is None:
         cache = set(
-            _active_memberships(active, MembershipRole.ORGANISATION_ADMIN).values_list("organisation_id", flat=True)
+            _active_memberships(active, MembershipRole.ORGANISATION_ADMIN).values_list(
+                "organisation_id", flat=True
+            )
         )
         active._admin_organisations = cache  # type: ignore[attr-defined]
     return cache
@@ -114,7 +119,9 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.PERSON_VIEW: _person_in_officers_municipality,
     Action.PERSON_EDIT: _person_in_officers_municipality,
     # The system administrator manages organisations and users, and sees no health data.
-    Action.ORGANISATION_LIST: lambda user, obj: is_system_admin(user) or bool(administered_organisation_ids(user)),
+    Action.ORGANISATION_LIST: lambda user, obj: (
+        is_system_admin(user) or bool(administered_organisation_ids(user))
+    ),
     Action.ORGANISATION_CREATE: lambda user, obj: is_system_admin(user),
     Action.ORGANISATION_EDIT: lambda user, obj: is_system_admin(user) and isinstance(obj, Organisation),
     Action.MEMBERS_MANAGE: _manages_members,

@@ -26,10 +26,11 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self._exempt(request):  # type: ignore[union-attr]
+        # OTPMiddleware has added is_verified() to the user.
+        if user.is_authenticated and not user.is_verified() and not self._exempt(request):  # type: ignore[attr-defined]
             if user_has_device(user, confirmed=True):
                 return redirect("accounts:two_factor_verify")
-            if settings.VEGVISER_REQUIRE_2FA and user.is_professional:  # type: ignore[union-attr]
+            if settings.VEGVISER_REQUIRE_2FA and user.is_professional:
                 return redirect("accounts:two_factor_setup")
         return self.get_response(request)
 

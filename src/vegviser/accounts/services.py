@@ -16,7 +16,16 @@ from vegviser.registry.services import add_membership
 from .forms import WelcomeForm
 from .models import User
 
-USER_FIELDS = ["username", "first_name", "last_name", "email", "phone", "profession", "hpr_number", "is_active"]
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "profession",
+    "hpr_number",
+    "is_active",
+]
 
 
 @transaction.atomic
@@ -53,7 +62,9 @@ def update_user(*, actor: User | None, user: User, data: dict[str, Any]) -> User
             setattr(user, name, data[name])
     user.full_clean()
     user.save()
-    record_change(actor=actor, action="user.update", obj=user, before=before, after=snapshot(user, USER_FIELDS))
+    record_change(
+        actor=actor, action="user.update", obj=user, before=before, after=snapshot(user, USER_FIELDS)
+    )
     return user
 
 

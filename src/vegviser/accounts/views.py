@@ -8,7 +8,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.core.http import AuthenticatedRequest
 
 from . import services
 from .forms import NewUserForm, TokenForm, UserForm
@@ -29,16 +30,21 @@ logout = auth_views.LogoutView.as_view()
 password_change = auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
 )
-password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="accounts/password_change_done.html"
+)
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password_reset_done"),
 )
-password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password_reset_complete")
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
@@ -55,8 +61,8 @@ def _qr_svg(uri: str) -> str:
 
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +79,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -85,7 +91,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.ORGANISATION_LIST)
     if policy.is_system_admin(request.user):
         users = User.objects.order_by("last_name", "first_name")
@@ -98,14 +104,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.USER_CREATE)
     form = NewUserForm(request.POST or None, organisations=policy.manageable_organisations(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         organisation = data["organisation"]
         policy.require(request.user, Action.MEMBERS_MANAGE, organisation)
-        user = services.create_user(actor=request.user, data=data, organisation=organisation, role=data["role"])  # type: ignore[arg-type]
+        user = services.create_user(
+            actor=request.user, data=data, organisation=organisation, role=data["role"]
+        )
         services.send_welcome(request=request, user=user)
         messages.success(request, _("The user was created and has been sent an email to choose a password."))
         return redirect("registry:organisation_members", pk=organisation.pk)
@@ -113,12 +121,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: str) -> HttpResponse:
+def user_edit(request: AuthenticatedRequest, pk: str) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     policy.require(request.user, Action.USER_EDIT, user)
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        services.update_user(actor=request.user, user=user, data=form.cleaned_data)  # type: ignore[arg-type]
+        services.update_user(actor=request.user, user=user, data=form.cleaned_data)
         messages.success(request, _("The changes were saved."))
         return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": False, "edited": user})

@@ -14,7 +14,7 @@ class DesignSystemBoundField(BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         if not widget.is_hidden:
-            attrs["class"] = " ".join(filter(None, [attrs.get("class", ""), "ds-input"]))
+            attrs["class"] = " ".join(filter(None, [str(attrs.get("class", "")), "ds-input"]))
         # The description and every error message are read out with the field (WCAG 1.3.1, 3.3.1).
         described_by = []
         if self.help_text and not isinstance(widget, CheckboxSelectMultiple | RadioSelect):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -67,12 +67,16 @@ class RelationForm(forms.ModelForm):
     class Meta:
         model = PersonRelation
         fields = ["kind", "valid_from", "valid_to", "note"]
-        widgets = {"valid_from": DateInput(), "valid_to": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["kind"].choices = RelationKind.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = RelationKind.choices
 
     def clean_relative_national_id(self) -> Person:
         try:
@@ -81,7 +85,9 @@ class RelationForm(forms.ModelForm):
             raise forms.ValidationError(exc.args[0]) from exc
         relative = Person.objects.filter(national_id=parsed.value).first()
         if relative is None:
-            raise forms.ValidationError(_("No person with this identity number is registered. Register them first."))
+            raise forms.ValidationError(
+                _("No person with this identity number is registered. Register them first.")
+            )
         if relative.pk == self.person.pk:
             raise forms.ValidationError(_("A person cannot be their own relative."))
         return relative
@@ -99,7 +105,7 @@ class RelationForm(forms.ModelForm):
         relative = self.cleaned_data.get("relative_national_id")
         if isinstance(relative, Person):
             self.instance.relative = relative
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
 
 class OrganisationForm(VersionedForm):
@@ -135,7 +141,9 @@ class MembershipForm(forms.Form):
         user, role = cleaned.get("username"), cleaned.get("role")
         if (
             isinstance(user, User)
-            and Membership.objects.filter(user=user, organisation=self.organisation, role=role, active=True).exists()
+            and Membership.objects.filter(
+                user=user, organisation=self.organisation, role=role, active=True
+            ).exists()
         ):
             raise forms.ValidationError(_("The user already has this role in this organisation."))
         return cleaned

@@ -1,9 +1,10 @@
-"""People, their relations, organisations, municipalities and health regions, and professionals' memberships."""
+"""People and their relations, organisations, municipalities, health regions, professionals' memberships."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,7 +52,7 @@ class Municipality(models.Model):
     health_region = models.ForeignKey(
         HealthRegion, verbose_name=_("health region"), on_delete=models.PROTECT, related_name="municipalities"
     )
-    health_trusts = models.ManyToManyField(
+    health_trusts: models.ManyToManyField[Organisation, Any] = models.ManyToManyField(
         "Organisation",
         verbose_name=_("health trusts"),
         related_name="catchment_municipalities",
@@ -238,7 +239,9 @@ class Person(PersonalDataModel):
         blank=True,
         help_text=_("Fødselsnummer, D-number, H-number or FH-number: 11 digits."),
     )
-    national_id_kind = models.CharField(_("kind of identity number"), max_length=16, blank=True, editable=False)
+    national_id_kind = models.CharField(
+        _("kind of identity number"), max_length=16, blank=True, editable=False
+    )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     postal_code = models.CharField(
@@ -315,7 +318,7 @@ class Person(PersonalDataModel):
         return f"{self.national_id[:6]}*****" if self.national_id else ""
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.national_id:
             try:
                 parsed = parse_national_id(self.national_id)
@@ -388,13 +391,22 @@ class PersonRelation(PersonalDataModel):
 
     def clean(self) -> None:
         # A power of attorney is given by someone 16 or older to someone 18 or older (Helsenorge's rules).
-        if self.kind == RelationKind.POWER_OF_ATTORNEY and self.valid_from and self.person_id and self.relative_id:
+        if (
+            self.kind == RelationKind.POWER_OF_ATTORNEY
+            and self.valid_from
+            and self.person_id
+            and self.relative_id
+        ):
             giver_age = self.person.age_on(self.valid_from)
             holder_age = self.relative.age_on(self.valid_from)
             if giver_age is not None and giver_age < 16:
-                raise ValidationError({"kind": _("A power of attorney can only be given by someone aged 16 or over.")})
+                raise ValidationError(
+                    {"kind": _("A power of attorney can only be given by someone aged 16 or over.")}
+                )
             if holder_age is not None and holder_age < 18:
-                raise ValidationError({"relative": _("A power of attorney can only be given to someone aged 18 or over.")})
+                raise ValidationError(
+                    {"relative": _("A power of attorney can only be given to someone aged 18 or over.")}
+                )
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -1,4 +1,4 @@
-"""Loading the reference data in `data/`: municipalities, health trusts and the four regional health authorities.
+"""The reference data in `data/`: municipalities, health trusts and the four regional health authorities.
 
 Used by a data migration, so it works on historical models passed in by the migration framework.
 """
@@ -31,7 +31,9 @@ def load_municipalities(health_region: Any, municipality: Any, organisation: Any
         for trust_name in row["helseforetak_opptaksomrade"].split(";"):
             trust_name = trust_name.strip()
             if trust_name and trust_name not in trusts:
-                trusts[trust_name] = organisation.objects.filter(name=trust_name, kind=HEALTH_TRUST_KIND).first()
+                trusts[trust_name] = organisation.objects.filter(
+                    name=trust_name, kind=HEALTH_TRUST_KIND
+                ).first()
                 if trusts[trust_name] is None:
                     trusts[trust_name] = organisation.objects.create(
                         name=trust_name, kind=HEALTH_TRUST_KIND, health_region=regions[row["rhf"]]

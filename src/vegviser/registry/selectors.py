@@ -35,11 +35,15 @@ def search_persons(*, user: User, query: str) -> list[Person]:
         for word in query.split():
             persons = persons.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
     found = list(persons.order_by("family_name", "given_name")[:SEARCH_LIMIT])
-    record_access(actor=user, person_ids=[p.pk for p in found], object_type="registry.person", purpose="search")
+    record_access(
+        actor=user, person_ids=[p.pk for p in found], object_type="registry.person", purpose="search"
+    )
     return found
 
 
-def get_person(*, user: User, pk: uuid.UUID, action: str = Action.PERSON_VIEW, purpose: str = "registry") -> Person:
+def get_person(
+    *, user: User, pk: uuid.UUID, action: str = Action.PERSON_VIEW, purpose: str = "registry"
+) -> Person:
     person = Person.objects.select_related("municipality").filter(pk=pk).first()
     if person is None:
         raise Http404

@@ -58,8 +58,10 @@ def _assign(instance: Any, fields: list[str], data: dict[str, Any]) -> None:
 
 def _bump_version(instance: Person | Organisation, expected_version: int) -> None:
     """Claim the next version, or fail if someone else saved in between (optimistic concurrency)."""
-    updated = type(instance).objects.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1
+    updated = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=expected_version)
+        .update(version=F("version") + 1)
     )
     if not updated:
         raise ConflictError
@@ -74,13 +76,19 @@ def create_person(*, actor: User | None, data: dict[str, Any]) -> Person:
     person.full_clean()
     person.save()
     record_change(
-        actor=actor, action="person.create", obj=person, after=snapshot(person, PERSON_FIELDS), person_id=person.pk
+        actor=actor,
+        action="person.create",
+        obj=person,
+        after=snapshot(person, PERSON_FIELDS),
+        person_id=person.pk,
     )
     return person
 
 
 @transaction.atomic
-def update_person(*, actor: User | None, person: Person, data: dict[str, Any], expected_version: int) -> Person:
+def update_person(
+    *, actor: User | None, person: Person, data: dict[str, Any], expected_version: int
+) -> Person:
     authorise(actor, Action.PERSON_EDIT, person)
     current = Person.objects.select_for_update().get(pk=person.pk)
     before = snapshot(current, PERSON_FIELDS)

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.core.http import AuthenticatedRequest
 from vegviser.core.services import ConflictError
 
 from . import selectors, services
@@ -20,22 +21,22 @@ from .models import Membership, Organisation, PersonRelation
 
 
 @login_required
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AuthenticatedRequest) -> HttpResponse:
     # The query goes in the POST body: an identity number must never appear in a URL.
     policy.require(request.user, Action.PERSON_SEARCH)
     form = PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
-        results = selectors.search_persons(user=request.user, query=form.cleaned_data["query"])  # type: ignore[arg-type]
+        results = selectors.search_persons(user=request.user, query=form.cleaned_data["query"])
     return render(request, "registry/person_search.html", {"form": form, "results": results})
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.PERSON_CREATE)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = services.create_person(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+        person = services.create_person(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("The person was registered."))
         if policy.can(request.user, Action.PERSON_VIEW, person):
             return redirect("registry:person_detail", pk=person.pk)
@@ -44,8 +45,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    person = selectors.get_person(user=request.user, pk=pk)  # type: ignore[arg-type]
+def person_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk)
     relatives, related_to = selectors.relations_of(person)
     context = {
         "person": person,
@@ -58,24 +59,27 @@ def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    person = selectors.get_person(user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit")  # type: ignore[arg-type]
+def person_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    person = selectors.get_person(
+        user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
+    )
     form = PersonForm(request.POST or None, instance=person)
     current = None
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 person=person,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data["version"] or 0,
             )
         except ConflictError:
+            # Keep what the user wrote, show what is saved now, and let a second save be a deliberate choice.
             current = type(person).objects.get(pk=person.pk)
-            form = PersonForm(request.POST, instance=current)
-            form.data = form.data.copy()
-            form.data["version"] = str(current.version)
-            form.errors.clear()
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = PersonForm(data, instance=type(person).objects.get(pk=person.pk))
+            form.is_valid()
             form.add_error(None, ConflictError.message)
         else:
             messages.success(request, _("The changes were saved."))
@@ -84,12 +88,14 @@ def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def relation_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    person = selectors.get_person(user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit")  # type: ignore[arg-type]
+def relation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    person = selectors.get_person(
+        user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
+    )
     form = RelationForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data, relative=form.cleaned_data["relative_national_id"])
-        services.add_relation(actor=request.user, person=person, data=data)  # type: ignore[arg-type]
+        services.add_relation(actor=request.user, person=person, data=data)
         messages.success(request, _("The relation was added."))
         return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/relation_form.html", {"form": form, "person": person})
@@ -97,21 +103,23 @@ def relation_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def relation_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def relation_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     relation = get_object_or_404(PersonRelation.objects.select_related("person"), pk=pk)
     policy.require(request.user, Action.PERSON_EDIT, relation.person)
     today = timezone.localdate()
     if relation.valid_to is None or relation.valid_to > today:
-        services.end_relation(actor=request.user, relation=relation, valid_to=max(today, relation.valid_from))  # type: ignore[arg-type]
+        services.end_relation(actor=request.user, relation=relation, valid_to=max(today, relation.valid_from))
         messages.success(request, _("The relation was ended."))
     return redirect("registry:person_detail", pk=relation.person_id)
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.ORGANISATION_LIST)
     organisations = (
-        policy.manageable_organisations(request.user).select_related("municipality", "parent").order_by("name")
+        policy.manageable_organisations(request.user)
+        .select_related("municipality", "parent")
+        .order_by("name")
     )
     kind = request.GET.get("kind", "")
     if kind:
@@ -125,25 +133,25 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.ORGANISATION_CREATE)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.create_organisation(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+        services.create_organisation(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("The organisation was created."))
         return redirect("registry:organisation_list")
     return render(request, "registry/organisation_form.html", {"form": form, "creating": True})
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     policy.require(request.user, Action.ORGANISATION_EDIT, organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organisation=organisation,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data["version"] or 0,
@@ -157,29 +165,31 @@ def organisation_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def organisation_members(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def organisation_members(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     policy.require(request.user, Action.MEMBERS_MANAGE, organisation)
     form = MembershipForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         services.add_membership(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             organisation=organisation,
             user=form.cleaned_data["username"],
             role=form.cleaned_data["role"],
         )
         messages.success(request, _("The membership was added."))
         return redirect("registry:organisation_members", pk=organisation.pk)
-    memberships = organisation.memberships.filter(active=True).select_related("user").order_by("user__last_name")
+    memberships = (
+        organisation.memberships.filter(active=True).select_related("user").order_by("user__last_name")
+    )
     context = {"organisation": organisation, "memberships": memberships, "form": form}
     return render(request, "registry/organisation_members.html", context)
 
 
 @login_required
 @require_POST
-def membership_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def membership_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk, active=True)
     policy.require(request.user, Action.MEMBERS_MANAGE, membership.organisation)
-    services.end_membership(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    services.end_membership(actor=request.user, membership=membership)
     messages.success(request, _("The membership was ended."))
     return redirect("registry:organisation_members", pk=membership.organisation_id)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,49 +14,94 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessRecord',
+            name="AccessRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('actor_name', models.CharField(max_length=200, verbose_name='actor name')),
-                ('actor_role', models.CharField(blank=True, max_length=200, verbose_name='actor role')),
-                ('actor_organisation', models.CharField(blank=True, max_length=200, verbose_name='actor organisation')),
-                ('person_id', models.UUIDField(db_index=True, verbose_name='person')),
-                ('object_type', models.CharField(max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('purpose', models.CharField(max_length=64, verbose_name='purpose')),
-                ('channel', models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('export', 'Export'), ('print', 'Print')], max_length=8, verbose_name='channel')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("actor_name", models.CharField(max_length=200, verbose_name="actor name")),
+                ("actor_role", models.CharField(blank=True, max_length=200, verbose_name="actor role")),
+                (
+                    "actor_organisation",
+                    models.CharField(blank=True, max_length=200, verbose_name="actor organisation"),
+                ),
+                ("person_id", models.UUIDField(db_index=True, verbose_name="person")),
+                ("object_type", models.CharField(max_length=64, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                ("purpose", models.CharField(max_length=64, verbose_name="purpose")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("web", "Web"), ("api", "API"), ("export", "Export"), ("print", "Print")],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="request id")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access record',
-                'verbose_name_plural': 'access records',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['person_id', '-at'], name='audit_acces_person__470a53_idx'), models.Index(fields=['actor', '-at'], name='audit_acces_actor_i_936e10_idx')],
+                "verbose_name": "access record",
+                "verbose_name_plural": "access records",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["person_id", "-at"], name="audit_acces_person__470a53_idx"),
+                    models.Index(fields=["actor", "-at"], name="audit_acces_actor_i_936e10_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditRecord',
+            name="AuditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('actor_name', models.CharField(max_length=200, verbose_name='actor name')),
-                ('actor_role', models.CharField(blank=True, max_length=200, verbose_name='actor role')),
-                ('action', models.CharField(max_length=64, verbose_name='action')),
-                ('object_type', models.CharField(max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('person_id', models.UUIDField(blank=True, db_index=True, null=True, verbose_name='person')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='before')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='after')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("actor_name", models.CharField(max_length=200, verbose_name="actor name")),
+                ("actor_role", models.CharField(blank=True, max_length=200, verbose_name="actor role")),
+                ("action", models.CharField(max_length=64, verbose_name="action")),
+                ("object_type", models.CharField(max_length=64, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                ("person_id", models.UUIDField(blank=True, db_index=True, null=True, verbose_name="person")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="before")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="after")),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="request id")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit record',
-                'verbose_name_plural': 'audit records',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__15cb14_idx')],
+                "verbose_name": "audit record",
+                "verbose_name_plural": "audit records",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_audit_object__15cb14_idx")
+                ],
             },
         ),
     ]

@@ -21,5 +21,9 @@ class Command(BaseCommand):
             self.stderr.write("The database already has data; the demo loads only into an empty database.")
             raise SystemExit(1)
         load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in as ke, koordinator, fysio, lege, admin, "
-                                             "pasient, forelder or ungdom with the password 'demo'."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data loaded. Sign in as ke, koordinator, fysio, lege, admin, "
+                "pasient, forelder or ungdom with the password 'demo'."
+            )
+        )

@@ -1,0 +1,123 @@
+"""Shared personas (DESIGN §4): every page is tested for who may and who may not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vegviser.accounts.models import User
+from vegviser.registry.models import Municipality, Organisation, OrganisationKind, Person
+
+from .factories import PASSWORD, MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    # Tests run with production settings, but over plain HTTP and without a collectstatic manifest.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    bodo: Municipality
+    tromso: Municipality
+    ke_unit: Organisation
+    ke_unit_tromso: Organisation
+    physio: Organisation
+    school: Organisation
+    ke_officer: User
+    ke_officer_tromso: User
+    coordinator: User
+    team_member: User
+    org_admin: User
+    system_admin: User
+    patient_user: User
+    patient: Person
+    person_tromso: Person
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    bodo = Municipality.objects.get(number="1804")
+    tromso = Municipality.objects.get(number="5501")
+    ke_unit = OrganisationFactory(name="Koordinerende enhet Bodø", kind=OrganisationKind.COORDINATING_UNIT)
+    ke_unit_tromso = OrganisationFactory(
+        name="Koordinerende enhet Tromsø", kind=OrganisationKind.COORDINATING_UNIT, municipality=tromso
+    )
+    physio = OrganisationFactory(name="Fysioterapitjenesten Bodø", kind=OrganisationKind.PHYSIOTHERAPY)
+    school = OrganisationFactory(name="Bodø skole", kind=OrganisationKind.SCHOOL)
+    ke_officer = MembershipFactory(organisation=ke_unit, role="ke_officer", user__username="ke").user
+    ke_officer_tromso = MembershipFactory(
+        organisation=ke_unit_tromso, role="ke_officer", user__username="ke_tromso"
+    ).user
+    coordinator = MembershipFactory(
+        organisation=physio, role="coordinator", user__username="koordinator"
+    ).user
+    team_member = MembershipFactory(organisation=school, role="team_member", user__username="laerer").user
+    org_admin = MembershipFactory(organisation=physio, role="org_admin", user__username="orgadmin").user
+    system_admin = UserFactory(username="sysadmin", is_system_admin=True)
+    patient_user = UserFactory(username="pasient")
+    patient = PersonFactory(given_name="Per", family_name="Andersen", user=patient_user)
+    person_tromso = PersonFactory(given_name="Tove", family_name="Tromsø", municipality=tromso)
+    return World(
+        bodo=bodo,
+        tromso=tromso,
+        ke_unit=ke_unit,
+        ke_unit_tromso=ke_unit_tromso,
+        physio=physio,
+        school=school,
+        ke_officer=ke_officer,
+        ke_officer_tromso=ke_officer_tromso,
+        coordinator=coordinator,
+        team_member=team_member,
+        org_admin=org_admin,
+        system_admin=system_admin,
+        patient_user=patient_user,
+        patient=patient,
+        person_tromso=person_tromso,
+    )
+
+
+PERSONAS = [
+    "ke_officer",
+    "ke_officer_tromso",
+    "coordinator",
+    "team_member",
+    "org_admin",
+    "system_admin",
+    "patient_user",
+    "anonymous",
+]
+
+
+def client_for(world: World, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        sign_in(client, getattr(world, persona))
+    return client
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Log in as the user, with the second factor already given, as production requires of professionals."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def login(world: World):  # type: ignore[no-untyped-def]
+    return lambda persona: client_for(world, persona)
+
+
+__all__ = ["PASSWORD", "PERSONAS", "World", "client_for", "sign_in"]
