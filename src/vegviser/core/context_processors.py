@@ -4,6 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from vegviser.access import policy
+from vegviser.access.policy import Action
+
 
 def layout(request: HttpRequest) -> dict[str, Any]:
     """What the header shows: the user's organisation and role."""
@@ -13,4 +16,8 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     membership = None
     if not user.is_system_admin:
         membership = user.memberships.filter(active=True).select_related("organisation").first()
-    return {"current_membership": membership}
+    menu = {
+        "persons": policy.can(user, Action.PERSON_SEARCH),
+        "organisations": policy.can(user, Action.ORGANISATION_LIST),
+    }
+    return {"current_membership": membership, "menu": menu}

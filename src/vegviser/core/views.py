@@ -7,8 +7,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from vegviser.access import policy
-from vegviser.access.policy import Action
 
 
 @require_GET
@@ -26,13 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    tasks = {
-        "persons": policy.can(user, Action.PERSON_SEARCH),
-        "organisations": policy.can(user, Action.ORGANISATION_LIST),
-        "new_user": policy.can(user, Action.USER_CREATE),
-    }
-    return render(request, "core/home.html", {"tasks": tasks})
+    return render(request, "core/home.html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
