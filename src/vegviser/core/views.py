@@ -8,7 +8,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
-
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
