@@ -8,6 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.core.forms import ConstraintFieldErrorsMixin
 from vegviser.registry.models import MembershipRole, Organisation
 
 from .models import User
@@ -35,7 +36,9 @@ class TokenForm(forms.Form):
     )
 
 
-class UserForm(forms.ModelForm):
+class UserForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    constraint_fields = {"duplicate_hpr_number": "hpr_number"}
+
     class Meta:
         model = User
         fields = [

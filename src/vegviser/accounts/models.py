@@ -51,6 +51,7 @@ class User(AbstractUser):
                 fields=["hpr_number"],
                 condition=~models.Q(hpr_number=""),
                 name="accounts_user_unique_hpr_number",
+                violation_error_code="duplicate_hpr_number",
                 violation_error_message=_("Another user already has this HPR number."),
             )
         ]

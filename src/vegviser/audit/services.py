@@ -22,18 +22,22 @@ SYSTEM_ACTOR_NAME = "system"
 MASKED_FIELDS = frozenset({"national_id"})
 
 
+SYSTEM_ADMIN_ROLE = "system_admin"
+
+
 def describe_actor(actor: User | None) -> tuple[str, str, str]:
-    """Name, role and organisation as text, kept with the record so it outlives the user."""
+    """Name, role and organisation as text, kept with the record so it outlives the user.
+
+    The role is stored as its code (a membership role, `system_admin` or a profession) and translated when
+    shown, so the log reads the same in every language."""
     if actor is None:
         return SYSTEM_ACTOR_NAME, "", ""
     if actor.is_system_admin:
-        return actor.display_name, "system administrator", ""
+        return actor.display_name, SYSTEM_ADMIN_ROLE, ""
     membership = actor.memberships.filter(active=True).select_related("organisation").first()
     if membership is not None:
-        return actor.display_name, membership.get_role_display(), membership.organisation.name
-    if actor.profession:
-        return actor.display_name, actor.get_profession_display(), ""
-    return actor.display_name, "", ""
+        return actor.display_name, membership.role, membership.organisation.name
+    return actor.display_name, actor.profession, ""
 
 
 def _plain(field_name: str, value: Any) -> Any:

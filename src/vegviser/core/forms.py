@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import CheckboxInput, CheckboxSelectMultiple, RadioSelect
@@ -31,6 +32,28 @@ class DesignSystemBoundField(BoundField):
     @property
     def is_choice_group(self) -> bool:
         return isinstance(self.field.widget, CheckboxSelectMultiple | RadioSelect)
+
+
+class ConstraintFieldErrorsMixin:
+    """A database constraint on one field reports its violation next to that field, not only at the top.
+
+    Django reports conditional unique constraints as errors of the whole form; `constraint_fields` maps each
+    constraint's violation code to the field it belongs to.
+    """
+
+    constraint_fields: dict[str, str] = {}
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            general = error.error_dict.get(NON_FIELD_ERRORS, [])
+            for item in list(general):
+                target = self.constraint_fields.get(item.code or "")
+                if target is not None:
+                    general.remove(item)
+                    error.error_dict.setdefault(target, []).append(item)
+            if not general:
+                error.error_dict.pop(NON_FIELD_ERRORS, None)
+        super().add_error(field, error)  # type: ignore[misc]
 
 
 class FormRenderer(TemplatesSetting):

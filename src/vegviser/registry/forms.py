@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.accounts.models import User
+from vegviser.core.forms import ConstraintFieldErrorsMixin
 
-from .identity import parse_national_id
+from .identity import normalise_organisation_number, parse_national_id
 from .models import Membership, MembershipRole, Organisation, Person, PersonRelation, RelationKind
 from .services import ORGANISATION_FIELDS, PERSON_FIELDS
 
@@ -19,7 +21,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class VersionedForm(forms.ModelForm):
+def allow_spaces(field: forms.Field, max_length: int) -> None:
+    """Numbers may be typed in groups ("974 760 673"); the model stores them without spaces."""
+    assert isinstance(field, forms.CharField)
+    field.max_length = max_length
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs.update({"maxlength": str(max_length), "inputmode": "numeric", "autocomplete": "off"})
+
+
+class VersionedForm(ConstraintFieldErrorsMixin, forms.ModelForm):
     """Carries the version the user started from, so a save over someone else's change is caught."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -45,6 +56,8 @@ class PersonSearchForm(forms.Form):
 
 
 class PersonForm(VersionedForm):
+    constraint_fields = {"duplicate_national_id": "national_id"}
+
     class Meta:
         model = Person
         fields = PERSON_FIELDS
@@ -52,7 +65,16 @@ class PersonForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["national_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        allow_spaces(self.fields["national_id"], 13)
+
+    def clean_national_id(self) -> str:
+        value: str = self.cleaned_data["national_id"]
+        if not value.strip():
+            return ""
+        try:
+            return parse_national_id(value).value
+        except ValueError as exc:
+            raise forms.ValidationError(exc.args[0]) from exc
         self.fields["municipality"].queryset = self.fields["municipality"].queryset.order_by("name")  # type: ignore[attr-defined]
 
 
@@ -99,6 +121,12 @@ class RelationForm(forms.ModelForm):
             self.add_error("valid_to", _("The end date cannot be before the start date."))
         return cleaned
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The model names the relative's field `relative`; on this form the relative is typed as a number.
+        if isinstance(error, forms.ValidationError) and "relative" in getattr(error, "error_dict", {}):
+            error.error_dict["relative_national_id"] = error.error_dict.pop("relative")
+        super().add_error(field, error)
+
     def _post_clean(self) -> None:
         # The relative is chosen by number, not by a model field on the form: set both ends before validation.
         self.instance.person = self.person
@@ -109,13 +137,27 @@ class RelationForm(forms.ModelForm):
 
 
 class OrganisationForm(VersionedForm):
+    constraint_fields = {
+        "duplicate_organisation_number": "organisation_number",
+        "duplicate_resh_id": "resh_id",
+    }
+
     class Meta:
         model = Organisation
         fields = ORGANISATION_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation_number"].widget.attrs.update({"inputmode": "numeric"})
+        allow_spaces(self.fields["organisation_number"], 11)
+
+    def clean_organisation_number(self) -> str:
+        value: str = self.cleaned_data["organisation_number"]
+        if not value.strip():
+            return ""
+        try:
+            return normalise_organisation_number(value)
+        except ValueError as exc:
+            raise forms.ValidationError(exc.args[0]) from exc
         parents = Organisation.objects.order_by("name")
         if not self.instance._state.adding:
             parents = parents.exclude(pk=self.instance.pk)

@@ -151,12 +151,14 @@ class Organisation(models.Model):
                 fields=["organisation_number"],
                 condition=~models.Q(organisation_number=""),
                 name="registry_organisation_unique_number",
+                violation_error_code="duplicate_organisation_number",
                 violation_error_message=_("Another organisation already has this organisation number."),
             ),
             models.UniqueConstraint(
                 fields=["resh_id"],
                 condition=~models.Q(resh_id=""),
                 name="registry_organisation_unique_resh",
+                violation_error_code="duplicate_resh_id",
                 violation_error_message=_("Another organisation already has this RESH id."),
             ),
         ]
@@ -292,6 +294,7 @@ class Person(PersonalDataModel):
                 fields=["national_id"],
                 condition=~models.Q(national_id=""),
                 name="registry_person_unique_national_id",
+                violation_error_code="duplicate_national_id",
                 violation_error_message=_("A person with this identity number is already registered."),
             )
         ]

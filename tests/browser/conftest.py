@@ -1,0 +1,131 @@
+"""Browser fixtures: Debian's Chromium, driven by Playwright, against pytest-django's live server.
+
+The live server runs in a thread of the test process, so overrides through the `settings` fixture reach it.
+The municipalities come from a data migration; live-server tests need a transactional database, which is
+flushed after every test, so each test module marks itself with ``serialized_rollback=True`` (see
+``BROWSER_DB``) and ``reference_data`` reloads them when they are missing all the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API keeps an asyncio event loop running in the test thread. Django then refuses every
+# synchronous database call made from that thread ("SynchronousOnlyOperation"), although nothing here runs
+# concurrently: the loop only talks to the browser. The variable must be set before the first browser starts.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(django_settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Every browser test needs the live server's transactional database, with the migrations' data restored.
+BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server() -> Iterator[None]:
+    # The root conftest turns SECURE_SSL_REDIRECT off for each test, but SecurityMiddleware reads it once,
+    # when the session-wide live server builds its handler: without this every page redirects to https.
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        message = "Chromium not installed: run `bash scripts/system-deps.sh`"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (browser tests are required when CI is set)", pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser profile per test: no cookies, no storage. Norwegian Bokmål, like most users."""
+    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture(autouse=True)
+def _browser_settings(settings: Any) -> None:
+    # Password only: the second factor has a test of its own outside the browser.
+    settings.VEGVISER_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Municipalities, health regions and health trusts, as the data migration left them."""
+    from vegviser.registry.models import HealthRegion, Municipality, Organisation
+    from vegviser.registry.reference import load_municipalities
+
+    if not Municipality.objects.filter(number="1804").exists():
+        load_municipalities(HealthRegion, Municipality, Organisation)
+
+
+@pytest.fixture
+def server(live_server: LiveServer, reference_data: None) -> LiveServer:
+    return live_server
+
+
+def sign_in(page: Page, live_server: LiveServer, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form and wait for the page it leads to."""
+    page.goto(f"{live_server.url}/account/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/account/login/" not in page.url, f"login as {username!r} failed"
+
+
+def axe_check(page: Page) -> None:
+    """Run axe-core's WCAG 2.1 A and AA rules on the page and fail on any violation."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {node['target']}" for node in violation["nodes"])
+    assert not violations, f"axe found {len(violations)} violation(s) on {page.url}:\n" + "\n".join(lines)

@@ -1,0 +1,24 @@
+"""Identity numbers never reach a log line."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.urls import reverse
+
+from ..conftest import World, client_for
+
+
+def test_registry_work_logs_no_identity_number(world: World, caplog: Any) -> None:
+    number = world.patient.national_id
+    client = client_for(world, "ke_officer")
+    with caplog.at_level(logging.DEBUG):
+        client.post(reverse("registry:person_search"), {"query": number})
+        client.post(reverse("registry:person_create"), {"given_name": "A", "national_id": number})
+        client.post(reverse("registry:person_create"), {"given_name": "A", "national_id": number[:-1] + "0"})
+        client_for(world, "ke_officer_tromso").post(reverse("registry:person_search"), {"query": number})
+        client.get(reverse("registry:person_detail", kwargs={"pk": world.patient.pk}))
+    assert caplog.records, "the requests should have logged something (audit of logins at least)"
+    assert number not in caplog.text
+    assert number[:-1] + "0" not in caplog.text
