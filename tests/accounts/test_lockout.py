@@ -40,7 +40,7 @@ def test_failures_below_the_limit_do_not_lock_out(world: World) -> None:
 def test_after_the_limit_even_the_right_password_is_refused(world: World) -> None:
     client = Client()
     statuses = _fail(client, "pasient", settings.AXES_FAILURE_LIMIT)
-    assert statuses[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
     response = password_login(client, "pasient", PASSWORD)
     assert response.status_code == 429
     assert "accounts/locked_out.html" in [t.name for t in response.templates]
@@ -88,7 +88,7 @@ def test_lockout_log_and_records_do_not_contain_the_password(
     assert SECRET_GUESS not in caplog.text
     assert PASSWORD not in caplog.text
     attempt = AccessAttempt.objects.get()
-    assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT
+    assert attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
     stored = f"{attempt.get_data} {attempt.post_data}"
     assert SECRET_GUESS not in stored
     assert PASSWORD not in stored

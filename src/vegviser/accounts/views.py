@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access import policy
@@ -63,6 +64,9 @@ def _qr_svg(uri: str) -> str:
 @login_required
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
+    # A new authenticator replaces the old one, so the old one must have been used in this session first.
+    if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[attr-defined]
+        return redirect("accounts:two_factor_verify")
     device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +89,12 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            next_url = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = "core:home"
+            return redirect(next_url)
         form.add_error("token", _("The code was not accepted. Check the time on your phone and try again."))
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
