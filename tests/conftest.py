@@ -17,9 +17,14 @@ from .factories import PASSWORD, MembershipFactory, OrganisationFactory, PersonF
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
-    # Tests run with production settings, but over plain HTTP and without a collectstatic manifest.
+def _test_settings(settings: Any, tmp_path: Any) -> None:
+    # Tests run with production settings, but over plain HTTP, without a collectstatic manifest, and with
+    # uploads in a scratch folder.
     settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Argon2 is slow on purpose; thousands of test users need a fast hasher. Production's hasher is
+    # checked in tests/core/test_deploy.py and tests/accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 
@@ -54,8 +54,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     given_name = factory.Faker("first_name", locale="no_NO")
     family_name = factory.Faker("last_name", locale="no_NO")
-    birth_date = date(1980, 5, 17)
-    national_id = factory.Sequence(lambda n: synthetic_national_id(date(1980, 5, 17), n))
+    # A new birth date for each person, so the synthetic numbers never run out.
+    birth_date = factory.Sequence(lambda n: date(1950, 1, 1) + timedelta(days=n % 20000))
+    national_id = factory.LazyAttributeSequence(lambda o, n: synthetic_national_id(o.birth_date, n // 20000))
     municipality = factory.LazyFunction(lambda: Municipality.objects.get(number="1804"))
     address = "Storgata 1"
     postal_code = "8006"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "vegviser.registry",
     "vegviser.audit",
     "vegviser.access",
+    "vegviser.intake",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("account/", include("vegviser.accounts.urls")),
     path("registry/", include("vegviser.registry.urls")),
+    path("intake/", include("vegviser.intake.urls")),
+    path("consent/", include("vegviser.access.urls")),
 ]

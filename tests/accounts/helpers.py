@@ -17,7 +17,9 @@ def password_login(client: Client, username: str, password: str, **extra: Any) -
 
 def token_at(device: TOTPDevice, offset: int = 0) -> str:
     """The code the authenticator app shows, `offset` time steps from now."""
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + offset)
+    value = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + offset
+    )
     return f"{value:0{device.digits}d}"
 
 

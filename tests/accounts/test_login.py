@@ -39,7 +39,9 @@ def test_anonymous_visitor_is_sent_to_login(world: World) -> None:
 @pytest.mark.parametrize(
     ("client_kwargs", "cookies", "expected", "not_expected"),
     [
-        pytest.param({}, {}, "Vennligst oppgi korrekt brukernavn og passord", "Please enter", id="default-nb"),
+        pytest.param(
+            {}, {}, "Vennligst oppgi korrekt brukernavn og passord", "Please enter", id="default-nb"
+        ),
         pytest.param(
             {"HTTP_ACCEPT_LANGUAGE": "nb"}, {}, "Vennligst oppgi korrekt", "Please enter", id="header-nb"
         ),
@@ -110,7 +112,9 @@ def test_login_ignores_a_next_address_on_another_site(world: World) -> None:
 def test_login_follows_a_next_address_on_this_site(world: World) -> None:
     client = Client()
     target = reverse("accounts:password_change")
-    response = client.post(reverse("accounts:login"), {"username": "pasient", "password": PASSWORD, "next": target})
+    response = client.post(
+        reverse("accounts:login"), {"username": "pasient", "password": PASSWORD, "next": target}
+    )
     assert response.status_code == 302
     assert response.url == target
 

@@ -22,7 +22,9 @@ def test_creates_a_system_administrator(monkeypatch: Any) -> None:
     user = User.objects.get(username="drift")
     assert user.is_system_admin
     assert user.check_password("a long passphrase 42")
-    assert AuditRecord.objects.filter(action="user.create", object_id=str(user.pk), actor_name="system").exists()
+    assert AuditRecord.objects.filter(
+        action="user.create", object_id=str(user.pk), actor_name="system"
+    ).exists()
 
 
 def test_refuses_weak_or_mismatched_passwords_and_taken_names(monkeypatch: Any) -> None:

@@ -1,9 +1,9 @@
 """Browser fixtures: Debian's Chromium, driven by Playwright, against pytest-django's live server.
 
 The live server runs in a thread of the test process, so overrides through the `settings` fixture reach it.
-The municipalities come from a data migration; live-server tests need a transactional database, which is
-flushed after every test, so each test module marks itself with ``serialized_rollback=True`` (see
-``BROWSER_DB``) and ``reference_data`` reloads them when they are missing all the same.
+Live-server tests need a transactional database, which is emptied after every test, while the municipalities
+come from a data migration: test modules mark themselves with ``BROWSER_DB`` (``serialized_rollback=True``
+restores what the migrations left), and the ``server`` fixture reloads the municipalities if still missing.
 """
 
 from __future__ import annotations
@@ -21,12 +21,10 @@ from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from ..factories import PASSWORD
+from vegviser.registry.models import HealthRegion, Municipality, Organisation
+from vegviser.registry.reference import load_municipalities
 
-# Playwright's sync API keeps an asyncio event loop running in the test thread. Django then refuses every
-# synchronous database call made from that thread ("SynchronousOnlyOperation"), although nothing here runs
-# concurrently: the loop only talks to the browser. The variable must be set before the first browser starts.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from ..factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,23 +47,33 @@ BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http_live_server() -> Iterator[None]:
     # The root conftest turns SECURE_SSL_REDIRECT off for each test, but SecurityMiddleware reads it once,
-    # when the session-wide live server builds its handler: without this every page redirects to https.
+    # when pytest-django's session-wide live server builds its handler: without this every page redirects
+    # to https. Session scope, so that it is in place before the live server starts.
     with override_settings(SECURE_SSL_REDIRECT=False):
         yield
 
 
-@pytest.fixture(scope="session")
+# Package scope rather than session scope: one browser for all the browser tests, closed after the last of
+# them, so that neither Playwright's event loop nor DJANGO_ALLOW_ASYNC_UNSAFE outlives them (see below).
+@pytest.fixture(scope="package")
 def playwright_driver() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         message = "Chromium not installed: run `bash scripts/system-deps.sh`"
         if os.environ.get("CI"):
             pytest.fail(f"{message} (browser tests are required when CI is set)", pytrace=False)
         pytest.skip(message)
-    with sync_playwright() as driver:
-        yield driver
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an asyncio event loop running in the test thread for as long as it
+        # lives. Django then refuses every synchronous database call from that thread
+        # ("SynchronousOnlyOperation"), although nothing here runs concurrently: the loop only talks to the
+        # browser. The variable is set in os.environ for exactly that time, and removed afterwards, because
+        # child processes inherit it: `check --deploy` in a later test would report it (async.E001).
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as driver:
+            yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     browser = playwright_driver.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -90,16 +98,13 @@ def page(context: BrowserContext) -> Page:
 
 @pytest.fixture(autouse=True)
 def _browser_settings(settings: Any) -> None:
-    # Password only: the second factor has a test of its own outside the browser.
+    # Password only, so each test can start where it means to; test_two_factor_setup turns the rule back on.
     settings.VEGVISER_REQUIRE_2FA = False
 
 
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """Municipalities, health regions and health trusts, as the data migration left them."""
-    from vegviser.registry.models import HealthRegion, Municipality, Organisation
-    from vegviser.registry.reference import load_municipalities
-
     if not Municipality.objects.filter(number="1804").exists():
         load_municipalities(HealthRegion, Municipality, Organisation)
 

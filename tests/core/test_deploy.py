@@ -41,10 +41,11 @@ def test_production_defaults_are_safe() -> None:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DEBUG, s.VEGVISER_TEST_IDENTITIES, s.VEGVISER_REQUIRE_2FA, s.SESSION_COOKIE_SECURE, "
-        "s.SESSION_COOKIE_AGE)"
+        "s.SESSION_COOKIE_AGE, s.PASSWORD_HASHERS[0])"
     )
     result = run(code, **PRODUCTION)
-    assert result.stdout.split() == ["False", "False", "True", "True", "1800"], result.stderr
+    expected = ["False", "False", "True", "True", "1800", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+    assert result.stdout.split() == expected, result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:

@@ -6,11 +6,16 @@ A URL pattern without an entry in the table fails `test_every_url_is_in_the_tabl
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from vegviser.access.models import Consent
+from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
 from vegviser.registry.models import Membership, PersonRelation, RelationKind
 
 from ..conftest import PERSONAS, World, client_for
@@ -19,6 +24,8 @@ from ..factories import PersonFactory
 ALL = set(PERSONAS)
 SIGNED_IN = ALL - {"anonymous"}
 KE = {"ke_officer"}
+KE_BOTH = KE | {"ke_officer_tromso"}
+PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin"}
 ADMINS = {"system_admin", "org_admin"}
 
 
@@ -32,6 +39,50 @@ def _relation(world: World) -> dict[str, Any]:
 
 def _membership(world: World) -> dict[str, Any]:
     return {"pk": Membership.objects.get(user=world.coordinator, organisation=world.physio).pk}
+
+
+def _report(world: World, decided: bool = False) -> dict[str, Any]:
+    report = NeedReport.objects.create(
+        person=world.patient,
+        municipality=world.bodo,
+        needs_plan=True,
+        description="Needs",
+        channel="written",
+        consent_to_report="yes",
+        reported_by=world.coordinator,
+        reporter_name="Reporter",
+        status=ReportStatus.DECIDED if decided else ReportStatus.RECEIVED,
+        decision="granted" if decided else "",
+        plan_granted=decided,
+        decided_at=timezone.now() if decided else None,
+    )
+    return {"pk": report.pk}
+
+
+def _consent(world: World) -> dict[str, Any]:
+    """A consent with a signed paper, and the coordinator appointed on it."""
+    consent = Consent.objects.create(
+        person=world.patient, given_by="person", valid_from=date(2026, 1, 1), evidence="paper"
+    )
+    consent.evidence_file.save("signed.pdf", ContentFile(b"%PDF-1.4"))
+    CoordinatorAssignment.objects.create(
+        person=world.patient,
+        kind="coordinator",
+        coordinator=world.coordinator,
+        organisation=world.physio,
+        started_on=date(2026, 1, 1),
+    )
+    return {"pk": consent.pk}
+
+
+def _assignment(world: World) -> dict[str, Any]:
+    _consent(world)
+    return {"pk": CoordinatorAssignment.objects.get(person=world.patient).pk}
+
+
+def _patient_with_coordinator(world: World) -> dict[str, Any]:
+    _consent(world)
+    return {"pk": world.patient.pk}
 
 
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
@@ -67,6 +118,20 @@ TABLE: dict[str, Entry | str] = {
     "registry:organisation_edit": ("get", lambda w: {"pk": w.physio.pk}, {"system_admin"}, 200),
     "registry:organisation_members": ("get", lambda w: {"pk": w.physio.pk}, ADMINS, 200),
     "registry:membership_end": ("post", _membership, ADMINS, 302),
+    "intake:report_create": ("get", NO_ARGS, PROFESSIONALS, 200),
+    "intake:my_reports": ("get", NO_ARGS, PROFESSIONALS, 200),
+    "intake:queue": ("get", NO_ARGS, KE_BOTH, 200),
+    "intake:report_detail": ("get", _report, KE | {"coordinator"}, 200),
+    "intake:report_assign": ("post", _report, KE, 302),
+    "intake:report_decide": ("get", _report, KE, 200),
+    "intake:decision_letter": ("get", lambda w: _report(w, decided=True), KE, 200),
+    "intake:report_close": ("post", lambda w: _report(w, decided=True), KE, 302),
+    "intake:coordinator_appoint": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
+    "intake:coordinator_end": ("get", _assignment, KE, 200),
+    "access:consent_create": ("get", _patient_with_coordinator, KE | {"coordinator"}, 200),
+    "access:consent_detail": ("get", _consent, KE | {"coordinator"}, 200),
+    "access:consent_evidence": ("get", _consent, KE | {"coordinator"}, 200),
+    "access:consent_withdraw": ("get", _consent, KE | {"coordinator"}, 200),
 }
 PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
 

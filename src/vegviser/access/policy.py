@@ -33,6 +33,13 @@ class Action:
     MEMBERS_MANAGE = "organisation.manage_members"
     USER_CREATE = "user.create"
     USER_EDIT = "user.edit"
+    NEED_REPORT_CREATE = "need_report.create"
+    NEED_REPORT_QUEUE = "need_report.queue"
+    NEED_REPORT_ASSESS = "need_report.assess"
+    NEED_REPORT_VIEW_OWN = "need_report.view_own"
+    CONSENT_VIEW = "consent.view"
+    CONSENT_MANAGE = "consent.manage"
+    COORDINATOR_APPOINT = "coordinator.appoint"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -88,9 +95,42 @@ def is_coordinating_unit_officer(user: AnyUser | None) -> bool:
     return bool(coordinating_unit_municipalities(user))
 
 
+def is_professional(user: AnyUser | None) -> bool:
+    """A member of any active organisation: may report a need, whatever the sector."""
+    active = _active_user(user)
+    return bool(active and active.memberships.filter(active=True, organisation__active=True).exists())
+
+
+def coordinates(user: AnyUser | None, person: Person) -> bool:
+    from vegviser.intake.models import CoordinatorAssignment
+
+    active = _active_user(user)
+    if active is None:
+        return False
+    return CoordinatorAssignment.objects.filter(person=person, coordinator=active, active=True).exists()
+
+
 # Rules: action -> predicate(user, obj). Each says in one line who may.
 def _person_in_officers_municipality(user: AnyUser | None, obj: Any) -> bool:
     return isinstance(obj, Person) and obj.municipality_id in coordinating_unit_municipalities(user)
+
+
+def _officer_of_report(user: AnyUser | None, obj: Any) -> bool:
+    from vegviser.intake.models import NeedReport
+
+    return isinstance(obj, NeedReport) and obj.municipality_id in coordinating_unit_municipalities(user)
+
+
+def _reporter_of(user: AnyUser | None, obj: Any) -> bool:
+    from vegviser.intake.models import NeedReport
+
+    active = _active_user(user)
+    return isinstance(obj, NeedReport) and active is not None and obj.reported_by_id == active.pk
+
+
+def _consent_keeper(user: AnyUser | None, obj: Any) -> bool:
+    """The unit that decides on plans and coordinators, and the person's coordinator, keep the consents."""
+    return _person_in_officers_municipality(user, obj) or (isinstance(obj, Person) and coordinates(user, obj))
 
 
 def _manages_members(user: AnyUser | None, obj: Any) -> bool:
@@ -127,6 +167,14 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.MEMBERS_MANAGE: _manages_members,
     Action.USER_CREATE: lambda user, obj: is_system_admin(user) or bool(administered_organisation_ids(user)),
     Action.USER_EDIT: _may_edit_user,
+    # Any professional, in any organisation and sector, may report a need to the coordinating unit.
+    Action.NEED_REPORT_CREATE: lambda user, obj: is_professional(user),
+    Action.NEED_REPORT_QUEUE: lambda user, obj: is_coordinating_unit_officer(user),
+    Action.NEED_REPORT_ASSESS: _officer_of_report,
+    Action.NEED_REPORT_VIEW_OWN: lambda user, obj: _officer_of_report(user, obj) or _reporter_of(user, obj),
+    Action.CONSENT_VIEW: _consent_keeper,
+    Action.CONSENT_MANAGE: _consent_keeper,
+    Action.COORDINATOR_APPOINT: _person_in_officers_municipality,
 }
 
 

@@ -55,17 +55,19 @@ def create_user(
 
 @transaction.atomic
 def update_user(*, actor: User | None, user: User, data: dict[str, Any]) -> User:
-    authorise(actor, Action.USER_EDIT, user)
-    before = snapshot(user, USER_FIELDS)
+    # A bound ModelForm has already written its data onto `user`: take "before" from the database.
+    current = User.objects.select_for_update().get(pk=user.pk)
+    authorise(actor, Action.USER_EDIT, current)
+    before = snapshot(current, USER_FIELDS)
     for name in USER_FIELDS:
         if name in data:
-            setattr(user, name, data[name])
-    user.full_clean()
-    user.save()
+            setattr(current, name, data[name])
+    current.full_clean()
+    current.save()
     record_change(
-        actor=actor, action="user.update", obj=user, before=before, after=snapshot(user, USER_FIELDS)
+        actor=actor, action="user.update", obj=current, before=before, after=snapshot(current, USER_FIELDS)
     )
-    return user
+    return current
 
 
 def send_welcome(*, request: HttpRequest, user: User) -> None:

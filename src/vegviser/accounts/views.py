@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
-from vegviser.core.http import AuthenticatedRequest
+from vegviser.core.http import AuthenticatedRequest, posted
 
 from . import services
 from .forms import NewUserForm, TokenForm, UserForm
@@ -68,7 +68,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[attr-defined]
         return redirect("accounts:two_factor_verify")
     device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             services.confirm_totp_device(user=user, device=device)
@@ -84,7 +84,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
 @never_cache
 @login_required
 def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
@@ -115,7 +115,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.USER_CREATE)
-    form = NewUserForm(request.POST or None, organisations=policy.manageable_organisations(request.user))
+    form = NewUserForm(posted(request), organisations=policy.manageable_organisations(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         organisation = data["organisation"]
@@ -133,7 +133,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 def user_edit(request: AuthenticatedRequest, pk: str) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     policy.require(request.user, Action.USER_EDIT, user)
-    form = UserForm(request.POST or None, instance=user)
+    form = UserForm(posted(request), instance=user)
     if request.method == "POST" and form.is_valid():
         services.update_user(actor=request.user, user=user, data=form.cleaned_data)
         messages.success(request, _("The changes were saved."))

@@ -19,5 +19,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     menu = {
         "persons": policy.can(user, Action.PERSON_SEARCH),
         "organisations": policy.can(user, Action.ORGANISATION_LIST),
+        "report_need": policy.can(user, Action.NEED_REPORT_CREATE),
+        "queue": policy.can(user, Action.NEED_REPORT_QUEUE),
     }
     return {"current_membership": membership, "menu": menu}

@@ -12,8 +12,12 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from vegviser.access.models import ConsentEvidence, ConsentGiver
+from vegviser.access.services import record_consent
 from vegviser.accounts.models import Profession, User
 from vegviser.accounts.services import create_user
+from vegviser.intake.models import CoordinatorKind, NeedReport, ReportChannel, ReportConsent
+from vegviser.intake.services import appoint_coordinator, decide_report, report_need
 from vegviser.registry import services as registry
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import (
@@ -173,6 +177,94 @@ def load_demo() -> None:
     )
     young = _person(bodo, "Ulrik", "Nilsen", _years_ago(today, 16, 45), 3, "Rønvikveien 7")
     _citizen("ungdom", young)
+    _intake(today, organisations, patient, child, young)
+
+
+def _intake(
+    today: date, organisations: dict[str, Organisation], patient: Person, child: Person, young: Person
+) -> None:
+    """Reports of need in every state, the adult's consent and coordinator."""
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=["ke", "koordinator", "fysio", "lege"])
+    }
+    stroke = report_need(
+        actor=users["lege"],
+        person=patient,
+        organisation=organisations[OrganisationKind.REHABILITATION_UNIT],
+        data={
+            "needs_plan": True,
+            "needs_coordinator": True,
+            "description": "Hjerneslag i vår. Trenger hjelp i hverdagen, trening og vei tilbake til arbeid. "
+            "Mange tjenester involvert: hjemmetjenesten, fysioterapi, ergoterapi, fastlege og NAV.",
+            "channel": ReportChannel.WRITTEN,
+            "is_inpatient": True,
+            "consent_to_report": ReportConsent.YES,
+        },
+    )
+    NeedReport.objects.filter(pk=stroke.pk).update(received_at=timezone.now() - timedelta(days=190))
+    stroke.refresh_from_db()
+    decide_report(
+        actor=users["ke"],
+        report=stroke,
+        data={"plan_granted": True, "coordinator_granted": True},
+    )
+    record_consent(
+        actor=users["ke"],
+        person=patient,
+        data={
+            "given_by": ConsentGiver.PERSON,
+            "covers_plan": True,
+            "covers_coordinator": True,
+            "valid_from": today - timedelta(days=185),
+            "evidence": ConsentEvidence.ORAL,
+            "journal_reference": "Journalnotat, samtale med koordinerende enhet",
+        },
+        shared_with=[
+            organisations[OrganisationKind.HOME_SERVICES],
+            organisations[OrganisationKind.PHYSIOTHERAPY],
+            organisations[OrganisationKind.OCCUPATIONAL_THERAPY],
+            organisations[OrganisationKind.GP_OFFICE],
+            organisations[OrganisationKind.NAV_OFFICE],
+            organisations[OrganisationKind.REHABILITATION_UNIT],
+        ],
+    )
+    appoint_coordinator(
+        actor=users["ke"],
+        person=patient,
+        coordinator=users["koordinator"],
+        organisation=organisations[OrganisationKind.HOME_SERVICES],
+        kind=CoordinatorKind.COORDINATOR,
+        started_on=today - timedelta(days=180),
+        person_wishes="Ønsker en fast kontaktperson i hjemmetjenesten.",
+        need_report=stroke,
+    )
+    cp = report_need(
+        actor=users["fysio"],
+        person=child,
+        organisation=organisations[OrganisationKind.PHYSIOTHERAPY],
+        data={
+            "needs_plan": True,
+            "needs_child_coordinator": True,
+            "description": "Cerebral parese. Starter på skolen til høsten; barnehage, skole, PPT, "
+            "fysioterapi og habiliteringstjenesten må samordnes. Foreldrene koordinerer alt selv i dag.",
+            "channel": ReportChannel.WRITTEN,
+            "consent_to_report": ReportConsent.YES,
+        },
+    )
+    NeedReport.objects.filter(pk=cp.pk).update(received_at=timezone.now() - timedelta(days=12))
+    waiting = report_need(
+        actor=users["fysio"],
+        person=young,
+        organisation=organisations[OrganisationKind.PHYSIOTHERAPY],
+        data={
+            "needs_coordinator": True,
+            "description": "Langvarige smerter og mye fravær fra skolen. Trenger én å forholde seg til.",
+            "channel": ReportChannel.ORAL,
+            "consent_to_report": ReportConsent.YES,
+        },
+    )
+    NeedReport.objects.filter(pk=waiting.pk).update(received_at=timezone.now() - timedelta(days=35))
 
 
 def database_is_empty() -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import ChoiceField, Field
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import CheckboxInput, CheckboxSelectMultiple, RadioSelect
@@ -54,6 +56,12 @@ class ConstraintFieldErrorsMixin:
             if not general:
                 error.error_dict.pop(NON_FIELD_ERRORS, None)
         super().add_error(field, error)  # type: ignore[misc]
+
+
+def radio_choices(field: Field, choices: Sequence[tuple[str, Any]]) -> None:
+    """Radio buttons offer the real choices only: no empty "---------" option."""
+    assert isinstance(field, ChoiceField)
+    field.choices = list(choices)
 
 
 class FormRenderer(TemplatesSetting):

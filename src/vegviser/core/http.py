@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 from vegviser.accounts.models import User
 
@@ -9,3 +9,8 @@ class AuthenticatedRequest(HttpRequest):
     """The request of a view behind `login_required`: its user is a signed-in `User`."""
 
     user: User
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one; `None` for any other method, so the form is unbound."""
+    return request.POST if request.method == "POST" else None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -10,7 +11,15 @@ from vegviser.accounts.models import User
 from vegviser.core.forms import ConstraintFieldErrorsMixin
 
 from .identity import normalise_organisation_number, parse_national_id
-from .models import Membership, MembershipRole, Organisation, Person, PersonRelation, RelationKind
+from .models import (
+    Membership,
+    MembershipRole,
+    Municipality,
+    Organisation,
+    Person,
+    PersonRelation,
+    RelationKind,
+)
 from .services import ORGANISATION_FIELDS, PERSON_FIELDS
 
 
@@ -19,6 +28,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def number_field_value(value: str, normalise: Callable[[str], str]) -> str:
+    """A number from a form field in its stored form, or the parser's message as the field's error."""
+    if not value.strip():
+        return ""
+    try:
+        return normalise(value)
+    except ValueError as exc:
+        raise forms.ValidationError(exc.args[0]) from exc
+
+
+def national_id_field_value(value: str) -> str:
+    return number_field_value(value, lambda number: parse_national_id(number).value)
 
 
 def allow_spaces(field: forms.Field, max_length: int) -> None:
@@ -66,16 +89,11 @@ class PersonForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allow_spaces(self.fields["national_id"], 13)
+        municipality = cast(forms.ModelChoiceField, self.fields["municipality"])
+        municipality.queryset = Municipality.objects.order_by("name")
 
     def clean_national_id(self) -> str:
-        value: str = self.cleaned_data["national_id"]
-        if not value.strip():
-            return ""
-        try:
-            return parse_national_id(value).value
-        except ValueError as exc:
-            raise forms.ValidationError(exc.args[0]) from exc
-        self.fields["municipality"].queryset = self.fields["municipality"].queryset.order_by("name")  # type: ignore[attr-defined]
+        return national_id_field_value(self.cleaned_data["national_id"])
 
 
 class RelationForm(forms.ModelForm):
@@ -101,11 +119,8 @@ class RelationForm(forms.ModelForm):
         cast(forms.ChoiceField, self.fields["kind"]).choices = RelationKind.choices
 
     def clean_relative_national_id(self) -> Person:
-        try:
-            parsed = parse_national_id(self.cleaned_data["relative_national_id"])
-        except ValueError as exc:
-            raise forms.ValidationError(exc.args[0]) from exc
-        relative = Person.objects.filter(national_id=parsed.value).first()
+        number = national_id_field_value(self.cleaned_data["relative_national_id"])
+        relative = Person.objects.filter(national_id=number).first() if number else None
         if relative is None:
             raise forms.ValidationError(
                 _("No person with this identity number is registered. Register them first.")
@@ -149,19 +164,13 @@ class OrganisationForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allow_spaces(self.fields["organisation_number"], 11)
-
-    def clean_organisation_number(self) -> str:
-        value: str = self.cleaned_data["organisation_number"]
-        if not value.strip():
-            return ""
-        try:
-            return normalise_organisation_number(value)
-        except ValueError as exc:
-            raise forms.ValidationError(exc.args[0]) from exc
         parents = Organisation.objects.order_by("name")
         if not self.instance._state.adding:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = parents
+
+    def clean_organisation_number(self) -> str:
+        return number_field_value(self.cleaned_data["organisation_number"], normalise_organisation_number)
 
 
 class MembershipForm(forms.Form):

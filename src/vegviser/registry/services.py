@@ -12,7 +12,7 @@ from vegviser.access.policy import Action, authorise
 from vegviser.audit.services import record_change, snapshot
 from vegviser.core.services import ConflictError
 
-from .models import Membership, Organisation, Person, PersonRelation
+from .models import Membership, Municipality, Organisation, Person, PersonRelation
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -73,6 +73,44 @@ def create_person(*, actor: User | None, data: dict[str, Any]) -> Person:
     authorise(actor, Action.PERSON_CREATE)
     person = Person()
     _assign(person, PERSON_FIELDS, data)
+    person.full_clean()
+    person.save()
+    record_change(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        after=snapshot(person, PERSON_FIELDS),
+        person_id=person.pk,
+    )
+    return person
+
+
+@transaction.atomic
+def find_or_register_person(
+    *, actor: User | None, national_id: str, given_name: str, family_name: str, municipality: Municipality
+) -> Person:
+    """For a report of need: the registered person with this number, or a new registration.
+
+    The reporter learns nothing from which it was: the registry's details are never shown back."""
+    authorise(actor, Action.NEED_REPORT_CREATE)
+    person = Person.objects.select_for_update().filter(national_id=national_id).first()
+    if person is not None:
+        if person.municipality_id is None:
+            before = snapshot(person, ["municipality"])
+            person.municipality = municipality
+            person.save(update_fields=["municipality", "updated_at"])
+            record_change(
+                actor=actor,
+                action="person.update",
+                obj=person,
+                before=before,
+                after=snapshot(person, ["municipality"]),
+                person_id=person.pk,
+            )
+        return person
+    person = Person(
+        given_name=given_name, family_name=family_name, national_id=national_id, municipality=municipality
+    )
     person.full_clean()
     person.save()
     record_change(

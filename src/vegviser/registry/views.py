@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
+from vegviser.access import selectors as consent_selectors
 from vegviser.access.policy import Action
-from vegviser.core.http import AuthenticatedRequest
+from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.core.services import ConflictError
+from vegviser.intake import selectors as intake_selectors
 
 from . import selectors, services
 from .forms import MembershipForm, OrganisationForm, PersonForm, PersonSearchForm, RelationForm
@@ -24,7 +26,7 @@ from .models import Membership, Organisation, PersonRelation
 def person_search(request: AuthenticatedRequest) -> HttpResponse:
     # The query goes in the POST body: an identity number must never appear in a URL.
     policy.require(request.user, Action.PERSON_SEARCH)
-    form = PersonSearchForm(request.POST or None)
+    form = PersonSearchForm(posted(request))
     results = None
     if request.method == "POST" and form.is_valid():
         results = selectors.search_persons(user=request.user, query=form.cleaned_data["query"])
@@ -34,7 +36,7 @@ def person_search(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def person_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.PERSON_CREATE)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         person = services.create_person(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("The person was registered."))
@@ -48,12 +50,18 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
 def person_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = selectors.get_person(user=request.user, pk=pk)
     relatives, related_to = selectors.relations_of(person)
+    may_see_consents = policy.can(request.user, Action.CONSENT_VIEW, person)
     context = {
         "person": person,
         "relatives": relatives,
         "related_to": related_to,
         "today": timezone.localdate(),
         "may_edit": policy.can(request.user, Action.PERSON_EDIT, person),
+        "consents": consent_selectors.consents_of(user=request.user, person=person)
+        if may_see_consents
+        else None,
+        "coordinators": intake_selectors.coordinators_of(person) if may_see_consents else None,
+        "may_appoint": policy.can(request.user, Action.COORDINATOR_APPOINT, person),
     }
     return render(request, "registry/person_detail.html", context)
 
@@ -63,7 +71,7 @@ def person_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = selectors.get_person(
         user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
     )
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(posted(request), instance=person)
     current = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,7 +100,7 @@ def relation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
     person = selectors.get_person(
         user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
     )
-    form = RelationForm(request.POST or None, person=person)
+    form = RelationForm(posted(request), person=person)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data, relative=form.cleaned_data["relative_national_id"])
         services.add_relation(actor=request.user, person=person, data=data)
@@ -135,7 +143,7 @@ def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.ORGANISATION_CREATE)
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.create_organisation(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("The organisation was created."))
@@ -147,7 +155,7 @@ def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
 def organisation_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     policy.require(request.user, Action.ORGANISATION_EDIT, organisation)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(
@@ -168,7 +176,7 @@ def organisation_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
 def organisation_members(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     policy.require(request.user, Action.MEMBERS_MANAGE, organisation)
-    form = MembershipForm(request.POST or None, organisation=organisation)
+    form = MembershipForm(posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         services.add_membership(
             actor=request.user,

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.core.forms import radio_choices
+from vegviser.registry.forms import DateInput
+from vegviser.registry.models import Organisation, Person, RelationKind
+
+from .models import Consent, ConsentEvidence, ConsentGiver
+
+
+class ConsentForm(forms.ModelForm):
+    shared_with = forms.ModelMultipleChoiceField(
+        label=_("Confidential information may be shared with"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the services and organisations named here may be given confidential information."),
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "given_by",
+            "given_by_person",
+            "child_view",
+            "covers_plan",
+            "covers_coordinator",
+            "shared_with",
+            "valid_from",
+            "valid_to",
+            "evidence",
+            "evidence_file",
+            "journal_reference",
+        ]
+        widgets = {
+            "given_by": forms.RadioSelect,
+            "evidence": forms.RadioSelect,
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "child_view": forms.Textarea(attrs={"rows": 3}),
+            "evidence_file": forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        }
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.person = person
+        self.fields["valid_from"].initial = timezone.localdate()
+        representatives = Person.objects.filter(
+            relations_as_relative__person=person,
+            relations_as_relative__kind__in=[RelationKind.PARENT, RelationKind.GUARDIAN],
+        ).distinct()
+        cast(forms.ModelChoiceField, self.fields["given_by_person"]).queryset = representatives
+        # The services around the person: their municipality's, and their health trust with its units.
+        nearby = Q(municipality_id=person.municipality_id) | Q(
+            catchment_municipalities=person.municipality_id
+        )
+        nearby |= Q(parent__catchment_municipalities=person.municipality_id)
+        cast(forms.ModelMultipleChoiceField, self.fields["shared_with"]).queryset = (
+            Organisation.objects.filter(nearby, active=True)
+            .exclude(kind="coordinating_unit")
+            .distinct()
+            .order_by("name")
+        )
+        radio_choices(self.fields["given_by"], ConsentGiver.choices)
+        # Consent given in the portal is recorded by the portal itself, never typed in by staff.
+        staff_evidence = [c for c in ConsentEvidence.choices if c[0] != ConsentEvidence.PORTAL]
+        radio_choices(self.fields["evidence"], staff_evidence)
+        self.fields["given_by"].initial = ConsentGiver.PERSON
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I understand what withdrawing means"), required=True)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,150 @@
+"""Consent (IP element h): to a plan and a coordinator, and to sharing with named services.
+
+No plan is made and no coordinator appointed without consent in force. Withdrawal takes effect at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.core.models import PersonalDataModel
+from vegviser.registry.models import Organisation, Person, RelationKind
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
+
+
+class ConsentGiver(models.TextChoices):
+    PERSON = "person", _("The person")
+    PARENT = "parent", _("Parent with parental responsibility")
+    GUARDIAN = "guardian", _("Guardian (verge)")
+    CHILD_WELFARE = "child_welfare", _("Child welfare service")
+
+
+class ConsentEvidence(models.TextChoices):
+    PORTAL = "portal", _("Given in the portal")
+    PAPER = "paper", _("Signed on paper, uploaded")
+    ORAL = "oral", _("Given orally, with a journal reference")
+
+
+def evidence_path(instance: Consent, filename: str) -> str:
+    # The file name the user chose may carry personal data: store under the consent's id only.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"consents/{instance.pk}.{extension}"
+
+
+def validate_evidence_size(file: Any) -> None:
+    if file.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("The file is too large. The limit is 10 MB."))
+
+
+class Consent(PersonalDataModel):
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="consents"
+    )
+    given_by = models.CharField(_("consent given by"), max_length=16, choices=ConsentGiver.choices)
+    given_by_person = models.ForeignKey(
+        Person,
+        verbose_name=_("parent or guardian who consented"),
+        on_delete=models.PROTECT,
+        related_name="consents_given",
+        null=True,
+        blank=True,
+    )
+    child_view = models.TextField(
+        _("the child's own view"),
+        blank=True,
+        validators=[MaxLengthValidator(4000)],
+        help_text=_("When the person is under 16: what the child said, in the child's words where possible."),
+    )
+    covers_plan = models.BooleanField(_("making an individual plan"), default=True)
+    covers_coordinator = models.BooleanField(_("appointing a coordinator"), default=True)
+    shared_with = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("confidential information may be shared with"),
+        related_name="consents",
+        blank=True,
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    evidence = models.CharField(_("how consent was given"), max_length=8, choices=ConsentEvidence.choices)
+    evidence_file = models.FileField(
+        _("signed consent (PDF or image)"),
+        upload_to=evidence_path,
+        blank=True,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size],
+    )
+    journal_reference = models.CharField(_("journal reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_note = models.TextField(
+        _("note on withdrawal"), blank=True, validators=[MaxLengthValidator(2000)]
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-valid_from", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="access_consent_period_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.valid_from:%d.%m.%Y}"
+
+    def in_force_on(self, day: date) -> bool:
+        if self.withdrawn_at is not None and timezone.localdate(self.withdrawn_at) <= day:
+            return False
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def in_force(self) -> bool:
+        return self.in_force_on(timezone.localdate())
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if not (self.covers_plan or self.covers_coordinator):
+            errors["covers_plan"] = _("Consent must cover a plan, a coordinator or both.")
+        if self.evidence == ConsentEvidence.PAPER and not self.evidence_file:
+            errors["evidence_file"] = _("Upload the signed consent.")
+        if self.evidence == ConsentEvidence.ORAL and not self.journal_reference.strip():
+            errors["journal_reference"] = _("Give the journal reference where the oral consent is recorded.")
+        if self.given_by in (ConsentGiver.PARENT, ConsentGiver.GUARDIAN) and self.given_by_person_id is None:
+            errors["given_by_person"] = _("Choose the parent or guardian who consented.")
+        if self.given_by_person_id is not None and self.person_id and self.valid_from:
+            kind = RelationKind.PARENT if self.given_by == ConsentGiver.PARENT else RelationKind.GUARDIAN
+            relations = self.person.relations.filter(relative_id=self.given_by_person_id, kind=kind)
+            if not any(relation.in_force_on(self.valid_from) for relation in relations):
+                errors["given_by_person"] = _("This person is not registered as the parent or guardian.")
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end date cannot be before the start date.")
+        if self.person_id and self.valid_from:
+            age = self.person.age_on(self.valid_from)
+            # From 16 the person consents themselves (pasient- og brukerrettighetsloven § 4-3).
+            if age is not None and age >= 16 and self.given_by == ConsentGiver.PARENT:
+                errors["given_by"] = _("From the age of 16 the person consents themselves.")
+            if age is not None and age < 16 and self.given_by == ConsentGiver.PERSON:
+                errors["given_by"] = _(
+                    "Under 16, a parent with parental responsibility or child welfare consents."
+                )
+        if errors:
+            raise ValidationError(errors)

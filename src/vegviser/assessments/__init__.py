@@ -1,0 +1,1 @@
+"""Assessments: instruments, responses, scores and goal attainment scaling."""

@@ -1,0 +1,67 @@
+"""Reads for the coordinating unit, always through the access policy; reads of a person's data are logged."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from vegviser.access import policy
+from vegviser.access.policy import Action
+from vegviser.audit.services import record_access
+
+from .models import CoordinatorAssignment, NeedReport, ReportStatus
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+    from vegviser.registry.models import Person
+
+
+QUEUE_LIMIT = 500
+
+
+def queue(*, user: User, status: str = "open") -> list[NeedReport]:
+    """The unit's reports, oldest first. The names shown are a read of each person: logged."""
+    policy.require(user, Action.NEED_REPORT_QUEUE)
+    reports = NeedReport.objects.filter(
+        municipality_id__in=policy.coordinating_unit_municipalities(user)
+    ).select_related("person", "assigned_to", "reporter_organisation")
+    if status == "open":
+        reports = reports.filter(status__in=[ReportStatus.RECEIVED, ReportStatus.ASSESSING])
+    elif status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    found = list(reports.order_by("received_at")[:QUEUE_LIMIT])
+    record_access(
+        actor=user,
+        person_ids={report.person_id for report in found},
+        object_type="intake.needreport",
+        purpose="need-report-queue",
+    )
+    return found
+
+
+def reports_by(*, user: User) -> QuerySet[NeedReport]:
+    return (
+        NeedReport.objects.filter(reported_by=user)
+        .select_related("person", "municipality")
+        .order_by("-received_at")
+    )
+
+
+def get_report(*, user: User, pk: uuid.UUID, action: str = Action.NEED_REPORT_ASSESS) -> NeedReport:
+    report = NeedReport.objects.select_related("person", "municipality", "assigned_to").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    policy.require(user, action, report)
+    record_access(actor=user, person_ids=[report.person_id], obj=report, purpose="need-report")
+    return report
+
+
+def coordinators_of(person: Person) -> list[CoordinatorAssignment]:
+    return list(
+        person.coordinator_assignments.select_related("coordinator", "organisation").order_by(
+            "-active", "-started_on"
+        )
+    )

@@ -1,0 +1,259 @@
+"""Reports of need, the coordinating unit's decisions, and coordinator appointments.
+
+Every write: keyword-only, checks the policy, one transaction, audit record included.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.access.policy import Action, authorise
+from vegviser.access.services import consent_in_force
+from vegviser.audit.services import describe_actor, record_change, snapshot
+from vegviser.registry.models import Organisation, Person
+
+from .models import CoordinatorAssignment, CoordinatorKind, Decision, NeedReport, ReportStatus
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+REPORT_FIELDS = [
+    "needs_plan",
+    "needs_coordinator",
+    "needs_child_coordinator",
+    "description",
+    "channel",
+    "is_inpatient",
+    "consent_to_report",
+    "child_expected",
+]
+DECISION_FIELDS = [
+    "decision",
+    "plan_granted",
+    "coordinator_granted",
+    "child_coordinator_granted",
+    "decision_reasons",
+]
+ASSIGNMENT_FIELDS = [
+    "person",
+    "kind",
+    "coordinator",
+    "organisation",
+    "person_wishes",
+    "started_on",
+    "ended_on",
+]
+
+
+@transaction.atomic
+def report_need(
+    *, actor: User | None, person: Person, data: dict[str, Any], organisation: Organisation | None = None
+) -> NeedReport:
+    authorise(actor, Action.NEED_REPORT_CREATE)
+    if person.municipality_id is None:
+        raise ValidationError(_("The person's municipality is not known, so the report cannot be sent."))
+    name, _role, _organisation = describe_actor(actor)
+    report = NeedReport(
+        person=person,
+        municipality_id=person.municipality_id,
+        reported_by=actor,
+        reporter_name=name,
+        reporter_organisation=organisation,
+    )
+    for field in REPORT_FIELDS:
+        if field in data:
+            setattr(report, field, data[field])
+    report.full_clean()
+    report.save()
+    record_change(
+        actor=actor,
+        action="need_report.create",
+        obj=report,
+        after=snapshot(report, REPORT_FIELDS),
+        person_id=person.pk,
+    )
+    return report
+
+
+@transaction.atomic
+def assign_report(*, actor: User | None, report: NeedReport, officer: User | None) -> NeedReport:
+    authorise(actor, Action.NEED_REPORT_ASSESS, report)
+    before = snapshot(report, ["assigned_to", "status"])
+    report.assigned_to = officer
+    if report.status == ReportStatus.RECEIVED:
+        report.status = ReportStatus.ASSESSING
+    report.save(update_fields=["assigned_to", "status", "updated_at"])
+    record_change(
+        actor=actor,
+        action="need_report.assign",
+        obj=report,
+        before=before,
+        after=snapshot(report, ["assigned_to", "status"]),
+        person_id=report.person_id,
+    )
+    return report
+
+
+def child_coordinator_conditions(
+    report: NeedReport, *, serious_condition: bool, health_services: bool, other_welfare_services: bool
+) -> list[str]:
+    """What is missing for a child coordinator (helse- og omsorgstjenesteloven § 7-2 a), in plain words."""
+    missing = []
+    age = report.person.age_on(timezone.localdate())
+    if not report.child_expected and (age is None or age >= 18):
+        missing.append(str(_("The child must be under 18, or expected.")))
+    if not serious_condition:
+        missing.append(str(_("The child must have a serious illness, injury or disability.")))
+    if not (health_services and other_welfare_services):
+        missing.append(
+            str(_("The family must need long-term, complex services from health and other welfare services."))
+        )
+    return missing
+
+
+@transaction.atomic
+def decide_report(*, actor: User | None, report: NeedReport, data: dict[str, Any]) -> NeedReport:
+    authorise(actor, Action.NEED_REPORT_ASSESS, report)
+    if not report.is_open:
+        raise ValidationError(_("This report has already been decided."))
+    before = snapshot(report, [*DECISION_FIELDS, "status"])
+    for field in DECISION_FIELDS:
+        setattr(report, field, data.get(field, getattr(report, field)))
+    granted = [report.plan_granted, report.coordinator_granted, report.child_coordinator_granted]
+    requested = [report.needs_plan, report.needs_coordinator, report.needs_child_coordinator]
+    if not any(granted):
+        report.decision = Decision.DECLINED
+    elif all(g for g, r in zip(granted, requested, strict=True) if r):
+        report.decision = Decision.GRANTED
+    else:
+        report.decision = Decision.PARTLY
+    if report.decision != Decision.GRANTED and not report.decision_reasons.strip():
+        raise ValidationError({"decision_reasons": _("Give the reasons when anything is declined.")})
+    if report.child_coordinator_granted:
+        missing = child_coordinator_conditions(
+            report,
+            serious_condition=bool(data.get("serious_condition")),
+            health_services=bool(data.get("needs_health_services")),
+            other_welfare_services=bool(data.get("needs_other_welfare_services")),
+        )
+        if missing:
+            raise ValidationError({"child_coordinator_granted": missing})
+    report.status = ReportStatus.DECIDED
+    report.decided_at = timezone.now()
+    report.decided_by = actor
+    report.full_clean()
+    report.save()
+    record_change(
+        actor=actor,
+        action="need_report.decide",
+        obj=report,
+        before=before,
+        after=snapshot(report, [*DECISION_FIELDS, "status"]),
+        person_id=report.person_id,
+    )
+    return report
+
+
+@transaction.atomic
+def close_report(*, actor: User | None, report: NeedReport) -> NeedReport:
+    authorise(actor, Action.NEED_REPORT_ASSESS, report)
+    before = {"status": report.status}
+    report.status = ReportStatus.CLOSED
+    report.save(update_fields=["status", "updated_at"])
+    record_change(
+        actor=actor,
+        action="need_report.close",
+        obj=report,
+        before=before,
+        after={"status": report.status},
+        person_id=report.person_id,
+    )
+    return report
+
+
+@transaction.atomic
+def appoint_coordinator(
+    *,
+    actor: User | None,
+    person: Person,
+    coordinator: User,
+    organisation: Organisation,
+    kind: str,
+    started_on: date,
+    person_wishes: str = "",
+    need_report: NeedReport | None = None,
+) -> CoordinatorAssignment:
+    """Appoint a coordinator, with or without a plan. Needs consent in force; replaces the active one."""
+    authorise(actor, Action.COORDINATOR_APPOINT, person)
+    if consent_in_force(person, covering="coordinator") is None:
+        raise ValidationError(
+            _("A coordinator can only be appointed when consent is in force. Record the consent first.")
+        )
+    if not coordinator.memberships.filter(organisation=organisation, active=True).exists():
+        raise ValidationError(
+            {"coordinator": _("The coordinator must be a member of the organisation chosen.")}
+        )
+    if kind == CoordinatorKind.CHILD_COORDINATOR:
+        age = person.age_on(started_on)
+        if age is not None and age >= 18:
+            raise ValidationError({"kind": _("A child coordinator ends when the child turns 18.")})
+    previous = (
+        CoordinatorAssignment.objects.select_for_update()
+        .filter(person=person, kind=kind, active=True)
+        .first()
+    )
+    if previous is not None:
+        end_coordinator(
+            actor=actor,
+            assignment=previous,
+            ended_on=max(previous.started_on, started_on - timedelta(days=1)),
+            reason=str(_("Replaced by a new coordinator")),
+        )
+    assignment = CoordinatorAssignment(
+        person=person,
+        kind=kind,
+        coordinator=coordinator,
+        organisation=organisation,
+        started_on=started_on,
+        person_wishes=person_wishes,
+        need_report=need_report,
+        appointed_by=actor,
+    )
+    assignment.full_clean()
+    assignment.save()
+    record_change(
+        actor=actor,
+        action="coordinator.appoint",
+        obj=assignment,
+        after=snapshot(assignment, ASSIGNMENT_FIELDS),
+        person_id=person.pk,
+    )
+    return assignment
+
+
+@transaction.atomic
+def end_coordinator(
+    *, actor: User | None, assignment: CoordinatorAssignment, ended_on: date, reason: str
+) -> CoordinatorAssignment:
+    authorise(actor, Action.COORDINATOR_APPOINT, assignment.person)
+    before = snapshot(assignment, ["ended_on", "active", "end_reason"])
+    assignment.ended_on = ended_on
+    assignment.active = False
+    assignment.end_reason = reason
+    assignment.full_clean()
+    assignment.save()
+    record_change(
+        actor=actor,
+        action="coordinator.end",
+        obj=assignment,
+        before=before,
+        after=snapshot(assignment, ["ended_on", "active", "end_reason"]),
+        person_id=assignment.person_id,
+    )
+    return assignment

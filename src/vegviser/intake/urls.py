@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("reports/new/", views.report_create, name="report_create"),
+    path("reports/mine/", views.my_reports, name="my_reports"),
+    path("reports/", views.queue, name="queue"),
+    path("reports/<uuid:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<uuid:pk>/assign/", views.report_assign, name="report_assign"),
+    path("reports/<uuid:pk>/decide/", views.report_decide, name="report_decide"),
+    path("reports/<uuid:pk>/letter/", views.decision_letter, name="decision_letter"),
+    path("reports/<uuid:pk>/close/", views.report_close, name="report_close"),
+    path("persons/<uuid:pk>/coordinator/", views.coordinator_appoint, name="coordinator_appoint"),
+    path("coordinators/<uuid:pk>/end/", views.coordinator_end, name="coordinator_end"),
+]

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vegviser.access import policy
+from vegviser.access.policy import Action
+from vegviser.accounts.models import User
+from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.registry import selectors as registry_selectors
+from vegviser.registry.models import MembershipRole, Organisation
+from vegviser.registry.services import find_or_register_person
+
+from . import selectors, services
+from .forms import AppointCoordinatorForm, AssignForm, DecisionForm, EndCoordinatorForm, NeedReportForm
+from .models import CoordinatorAssignment, ReportStatus
+
+
+def _form_error(form: object, error: ValidationError) -> None:
+    """A service's validation error shown on the form: by field where it names one, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
+    else:
+        form.add_error(None, error)  # type: ignore[attr-defined]
+
+
+@login_required
+def report_create(request: AuthenticatedRequest) -> HttpResponse:
+    policy.require(request.user, Action.NEED_REPORT_CREATE)
+    organisations = Organisation.objects.filter(
+        memberships__user=request.user, memberships__active=True, active=True
+    ).distinct()
+    form = NeedReportForm(posted(request), organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = find_or_register_person(
+                actor=request.user,
+                national_id=data["national_id"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                municipality=data["municipality"],
+            )
+            report = services.report_need(
+                actor=request.user, person=person, data=data, organisation=data["organisation"]
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The report was sent to the coordinating unit in %(municipality)s.")
+                % {"municipality": report.municipality.name},
+            )
+            return redirect("intake:my_reports")
+    return render(request, "intake/report_form.html", {"form": form})
+
+
+@login_required
+def my_reports(request: AuthenticatedRequest) -> HttpResponse:
+    policy.require(request.user, Action.NEED_REPORT_CREATE)
+    return render(request, "intake/my_reports.html", {"reports": selectors.reports_by(user=request.user)})
+
+
+@login_required
+def queue(request: AuthenticatedRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    reports = selectors.queue(user=request.user, status=status)
+    today = timezone.localdate()
+    rows = [(report, report.age_in_days(today), report.is_overdue(today)) for report in reports]
+    statuses = [("open", _("Open")), *ReportStatus.choices, ("all", _("All"))]
+    return render(request, "intake/queue.html", {"rows": rows, "status": status, "statuses": statuses})
+
+
+def _unit_officers(report_municipality_id: str) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__active=True,
+        memberships__role=MembershipRole.COORDINATING_UNIT_OFFICER,
+        memberships__organisation__municipality_id=report_municipality_id,
+    ).distinct()
+
+
+@login_required
+def report_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    report = selectors.get_report(user=request.user, pk=pk, action=Action.NEED_REPORT_VIEW_OWN)
+    may_assess = policy.can(request.user, Action.NEED_REPORT_ASSESS, report)
+    context = {
+        "report": report,
+        "may_assess": may_assess,
+        "age": report.age_in_days(),
+        "overdue": report.is_overdue(),
+        "assign_form": AssignForm(
+            initial={"officer": report.assigned_to}, officers=_unit_officers(report.municipality_id)
+        )
+        if may_assess
+        else None,
+        "decision_form": DecisionForm(
+            initial={
+                "plan_granted": report.needs_plan,
+                "coordinator_granted": report.needs_coordinator,
+                "child_coordinator_granted": report.needs_child_coordinator,
+            }
+        )
+        if may_assess and report.is_open
+        else None,
+        "coordinators": selectors.coordinators_of(report.person) if may_assess else [],
+    }
+    return render(request, "intake/report_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_assign(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    report = selectors.get_report(user=request.user, pk=pk)
+    form = AssignForm(request.POST, officers=_unit_officers(report.municipality_id))
+    if form.is_valid():
+        services.assign_report(actor=request.user, report=report, officer=form.cleaned_data["officer"])
+        messages.success(request, _("The report was assigned."))
+    else:
+        messages.error(request, _("Choose an officer of the coordinating unit."))
+    return redirect("intake:report_detail", pk=report.pk)
+
+
+@login_required
+def report_decide(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    report = selectors.get_report(user=request.user, pk=pk)
+    form = DecisionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_report(actor=request.user, report=report, data=form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect("intake:report_detail", pk=report.pk)
+    return render(request, "intake/report_decide.html", {"report": report, "form": form})
+
+
+@login_required
+def decision_letter(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    report = selectors.get_report(user=request.user, pk=pk)
+    if report.status not in (ReportStatus.DECIDED, ReportStatus.CLOSED):
+        return redirect("intake:report_detail", pk=report.pk)
+    # The letter speaks the person's language where the UI has it; Bokmål otherwise.
+    language = report.person.preferred_language
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    coordinators = selectors.coordinators_of(report.person)
+    context = {"report": report, "letter_language": language, "coordinators": coordinators}
+    with translation.override(language):
+        return render(request, "intake/decision_letter.html", context)
+
+
+@login_required
+@require_POST
+def report_close(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    report = selectors.get_report(user=request.user, pk=pk)
+    services.close_report(actor=request.user, report=report)
+    messages.success(request, _("The report was closed."))
+    return redirect("intake:queue")
+
+
+@login_required
+def coordinator_appoint(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    person = registry_selectors.get_person(
+        user=request.user, pk=pk, action=Action.COORDINATOR_APPOINT, purpose="coordinator"
+    )
+    form = AppointCoordinatorForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.appoint_coordinator(
+                actor=request.user,
+                person=person,
+                coordinator=data["coordinator"],
+                organisation=data["organisation"],
+                kind=data["kind"],
+                started_on=data["started_on"],
+                person_wishes=data["person_wishes"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The coordinator was appointed."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "intake/coordinator_form.html", {"person": person, "form": form})
+
+
+@login_required
+def coordinator_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    assignment = get_object_or_404(CoordinatorAssignment.objects.select_related("person"), pk=pk, active=True)
+    policy.require(request.user, Action.COORDINATOR_APPOINT, assignment.person)
+    form = EndCoordinatorForm(posted(request), initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_coordinator(
+                actor=request.user,
+                assignment=assignment,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The coordinator assignment was ended."))
+            return redirect("registry:person_detail", pk=assignment.person_id)
+    return render(request, "intake/coordinator_end.html", {"assignment": assignment, "form": form})
