@@ -16,6 +16,8 @@ class DesignSystemBoundField(BoundField):
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
+        # Designsystemet sizes text areas to their container; Django's default 40 columns would not.
+        widget.attrs.pop("cols", None)
         if not widget.is_hidden:
             attrs["class"] = " ".join(filter(None, [str(attrs.get("class", "")), "ds-input"]))
         # The description and every error message are read out with the field (WCAG 1.3.1, 3.3.1).
