@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -92,3 +93,16 @@ def test_lockout_log_and_records_do_not_contain_the_password(
     stored = f"{attempt.get_data} {attempt.post_data}"
     assert SECRET_GUESS not in stored
     assert PASSWORD not in stored
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_proxys_entry(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from vegviser.accounts.middleware import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client wrote 6.6.6.6 itself; the proxy saw 203.0.113.9.
+    assert client_ip(request) == "203.0.113.9"

@@ -6,11 +6,12 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core import mail
 from django.test import Client
 from django.urls import resolve, reverse
 
+import vegviser.settings as production
 from vegviser.accounts.models import User
 
 from ..conftest import World, sign_in
@@ -41,12 +42,30 @@ def _choose_password(client: Client, link: str, password: str) -> Any:
     return client.post(set_password_url, {"new_password1": password, "new_password2": password})
 
 
-def test_passwords_are_hashed_with_argon2(world: World) -> None:
-    user = User.objects.get(username="pasient")
+def test_production_hashes_passwords_with_argon2() -> None:
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.mark.usefixtures("production_hashers")
+def test_passwords_are_hashed_with_argon2(db: None) -> None:
+    user = UserFactory(username="ny")
+    user.refresh_from_db()
     assert user.password.startswith("argon2")
     assert identify_hasher(user.password).algorithm == "argon2"
     assert PASSWORD not in user.password
     assert user.check_password(PASSWORD)
+    assert not user.check_password(PASSWORD.upper())
+
+
+@pytest.mark.usefixtures("production_hashers")
+def test_older_password_hash_is_upgraded_to_argon2_at_login(db: None) -> None:
+    user = UserFactory(username="gammel")
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    client = Client()
+    assert password_login(client, "gammel", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2")
 
 
 def test_password_reset_sends_one_email_with_a_link_for_a_known_address(world: World) -> None:
@@ -60,6 +79,7 @@ def test_password_reset_sends_one_email_with_a_link_for_a_known_address(world: W
     assert resolve(link).view_name == "accounts:password_reset_confirm"
 
 
+@pytest.mark.usefixtures("production_hashers")
 def test_reset_link_lets_the_user_choose_a_new_password_and_log_in(world: World) -> None:
     Client().post(reverse("accounts:password_reset"), {"email": "pasient@example.no"})
     link = _link_in(mail.outbox[0].body)
@@ -151,6 +171,7 @@ def test_password_change_refuses_numeric_and_common_passwords(world: World, weak
     assert User.objects.get(username="pasient").check_password(PASSWORD)
 
 
+@pytest.mark.usefixtures("production_hashers")
 def test_password_change_with_the_old_password_works_and_keeps_the_session(world: World) -> None:
     client = Client()
     password_login(client, "pasient", PASSWORD)
@@ -204,3 +225,18 @@ def test_anonymous_visitor_cannot_change_a_password(world: World) -> None:
     response = Client().get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_user_who_never_chose_a_password_can_still_ask_for_a_link(db: None) -> None:
+    from django.core import mail
+    from django.test import Client
+    from django.urls import reverse
+
+    from vegviser.accounts.models import User
+
+    user = User.objects.create(username="ny", email="ny@example.no")
+    user.set_unusable_password()
+    user.save()
+    Client().post(reverse("accounts:password_reset"), {"email": "NY@example.no"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ny@example.no"]

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import vegviser.settings as production
 from vegviser.audit.models import AuditRecord
 
 from ..conftest import World
@@ -21,6 +23,12 @@ pytestmark = pytest.mark.django_db
 
 SETUP = "accounts:two_factor_setup"
 VERIFY = "accounts:two_factor_verify"
+
+
+def verify_then(path: str) -> str:
+    return f"{reverse(VERIFY)}?{urlencode({'next': path})}"
+
+
 GUARDED_PAGES = [
     "core:home",
     "accounts:password_change",
@@ -49,10 +57,8 @@ def _setup_device(client: Client, user: Any) -> TOTPDevice:
 
 
 def test_2fa_is_required_by_default_without_debug() -> None:
-    from django.conf import settings
-
-    assert settings.DEBUG is False
-    assert settings.VEGVISER_REQUIRE_2FA is True
+    assert production.DEBUG is False
+    assert production.VEGVISER_REQUIRE_2FA is True
 
 
 @pytest.mark.parametrize("page", GUARDED_PAGES)
@@ -97,7 +103,7 @@ def test_without_the_requirement_a_confirmed_device_is_still_asked_for(world: Wo
     TOTPDevice.objects.create(user=world.coordinator, name="app", confirmed=True)
     response = _password_only("koordinator").get(reverse("core:home"))
     assert response.status_code == 302
-    assert response.url == reverse(VERIFY)
+    assert response.url == verify_then("/")
 
 
 def test_setup_page_shows_the_qr_code_as_a_data_uri_image_and_the_secret(world: World) -> None:
@@ -192,7 +198,8 @@ def test_user_with_a_confirmed_device_must_give_the_code_after_the_password(worl
     for page in GUARDED_PAGES:
         response = client.get(reverse(page))
         assert response.status_code == 302
-        assert response.url == reverse(VERIFY)
+        # Back to the page asked for, once the code is given.
+        assert response.url == verify_then(reverse(page))
     response = client.post(reverse(VERIFY), {"token": token_at(device)})
     assert response.status_code == 302
     assert response.url == reverse("core:home")
@@ -205,7 +212,7 @@ def test_wrong_code_at_verification_is_refused(world: World) -> None:
     response = client.post(reverse(VERIFY), {"token": wrong_token(device)})
     assert response.status_code == 200
     assert response.context["form"].has_error("token")
-    assert client.get(reverse("core:home")).url == reverse(VERIFY)
+    assert client.get(reverse("core:home")).url == verify_then("/")
 
 
 def test_code_of_another_users_device_is_refused(world: World) -> None:
@@ -214,13 +221,13 @@ def test_code_of_another_users_device_is_refused(world: World) -> None:
     client = _password_only("koordinator")
     response = client.post(reverse(VERIFY), {"token": token_at(other)})
     assert response.status_code == 200
-    assert client.get(reverse("core:home")).url == reverse(VERIFY)
+    assert client.get(reverse("core:home")).url == verify_then("/")
 
 
 def test_citizen_who_turned_on_2fa_must_give_the_code(world: World) -> None:
     TOTPDevice.objects.create(user=world.patient_user, name="app", confirmed=True)
     response = _password_only("pasient").get(reverse("core:home"))
-    assert response.url == reverse(VERIFY)
+    assert response.url == verify_then("/")
 
 
 def test_setup_cannot_replace_a_confirmed_device_before_the_code_is_given(world: World) -> None:
@@ -237,7 +244,7 @@ def test_setup_cannot_replace_a_confirmed_device_before_the_code_is_given(world:
     assert TOTPDevice.objects.filter(pk=original.pk, confirmed=True).exists()
     attacker.refresh_from_db()
     assert not attacker.confirmed
-    assert client.get(reverse("core:home")).url == reverse(VERIFY)
+    assert client.get(reverse("core:home")).url == verify_then("/")
 
 
 def test_verification_goes_on_to_a_next_page_on_this_site(world: World) -> None:

@@ -14,9 +14,9 @@ from vegviser.accounts.models import User
 from vegviser.audit.models import AuditRecord
 from vegviser.registry.models import Membership, Organisation
 
-from ..conftest import World
-from ..factories import MembershipFactory, UserFactory
-from .helpers import password_login
+from ..conftest import World, client_for
+from ..factories import PASSWORD, MembershipFactory, UserFactory
+from .helpers import is_signed_in, password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,7 @@ def test_org_admin_creates_a_user_in_their_organisation(world: World, login: Any
     assert AuditRecord.objects.filter(action="membership.create", actor=world.org_admin).exists()
 
 
+@pytest.mark.usefixtures("production_hashers")
 def test_new_user_gets_a_welcome_email_with_a_link_for_choosing_a_password(world: World, login: Any) -> None:
     login("org_admin").post(reverse("accounts:user_create"), _new_user(world.physio))
     assert len(mail.outbox) == 1
@@ -269,8 +270,8 @@ def test_deactivating_a_user_stops_their_login(world: World, login: Any) -> None
     world.coordinator.refresh_from_db()
     assert world.coordinator.is_active is False
     client = Client()
-    password_login(client, "koordinator", "correct horse battery")
-    assert "_auth_user_id" not in client.session
+    password_login(client, "koordinator", PASSWORD)
+    assert not is_signed_in(client)
 
 
 @pytest.mark.parametrize("hpr", ["12ab567", "123", "1234567890", "12 34 56"])
@@ -324,3 +325,12 @@ def test_many_users_may_have_no_hpr_number(world: World, login: Any) -> None:
     response = login("org_admin").post(reverse("accounts:user_create"), _new_user(world.physio))
     assert response.status_code == 302
     assert User.objects.filter(hpr_number="").count() >= 3
+
+
+def test_org_admin_loses_a_user_who_has_left_the_organisation(world: World) -> None:
+    from vegviser.registry.models import Membership
+
+    Membership.objects.filter(user=world.coordinator, organisation=world.physio).update(active=False)
+    client = client_for(world, "org_admin")
+    assert client.get(reverse("accounts:user_edit", kwargs={"pk": world.coordinator.pk})).status_code == 404
+    assert world.coordinator not in client.get(reverse("accounts:user_list")).context["users"]

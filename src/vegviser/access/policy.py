@@ -149,7 +149,8 @@ def _may_edit_user(user: AnyUser | None, obj: Any) -> bool:
     if obj.is_system_admin:
         return False
     admin_of = administered_organisation_ids(user)
-    return bool(admin_of) and obj.memberships.filter(organisation_id__in=admin_of).exists()
+    # Only users who are members now: someone who has left the organisation is no longer theirs to manage.
+    return bool(admin_of) and obj.memberships.filter(organisation_id__in=admin_of, active=True).exists()
 
 
 RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {

@@ -14,6 +14,13 @@ from vegviser.registry.models import MembershipRole, Organisation
 from .models import User
 
 
+class ResetForm(PasswordResetForm):
+    """Also for users who have not chosen a first password yet (their welcome link may have expired)."""
+
+    def get_users(self, email: str) -> Iterable[User]:
+        return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+
+
 class WelcomeForm(PasswordResetForm):
     """The reset email to one named user, who has no usable password yet."""
 

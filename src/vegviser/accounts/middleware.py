@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django_otp import user_has_device
 
 # Pages reachable between the password and the code.
@@ -20,6 +21,20 @@ EXEMPT_URL_NAMES = (
 )
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address for login throttling.
+
+    Behind N trusted proxies (`TRUSTED_PROXY_COUNT`), the address is the N-th entry from the right in
+    X-Forwarded-For: entries further left are written by the client and cannot be trusted."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,7 +44,11 @@ class TwoFactorMiddleware:
         # OTPMiddleware has added is_verified() to the user.
         if user.is_authenticated and not user.is_verified() and not self._exempt(request):  # type: ignore[attr-defined]
             if user_has_device(user, confirmed=True):
-                return redirect("accounts:two_factor_verify")
+                verify = reverse("accounts:two_factor_verify")
+                if request.method == "GET":
+                    # Back to the page that was asked for, once the code is given.
+                    verify += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(verify)
             if settings.VEGVISER_REQUIRE_2FA and user.is_professional:
                 return redirect("accounts:two_factor_setup")
         return self.get_response(request)

@@ -23,7 +23,7 @@ from vegviser.access.policy import Action
 from vegviser.core.http import AuthenticatedRequest, posted
 
 from . import services
-from .forms import NewUserForm, TokenForm, UserForm
+from .forms import NewUserForm, ResetForm, TokenForm, UserForm
 from .models import User
 
 login = auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
@@ -35,6 +35,7 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=ResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",
@@ -106,7 +107,8 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
         users = User.objects.order_by("last_name", "first_name")
     else:
         users = User.objects.filter(
-            memberships__organisation__in=policy.manageable_organisations(request.user)
+            memberships__organisation__in=policy.manageable_organisations(request.user),
+            memberships__active=True,
         ).distinct()
     users = users.prefetch_related("memberships__organisation").order_by("last_name", "first_name")
     return render(request, "accounts/user_list.html", {"users": users})
