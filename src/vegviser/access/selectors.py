@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from vegviser.registry.models import Person
 
 
-def consents_of(*, user: User, person: Person) -> list[Consent]:
+def consents_of(*, user: User, person: Person, page_logged: bool = False) -> list[Consent]:
+    """The person's consents. `page_logged`: shown on a page whose own access record covers this read."""
     policy.require(user, Action.CONSENT_VIEW, person)
     consents = list(person.consents.prefetch_related("shared_with").select_related("given_by_person"))
-    record_access(actor=user, person_ids=[person.pk], object_type="access.consent", purpose="consent")
+    if not page_logged:
+        record_access(actor=user, person_ids=[person.pk], object_type="access.consent", purpose="consent")
     return consents
 
 

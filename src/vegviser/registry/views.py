@@ -57,7 +57,7 @@ def person_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "related_to": related_to,
         "today": timezone.localdate(),
         "may_edit": policy.can(request.user, Action.PERSON_EDIT, person),
-        "consents": consent_selectors.consents_of(user=request.user, person=person)
+        "consents": consent_selectors.consents_of(user=request.user, person=person, page_logged=True)
         if may_see_consents
         else None,
         "coordinators": intake_selectors.coordinators_of(person) if may_see_consents else None,
