@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,13 @@ from vegviser.core.forms import ConstraintFieldErrorsMixin
 from vegviser.registry.models import MembershipRole, Organisation
 
 from .models import User
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No autofocus: keyboard and screen reader users start at the top, with the skip link and the heading.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class ResetForm(PasswordResetForm):

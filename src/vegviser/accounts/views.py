@@ -23,10 +23,12 @@ from vegviser.access.policy import Action
 from vegviser.core.http import AuthenticatedRequest, posted
 
 from . import services
-from .forms import NewUserForm, ResetForm, TokenForm, UserForm
+from .forms import LoginForm, NewUserForm, ResetForm, TokenForm, UserForm
 from .models import User
 
-login = auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+login = auth_views.LoginView.as_view(
+    authentication_form=LoginForm, template_name="accounts/login.html", redirect_authenticated_user=True
+)
 logout = auth_views.LogoutView.as_view()
 password_change = auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
