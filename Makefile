@@ -29,8 +29,8 @@ run: install
 	$(DEV_ENV) $(BIN)/vegviser runserver 127.0.0.1:$(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(TEST_ENV) $(BIN)/mypy src
 
 test: install system-deps lint

@@ -17,6 +17,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request, Response
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.accounts.models import User
+from vegviser.intake.models import CoordinatorAssignment
 from vegviser.registry.identity import parse_national_id, synthetic_national_id
 from vegviser.registry.models import Municipality, OrganisationKind, Person
 
@@ -282,6 +283,14 @@ def test_no_horizontal_scrolling_on_a_phone(
         email="kristine.marie.johannessen-wilhelmsen@example.no",
         address="Kong Olav Vs gate 123 B",
     )
+    # A coordinator, so the person page shows its widest table too.
+    CoordinatorAssignment.objects.create(
+        person=person,
+        kind="coordinator",
+        coordinator=ke_officer,
+        organisation=ke_officer.memberships.get().organisation,
+        started_on=date(2026, 1, 1),
+    )
 
     def assert_fits(what: str) -> None:
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -305,6 +314,10 @@ def test_no_horizontal_scrolling_on_a_phone(
         page.screenshot(path=tmp_path / "person-360x740.png", full_page=True)
     page.goto(f"{server.url}/registry/persons/{person.pk}/relations/new/")
     assert_fits("the form for adding a relative")
+    page.goto(f"{server.url}/intake/reports/?status=all")
+    assert_fits("the coordinating unit's queue")
+    page.goto(f"{server.url}/intake/reports/new/")
+    assert_fits("the form for reporting a need")
     # The first page every professional sees in production; its heading is one long word in Norwegian.
     page.goto(server.url + "/account/two-factor/")
     assert_fits("the two-factor setup page")
