@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F
@@ -56,6 +57,9 @@ def _assign(instance: Any, fields: list[str], data: dict[str, Any]) -> None:
             setattr(instance, name, data[name])
 
 
+VersionedRow = TypeVar("VersionedRow", Person, Organisation)
+
+
 def _bump_version(instance: Person | Organisation, expected_version: int) -> None:
     """Claim the next version, or fail if someone else saved in between (optimistic concurrency)."""
     updated = (
@@ -66,6 +70,34 @@ def _bump_version(instance: Person | Organisation, expected_version: int) -> Non
     if not updated:
         raise ConflictError
     instance.version = expected_version + 1
+
+
+def _update_versioned(
+    *,
+    actor: User | None,
+    instance: VersionedRow,
+    fields: list[str],
+    data: dict[str, Any],
+    expected_version: int,
+    action: str,
+    person_id: uuid.UUID | None = None,
+) -> VersionedRow:
+    """Apply the form's data to the row as stored now (locked), refusing a stale version; audit the change."""
+    current = type(instance).objects.select_for_update().get(pk=instance.pk)
+    before = snapshot(current, fields)
+    _assign(current, fields, data)
+    current.full_clean()
+    _bump_version(current, expected_version)
+    current.save()
+    record_change(
+        actor=actor,
+        action=action,
+        obj=current,
+        before=before,
+        after=snapshot(current, fields),
+        person_id=person_id,
+    )
+    return current
 
 
 @transaction.atomic
@@ -128,21 +160,15 @@ def update_person(
     *, actor: User | None, person: Person, data: dict[str, Any], expected_version: int
 ) -> Person:
     authorise(actor, Action.PERSON_EDIT, person)
-    current = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(current, PERSON_FIELDS)
-    _assign(current, PERSON_FIELDS, data)
-    current.full_clean()
-    _bump_version(current, expected_version)
-    current.save()
-    record_change(
+    return _update_versioned(
         actor=actor,
+        instance=person,
+        fields=PERSON_FIELDS,
+        data=data,
+        expected_version=expected_version,
         action="person.update",
-        obj=current,
-        before=before,
-        after=snapshot(current, PERSON_FIELDS),
-        person_id=current.pk,
+        person_id=person.pk,
     )
-    return current
 
 
 @transaction.atomic
@@ -201,20 +227,14 @@ def update_organisation(
     *, actor: User | None, organisation: Organisation, data: dict[str, Any], expected_version: int
 ) -> Organisation:
     authorise(actor, Action.ORGANISATION_EDIT, organisation)
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    before = snapshot(current, ORGANISATION_FIELDS)
-    _assign(current, ORGANISATION_FIELDS, data)
-    current.full_clean()
-    _bump_version(current, expected_version)
-    current.save()
-    record_change(
+    return _update_versioned(
         actor=actor,
+        instance=organisation,
+        fields=ORGANISATION_FIELDS,
+        data=data,
+        expected_version=expected_version,
         action="organisation.update",
-        obj=current,
-        before=before,
-        after=snapshot(current, ORGANISATION_FIELDS),
     )
-    return current
 
 
 @transaction.atomic
