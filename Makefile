@@ -19,9 +19,10 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh test
 
 run: install
+	@bash scripts/system-deps.sh run
 	mkdir -p var
 	$(DEV_ENV) $(BIN)/vegviser migrate --noinput
 	$(DEV_ENV) $(BIN)/vegviser demo --if-empty

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: gettext (translation catalogue checks) and Chromium (browser tests).
+# Debian packages Vegviser needs. `run`: Pango and HarfBuzz for PDF documents (WeasyPrint) and a font.
+# `test`: those, plus gettext (translation catalogue checks) and Chromium (browser tests).
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
+purpose="${1:-test}"
 missing=()
-command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
+has_library() { /sbin/ldconfig -p 2>/dev/null | grep "$1" >/dev/null; }
+has_library libpango-1.0.so.0 || missing+=(libpango-1.0-0)
+has_library libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
+has_library libharfbuzz-subset.so.0 || missing+=(libharfbuzz-subset0)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+if [ "$purpose" = "test" ]; then
+  command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

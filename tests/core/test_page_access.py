@@ -125,6 +125,7 @@ TABLE: dict[str, Entry | str] = {
     "intake:report_assign": ("post", _report, KE, 302),
     "intake:report_decide": ("get", _report, KE, 200),
     "intake:decision_letter": ("get", lambda w: _report(w, decided=True), KE, 200),
+    "intake:decision_letter_pdf": ("get", lambda w: _report(w, decided=True), KE, 200),
     "intake:report_close": ("post", lambda w: _report(w, decided=True), KE, 302),
     "intake:coordinator_appoint": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "intake:coordinator_end": ("get", _assignment, KE, 200),

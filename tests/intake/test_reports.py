@@ -230,3 +230,35 @@ def test_my_reports_lists_only_my_own(world: World) -> None:
     make_report(world)
     assert len(english(world, "coordinator").get(reverse("intake:my_reports")).context["reports"]) == 1
     assert len(english(world, "team_member").get(reverse("intake:my_reports")).context["reports"]) == 0
+
+
+def test_the_decision_letter_as_pdf(world: World) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    report = make_report(world)
+    client = english(world, "ke_officer")
+    url = reverse("intake:decision_letter_pdf", kwargs={"pk": report.pk})
+    client.post(
+        reverse("intake:report_decide", kwargs={"pk": report.pk}),
+        {"plan_granted": "on", "coordinator_granted": "on"},
+    )
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert world.patient.national_id not in response["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    # In the person's language (Bokmål), with the person's name and the right to complain.
+    assert "Per Andersen" in text
+    assert "Statsforvalteren" in text
+    record = AccessRecord.objects.filter(person_id=world.patient.pk, channel="print").get()
+    assert record.actor == world.ke_officer
+    assert client_for(world, "coordinator").get(url).status_code == 404
+
+
+def test_no_decision_letter_before_the_decision(world: World) -> None:
+    report = make_report(world)
+    for name in ("intake:decision_letter", "intake:decision_letter_pdf"):
+        response = english(world, "ke_officer").get(reverse(name, kwargs={"pk": report.pk}))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("intake:report_detail", kwargs={"pk": report.pk})

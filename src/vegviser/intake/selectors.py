@@ -10,6 +10,7 @@ from django.http import Http404
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
 
 from .models import CoordinatorAssignment, NeedReport, ReportStatus
@@ -50,12 +51,16 @@ def reports_by(*, user: User) -> QuerySet[NeedReport]:
     )
 
 
-def get_report(*, user: User, pk: uuid.UUID, action: str = Action.NEED_REPORT_ASSESS) -> NeedReport:
+def get_report(
+    *, user: User, pk: uuid.UUID, action: str = Action.NEED_REPORT_ASSESS, channel: str = Channel.WEB
+) -> NeedReport:
     report = NeedReport.objects.select_related("person", "municipality", "assigned_to").filter(pk=pk).first()
     if report is None:
         raise Http404
     policy.require(user, action, report)
-    record_access(actor=user, person_ids=[report.person_id], obj=report, purpose="need-report")
+    record_access(
+        actor=user, person_ids=[report.person_id], obj=report, purpose="need-report", channel=channel
+    )
     return report
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/<uuid:pk>/assign/", views.report_assign, name="report_assign"),
     path("reports/<uuid:pk>/decide/", views.report_decide, name="report_decide"),
     path("reports/<uuid:pk>/letter/", views.decision_letter, name="decision_letter"),
+    path("reports/<uuid:pk>/letter.pdf", views.decision_letter_pdf, name="decision_letter_pdf"),
     path("reports/<uuid:pk>/close/", views.report_close, name="report_close"),
     path("persons/<uuid:pk>/coordinator/", views.coordinator_appoint, name="coordinator_appoint"),
     path("coordinators/<uuid:pk>/end/", views.coordinator_end, name="coordinator_end"),

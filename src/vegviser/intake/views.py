@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.models import User
+from vegviser.audit.models import Channel
+from vegviser.core.documents import pdf_response
 from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.registry import selectors as registry_selectors
 from vegviser.registry.models import MembershipRole, Organisation
@@ -148,9 +150,9 @@ def report_decide(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "intake/report_decide.html", {"report": report, "form": form})
 
 
-@login_required
-def decision_letter(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    report = selectors.get_report(user=request.user, pk=pk)
+def _decision_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> HttpResponse:
+    channel = Channel.PRINT if as_pdf else Channel.WEB
+    report = selectors.get_report(user=request.user, pk=pk, channel=channel)
     if report.status not in (ReportStatus.DECIDED, ReportStatus.CLOSED):
         return redirect("intake:report_detail", pk=report.pk)
     # The letter speaks the person's language where the UI has it; Bokmål otherwise.
@@ -158,9 +160,22 @@ def decision_letter(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
     if language not in {code for code, _name in settings.LANGUAGES}:
         language = settings.LANGUAGE_CODE
     coordinators = selectors.coordinators_of(report.person)
-    context = {"report": report, "letter_language": language, "coordinators": coordinators}
+    context = {"report": report, "letter_language": language, "coordinators": coordinators, "as_pdf": as_pdf}
     with translation.override(language):
+        if as_pdf:
+            filename = f"vedtak-{report.decided_at:%Y-%m-%d}.pdf" if report.decided_at else "vedtak.pdf"
+            return pdf_response(request, "intake/decision_letter.html", context, filename=filename)
         return render(request, "intake/decision_letter.html", context)
+
+
+@login_required
+def decision_letter(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _decision_letter(request, pk, as_pdf=False)
+
+
+@login_required
+def decision_letter_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _decision_letter(request, pk, as_pdf=True)
 
 
 @login_required
