@@ -209,6 +209,7 @@ def _intake(
         report=stroke,
         data={"plan_granted": True, "coordinator_granted": True},
     )
+    NeedReport.objects.filter(pk=stroke.pk).update(decided_at=timezone.now() - timedelta(days=186))
     record_consent(
         actor=users["ke"],
         person=patient,
