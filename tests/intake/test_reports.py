@@ -262,3 +262,16 @@ def test_no_decision_letter_before_the_decision(world: World) -> None:
         response = english(world, "ke_officer").get(reverse(name, kwargs={"pk": report.pk}))
         assert response.status_code == 302
         assert response["Location"] == reverse("intake:report_detail", kwargs={"pk": report.pk})
+
+
+def test_the_report_goes_to_the_municipality_the_reporter_names(world: World) -> None:
+    """The reporter learns nothing from the registry: not even where the person is registered."""
+    response = english(world, "coordinator").post(
+        reverse("intake:report_create"), report_form(world, municipality="5501")
+    )
+    assert response.status_code == 302
+    report = NeedReport.objects.get()
+    assert report.municipality_id == "5501"
+    assert english(world, "ke_officer_tromso").get(reverse("intake:queue")).context["rows"][0][0] == report
+    world.patient.refresh_from_db()
+    assert world.patient.municipality_id == "1804"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from vegviser.access.policy import Action, authorise
 from vegviser.access.services import consent_in_force
 from vegviser.audit.services import describe_actor, record_change, snapshot
-from vegviser.registry.models import Organisation, Person
+from vegviser.registry.models import Municipality, Organisation, Person
 
 from .models import CoordinatorAssignment, CoordinatorKind, Decision, NeedReport, ReportStatus
 
@@ -53,15 +53,22 @@ ASSIGNMENT_FIELDS = [
 
 @transaction.atomic
 def report_need(
-    *, actor: User | None, person: Person, data: dict[str, Any], organisation: Organisation | None = None
+    *,
+    actor: User | None,
+    person: Person,
+    data: dict[str, Any],
+    organisation: Organisation | None = None,
+    municipality: Municipality | None = None,
 ) -> NeedReport:
+    """The report goes to the municipality the reporter names, or else to the person's registered one."""
     authorise(actor, Action.NEED_REPORT_CREATE)
-    if person.municipality_id is None:
+    municipality_id = municipality.pk if municipality is not None else person.municipality_id
+    if municipality_id is None:
         raise ValidationError(_("The person's municipality is not known, so the report cannot be sent."))
     name, _role, _organisation = describe_actor(actor)
     report = NeedReport(
         person=person,
-        municipality_id=person.municipality_id,
+        municipality_id=municipality_id,
         reported_by=actor,
         reporter_name=name,
         reporter_organisation=organisation,

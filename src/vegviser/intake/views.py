@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,16 +48,22 @@ def report_create(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = find_or_register_person(
-                actor=request.user,
-                national_id=data["national_id"],
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                municipality=data["municipality"],
-            )
-            report = services.report_need(
-                actor=request.user, person=person, data=data, organisation=data["organisation"]
-            )
+            # Registering the person and sending the report stand or fall together.
+            with transaction.atomic():
+                person = find_or_register_person(
+                    actor=request.user,
+                    national_id=data["national_id"],
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    municipality=data["municipality"],
+                )
+                report = services.report_need(
+                    actor=request.user,
+                    person=person,
+                    data=data,
+                    organisation=data["organisation"],
+                    municipality=data["municipality"],
+                )
         except ValidationError as error:
             _form_error(form, error)
         else:
