@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ..conftest import World, sign_in
+from ..conftest import World, client_for, sign_in
 from ..factories import PASSWORD
 from .helpers import is_signed_in, password_login
 
@@ -79,3 +79,23 @@ def test_idle_limit_follows_the_setting(world: World, settings: Any) -> None:
     password_login(client, "pasient", PASSWORD)
     remaining = _stored_session(client).expire_date - timezone.now()
     assert timedelta(minutes=9) < remaining <= timedelta(minutes=10)
+
+
+def test_pages_tell_the_browser_when_the_idle_session_ends(world: World) -> None:
+    html = client_for(world, "coordinator").get(reverse("core:home")).content.decode()
+    assert 'data-session-seconds="1800"' in html
+    assert f'data-keepalive-url="{reverse("accounts:keepalive")}"' in html
+    assert "data-session-warning hidden" in html
+    # Anonymous pages have no session to keep.
+    assert (
+        "data-session-seconds"
+        not in client_for(world, "anonymous").get(reverse("accounts:login")).content.decode()
+    )
+
+
+def test_keepalive_renews_the_session(world: World) -> None:
+    client = client_for(world, "coordinator")
+    before = client.session.get_expiry_date()
+    response = client.get(reverse("accounts:keepalive"))
+    assert response.status_code == 204
+    assert client.session.get_expiry_date() >= before

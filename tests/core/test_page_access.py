@@ -103,6 +103,7 @@ TABLE: dict[str, Entry | str] = {
     "accounts:password_change": ("get", NO_ARGS, SIGNED_IN, 200),
     "accounts:password_change_done": ("get", NO_ARGS, SIGNED_IN, 200),
     "accounts:two_factor_setup": ("get", NO_ARGS, SIGNED_IN, 200),
+    "accounts:keepalive": ("get", NO_ARGS, SIGNED_IN, 204),
     "accounts:two_factor_verify": ("get", NO_ARGS, SIGNED_IN, 200),
     "accounts:user_list": ("get", NO_ARGS, ADMINS, 200),
     "accounts:user_create": ("get", NO_ARGS, ADMINS, 200),

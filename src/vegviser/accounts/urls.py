@@ -14,6 +14,7 @@ urlpatterns = [
     path("reset/done/", views.password_reset_done, name="password_reset_done"),
     path("reset/complete/", views.password_reset_complete, name="password_reset_complete"),
     path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("session/keepalive/", views.keepalive, name="keepalive"),
     path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("users/", views.user_list, name="user_list"),

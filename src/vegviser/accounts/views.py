@@ -65,6 +65,13 @@ def _qr_svg(uri: str) -> str:
 
 @never_cache
 @login_required
+def keepalive(request: AuthenticatedRequest) -> HttpResponse:
+    """Answers "still here": with every request renewing the session, this keeps an idle session alive."""
+    return HttpResponse(status=204)
+
+
+@never_cache
+@login_required
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     # A new authenticator replaces the old one, so the old one must have been used in this session first.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from vegviser.access import policy
@@ -22,4 +23,4 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "report_need": policy.can(user, Action.NEED_REPORT_CREATE),
         "queue": policy.can(user, Action.NEED_REPORT_QUEUE),
     }
-    return {"current_membership": membership, "menu": menu}
+    return {"current_membership": membership, "menu": menu, "session_seconds": settings.SESSION_COOKIE_AGE}
