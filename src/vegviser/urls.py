@@ -10,4 +10,5 @@ urlpatterns = [
     path("registry/", include("vegviser.registry.urls")),
     path("intake/", include("vegviser.intake.urls")),
     path("consent/", include("vegviser.access.urls")),
+    path("audit/", include("vegviser.audit.urls")),
 ]

@@ -40,6 +40,7 @@ class Action:
     CONSENT_VIEW = "consent.view"
     CONSENT_MANAGE = "consent.manage"
     COORDINATOR_APPOINT = "coordinator.appoint"
+    AUDIT_SEARCH = "audit.search"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -93,6 +94,20 @@ def is_system_admin(user: AnyUser | None) -> bool:
 
 def is_coordinating_unit_officer(user: AnyUser | None) -> bool:
     return bool(coordinating_unit_municipalities(user))
+
+
+def audit_municipalities(user: AnyUser | None) -> set[str]:
+    """Where the user may search the logs: as coordinating unit officer, or as privacy officer of an
+    organisation in the municipality."""
+    active = _active_user(user)
+    if active is None:
+        return set()
+    privacy = _active_memberships(active, MembershipRole.PRIVACY_OFFICER).filter(
+        organisation__municipality__isnull=False
+    )
+    return coordinating_unit_municipalities(active) | set(
+        privacy.values_list("organisation__municipality_id", flat=True)
+    )
 
 
 def is_professional(user: AnyUser | None) -> bool:
@@ -176,6 +191,7 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.CONSENT_VIEW: _consent_keeper,
     Action.CONSENT_MANAGE: _consent_keeper,
     Action.COORDINATOR_APPOINT: _person_in_officers_municipality,
+    Action.AUDIT_SEARCH: lambda user, obj: bool(audit_municipalities(user)),
 }
 
 

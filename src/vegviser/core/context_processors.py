@@ -22,5 +22,6 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "organisations": policy.can(user, Action.ORGANISATION_LIST),
         "report_need": policy.can(user, Action.NEED_REPORT_CREATE),
         "queue": policy.can(user, Action.NEED_REPORT_QUEUE),
+        "audit": policy.can(user, Action.AUDIT_SEARCH),
     }
     return {"current_membership": membership, "menu": menu, "session_seconds": settings.SESSION_COOKIE_AGE}

@@ -181,6 +181,7 @@ class MembershipRole(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     TEAM_MEMBER = "team_member", _("Team member")
     ORGANISATION_ADMIN = "org_admin", _("Organisation administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 class Membership(models.Model):

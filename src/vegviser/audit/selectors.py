@@ -1,0 +1,140 @@
+"""Searching the logs: who read and who changed the data of persons in the searcher's municipalities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.access import policy
+from vegviser.access.policy import Action
+from vegviser.accounts.models import Profession
+from vegviser.registry.models import MembershipRole, Person
+
+from .models import AccessRecord, AuditRecord, Channel
+from .services import SYSTEM_ADMIN_ROLE, record_access
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+RESULT_LIMIT = 2000
+AUDIT_SEARCH_PURPOSE = "audit-search"
+# An actor who reads more different persons than this in one day is listed for review.
+ANOMALY_PERSONS_PER_DAY = getattr(settings, "AUDIT_ANOMALY_PERSONS_PER_DAY", 20)
+
+
+def role_label(code: str) -> str:
+    """The stored role code (see audit.services.describe_actor) in the reader's language."""
+    labels = {
+        **dict(MembershipRole.choices),
+        **dict(Profession.choices),
+        SYSTEM_ADMIN_ROLE: _("System administrator"),
+    }
+    return str(labels.get(code, code))
+
+
+@dataclass(frozen=True)
+class LogLine:
+    at: datetime
+    kind: str  # "read" or "change"
+    actor_name: str
+    actor_role: str
+    actor_organisation: str
+    person: Person | None
+    what: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    actor_name: str
+    day: date
+    persons: int
+
+
+def search(
+    *,
+    user: User,
+    national_id: str = "",
+    actor: User | None = None,
+    date_from: date,
+    date_to: date,
+    channel: str = Channel.WEB,
+) -> list[LogLine]:
+    policy.require(user, Action.AUDIT_SEARCH)
+    persons = Person.objects.filter(municipality_id__in=policy.audit_municipalities(user))
+    if national_id:
+        persons = persons.filter(national_id=national_id)
+    by_id = {person.pk: person for person in persons}
+    window = {"at__date__gte": date_from, "at__date__lte": date_to, "person_id__in": list(by_id)}
+    reads = AccessRecord.objects.filter(**window)
+    changes = AuditRecord.objects.filter(**window)
+    if actor is not None:
+        reads = reads.filter(actor=actor)
+        changes = changes.filter(actor=actor)
+    lines = [
+        LogLine(
+            at=r.at,
+            kind="read",
+            actor_name=r.actor_name,
+            actor_role=role_label(r.actor_role),
+            actor_organisation=r.actor_organisation,
+            person=by_id.get(r.person_id),
+            what=r.purpose,
+            channel=r.get_channel_display(),
+        )
+        for r in reads.order_by("-at")[:RESULT_LIMIT]
+    ]
+    lines += [
+        LogLine(
+            at=c.at,
+            kind="change",
+            actor_name=c.actor_name,
+            actor_role=role_label(c.actor_role),
+            actor_organisation="",
+            person=by_id.get(c.person_id) if c.person_id else None,
+            what=c.action,
+            channel="",
+        )
+        for c in changes.order_by("-at")[:RESULT_LIMIT]
+    ]
+    lines.sort(key=lambda line: line.at, reverse=True)
+    lines = lines[:RESULT_LIMIT]
+    # Who read whom is itself about the person: the search is logged like any other read.
+    shown = {line.person.pk for line in lines if line.person is not None}
+    record_access(
+        actor=user,
+        person_ids=shown,
+        object_type="audit.accessrecord",
+        purpose=AUDIT_SEARCH_PURPOSE,
+        channel=channel,
+    )
+    return lines
+
+
+def anomalies(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
+    """Actors who read more than ANOMALY_PERSONS_PER_DAY different persons in a day.
+
+    Reviews of the logs themselves are left out: reviewing is what the searcher is there to do."""
+    policy.require(user, Action.AUDIT_SEARCH)
+    reads = AccessRecord.objects.exclude(purpose=AUDIT_SEARCH_PURPOSE).filter(
+        at__date__gte=date_from,
+        at__date__lte=date_to,
+        person_id__in=Person.objects.filter(municipality_id__in=policy.audit_municipalities(user)).values(
+            "pk"
+        ),
+    )
+    rows = (
+        reads.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("actor_name", "actor", "day")
+        .annotate(persons=Count("person_id", distinct=True))
+        .filter(persons__gt=ANOMALY_PERSONS_PER_DAY)
+        .order_by("-day", "-persons")
+    )
+    return [Anomaly(actor_name=row["actor_name"], day=row["day"], persons=row["persons"]) for row in rows]
