@@ -69,7 +69,7 @@ def test_changes_are_found_too(world: World) -> None:
         },
     )
     lines = english(world).post(reverse("audit:search"), period(actor="ke")).context["lines"]
-    assert ("change", "person.update") in {(line.kind, line.what) for line in lines}
+    assert ("change", "Person changed") in {(line.kind, line.what) for line in lines}
 
 
 @pytest.mark.parametrize(

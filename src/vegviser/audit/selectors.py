@@ -29,6 +29,34 @@ AUDIT_SEARCH_PURPOSE = "audit-search"
 ANOMALY_PERSONS_PER_DAY = getattr(settings, "AUDIT_ANOMALY_PERSONS_PER_DAY", 20)
 
 
+# What a read was for and what a change did, in words; the codes are what services and selectors record.
+PURPOSES = {
+    "registry": _("Person page"),
+    "registry-edit": _("Editing the person"),
+    "search": _("Search in the person registry"),
+    "need-report": _("Report of need"),
+    "need-report-queue": _("The coordinating unit's queue"),
+    "consent": _("Consent"),
+    "consent-evidence": _("Signed consent"),
+    "coordinator": _("Appointing a coordinator"),
+    AUDIT_SEARCH_PURPOSE: _("Log search"),
+}
+ACTIONS = {
+    "person.create": _("Person registered"),
+    "person.update": _("Person changed"),
+    "relation.create": _("Relative added"),
+    "relation.end": _("Relation ended"),
+    "need_report.create": _("Need reported"),
+    "need_report.assign": _("Report assigned"),
+    "need_report.decide": _("Decision made"),
+    "need_report.close": _("Report closed"),
+    "consent.record": _("Consent recorded"),
+    "consent.withdraw": _("Consent withdrawn"),
+    "coordinator.appoint": _("Coordinator appointed"),
+    "coordinator.end": _("Coordinator ended"),
+}
+
+
 def role_label(code: str) -> str:
     """The stored role code (see audit.services.describe_actor) in the reader's language."""
     labels = {
@@ -86,7 +114,7 @@ def search(
             actor_role=role_label(r.actor_role),
             actor_organisation=r.actor_organisation,
             person=by_id.get(r.person_id),
-            what=r.purpose,
+            what=str(PURPOSES.get(r.purpose, r.purpose)),
             channel=r.get_channel_display(),
         )
         for r in reads.order_by("-at")[:RESULT_LIMIT]
@@ -99,7 +127,7 @@ def search(
             actor_role=role_label(c.actor_role),
             actor_organisation="",
             person=by_id.get(c.person_id) if c.person_id else None,
-            what=c.action,
+            what=str(ACTIONS.get(c.action, c.action)),
             channel="",
         )
         for c in changes.order_by("-at")[:RESULT_LIMIT]
