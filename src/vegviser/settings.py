@@ -218,7 +218,8 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Reset and welcome emails carry sign-in links: encrypted by default in production.
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not DEBUG)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Vegviser <noreply@localhost>")
 
 OTP_TOTP_ISSUER = "Vegviser"

@@ -131,10 +131,10 @@ TABLE: dict[str, Entry | str] = {
     "intake:coordinator_appoint": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "intake:coordinator_end": ("get", _assignment, KE, 200),
     "audit:search": ("get", NO_ARGS, KE_BOTH, 200),
-    "access:consent_create": ("get", _patient_with_coordinator, KE | {"coordinator"}, 200),
+    "access:consent_create": ("get", _patient_with_coordinator, KE, 200),
     "access:consent_detail": ("get", _consent, KE | {"coordinator"}, 200),
     "access:consent_evidence": ("get", _consent, KE | {"coordinator"}, 200),
-    "access:consent_withdraw": ("get", _consent, KE | {"coordinator"}, 200),
+    "access:consent_withdraw": ("get", _consent, KE, 200),
 }
 PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
 

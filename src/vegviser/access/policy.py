@@ -103,7 +103,7 @@ def audit_municipalities(user: AnyUser | None) -> set[str]:
     if active is None:
         return set()
     privacy = _active_memberships(active, MembershipRole.PRIVACY_OFFICER).filter(
-        organisation__municipality__isnull=False
+        organisation__kind=OrganisationKind.COORDINATING_UNIT, organisation__municipality__isnull=False
     )
     return coordinating_unit_municipalities(active) | set(
         privacy.values_list("organisation__municipality_id", flat=True)
@@ -122,7 +122,14 @@ def coordinates(user: AnyUser | None, person: Person) -> bool:
     active = _active_user(user)
     if active is None:
         return False
-    return CoordinatorAssignment.objects.filter(person=person, coordinator=active, active=True).exists()
+    # Only while still working in the organisation the assignment was made for.
+    return CoordinatorAssignment.objects.filter(
+        person=person,
+        coordinator=active,
+        active=True,
+        organisation__memberships__user=active,
+        organisation__memberships__active=True,
+    ).exists()
 
 
 # Rules: action -> predicate(user, obj). Each says in one line who may.
@@ -163,9 +170,42 @@ def _may_edit_user(user: AnyUser | None, obj: Any) -> bool:
         return True
     if obj.is_system_admin:
         return False
+    return _belongs_to_admin(user, obj, require_member=True)
+
+
+def _belongs_to_admin(user: AnyUser | None, target: Any, *, require_member: bool) -> bool:
+    """An organisation administrator manages users whose every current membership is in their organisations:
+    never someone who also works elsewhere, and never someone who has left."""
     admin_of = administered_organisation_ids(user)
-    # Only users who are members now: someone who has left the organisation is no longer theirs to manage.
-    return bool(admin_of) and obj.memberships.filter(organisation_id__in=admin_of, active=True).exists()
+    if not admin_of:
+        return False
+    current = target.memberships.filter(active=True)
+    if current.exclude(organisation_id__in=admin_of).exists():
+        return False
+    return current.exists() or not require_member
+
+
+# Roles that open health data or the logs: only the system administrator grants them.
+PRIVILEGED_ROLES = frozenset({MembershipRole.COORDINATING_UNIT_OFFICER, MembershipRole.PRIVACY_OFFICER})
+
+
+def grantable_roles(user: AnyUser | None) -> list[tuple[str, Any]]:
+    if is_system_admin(user):
+        return list(MembershipRole.choices)
+    return [(value, label) for value, label in MembershipRole.choices if value not in PRIVILEGED_ROLES]
+
+
+def may_grant(actor: AnyUser | None, target: Any, organisation: Organisation, role: str) -> bool:
+    """May `actor` give `target` this role in this organisation? Nobody grants roles to themselves, and
+    system administrators hold no roles: they must never see health data."""
+    active = _active_user(actor)
+    if active is None or target.is_system_admin or target.pk == active.pk:
+        return False
+    if is_system_admin(active):
+        return True
+    if organisation.pk not in administered_organisation_ids(active) or role in PRIVILEGED_ROLES:
+        return False
+    return _belongs_to_admin(active, target, require_member=False)
 
 
 RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
@@ -189,7 +229,9 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.NEED_REPORT_ASSESS: _officer_of_report,
     Action.NEED_REPORT_VIEW_OWN: lambda user, obj: _officer_of_report(user, obj) or _reporter_of(user, obj),
     Action.CONSENT_VIEW: _consent_keeper,
-    Action.CONSENT_MANAGE: _consent_keeper,
+    # Recording and withdrawing consent is the coordinating unit's: a coordinator must not renew the consent
+    # their own access rests on.
+    Action.CONSENT_MANAGE: _person_in_officers_municipality,
     Action.COORDINATOR_APPOINT: _person_in_officers_municipality,
     Action.AUDIT_SEARCH: lambda user, obj: bool(audit_municipalities(user)),
 }

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.access.policy import grantable_roles
 from vegviser.core.forms import ConstraintFieldErrorsMixin
 from vegviser.registry.models import MembershipRole, Organisation
 
@@ -81,6 +82,7 @@ class NewUserForm(UserForm):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ChoiceField, self.fields["role"]).choices = grantable_roles(actor)

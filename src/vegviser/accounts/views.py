@@ -77,7 +77,10 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     # A new authenticator replaces the old one, so the old one must have been used in this session first.
     if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[attr-defined]
         return redirect("accounts:two_factor_verify")
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "app"})
+    # The oldest unconfirmed device: two pages opened at once must not leave the user stuck between two.
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="app")
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -126,7 +129,8 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.USER_CREATE)
-    form = NewUserForm(posted(request), organisations=policy.manageable_organisations(request.user))
+    organisations = policy.manageable_organisations(request.user)
+    form = NewUserForm(posted(request), organisations=organisations, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         organisation = data["organisation"]

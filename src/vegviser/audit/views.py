@@ -59,17 +59,21 @@ def _csv(lines: list[selectors.LogLine]) -> HttpResponse:
         [_("Time"), _("Kind"), _("Who"), _("Role"), _("Organisation"), _("Person"), _("What"), _("Channel")]
     )
     kinds = {"read": _("Read"), "change": _("Change")}
+
+    def cell(value: str) -> str:
+        # A spreadsheet runs a cell starting with these as a formula: a name typed as "=…" must stay text.
+        return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
     for line in lines:
-        writer.writerow(
-            [
-                timezone.localtime(line.at).strftime("%Y-%m-%d %H:%M:%S"),
-                kinds[line.kind],
-                line.actor_name,
-                line.actor_role,
-                line.actor_organisation,
-                line.person.full_name if line.person else "",
-                line.what,
-                line.channel,
-            ]
-        )
+        row = [
+            timezone.localtime(line.at).strftime("%Y-%m-%d %H:%M:%S"),
+            kinds[line.kind],
+            line.actor_name,
+            line.actor_role,
+            line.actor_organisation,
+            line.person.full_name if line.person else "",
+            line.what,
+            line.channel,
+        ]
+        writer.writerow([cell(value) for value in row])
     return response

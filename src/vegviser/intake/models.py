@@ -68,6 +68,8 @@ class NeedReport(PersonalDataModel):
         related_name="need_reports_made",
     )
     reporter_name = models.CharField(_("reporter"), max_length=200)
+    # The name as the reporter wrote it: what the reporter is shown, so a report never reveals the registry.
+    named_as = models.CharField(_("name given by the reporter"), max_length=200, blank=True)
     reporter_organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("reporter's organisation"),

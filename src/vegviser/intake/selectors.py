@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from vegviser.access import policy
@@ -43,12 +42,17 @@ def queue(*, user: User, status: str = "open") -> list[NeedReport]:
     return found
 
 
-def reports_by(*, user: User) -> QuerySet[NeedReport]:
-    return (
-        NeedReport.objects.filter(reported_by=user)
-        .select_related("person", "municipality")
-        .order_by("-received_at")
+def reports_by(*, user: User) -> list[NeedReport]:
+    """The reporter's own reports. They show the name the reporter gave, yet are logged as reads."""
+    mine = NeedReport.objects.filter(reported_by=user).select_related("municipality")
+    reports = list(mine.order_by("-received_at"))
+    record_access(
+        actor=user,
+        person_ids={report.person_id for report in reports},
+        object_type="intake.needreport",
+        purpose="need-report",
     )
+    return reports
 
 
 def get_report(

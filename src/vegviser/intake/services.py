@@ -32,6 +32,7 @@ REPORT_FIELDS = [
     "is_inpatient",
     "consent_to_report",
     "child_expected",
+    "named_as",
 ]
 DECISION_FIELDS = [
     "decision",
@@ -88,9 +89,17 @@ def report_need(
     return report
 
 
+def _locked(report: NeedReport) -> NeedReport:
+    """The report as stored now, locked till the transaction ends: two officers never overwrite each other."""
+    return NeedReport.objects.select_for_update().select_related("person").get(pk=report.pk)
+
+
 @transaction.atomic
 def assign_report(*, actor: User | None, report: NeedReport, officer: User | None) -> NeedReport:
     authorise(actor, Action.NEED_REPORT_ASSESS, report)
+    report = _locked(report)
+    if not report.is_open:
+        raise ValidationError(_("This report has already been decided."))
     before = snapshot(report, ["assigned_to", "status"])
     report.assigned_to = officer
     if report.status == ReportStatus.RECEIVED:
@@ -127,6 +136,7 @@ def child_coordinator_conditions(
 @transaction.atomic
 def decide_report(*, actor: User | None, report: NeedReport, data: dict[str, Any]) -> NeedReport:
     authorise(actor, Action.NEED_REPORT_ASSESS, report)
+    report = _locked(report)
     if not report.is_open:
         raise ValidationError(_("This report has already been decided."))
     before = snapshot(report, [*DECISION_FIELDS, "status"])
@@ -170,6 +180,10 @@ def decide_report(*, actor: User | None, report: NeedReport, data: dict[str, Any
 @transaction.atomic
 def close_report(*, actor: User | None, report: NeedReport) -> NeedReport:
     authorise(actor, Action.NEED_REPORT_ASSESS, report)
+    report = _locked(report)
+    # Only a decided report is closed: an open one would otherwise leave the queue undecided.
+    if report.status != ReportStatus.DECIDED:
+        raise ValidationError(_("Only a decided report can be closed."))
     before = {"status": report.status}
     report.status = ReportStatus.CLOSED
     report.save(update_fields=["status", "updated_at"])

@@ -18,6 +18,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.models import User
 from vegviser.audit.models import Channel
+from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
 from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.registry import selectors as registry_selectors
@@ -60,7 +61,7 @@ def report_create(request: AuthenticatedRequest) -> HttpResponse:
                 report = services.report_need(
                     actor=request.user,
                     person=person,
-                    data=data,
+                    data={**data, "named_as": f"{data['given_name']} {data['family_name']}"},
                     organisation=data["organisation"],
                     municipality=data["municipality"],
                 )
@@ -135,8 +136,12 @@ def report_assign(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     report = selectors.get_report(user=request.user, pk=pk)
     form = AssignForm(request.POST, officers=_unit_officers(report.municipality_id))
     if form.is_valid():
-        services.assign_report(actor=request.user, report=report, officer=form.cleaned_data["officer"])
-        messages.success(request, _("The report was assigned."))
+        try:
+            services.assign_report(actor=request.user, report=report, officer=form.cleaned_data["officer"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The report was assigned."))
     else:
         messages.error(request, _("Choose an officer of the coordinating unit."))
     return redirect("intake:report_detail", pk=report.pk)
@@ -170,7 +175,8 @@ def _decision_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bo
     context = {"report": report, "letter_language": language, "coordinators": coordinators, "as_pdf": as_pdf}
     with translation.override(language):
         if as_pdf:
-            filename = f"vedtak-{report.decided_at:%Y-%m-%d}.pdf" if report.decided_at else "vedtak.pdf"
+            decided = timezone.localtime(report.decided_at) if report.decided_at else None
+            filename = f"vedtak-{decided:%Y-%m-%d}.pdf" if decided else "vedtak.pdf"
             return pdf_response(request, "intake/decision_letter.html", context, filename=filename)
         return render(request, "intake/decision_letter.html", context)
 
@@ -189,7 +195,11 @@ def decision_letter_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRes
 @require_POST
 def report_close(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     report = selectors.get_report(user=request.user, pk=pk)
-    services.close_report(actor=request.user, report=report)
+    try:
+        services.close_report(actor=request.user, report=report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("intake:report_detail", pk=report.pk)
     messages.success(request, _("The report was closed."))
     return redirect("intake:queue")
 
@@ -224,6 +234,9 @@ def coordinator_appoint(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRes
 def coordinator_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     assignment = get_object_or_404(CoordinatorAssignment.objects.select_related("person"), pk=pk, active=True)
     policy.require(request.user, Action.COORDINATOR_APPOINT, assignment.person)
+    record_access(
+        actor=request.user, person_ids=[assignment.person_id], obj=assignment, purpose="coordinator"
+    )
     form = EndCoordinatorForm(posted(request), initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,8 +5,10 @@ from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.access.policy import grantable_roles, may_grant
 from vegviser.accounts.models import User
 from vegviser.core.forms import ConstraintFieldErrorsMixin
 
@@ -21,6 +23,8 @@ from .models import (
     RelationKind,
 )
 from .services import ORGANISATION_FIELDS, PERSON_FIELDS
+
+ADDRESS_FIELDS = ("address", "postal_code", "postal_town")
 
 
 class DateInput(forms.DateInput):
@@ -89,6 +93,10 @@ class PersonForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allow_spaces(self.fields["national_id"], 13)
+        if self.instance.has_confidential_address:
+            # Never shown, so never offered for editing: the stored address stays as it is.
+            for name in ADDRESS_FIELDS:
+                del self.fields[name]
         municipality = cast(forms.ModelChoiceField, self.fields["municipality"])
         municipality.queryset = Municipality.objects.order_by("name")
 
@@ -113,14 +121,16 @@ class RelationForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: Person, visible: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        # Only among the persons the officer may see: the form must not reveal anyone else's name.
+        self.visible = visible
         cast(forms.ChoiceField, self.fields["kind"]).choices = RelationKind.choices
 
     def clean_relative_national_id(self) -> Person:
         number = national_id_field_value(self.cleaned_data["relative_national_id"])
-        relative = Person.objects.filter(national_id=number).first() if number else None
+        relative = self.visible.filter(national_id=number).first() if number else None
         if relative is None:
             raise forms.ValidationError(
                 _("No person with this identity number is registered. Register them first.")
@@ -177,9 +187,11 @@ class MembershipForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.actor = actor
+        cast(forms.ChoiceField, self.fields["role"]).choices = grantable_roles(actor)
 
     def clean_username(self) -> User:
         user = User.objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
@@ -197,4 +209,8 @@ class MembershipForm(forms.Form):
             ).exists()
         ):
             raise forms.ValidationError(_("The user already has this role in this organisation."))
+        if isinstance(user, User) and role and not may_grant(self.actor, user, self.organisation, role):
+            raise forms.ValidationError(
+                _("You cannot give this user a role here. Ask the system administrator.")
+            )
         return cleaned

@@ -6,10 +6,11 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
-from vegviser.access.policy import Action, authorise
+from vegviser.access.policy import Action, authorise, may_grant
 from vegviser.audit.services import record_change, snapshot
 from vegviser.core.services import ConflictError
 
@@ -240,6 +241,8 @@ def update_organisation(
 @transaction.atomic
 def add_membership(*, actor: User | None, organisation: Organisation, user: User, role: str) -> Membership:
     authorise(actor, Action.MEMBERS_MANAGE, organisation)
+    if actor is not None and not may_grant(actor, user, organisation, role):
+        raise PermissionDenied
     membership = Membership(organisation=organisation, user=user, role=role)
     membership.full_clean()
     membership.save()

@@ -100,7 +100,7 @@ def relation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
     person = selectors.get_person(
         user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
     )
-    form = RelationForm(posted(request), person=person)
+    form = RelationForm(posted(request), person=person, visible=policy.visible_persons(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data, relative=form.cleaned_data["relative_national_id"])
         services.add_relation(actor=request.user, person=person, data=data)
@@ -176,7 +176,7 @@ def organisation_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
 def organisation_members(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     policy.require(request.user, Action.MEMBERS_MANAGE, organisation)
-    form = MembershipForm(posted(request), organisation=organisation)
+    form = MembershipForm(posted(request), organisation=organisation, actor=request.user)
     if request.method == "POST" and form.is_valid():
         services.add_membership(
             actor=request.user,
