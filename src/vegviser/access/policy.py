@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from vegviser.registry.models import Membership, MembershipRole, Organisation, OrganisationKind, Person
 
@@ -41,6 +42,7 @@ class Action:
     CONSENT_MANAGE = "consent.manage"
     COORDINATOR_APPOINT = "coordinator.appoint"
     AUDIT_SEARCH = "audit.search"
+    OWN_DATA_EXPORT = "person.export_own"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -155,6 +157,15 @@ def _consent_keeper(user: AnyUser | None, obj: Any) -> bool:
     return _person_in_officers_municipality(user, obj) or (isinstance(obj, Person) and coordinates(user, obj))
 
 
+def _own_data_from_16(user: AnyUser | None, obj: Any) -> bool:
+    """The person's own data, from the age of 16 (before that, parents act for the child: the portal)."""
+    active = _active_user(user)
+    if active is None or not isinstance(obj, Person) or obj.user_id != active.pk:
+        return False
+    age = obj.age_on(timezone.localdate())
+    return age is None or age >= 16
+
+
 def _manages_members(user: AnyUser | None, obj: Any) -> bool:
     if not isinstance(obj, Organisation):
         return False
@@ -234,6 +245,7 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.CONSENT_MANAGE: _person_in_officers_municipality,
     Action.COORDINATOR_APPOINT: _person_in_officers_municipality,
     Action.AUDIT_SEARCH: lambda user, obj: bool(audit_municipalities(user)),
+    Action.OWN_DATA_EXPORT: _own_data_from_16,
 }
 
 

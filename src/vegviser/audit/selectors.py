@@ -40,6 +40,7 @@ PURPOSES = {
     "consent-evidence": _("Signed consent"),
     "coordinator": _("Appointing a coordinator"),
     AUDIT_SEARCH_PURPOSE: _("Log search"),
+    "own-data": _("The person's own copy"),
 }
 ACTIONS = {
     "person.create": _("Person registered"),

@@ -23,5 +23,6 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "report_need": policy.can(user, Action.NEED_REPORT_CREATE),
         "queue": policy.can(user, Action.NEED_REPORT_QUEUE),
         "audit": policy.can(user, Action.AUDIT_SEARCH),
+        "my_data": hasattr(user, "person") and policy.can(user, Action.OWN_DATA_EXPORT, user.person),
     }
     return {"current_membership": membership, "menu": menu, "session_seconds": settings.SESSION_COOKIE_AGE}

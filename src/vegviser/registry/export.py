@@ -1,0 +1,118 @@
+"""Everything Vegviser stores about a person, for their own copy (the right of access, GDPR art. 15)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from vegviser.audit.models import AccessRecord, AuditRecord
+from vegviser.audit.selectors import ACTIONS, PURPOSES, role_label
+
+from .models import Person
+
+
+def _date(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return str(value.isoformat())
+
+
+def everything_about(person: Person) -> dict[str, Any]:
+    relations = [
+        {
+            "relative": relation.relative.full_name,
+            "relation": str(relation.get_kind_display()),
+            "from": _date(relation.valid_from),
+            "to": _date(relation.valid_to),
+        }
+        for relation in person.relations.select_related("relative")
+    ]
+    relations += [
+        {
+            "for": relation.person.full_name,
+            "relation": str(relation.get_kind_display()),
+            "from": _date(relation.valid_from),
+            "to": _date(relation.valid_to),
+        }
+        for relation in person.relations_as_relative.select_related("person")
+    ]
+    return {
+        "created": _date(timezone.now()),
+        "person": {
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "national_id": person.national_id,
+            "birth_date": _date(person.birth_date),
+            "address": person.address,
+            "postal_code": person.postal_code,
+            "postal_town": person.postal_town,
+            "municipality": str(person.municipality) if person.municipality else None,
+            "phone": person.phone,
+            "email": person.email,
+            "preferred_language": str(person.get_preferred_language_display()),
+            "needs_interpreter": person.needs_interpreter,
+            "interpreter_language": person.interpreter_language,
+            "address_protection": str(person.get_address_protection_display()),
+        },
+        "relations": relations,
+        "consents": [
+            {
+                "given_by": str(consent.get_given_by_display()),
+                "covers_plan": consent.covers_plan,
+                "covers_coordinator": consent.covers_coordinator,
+                "shared_with": [organisation.name for organisation in consent.shared_with.all()],
+                "from": _date(consent.valid_from),
+                "to": _date(consent.valid_to),
+                "evidence": str(consent.get_evidence_display()),
+                "withdrawn": _date(consent.withdrawn_at),
+            }
+            for consent in person.consents.prefetch_related("shared_with")
+        ],
+        "coordinators": [
+            {
+                "kind": str(assignment.get_kind_display()),
+                "coordinator": assignment.coordinator.display_name,
+                "organisation": assignment.organisation.name,
+                "from": _date(assignment.started_on),
+                "to": _date(assignment.ended_on),
+                "your_wishes": assignment.person_wishes,
+            }
+            for assignment in person.coordinator_assignments.select_related("coordinator", "organisation")
+        ],
+        "reports_of_need": [
+            {
+                "received": _date(report.received_at),
+                "needs_plan": report.needs_plan,
+                "needs_coordinator": report.needs_coordinator,
+                "needs_child_coordinator": report.needs_child_coordinator,
+                "description": report.description,
+                "reported_by": report.reporter_name,
+                "status": str(report.get_status_display()),
+                "decision": str(report.get_decision_display()) if report.decision else None,
+                "reasons": report.decision_reasons,
+            }
+            for report in person.need_reports.order_by("received_at")
+        ],
+        "who_has_read": [
+            {
+                "when": _date(record.at),
+                "who": record.actor_name,
+                "role": role_label(record.actor_role),
+                "organisation": record.actor_organisation,
+                "what": str(PURPOSES.get(record.purpose, record.purpose)),
+                "channel": str(record.get_channel_display()),
+            }
+            for record in AccessRecord.objects.filter(person_id=person.pk).order_by("-at")
+        ],
+        "changes": [
+            {
+                "when": _date(record.at),
+                "who": record.actor_name,
+                "what": str(ACTIONS.get(record.action, record.action)),
+            }
+            for record in AuditRecord.objects.filter(person_id=person.pk).order_by("-at")
+        ],
+    }
