@@ -50,8 +50,10 @@ def test_the_person_downloads_everything_as_pdf(world: World) -> None:
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Andersen" in text
-    # The person's own number, in their own copy.
+    # The person's own number, in their own copy, under plain labels in the reader's language.
     assert world.patient.national_id in text
+    assert "Fødselsdato" in text
+    assert "given_name" not in text
 
 
 def test_no_one_else_and_not_under_16(world: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.audit.selectors import ACTIONS, PURPOSES, role_label
@@ -116,3 +117,63 @@ def everything_about(person: Person) -> dict[str, Any]:
             for record in AuditRecord.objects.filter(person_id=person.pk).order_by("-at")
         ],
     }
+
+
+# Labels for the readable copy: the JSON keys stay stable for machines, the document speaks plainly.
+LABELS = {
+    "given_name": _("Given name"),
+    "family_name": _("Family name"),
+    "national_id": _("Identity number"),
+    "birth_date": _("Birth date"),
+    "address": _("Address"),
+    "postal_code": _("Postal code"),
+    "postal_town": _("Postal town"),
+    "municipality": _("Municipality"),
+    "phone": _("Phone"),
+    "email": _("Email"),
+    "preferred_language": _("Preferred language"),
+    "needs_interpreter": _("Needs an interpreter"),
+    "interpreter_language": _("Interpreter language"),
+    "address_protection": _("Address protection"),
+    "relative": _("Relative"),
+    "for": _("Representative for"),
+    "relation": _("Relation"),
+    "from": _("From"),
+    "to": _("To"),
+    "given_by": _("Given by"),
+    "covers_plan": _("Making an individual plan"),
+    "covers_coordinator": _("Appointing a coordinator"),
+    "shared_with": _("Shared with"),
+    "evidence": _("How consent was given"),
+    "withdrawn": _("Withdrawn"),
+    "kind": _("Kind"),
+    "coordinator": _("Coordinator"),
+    "organisation": _("Organisation"),
+    "your_wishes": _("Your wishes"),
+    "received": _("Received"),
+    "needs_plan": _("Individual plan"),
+    "needs_coordinator": _("Coordinator"),
+    "needs_child_coordinator": _("Child coordinator"),
+    "description": _("The needs, as the reporter sees them"),
+    "reported_by": _("Reported by"),
+    "status": _("Status"),
+    "decision": _("Decision"),
+    "reasons": _("Reasons"),
+}
+
+
+def _readable(value: Any) -> str:
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def readable(items: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
+    """Each item as (label, value) pairs in the reader's language."""
+    return [[(str(LABELS.get(key, key)), _readable(value)) for key, value in item.items()] for item in items]

@@ -22,7 +22,7 @@ from vegviser.core.services import ConflictError
 from vegviser.intake import selectors as intake_selectors
 
 from . import selectors, services
-from .export import everything_about
+from .export import everything_about, readable
 from .forms import MembershipForm, OrganisationForm, PersonForm, PersonSearchForm, RelationForm
 from .models import Membership, Organisation, Person, PersonRelation
 
@@ -240,5 +240,13 @@ def my_data_json(request: AuthenticatedRequest) -> HttpResponse:
 def my_data_pdf(request: AuthenticatedRequest) -> HttpResponse:
     person = _own_person(request, Channel.PRINT)
     filename = f"vegviser-mine-data-{timezone.localdate():%Y-%m-%d}.pdf"
-    context = {"person": person, "data": everything_about(person)}
+    data = everything_about(person)
+    sections = [
+        (_("Your details"), readable([data["person"]])),
+        (_("Relatives and representatives"), readable(data["relations"])),
+        (_("Consent"), readable(data["consents"])),
+        (_("Coordinator"), readable(data["coordinators"])),
+        (_("Reports of need"), readable(data["reports_of_need"])),
+    ]
+    context = {"person": person, "data": data, "sections": sections}
     return pdf_response(request, "registry/my_data_document.html", context, filename=filename)
