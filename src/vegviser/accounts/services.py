@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access.policy import Action, authorise
-from vegviser.audit.services import record_change, snapshot
+from vegviser.audit.services import record_change, save_new, snapshot
 from vegviser.registry.models import Organisation
 from vegviser.registry.services import add_membership
 
@@ -45,9 +45,7 @@ def create_user(
     else:
         user.set_password(password)
     user.is_system_admin = bool(data.get("is_system_admin")) and (actor is None or actor.is_system_admin)
-    user.full_clean()
-    user.save()
-    record_change(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_FIELDS))
+    save_new(user, actor=actor, action="user.create", fields=USER_FIELDS)
     if organisation is not None and role:
         add_membership(actor=actor, organisation=organisation, user=user, role=role)
     return user

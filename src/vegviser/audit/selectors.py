@@ -100,13 +100,18 @@ def search(
     persons = Person.objects.filter(municipality_id__in=policy.audit_municipalities(user))
     if national_id:
         persons = persons.filter(national_id=national_id)
-    by_id = {person.pk: person for person in persons}
-    window = {"at__date__gte": date_from, "at__date__lte": date_to, "person_id__in": list(by_id)}
+    # The scope as a subquery: a municipality's persons are never all loaded to find a few log lines.
+    window = {"at__date__gte": date_from, "at__date__lte": date_to, "person_id__in": persons.values("pk")}
     reads = AccessRecord.objects.filter(**window)
     changes = AuditRecord.objects.filter(**window)
     if actor is not None:
         reads = reads.filter(actor=actor)
         changes = changes.filter(actor=actor)
+    read_rows = list(reads.order_by("-at")[:RESULT_LIMIT])
+    change_rows = list(changes.order_by("-at")[:RESULT_LIMIT])
+    person_ids = {row.person_id for row in read_rows}
+    person_ids |= {row.person_id for row in change_rows if row.person_id}
+    by_id = Person.objects.in_bulk(person_ids)
     lines = [
         LogLine(
             at=r.at,
@@ -118,7 +123,7 @@ def search(
             what=str(PURPOSES.get(r.purpose, r.purpose)),
             channel=r.get_channel_display(),
         )
-        for r in reads.order_by("-at")[:RESULT_LIMIT]
+        for r in read_rows
     ]
     lines += [
         LogLine(
@@ -131,7 +136,7 @@ def search(
             what=str(ACTIONS.get(c.action, c.action)),
             channel="",
         )
-        for c in changes.order_by("-at")[:RESULT_LIMIT]
+        for c in change_rows
     ]
     lines.sort(key=lambda line: line.at, reverse=True)
     lines = lines[:RESULT_LIMIT]

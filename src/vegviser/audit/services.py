@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
@@ -17,6 +17,7 @@ from .models import AccessRecord, AuditRecord, Channel
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
+ModelT = TypeVar("ModelT", bound=models.Model)
 SYSTEM_ACTOR_NAME = "system"
 # Fields whose value is masked in audit snapshots: an identity number must not spread into logs.
 MASKED_FIELDS = frozenset({"national_id"})
@@ -121,3 +122,20 @@ def record_access(
     ]
     AccessRecord.objects.bulk_create(records)
     return len(records)
+
+
+def save_new(
+    instance: ModelT,
+    *,
+    actor: User | None,
+    action: str,
+    fields: Iterable[str],
+    person_id: uuid.UUID | None = None,
+) -> ModelT:
+    """Validate and insert a new row and record its creation, in the caller's transaction."""
+    instance.full_clean()
+    instance.save()
+    record_change(
+        actor=actor, action=action, obj=instance, after=snapshot(instance, fields), person_id=person_id
+    )
+    return instance

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vegviser.access.policy import Action, authorise
 from vegviser.access.services import consent_in_force
-from vegviser.audit.services import describe_actor, record_change, snapshot
+from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
 from vegviser.registry.models import Municipality, Organisation, Person
 
 from .models import CoordinatorAssignment, CoordinatorKind, Decision, NeedReport, ReportStatus
@@ -77,15 +77,7 @@ def report_need(
     for field in REPORT_FIELDS:
         if field in data:
             setattr(report, field, data[field])
-    report.full_clean()
-    report.save()
-    record_change(
-        actor=actor,
-        action="need_report.create",
-        obj=report,
-        after=snapshot(report, REPORT_FIELDS),
-        person_id=person.pk,
-    )
+    save_new(report, actor=actor, action="need_report.create", fields=REPORT_FIELDS, person_id=person.pk)
     return report
 
 
@@ -246,14 +238,8 @@ def appoint_coordinator(
         need_report=need_report,
         appointed_by=actor,
     )
-    assignment.full_clean()
-    assignment.save()
-    record_change(
-        actor=actor,
-        action="coordinator.appoint",
-        obj=assignment,
-        after=snapshot(assignment, ASSIGNMENT_FIELDS),
-        person_id=person.pk,
+    save_new(
+        assignment, actor=actor, action="coordinator.appoint", fields=ASSIGNMENT_FIELDS, person_id=person.pk
     )
     return assignment
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from vegviser.access.policy import Action, authorise, may_grant
-from vegviser.audit.services import record_change, snapshot
+from vegviser.audit.services import record_change, save_new, snapshot
 from vegviser.core.services import ConflictError
 
 from .models import Membership, Municipality, Organisation, Person, PersonRelation
@@ -106,15 +106,7 @@ def create_person(*, actor: User | None, data: dict[str, Any]) -> Person:
     authorise(actor, Action.PERSON_CREATE)
     person = Person()
     _assign(person, PERSON_FIELDS, data)
-    person.full_clean()
-    person.save()
-    record_change(
-        actor=actor,
-        action="person.create",
-        obj=person,
-        after=snapshot(person, PERSON_FIELDS),
-        person_id=person.pk,
-    )
+    save_new(person, actor=actor, action="person.create", fields=PERSON_FIELDS, person_id=person.pk)
     return person
 
 
@@ -144,15 +136,7 @@ def find_or_register_person(
     person = Person(
         given_name=given_name, family_name=family_name, national_id=national_id, municipality=municipality
     )
-    person.full_clean()
-    person.save()
-    record_change(
-        actor=actor,
-        action="person.create",
-        obj=person,
-        after=snapshot(person, PERSON_FIELDS),
-        person_id=person.pk,
-    )
+    save_new(person, actor=actor, action="person.create", fields=PERSON_FIELDS, person_id=person.pk)
     return person
 
 
@@ -177,15 +161,7 @@ def add_relation(*, actor: User | None, person: Person, data: dict[str, Any]) ->
     authorise(actor, Action.PERSON_EDIT, person)
     relation = PersonRelation(person=person)
     _assign(relation, RELATION_FIELDS[1:], data)
-    relation.full_clean()
-    relation.save()
-    record_change(
-        actor=actor,
-        action="relation.create",
-        obj=relation,
-        after=snapshot(relation, RELATION_FIELDS),
-        person_id=person.pk,
-    )
+    save_new(relation, actor=actor, action="relation.create", fields=RELATION_FIELDS, person_id=person.pk)
     return relation
 
 
@@ -212,14 +188,7 @@ def create_organisation(*, actor: User | None, data: dict[str, Any]) -> Organisa
     authorise(actor, Action.ORGANISATION_CREATE)
     organisation = Organisation()
     _assign(organisation, ORGANISATION_FIELDS, data)
-    organisation.full_clean()
-    organisation.save()
-    record_change(
-        actor=actor,
-        action="organisation.create",
-        obj=organisation,
-        after=snapshot(organisation, ORGANISATION_FIELDS),
-    )
+    save_new(organisation, actor=actor, action="organisation.create", fields=ORGANISATION_FIELDS)
     return organisation
 
 
