@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vegviser.audit",
     "vegviser.access",
     "vegviser.intake",
+    "vegviser.plans",
 ]
 
 MIDDLEWARE = [

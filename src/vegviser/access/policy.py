@@ -19,6 +19,7 @@ from vegviser.registry.models import Membership, MembershipRole, Organisation, O
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
+    from vegviser.plans.models import IndividualPlan, Measure
 
     AnyUser = User | AnonymousUser
 
@@ -43,6 +44,15 @@ class Action:
     COORDINATOR_APPOINT = "coordinator.appoint"
     AUDIT_SEARCH = "audit.search"
     OWN_DATA_EXPORT = "person.export_own"
+    PLAN_CREATE = "plan.create"
+    PLAN_VIEW = "plan.view"
+    PLAN_VIEW_FULL = "plan.view_full"
+    PLAN_EDIT = "plan.edit"
+    PLAN_NOTE = "plan.note"
+    MEASURE_EDIT = "plan.measure_edit"
+    PLAN_OVERVIEW = "plan.overview"
+    RECORD_NOTICE = "plan.record_notice"
+    PLANS_MINE = "plan.mine"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -132,6 +142,156 @@ def coordinates(user: AnyUser | None, person: Person) -> bool:
         organisation__memberships__user=active,
         organisation__memberships__active=True,
     ).exists()
+
+
+class PlanRole:
+    """Why a user may read a plan. The strongest applies; `None` means no access at all."""
+
+    COORDINATOR = "coordinator"
+    FULL = "full"  # participant professional with full access
+    LIMITED = "limited"  # participant professional: only the goals and measures they are responsible for
+    PERSON = "person"  # the person, from 16
+    REPRESENTATIVE = "representative"  # parent of a child under 12, guardian, power of attorney
+    PARENT_OF_YOUTH = (
+        "parent_of_youth"  # parent of a 12-15-year-old: all but what the young person keeps private
+    )
+
+
+# Roles that read the whole plan (a parent of a 12-15-year-old reads all but private goals).
+WHOLE_PLAN_ROLES = frozenset(
+    {PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.PERSON, PlanRole.REPRESENTATIVE, PlanRole.PARENT_OF_YOUTH}
+)
+PROFESSIONAL_ROLES = frozenset({PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.LIMITED})
+
+
+def _representation_role(user: User, person: Person, today: Any) -> str | None:
+    """Helsenorge's rules: parents act for a child under 12, read less from 12 to 15, and nothing from 16;
+    a guardian or power-of-attorney holder within their mandate's period. Code 6/7 ends all of it."""
+    from vegviser.registry.models import RelationKind
+
+    if person.has_confidential_address:
+        return None
+    age = person.age_on(today)
+    relations = person.relations.filter(
+        relative__user=user,
+        kind__in=[RelationKind.PARENT, RelationKind.GUARDIAN, RelationKind.POWER_OF_ATTORNEY],
+    ).select_related("relative")
+    best: str | None = None
+    for relation in relations:
+        if not relation.in_force_on(today) or relation.relative.has_confidential_address:
+            continue
+        if relation.kind == RelationKind.PARENT:
+            if age is not None and age < 12:
+                return PlanRole.REPRESENTATIVE
+            if age is not None and age < 16:
+                best = best or PlanRole.PARENT_OF_YOUTH
+        else:
+            return PlanRole.REPRESENTATIVE
+    return best
+
+
+def plan_role(user: AnyUser | None, plan: IndividualPlan) -> str | None:
+    """The user's role in this plan today. Within a request it is worked out once per plan (the page asks
+    several times); outside a request, every time, so a change in consent shows at once."""
+    from vegviser.access.services import consent_in_force
+    from vegviser.core.middleware import current_request_id
+    from vegviser.plans.models import AccessLevel, ParticipantKind
+
+    active = _active_user(user)
+    if active is None or active.is_system_admin:
+        return None
+    request_id = current_request_id()
+    cache: dict[Any, str | None] = active.__dict__.setdefault("_plan_roles", {})
+    key = (request_id, plan.pk)
+    if request_id != "-" and key in cache:
+        return cache[key]
+    today = timezone.localdate()
+    role: str | None = None
+    if coordinates(active, plan.person):
+        role = PlanRole.COORDINATOR
+    elif plan.person.user_id == active.pk:
+        age = plan.person.age_on(today)
+        role = PlanRole.PERSON if age is None or age >= 16 else None
+    if role is None:
+        participation = plan.participants.filter(
+            user=active,
+            kind=ParticipantKind.PROFESSIONAL,
+            active=True,
+            organisation__memberships__user=active,
+            organisation__memberships__active=True,
+        ).first()
+        if participation is not None:
+            # A professional reads only while the person's consent covers their organisation.
+            consent = consent_in_force(plan.person, covering="plan")
+            shared = consent is not None and consent.shared_with.filter(
+                pk=participation.organisation_id or ""
+            )
+            if shared and shared.exists():
+                role = PlanRole.FULL if participation.access_level == AccessLevel.FULL else PlanRole.LIMITED
+    if role is None:
+        role = _representation_role(active, plan.person, today)
+    if request_id != "-":
+        cache[key] = role
+    return role
+
+
+def _plan_of(obj: Any) -> IndividualPlan | None:
+    from vegviser.plans.models import IndividualPlan
+
+    if isinstance(obj, IndividualPlan):
+        return obj
+    plan = getattr(obj, "plan", None)
+    return plan if isinstance(plan, IndividualPlan) else None
+
+
+def _plan_read(user: AnyUser | None, obj: Any) -> bool:
+    plan = _plan_of(obj)
+    return plan is not None and plan_role(user, plan) is not None
+
+
+def _plan_read_whole(user: AnyUser | None, obj: Any) -> bool:
+    plan = _plan_of(obj)
+    return plan is not None and plan_role(user, plan) in WHOLE_PLAN_ROLES
+
+
+def _plan_coordinator(user: AnyUser | None, obj: Any) -> bool:
+    plan = _plan_of(obj)
+    return plan is not None and plan.is_open and plan_role(user, plan) == PlanRole.COORDINATOR
+
+
+def _plan_note_writer(user: AnyUser | None, obj: Any) -> bool:
+    plan = _plan_of(obj)
+    return (
+        plan is not None and plan.is_open and plan_role(user, plan) in {PlanRole.COORDINATOR, PlanRole.FULL}
+    )
+
+
+def _measure_editor(user: AnyUser | None, obj: Measure) -> bool:
+    """The coordinator edits every measure; a full participant the measures they are responsible for."""
+    plan = _plan_of(obj)
+    if plan is None or not plan.is_open:
+        return False
+    role = plan_role(user, plan)
+    if role == PlanRole.COORDINATOR:
+        return True
+    responsible = obj.responsible_participant
+    return (
+        role == PlanRole.FULL and responsible is not None and responsible.user_id == getattr(user, "pk", None)
+    )
+
+
+def _plan_creator(user: AnyUser | None, obj: Any) -> bool:
+    return isinstance(obj, Person) and coordinates(user, obj)
+
+
+def _record_notice_reader(user: AnyUser | None, obj: Any) -> bool:
+    """The notice holds no plan content: the professionals in the plan and the unit may fetch it."""
+    plan = _plan_of(obj)
+    if plan is None:
+        return False
+    return plan_role(
+        user, plan
+    ) in PROFESSIONAL_ROLES or plan.municipality_id in coordinating_unit_municipalities(user)
 
 
 # Rules: action -> predicate(user, obj). Each says in one line who may.
@@ -246,6 +406,17 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.COORDINATOR_APPOINT: _person_in_officers_municipality,
     Action.AUDIT_SEARCH: lambda user, obj: bool(audit_municipalities(user)),
     Action.OWN_DATA_EXPORT: _own_data_from_16,
+    # The coordinator makes the plan, after the unit has appointed them.
+    Action.PLAN_CREATE: _plan_creator,
+    Action.PLAN_VIEW: _plan_read,
+    Action.PLAN_VIEW_FULL: _plan_read_whole,
+    Action.PLAN_EDIT: _plan_coordinator,
+    Action.PLAN_NOTE: _plan_note_writer,
+    Action.MEASURE_EDIT: _measure_editor,
+    # The unit sees who has a plan, its status and dates: never its content unless also taking part.
+    Action.PLAN_OVERVIEW: lambda user, obj: is_coordinating_unit_officer(user),
+    Action.RECORD_NOTICE: _record_notice_reader,
+    Action.PLANS_MINE: lambda user, obj: is_professional(user),
 }
 
 
@@ -267,6 +438,24 @@ def visible_persons(user: AnyUser | None) -> QuerySet[Person]:
     if not municipalities:
         return Person.objects.none()
     return Person.objects.filter(municipality_id__in=municipalities)
+
+
+def candidate_plans(user: AnyUser | None) -> QuerySet[IndividualPlan]:
+    """Plans the user may have a role in, for lists: filter each with `can(..., PLAN_VIEW, plan)` before
+    showing, since consent coverage and age are decided per plan."""
+    from django.db.models import Q
+
+    from vegviser.plans.models import IndividualPlan
+
+    active = _active_user(user)
+    if active is None or active.is_system_admin:
+        return IndividualPlan.objects.none()
+    return IndividualPlan.objects.filter(
+        Q(person__coordinator_assignments__coordinator=active, person__coordinator_assignments__active=True)
+        | Q(participants__user=active, participants__active=True)
+        | Q(person__user=active)
+        | Q(person__relations__relative__user=active)
+    ).distinct()
 
 
 def manageable_organisations(user: AnyUser | None) -> QuerySet[Organisation]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 
 from vegviser.access.policy import Action, authorise, may_grant
 from vegviser.audit.services import record_change, save_new, snapshot
-from vegviser.core.services import ConflictError
+from vegviser.core.services import assign, update_versioned
 
 from .models import Membership, Municipality, Organisation, Person, PersonRelation
 
@@ -52,60 +50,11 @@ ORGANISATION_FIELDS = [
 RELATION_FIELDS = ["person", "relative", "kind", "valid_from", "valid_to", "note"]
 
 
-def _assign(instance: Any, fields: list[str], data: dict[str, Any]) -> None:
-    for name in fields:
-        if name in data:
-            setattr(instance, name, data[name])
-
-
-VersionedRow = TypeVar("VersionedRow", Person, Organisation)
-
-
-def _bump_version(instance: Person | Organisation, expected_version: int) -> None:
-    """Claim the next version, or fail if someone else saved in between (optimistic concurrency)."""
-    updated = (
-        type(instance)
-        .objects.filter(pk=instance.pk, version=expected_version)
-        .update(version=F("version") + 1)
-    )
-    if not updated:
-        raise ConflictError
-    instance.version = expected_version + 1
-
-
-def _update_versioned(
-    *,
-    actor: User | None,
-    instance: VersionedRow,
-    fields: list[str],
-    data: dict[str, Any],
-    expected_version: int,
-    action: str,
-    person_id: uuid.UUID | None = None,
-) -> VersionedRow:
-    """Apply the form's data to the row as stored now (locked), refusing a stale version; audit the change."""
-    current = type(instance).objects.select_for_update().get(pk=instance.pk)
-    before = snapshot(current, fields)
-    _assign(current, fields, data)
-    current.full_clean()
-    _bump_version(current, expected_version)
-    current.save()
-    record_change(
-        actor=actor,
-        action=action,
-        obj=current,
-        before=before,
-        after=snapshot(current, fields),
-        person_id=person_id,
-    )
-    return current
-
-
 @transaction.atomic
 def create_person(*, actor: User | None, data: dict[str, Any]) -> Person:
     authorise(actor, Action.PERSON_CREATE)
     person = Person()
-    _assign(person, PERSON_FIELDS, data)
+    assign(person, PERSON_FIELDS, data)
     save_new(person, actor=actor, action="person.create", fields=PERSON_FIELDS, person_id=person.pk)
     return person
 
@@ -145,7 +94,7 @@ def update_person(
     *, actor: User | None, person: Person, data: dict[str, Any], expected_version: int
 ) -> Person:
     authorise(actor, Action.PERSON_EDIT, person)
-    return _update_versioned(
+    return update_versioned(
         actor=actor,
         instance=person,
         fields=PERSON_FIELDS,
@@ -160,7 +109,7 @@ def update_person(
 def add_relation(*, actor: User | None, person: Person, data: dict[str, Any]) -> PersonRelation:
     authorise(actor, Action.PERSON_EDIT, person)
     relation = PersonRelation(person=person)
-    _assign(relation, RELATION_FIELDS[1:], data)
+    assign(relation, RELATION_FIELDS[1:], data)
     save_new(relation, actor=actor, action="relation.create", fields=RELATION_FIELDS, person_id=person.pk)
     return relation
 
@@ -187,7 +136,7 @@ def end_relation(*, actor: User | None, relation: PersonRelation, valid_to: date
 def create_organisation(*, actor: User | None, data: dict[str, Any]) -> Organisation:
     authorise(actor, Action.ORGANISATION_CREATE)
     organisation = Organisation()
-    _assign(organisation, ORGANISATION_FIELDS, data)
+    assign(organisation, ORGANISATION_FIELDS, data)
     save_new(organisation, actor=actor, action="organisation.create", fields=ORGANISATION_FIELDS)
     return organisation
 
@@ -197,7 +146,7 @@ def update_organisation(
     *, actor: User | None, organisation: Organisation, data: dict[str, Any], expected_version: int
 ) -> Organisation:
     authorise(actor, Action.ORGANISATION_EDIT, organisation)
-    return _update_versioned(
+    return update_versioned(
         actor=actor,
         instance=organisation,
         fields=ORGANISATION_FIELDS,
