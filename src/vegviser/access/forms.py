@@ -7,8 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vegviser.core.forms import radio_choices
-from vegviser.registry.forms import DateInput
+from vegviser.core.forms import DateInput, radio_choices
 from vegviser.registry.models import Organisation, Person, RelationKind
 
 from .models import Consent, ConsentEvidence, ConsentGiver

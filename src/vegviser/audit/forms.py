@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.accounts.models import User
-from vegviser.registry.forms import DateInput, national_id_field_value
+from vegviser.core.forms import DateInput
+from vegviser.registry.forms import national_id_field_value
 
 MAX_DAYS = 366
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import ChoiceField, Field
 from django.forms.boundfield import BoundField
@@ -58,6 +59,33 @@ class ConstraintFieldErrorsMixin:
             if not general:
                 error.error_dict.pop(NON_FIELD_ERRORS, None)
         super().add_error(field, error)  # type: ignore[misc]
+
+
+class VersionedForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+    """Carries the version the user started from, so a save over someone else's change is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.fields["version"].initial = self.instance.version
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def add_service_error(form: Any, error: ValidationError) -> None:
+    """A service's validation error shown on the form: by field where it names one, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def radio_choices(field: Field, choices: Sequence[tuple[str, Any]]) -> None:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.accounts.models import User
-from vegviser.core.forms import radio_choices
-from vegviser.registry.forms import DateInput, national_id_field_value
+from vegviser.core.forms import DateInput, radio_choices
+from vegviser.registry.forms import national_id_field_value
 from vegviser.registry.models import Municipality, Organisation
 
 from .models import CoordinatorKind, NeedReport, ReportChannel, ReportConsent

@@ -20,6 +20,7 @@ from vegviser.accounts.models import User
 from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
+from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.registry import selectors as registry_selectors
 from vegviser.registry.models import MembershipRole, Organisation
@@ -28,15 +29,6 @@ from vegviser.registry.services import find_or_register_person
 from . import selectors, services
 from .forms import AppointCoordinatorForm, AssignForm, DecisionForm, EndCoordinatorForm, NeedReportForm
 from .models import CoordinatorAssignment, ReportStatus
-
-
-def _form_error(form: object, error: ValidationError) -> None:
-    """A service's validation error shown on the form: by field where it names one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -66,7 +58,7 @@ def report_create(request: AuthenticatedRequest) -> HttpResponse:
                     municipality=data["municipality"],
                 )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -155,7 +147,7 @@ def report_decide(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         try:
             services.decide_report(actor=request.user, report=report, data=form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The decision was saved."))
             return redirect("intake:report_detail", pk=report.pk)
@@ -223,7 +215,7 @@ def coordinator_appoint(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRes
                 person_wishes=data["person_wishes"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The coordinator was appointed."))
             return redirect("registry:person_detail", pk=person.pk)
@@ -247,7 +239,7 @@ def coordinator_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The coordinator assignment was ended."))
             return redirect("registry:person_detail", pk=assignment.person_id)

@@ -130,8 +130,12 @@ class IndividualPlan(PersonalDataModel):
         today = today or timezone.localdate()
         return self.is_open and (today - timezone.localdate(self.last_activity_at)).days > IDLE_AFTER_DAYS
 
-    def missing_elements(self) -> list[tuple[str, str]]:
-        """Each of the elements a–i that the plan still lacks, as (letter, the law's words)."""
+    def missing_elements(
+        self, *, coordinators: list[Any] | None = None, consent: Any = None
+    ) -> list[tuple[str, str]]:
+        """Each of the elements a–i that the plan still lacks, as (letter, the law's words).
+
+        A page that has loaded the active coordinators and the consent in force passes them in."""
         from vegviser.access.services import consent_in_force
 
         missing: list[tuple[str, str]] = []
@@ -141,7 +145,9 @@ class IndividualPlan(PersonalDataModel):
         participants = [p for p in self.participants.all() if p.active]
         if not participants:
             missing.append(("b", str(ELEMENTS["b"])))
-        if not self.person.coordinator_assignments.filter(active=True).exists():
+        if coordinators is None:
+            coordinators = list(self.person.coordinator_assignments.filter(active=True))
+        if not coordinators:
             missing.append(("c", str(ELEMENTS["c"])))
         if not participants or not all(p.contribution.strip() for p in participants):
             missing.append(("d", str(ELEMENTS["d"])))
@@ -152,7 +158,9 @@ class IndividualPlan(PersonalDataModel):
             missing.append(("f", str(ELEMENTS["f"])))
         if self.period_start is None or self.next_revision is None:
             missing.append(("g", str(ELEMENTS["g"])))
-        if consent_in_force(self.person, covering="plan") is None:
+        if consent is None:
+            consent = consent_in_force(self.person, covering="plan")
+        if consent is None:
             missing.append(("h", str(ELEMENTS["h"])))
         if not self.collaboration.strip():
             missing.append(("i", str(ELEMENTS["i"])))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vegviser.access.policy import grantable_roles, may_grant
 from vegviser.accounts.models import User
-from vegviser.core.forms import ConstraintFieldErrorsMixin
+from vegviser.core.forms import DateInput, VersionedForm
 
 from .identity import normalise_organisation_number, parse_national_id
 from .models import (
@@ -25,13 +25,6 @@ from .models import (
 from .services import ORGANISATION_FIELDS, PERSON_FIELDS
 
 ADDRESS_FIELDS = ("address", "postal_code", "postal_town")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def number_field_value(value: str, normalise: Callable[[str], str]) -> str:
@@ -55,17 +48,6 @@ def allow_spaces(field: forms.Field, max_length: int) -> None:
     field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
     field.validators.append(MaxLengthValidator(max_length))
     field.widget.attrs.update({"maxlength": str(max_length), "inputmode": "numeric", "autocomplete": "off"})
-
-
-class VersionedForm(ConstraintFieldErrorsMixin, forms.ModelForm):
-    """Carries the version the user started from, so a save over someone else's change is caught."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.instance._state.adding:
-            self.fields["version"].initial = self.instance.version
 
 
 class PersonSearchForm(forms.Form):

@@ -1,0 +1,298 @@
+"""Reads of plans, always through the access policy; every read of plan content writes an access record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from vegviser.access import policy
+from vegviser.access.models import Consent
+from vegviser.access.policy import Action, PlanRole
+from vegviser.access.services import consent_in_force
+from vegviser.audit.models import Channel
+from vegviser.audit.services import record_access
+from vegviser.intake.models import CoordinatorAssignment
+
+from .models import (
+    Evaluation,
+    Goal,
+    IndividualPlan,
+    Measure,
+    MeasureStatus,
+    Meeting,
+    PlanNote,
+    PlanParticipant,
+    PlanStatus,
+    PlanVersion,
+    SubPlan,
+)
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+
+def plans_with_person() -> QuerySet[IndividualPlan]:
+    return IndividualPlan.objects.select_related("person", "municipality")
+
+
+def get_plan(
+    *,
+    user: User,
+    pk: uuid.UUID,
+    action: str = Action.PLAN_VIEW,
+    purpose: str = "plan",
+    channel: str = Channel.WEB,
+    log: bool = True,
+) -> IndividualPlan:
+    """The plan, if the user may do `action` to it; else 404. The read is logged unless `log` is off (for
+    pages that show no plan content, such as the record notice, which log their own purpose)."""
+    plan = plans_with_person().filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    policy.require(user, action, plan)
+    if log:
+        record_access(actor=user, person_ids=[plan.person_id], obj=plan, purpose=purpose, channel=channel)
+    return plan
+
+
+def get_plan_item(
+    model: type[Any], *, user: User, pk: uuid.UUID, action: str = Action.PLAN_EDIT, purpose: str = "plan"
+) -> Any:
+    """A goal, measure, participant, meeting … of a plan the user may do `action` to (the item itself is
+    passed to the policy, so a rule can look at it, as measure editing does). Logged as a read."""
+    item = model.objects.select_related("plan__person", "plan__municipality").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    policy.require(user, action, item)
+    record_access(actor=user, person_ids=[item.plan.person_id], obj=item, purpose=purpose)
+    return item
+
+
+@dataclass
+class PlanContent:
+    """What one user may see of one plan, loaded with a fixed number of queries."""
+
+    plan: IndividualPlan
+    role: str
+    goals: list[Goal]
+    measures: list[Measure]
+    participants: list[PlanParticipant]
+    sub_plans: list[SubPlan] = field(default_factory=list)
+    notes: list[PlanNote] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    versions: list[PlanVersion] = field(default_factory=list)
+    coordinators: list[CoordinatorAssignment] = field(default_factory=list)
+    consent: Consent | None = None
+    missing: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def whole(self) -> bool:
+        return self.role in policy.WHOLE_PLAN_ROLES
+
+    @property
+    def main_goals(self) -> list[tuple[Goal, list[Goal]]]:
+        """Main goals with their sub-goals; a sub-goal whose main goal is hidden stands on its own."""
+        shown = {goal.pk for goal in self.goals}
+        mains = [goal for goal in self.goals if goal.parent_id is None or goal.parent_id not in shown]
+        return [(goal, [sub for sub in self.goals if sub.parent_id == goal.pk]) for goal in mains]
+
+
+def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
+    """The plan as `user` may see it. The caller has checked PLAN_VIEW and logged the read.
+
+    A limited participant sees only the measures they are responsible for and the goals those serve; a parent
+    of a 12–15-year-old sees everything but the goals the young person keeps private."""
+    role = policy.plan_role(user, plan)
+    if role is None:
+        raise Http404
+    goals = list(
+        Goal.objects.filter(plan=plan)
+        .select_related("parent")
+        .prefetch_related("ratings")
+        .order_by("position", "created_at")
+    )
+    measures = list(
+        Measure.objects.filter(plan=plan)
+        .select_related("responsible_participant", "responsible_organisation")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("pk", "text", "plan_id")))
+        .order_by("starts_on", "created_at")
+    )
+    participants = list(
+        PlanParticipant.objects.filter(plan=plan)
+        .select_related("organisation", "user")
+        .order_by("-active", "kind", "name")
+    )
+    if role == PlanRole.LIMITED:
+        measures = [
+            m for m in measures if m.responsible_participant and m.responsible_participant.user_id == user.pk
+        ]
+        served = {goal.pk for measure in measures for goal in measure.goals.all()}
+        goals = [goal for goal in goals if goal.pk in served]
+        participants = [p for p in participants if p.user_id == user.pk]
+        return PlanContent(plan=plan, role=role, goals=goals, measures=measures, participants=participants)
+    if role == PlanRole.PARENT_OF_YOUTH:
+        private = {goal.pk for goal in goals if goal.private_to_parents}
+        goals = [goal for goal in goals if goal.pk not in private and goal.parent_id not in private]
+    content = PlanContent(
+        plan=plan,
+        role=role,
+        goals=goals,
+        measures=measures,
+        participants=participants,
+        sub_plans=list(SubPlan.objects.filter(plan=plan).select_related("held_by")),
+        notes=list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50]),
+        meetings=list(Meeting.objects.filter(plan=plan).order_by("starts_at")),
+        evaluations=list(
+            Evaluation.objects.filter(plan=plan).select_related("plan_version").order_by("-evaluated_on")
+        ),
+        versions=list(PlanVersion.objects.filter(plan=plan).defer("snapshot").order_by("-number")),
+        coordinators=list(
+            CoordinatorAssignment.objects.filter(person_id=plan.person_id, active=True).select_related(
+                "coordinator", "organisation"
+            )
+        ),
+        consent=consent_in_force(plan.person, covering="plan"),
+    )
+    content.missing = missing_elements(content)
+    return content
+
+
+def missing_elements(content: PlanContent) -> list[tuple[str, str]]:
+    """`plan.missing_elements()` worked out from what the page has loaded already (no further queries)."""
+    plan = content.plan
+    plan._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "goals": content.goals,
+        "participants": content.participants,
+        "measures": content.measures,
+    }
+    return plan.missing_elements(coordinators=content.coordinators, consent=content.consent)
+
+
+@dataclass
+class TimelineEntry:
+    day: date
+    kind: str  # "measure_start", "measure_end", "meeting", "revision", "target"
+    text: str
+    who: str = ""
+    url: str = ""
+    plan: IndividualPlan | None = None
+    overdue: bool = False
+
+
+def _day(value: date | datetime) -> date:
+    return timezone.localdate(value) if isinstance(value, datetime) else value
+
+
+def timeline(content: PlanContent, *, today: date | None = None) -> list[TimelineEntry]:
+    """Who does what by when: measures, meetings, goal target dates and revisions, in time order."""
+    today = today or timezone.localdate()
+    entries: list[TimelineEntry] = []
+    for measure in content.measures:
+        if measure.status == MeasureStatus.STOPPED:
+            continue
+        if measure.starts_on:
+            entries.append(
+                TimelineEntry(measure.starts_on, "measure_start", measure.title, measure.responsible_name)
+            )
+        if measure.ends_on:
+            entries.append(
+                TimelineEntry(
+                    measure.ends_on,
+                    "measure_end",
+                    measure.title,
+                    measure.responsible_name,
+                    overdue=measure.ends_on < today and measure.status != MeasureStatus.DONE,
+                )
+            )
+    for meeting in content.meetings:
+        if not meeting.cancelled:
+            entries.append(
+                TimelineEntry(_day(meeting.starts_at), "meeting", meeting.place or meeting.video_link)
+            )
+    for goal in content.goals:
+        if goal.target_date:
+            entries.append(TimelineEntry(goal.target_date, "target", goal.text))
+    plan = content.plan
+    if plan.next_revision and content.whole:
+        entries.append(
+            TimelineEntry(
+                plan.next_revision,
+                "revision",
+                "",
+                overdue=plan.status == PlanStatus.ACTIVE and plan.next_revision < today,
+            )
+        )
+    for entry in entries:
+        entry.plan = plan
+    return sorted(entries, key=lambda entry: entry.day)
+
+
+def my_plans(*, user: User) -> list[tuple[IndividualPlan, str]]:
+    """The plans the user has a role in today, with the role. The names shown are reads: logged."""
+    policy.require(user, Action.PLANS_MINE)
+    plans = [
+        plan
+        for plan in policy.candidate_plans(user)
+        .select_related("person", "municipality")
+        .order_by("person__family_name")
+        if policy.plan_role(user, plan) in policy.PROFESSIONAL_ROLES
+    ]
+    record_access(
+        actor=user,
+        person_ids={plan.person_id for plan in plans},
+        object_type="plans.individualplan",
+        purpose="my-plans",
+    )
+    return [(plan, policy.plan_role(user, plan) or "") for plan in plans]
+
+
+def my_tasks(
+    *, user: User, plans: list[tuple[IndividualPlan, str]], today: date | None = None
+) -> list[TimelineEntry]:
+    """Across the user's plans: the measures they are responsible for, their meetings, and the revisions of
+    the plans they coordinate, in time order from today."""
+    today = today or timezone.localdate()
+    by_pk = {plan.pk: (plan, role) for plan, role in plans}
+    entries: list[TimelineEntry] = []
+    measures = Measure.objects.filter(
+        plan_id__in=by_pk, responsible_participant__user=user, responsible_participant__active=True
+    ).exclude(status__in=[MeasureStatus.DONE, MeasureStatus.STOPPED])
+    for measure in measures:
+        plan, _role = by_pk[measure.plan_id]
+        day = measure.ends_on or measure.starts_on or today
+        entries.append(
+            TimelineEntry(
+                day,
+                "measure",
+                measure.title,
+                plan=plan,
+                overdue=bool(measure.ends_on and measure.ends_on < today),
+            )
+        )
+    meetings = Meeting.objects.filter(plan_id__in=by_pk, cancelled=False, starts_at__date__gte=today).filter(
+        invited__user=user
+    ) | Meeting.objects.filter(
+        plan_id__in=[pk for pk, (_plan, role) in by_pk.items() if role == PlanRole.COORDINATOR],
+        cancelled=False,
+        starts_at__date__gte=today,
+    )
+    for meeting in meetings.distinct():
+        plan, _role = by_pk[meeting.plan_id]
+        entries.append(
+            TimelineEntry(_day(meeting.starts_at), "meeting", meeting.place or meeting.video_link, plan=plan)
+        )
+    for plan, role in by_pk.values():
+        if role == PlanRole.COORDINATOR and plan.next_revision and plan.status == PlanStatus.ACTIVE:
+            entries.append(
+                TimelineEntry(
+                    plan.next_revision, "revision", "", plan=plan, overdue=plan.next_revision < today
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.day)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from .views import plan
+
+app_name = "plans"
+urlpatterns = [
+    path("mine/", plan.my_plans, name="mine"),
+    path("persons/<uuid:pk>/new/", plan.plan_create, name="plan_create"),
+    path("<uuid:pk>/", plan.plan_detail, name="plan_detail"),
+    path("<uuid:pk>/edit/", plan.plan_edit, name="plan_edit"),
+    path("<uuid:pk>/status/", plan.plan_status, name="plan_status"),
+    path("<uuid:pk>/close/", plan.plan_close, name="plan_close"),
+    path("<uuid:pk>/revise/", plan.plan_revise, name="plan_revise"),
+    path("<uuid:pk>/timeline/", plan.plan_timeline, name="plan_timeline"),
+    path("<uuid:pk>/print/", plan.plan_print, name="plan_print"),
+    path("<uuid:pk>/plan.pdf", plan.plan_pdf, name="plan_pdf"),
+    path("<uuid:pk>/record-notice/", plan.record_notice, name="record_notice"),
+    path("<uuid:pk>/record-notice.json", plan.record_notice_json, name="record_notice_json"),
+    path("<uuid:pk>/participants/new/", plan.participant_add, name="participant_add"),
+    path("participants/<uuid:pk>/edit/", plan.participant_edit, name="participant_edit"),
+    path("participants/<uuid:pk>/end/", plan.participant_end, name="participant_end"),
+    path("<uuid:pk>/goals/new/", plan.goal_add, name="goal_add"),
+    path("goals/<uuid:pk>/edit/", plan.goal_edit, name="goal_edit"),
+    path("<uuid:pk>/measures/new/", plan.measure_add, name="measure_add"),
+    path("measures/<uuid:pk>/edit/", plan.measure_edit, name="measure_edit"),
+    path("<uuid:pk>/linked/new/", plan.sub_plan_add, name="sub_plan_add"),
+    path("linked/<uuid:pk>/remove/", plan.sub_plan_remove, name="sub_plan_remove"),
+    path("<uuid:pk>/notes/", plan.note_add, name="note_add"),
+]

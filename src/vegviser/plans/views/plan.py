@@ -1,0 +1,478 @@
+"""The plan page and the editing of its parts (elements a–i), the timeline, the print-out and the record
+notice. Thin: each view checks the policy through a selector, calls one service, and renders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vegviser.access import policy
+from vegviser.access.policy import Action, PlanRole
+from vegviser.audit.models import Channel
+from vegviser.audit.services import record_access
+from vegviser.core.documents import pdf_response
+from vegviser.core.forms import add_service_error
+from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.services import ConflictError
+from vegviser.registry import selectors as registry_selectors
+
+from .. import selectors, services
+from ..forms.plan import (
+    CloseForm,
+    GoalForm,
+    MeasureForm,
+    NoteForm,
+    ParticipantEditForm,
+    ParticipantForm,
+    PlanForm,
+    RevisionForm,
+    SubPlanForm,
+)
+from ..models import ELEMENTS, Goal, IndividualPlan, Measure, PlanParticipant, PlanStatus, SubPlan
+
+
+def _to_plan(plan: IndividualPlan | uuid.UUID) -> HttpResponse:
+    return redirect("plans:plan_detail", pk=plan.pk if isinstance(plan, IndividualPlan) else plan)
+
+
+@login_required
+def plan_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Start the person's plan: a draft with the person and the coordinator in it."""
+    person = registry_selectors.get_person(
+        user=request.user, pk=pk, action=Action.PLAN_CREATE, purpose="plan"
+    )
+    existing = IndividualPlan.objects.filter(person=person).exclude(status=PlanStatus.CLOSED).first()
+    if request.method == "POST":
+        try:
+            plan = services.create_plan(actor=request.user, person=person)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The plan was started as a draft."))
+            return _to_plan(plan)
+    return render(request, "plans/plan_create.html", {"person": person, "existing": existing})
+
+
+@login_required
+def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk)
+    content = selectors.plan_content(user=request.user, plan=plan)
+    coordinator = content.role == PlanRole.COORDINATOR and plan.is_open
+    context = {
+        "plan": plan,
+        "content": content,
+        "may_edit": coordinator,
+        "may_note": policy.can(request.user, Action.PLAN_NOTE, plan),
+        "editable_measures": {
+            m.pk for m in content.measures if policy.can(request.user, Action.MEASURE_EDIT, m)
+        },
+        "note_form": NoteForm(),
+        "elements": ELEMENTS,
+        "activation_problems": services.activation_problems(plan)
+        if coordinator and plan.status != "active"
+        else [],
+        "timeline": selectors.timeline(content)[:8],
+        "today": timezone.localdate(),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _versioned_edit(
+    request: AuthenticatedRequest,
+    *,
+    form_class: type[Any],
+    instance: Any,
+    save: Callable[[dict[str, Any], int], Any],
+    template: str,
+    context: dict[str, Any],
+    form_kwargs: dict[str, Any] | None = None,
+) -> HttpResponse | None:
+    """Edit a versioned row. On a conflict the form keeps what the user wrote and the page shows what is
+    saved now: saving again is a deliberate choice, never a silent overwrite. Returns None when saved."""
+    form_kwargs = form_kwargs or {}
+    form = form_class(posted(request), instance=instance, **form_kwargs)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data, form.cleaned_data.get("version") or 0)
+        except ConflictError:
+            current = type(instance).objects.get(pk=instance.pk)
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = form_class(data, instance=type(instance).objects.get(pk=instance.pk), **form_kwargs)
+            form.is_valid()
+            form.add_error(None, ConflictError.message)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return None
+    conflict = _conflict_rows(form, current) if current is not None else []
+    return render(request, template, {**context, "form": form, "current": current, "conflict": conflict})
+
+
+def _conflict_rows(form: Any, current: Any) -> list[tuple[str, Any, Any]]:
+    """Field by field: what is saved now and what the user wrote, for the fields that differ."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        saved = getattr(current, name, None)
+        if saved is not None and hasattr(saved, "all"):
+            saved = ", ".join(str(item) for item in saved.all())
+            mine = ", ".join(str(item) for item in form.cleaned_data[name] or [])
+        else:
+            mine = form.cleaned_data[name]
+        if (saved or "") != (mine or ""):
+            rows.append((str(field.label), saved, mine))
+    return rows
+
+
+@login_required
+def plan_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    response = _versioned_edit(
+        request,
+        form_class=PlanForm,
+        instance=plan,
+        save=lambda data, version: services.update_plan(
+            actor=request.user, plan=plan, data=data, expected_version=version
+        ),
+        template="plans/plan_form.html",
+        context={"plan": plan},
+    )
+    return response or _to_plan(plan)
+
+
+@login_required
+@require_POST
+def plan_status(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    change = {"activate": services.activate_plan, "pause": services.pause_plan}.get(
+        request.POST.get("to", "")
+    )
+    if change is None:
+        messages.error(request, _("Choose what to do with the plan."))
+        return _to_plan(plan)
+    try:
+        plan = change(actor=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The plan is now %(status)s.") % {"status": plan.get_status_display().lower()}
+        )
+    return _to_plan(plan)
+
+
+@login_required
+def plan_close(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    form = CloseForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_plan(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The plan was closed."))
+            return _to_plan(plan)
+    return render(
+        request, "plans/simple_form.html", _simple(plan, form, _("Close the plan"), _("Close the plan"))
+    )
+
+
+def _simple(plan: IndividualPlan, form: Any, title: str, submit: str, intro: str = "") -> dict[str, Any]:
+    return {"plan": plan, "form": form, "title": title, "submit": submit, "intro": intro}
+
+
+@login_required
+def plan_revise(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    form = RevisionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.revise_plan(actor=request.user, plan=plan, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Version %(number)s of the plan was saved.") % {"number": version.number}
+            )
+            return _to_plan(plan)
+    intro = _(
+        "A revision freezes the plan as it now stands as a new version, which can be compared with others."
+    )
+    return render(
+        request, "plans/simple_form.html", _simple(plan, form, _("Revise the plan"), _("Save version"), intro)
+    )
+
+
+@login_required
+def participant_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    form = ParticipantForm(posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_participant(actor=request.user, plan=plan, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The participant was added."))
+            return _to_plan(plan)
+    return render(
+        request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Add a participant")}
+    )
+
+
+@login_required
+def participant_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    participant = selectors.get_plan_item(PlanParticipant, user=request.user, pk=pk)
+    response = _versioned_edit(
+        request,
+        form_class=ParticipantEditForm,
+        instance=participant,
+        save=lambda data, version: services.update_participant(
+            actor=request.user, participant=participant, data=data, expected_version=version
+        ),
+        template="plans/item_form.html",
+        context={"plan": participant.plan, "title": _("Edit %(name)s") % {"name": participant.name}},
+    )
+    return response or _to_plan(participant.plan_id)
+
+
+@login_required
+@require_POST
+def participant_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    participant = selectors.get_plan_item(PlanParticipant, user=request.user, pk=pk)
+    try:
+        services.end_participation(actor=request.user, participant=participant, left_on=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s no longer takes part in the plan.") % {"name": participant.name}
+        )
+    return _to_plan(participant.plan_id)
+
+
+@login_required
+def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    form = GoalForm(posted(request), plan=plan, initial={"parent": request.GET.get("parent") or None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_goal(actor=request.user, plan=plan, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The goal was added."))
+            return _to_plan(plan)
+    return render(request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Add a goal")})
+
+
+@login_required
+def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    goal = selectors.get_plan_item(Goal, user=request.user, pk=pk)
+    response = _versioned_edit(
+        request,
+        form_class=GoalForm,
+        instance=goal,
+        form_kwargs={"plan": goal.plan},
+        save=lambda data, version: services.update_goal(
+            actor=request.user, goal=goal, data=data, expected_version=version
+        ),
+        template="plans/item_form.html",
+        context={"plan": goal.plan, "title": _("Edit the goal")},
+    )
+    return response or _to_plan(goal.plan_id)
+
+
+@login_required
+def measure_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    form = MeasureForm(posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_measure(actor=request.user, plan=plan, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The measure was added."))
+            return _to_plan(plan)
+    return render(request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Add a measure")})
+
+
+@login_required
+def measure_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    measure = selectors.get_plan_item(Measure, user=request.user, pk=pk, action=Action.MEASURE_EDIT)
+    response = _versioned_edit(
+        request,
+        form_class=MeasureForm,
+        instance=measure,
+        form_kwargs={"plan": measure.plan},
+        save=lambda data, version: services.update_measure(
+            actor=request.user, measure=measure, data=data, expected_version=version
+        ),
+        template="plans/item_form.html",
+        context={"plan": measure.plan, "title": _("Edit the measure")},
+    )
+    return response or _to_plan(measure.plan_id)
+
+
+@login_required
+def sub_plan_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    form = SubPlanForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.link_sub_plan(actor=request.user, plan=plan, data=form.cleaned_data)
+        messages.success(request, _("The plan was linked."))
+        return _to_plan(plan)
+    return render(request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Link a plan")})
+
+
+@login_required
+@require_POST
+def sub_plan_remove(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    sub_plan = selectors.get_plan_item(SubPlan, user=request.user, pk=pk)
+    services.unlink_sub_plan(actor=request.user, sub_plan=sub_plan)
+    messages.success(request, _("The link was removed."))
+    return _to_plan(sub_plan.plan_id)
+
+
+@login_required
+@require_POST
+def note_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_NOTE)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.add_note(actor=request.user, plan=plan, text=form.cleaned_data["text"])
+        messages.success(request, _("The note was added to the plan log."))
+        return _to_plan(plan)
+    # Nothing typed is lost: the note comes back with its message.
+    content = selectors.plan_content(user=request.user, plan=plan)
+    return render(
+        request,
+        "plans/note_form.html",
+        {"plan": plan, "form": form, "content": content},
+        status=400,
+    )
+
+
+@login_required
+def plan_timeline(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = selectors.get_plan(user=request.user, pk=pk, purpose="plan-timeline")
+    content = selectors.plan_content(user=request.user, plan=plan)
+    return render(
+        request,
+        "plans/timeline.html",
+        {"plan": plan, "entries": selectors.timeline(content), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def my_plans(request: AuthenticatedRequest) -> HttpResponse:
+    """The professional's own view across plans: what they do by when, and the plans they take part in."""
+    plans = selectors.my_plans(user=request.user)
+    entries = selectors.my_tasks(user=request.user, plans=plans)
+    return render(
+        request, "plans/mine.html", {"plans": plans, "entries": entries, "today": timezone.localdate()}
+    )
+
+
+def _document_language(plan: IndividualPlan) -> str:
+    language = plan.person.preferred_language
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> HttpResponse:
+    """The whole plan, every element a–i, in the person's language: for the person and the team."""
+    plan = selectors.get_plan(
+        user=request.user, pk=pk, action=Action.PLAN_VIEW_FULL, purpose="plan-print", channel=Channel.PRINT
+    )
+    content = selectors.plan_content(user=request.user, plan=plan)
+    language = _document_language(plan)
+    context = {
+        "plan": plan,
+        "content": content,
+        "elements": ELEMENTS,
+        "as_pdf": as_pdf,
+        "document_language": language,
+    }
+    with translation.override(language):
+        if as_pdf:
+            return pdf_response(request, "plans/plan_print.html", context, filename="individuell-plan.pdf")
+        return render(request, "plans/plan_print.html", context)
+
+
+@login_required
+def plan_print(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _print(request, pk, as_pdf=False)
+
+
+@login_required
+def plan_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _print(request, pk, as_pdf=True)
+
+
+def _record_notice(request: AuthenticatedRequest, pk: uuid.UUID) -> dict[str, Any]:
+    """That the person has a plan and who the coordinator is: no plan content (the plan is not part of the
+    patient record, but the record must say it exists)."""
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.RECORD_NOTICE, log=False)
+    record_access(actor=request.user, person_ids=[plan.person_id], obj=plan, purpose="record-notice")
+    coordinators = [
+        {
+            "kind": assignment.kind,
+            "kind_label": str(assignment.get_kind_display()),
+            "name": assignment.coordinator.display_name,
+            "organisation": assignment.organisation.name,
+            "phone": assignment.organisation.phone,
+            "email": assignment.coordinator.email or assignment.organisation.email,
+            "since": assignment.started_on.isoformat(),
+        }
+        for assignment in plan.person.coordinator_assignments.filter(active=True).select_related(
+            "coordinator", "organisation"
+        )
+    ]
+    return {
+        "plan": plan,
+        "notice": {
+            "person": {
+                "name": plan.person.full_name,
+                "birth_date": plan.person.birth_date.isoformat() if plan.person.birth_date else None,
+            },
+            "has_individual_plan": True,
+            "plan_status": plan.status,
+            "plan_status_label": str(plan.get_status_display()),
+            "plan_started": timezone.localdate(plan.created_at).isoformat(),
+            "leading_municipality": plan.municipality.name,
+            "coordinators": coordinators,
+            "issued": timezone.localtime().isoformat(timespec="seconds"),
+        },
+    }
+
+
+@login_required
+def record_notice(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    context = _record_notice(request, pk)
+    text = render(request, "plans/record_notice.txt", context, content_type="text/plain; charset=utf-8")
+    if request.GET.get("download"):
+        text["Content-Disposition"] = 'attachment; filename="journalnotat-individuell-plan.txt"'
+    return text
+
+
+@login_required
+def record_notice_json(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    notice = _record_notice(request, pk)["notice"]
+    return JsonResponse(notice, json_dumps_params={"ensure_ascii": False, "indent": 2})
