@@ -22,6 +22,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "organisations": policy.can(user, Action.ORGANISATION_LIST),
         "report_need": policy.can(user, Action.NEED_REPORT_CREATE),
         "queue": policy.can(user, Action.NEED_REPORT_QUEUE),
+        "my_plans": policy.can(user, Action.PLANS_MINE),
         "audit": policy.can(user, Action.AUDIT_SEARCH),
         "my_data": hasattr(user, "person") and policy.can(user, Action.OWN_DATA_EXPORT, user.person),
     }

@@ -86,6 +86,7 @@ class IndividualPlan(PersonalDataModel):
         verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -302,6 +303,7 @@ class Goal(PersonalDataModel):
         verbose_name=_("written by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     written_by_name = models.CharField(_("written by"), max_length=200, blank=True)
@@ -491,6 +493,7 @@ class PlanNote(PersonalDataModel):
         verbose_name=_("written by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     author_name = models.CharField(_("written by"), max_length=200)
@@ -535,6 +538,7 @@ class Meeting(PersonalDataModel):
         verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -599,6 +603,7 @@ class PlanVersion(models.Model):
         verbose_name=_("frozen by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -642,6 +647,7 @@ class Evaluation(PersonalDataModel):
         verbose_name=_("evaluated by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -680,6 +686,7 @@ class GoalRating(PersonalDataModel):
         verbose_name=_("rated by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     rated_by_name = models.CharField(_("rated by"), max_length=200, blank=True)

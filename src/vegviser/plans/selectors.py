@@ -97,6 +97,10 @@ class PlanContent:
         return self.role in policy.WHOLE_PLAN_ROLES
 
     @property
+    def missing_letters(self) -> set[str]:
+        return {letter for letter, _words in self.missing}
+
+    @property
     def main_goals(self) -> list[tuple[Goal, list[Goal]]]:
         """Main goals with their sub-goals; a sub-goal whose main goal is hidden stands on its own."""
         shown = {goal.pk for goal in self.goals}
@@ -251,6 +255,24 @@ def my_plans(*, user: User) -> list[tuple[IndividualPlan, str]]:
         purpose="my-plans",
     )
     return [(plan, policy.plan_role(user, plan) or "") for plan in plans]
+
+
+def coordinated_without_plan(*, user: User) -> list[CoordinatorAssignment]:
+    """The persons the user coordinates who have no open plan yet: where a plan is started."""
+    assignments = list(
+        CoordinatorAssignment.objects.filter(coordinator=user, active=True)
+        .exclude(person__plans__status__in=[PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.PAUSED])
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name")
+    )
+    assignments = [a for a in assignments if policy.can(user, Action.PLAN_CREATE, a.person)]
+    record_access(
+        actor=user,
+        person_ids={assignment.person_id for assignment in assignments},
+        object_type="intake.coordinatorassignment",
+        purpose="my-plans",
+    )
+    return assignments
 
 
 def my_tasks(
