@@ -386,9 +386,13 @@ def my_plans(request: AuthenticatedRequest) -> HttpResponse:
     """The professional's own view across plans: what they do by when, and the plans they take part in."""
     plans = selectors.my_plans(user=request.user)
     entries = selectors.my_tasks(user=request.user, plans=plans)
-    return render(
-        request, "plans/mine.html", {"plans": plans, "entries": entries, "today": timezone.localdate()}
-    )
+    context = {
+        "plans": plans,
+        "entries": entries,
+        "without_plan": selectors.coordinated_without_plan(user=request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "plans/mine.html", context)
 
 
 def _document_language(plan: IndividualPlan) -> str:
@@ -409,6 +413,7 @@ def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> Htt
         "elements": ELEMENTS,
         "as_pdf": as_pdf,
         "document_language": language,
+        "today": timezone.localdate(),
     }
     with translation.override(language):
         if as_pdf:

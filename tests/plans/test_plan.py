@@ -1,0 +1,653 @@
+"""The individual plan: one per person, consent and coordinator first, elements a–i, and who may do what."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from vegviser.access.policy import PlanRole, plan_role
+from vegviser.access.services import withdraw_consent
+from vegviser.audit.models import AccessRecord, AuditRecord
+from vegviser.plans import services
+from vegviser.plans.models import (
+    AccessLevel,
+    Goal,
+    IndividualPlan,
+    Measure,
+    ParticipantKind,
+    PlanNote,
+    PlanStatus,
+    PlanVersion,
+)
+from vegviser.registry.models import AddressProtection, PersonRelation, RelationKind
+
+from ..conftest import World, client_for, sign_in
+from ..factories import MembershipFactory, PersonFactory, UserFactory
+from .helpers import appoint, give_consent, plan_for
+
+
+def english(world: World, persona: str) -> Client:
+    client = client_for(world, persona)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def detail(plan: IndividualPlan) -> str:
+    return reverse("plans:plan_detail", kwargs={"pk": plan.pk})
+
+
+# One plan per person, consent and coordinator first
+
+
+def test_a_plan_needs_consent(world: World) -> None:
+    appoint(world)
+    with pytest.raises(ValidationError, match="consent"):
+        services.create_plan(actor=world.coordinator, person=world.patient)
+
+
+def test_only_the_coordinator_starts_a_plan(world: World) -> None:
+    give_consent(world)
+    appoint(world)
+    for outsider in (world.team_member, world.ke_officer, world.system_admin):
+        with pytest.raises(PermissionDenied):
+            services.create_plan(actor=outsider, person=world.patient)
+    plan = services.create_plan(actor=world.coordinator, person=world.patient)
+    assert plan.status == PlanStatus.DRAFT
+    assert plan.municipality == world.patient.municipality
+    kinds = sorted(plan.participants.values_list("kind", flat=True))
+    assert kinds == [ParticipantKind.PERSON, ParticipantKind.PROFESSIONAL]
+    assert AuditRecord.objects.filter(action="plan.create", object_id=str(plan.pk)).count() == 1
+
+
+def test_a_second_open_plan_is_refused_by_service_and_database(world: World) -> None:
+    plan = plan_for(world)
+    with pytest.raises(ValidationError, match="already has an individual plan"):
+        services.create_plan(actor=world.coordinator, person=world.patient)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndividualPlan.objects.create(person=world.patient, municipality=world.bodo)
+    # Once closed, a new plan may start.
+    services.close_plan(actor=world.coordinator, plan=plan, reason="Flyttet")
+    assert services.create_plan(actor=world.coordinator, person=world.patient).status == PlanStatus.DRAFT
+
+
+def test_activation_needs_consent_and_coordinator(world: World) -> None:
+    plan = plan_for(world)
+    consent = world.patient.consents.get()
+    withdraw_consent(actor=None, consent=consent)
+    with pytest.raises(ValidationError, match="no consent"):
+        services.activate_plan(actor=world.coordinator, plan=plan)
+    assert IndividualPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
+def test_activation_without_coordinator_is_refused(world: World) -> None:
+    plan = plan_for(world)
+    world.patient.coordinator_assignments.update(active=False)
+    with pytest.raises(ValidationError, match="no coordinator"):
+        services.activate_plan(actor=None, plan=plan)
+
+
+def test_status_lifecycle_and_first_version(world: World) -> None:
+    plan = plan_for(world)
+    plan = services.activate_plan(actor=world.coordinator, plan=plan)
+    assert plan.status == PlanStatus.ACTIVE and plan.activated_at is not None
+    version = PlanVersion.objects.get(plan=plan)
+    assert version.number == 1 and version.reason == PlanVersion.Reason.ACTIVATION
+    assert version.snapshot["plan"]["what_matters"] == "Å gå tur med hunden"
+    plan = services.pause_plan(actor=world.coordinator, plan=plan)
+    assert plan.status == PlanStatus.PAUSED
+    plan = services.activate_plan(actor=world.coordinator, plan=plan)
+    # Resuming does not freeze another activation version.
+    assert PlanVersion.objects.filter(plan=plan).count() == 1
+    with pytest.raises(ValidationError, match="reason"):
+        services.close_plan(actor=world.coordinator, plan=plan, reason="  ")
+    plan = services.close_plan(actor=world.coordinator, plan=plan, reason="Målene er nådd")
+    assert plan.status == PlanStatus.CLOSED and plan.closed_reason == "Målene er nådd"
+    # A closed plan is read, never changed: not even by its coordinator, nor by a system process.
+    with pytest.raises(PermissionDenied):
+        services.add_note(actor=world.coordinator, plan=plan, text="Etter lukking")
+    with pytest.raises(PermissionDenied):
+        services.pause_plan(actor=world.coordinator, plan=plan)
+    with pytest.raises(ValidationError, match="closed"):
+        services.add_goal(actor=None, plan=plan, data={"text": "Etter lukking"})
+    assert english(world, "coordinator").get(detail(plan)).status_code == 200
+
+
+def test_activate_through_the_page(world: World) -> None:
+    plan = plan_for(world)
+    client = english(world, "coordinator")
+    response = client.post(
+        reverse("plans:plan_status", kwargs={"pk": plan.pk}), {"to": "activate"}, follow=True
+    )
+    assert "The plan is now active" in response.content.decode()
+    assert IndividualPlan.objects.get(pk=plan.pk).status == PlanStatus.ACTIVE
+
+
+def test_activate_without_consent_through_the_page_says_why(world: World) -> None:
+    plan = plan_for(world)
+    withdraw_consent(actor=None, consent=world.patient.consents.get())
+    response = english(world, "coordinator").post(
+        reverse("plans:plan_status", kwargs={"pk": plan.pk}), {"to": "activate"}, follow=True
+    )
+    assert "There is no consent in force to the plan." in response.content.decode()
+    assert IndividualPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
+# Elements a–i
+
+
+def test_missing_elements_names_each_element_in_the_laws_words(world: World) -> None:
+    give_consent(world)
+    appoint(world)
+    plan = services.create_plan(actor=None, person=world.patient)
+    letters = [letter for letter, _words in plan.missing_elements()]
+    # The person and coordinator take part from the start (b), with a coordinator (c) and consent (h).
+    assert letters == ["a", "d", "e", "f", "g", "i"]
+    words = dict(plan.missing_elements())
+    assert words["e"] == "Which measures are relevant, their scope, and who is responsible for each"
+
+
+def test_a_complete_plan_misses_nothing(world: World) -> None:
+    plan = plan_for(world)
+    services.update_plan(
+        actor=None,
+        plan=plan,
+        data={
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2027, 1, 1),
+            "next_revision": date(2026, 12, 1),
+            "collaboration": "NAV og arbeidsgiver",
+        },
+        expected_version=plan.version,
+    )
+    plan.participants.filter(kind=ParticipantKind.PERSON).update(contribution="Trener hjemme")
+    plan.participants.filter(user=world.coordinator).update(contribution="Koordinerer")
+    assert IndividualPlan.objects.get(pk=plan.pk).missing_elements() == []
+
+
+def test_checklist_on_the_plan_page(world: World) -> None:
+    plan = plan_for(world)
+    page = english(world, "coordinator").get(detail(plan)).content.decode()
+    assert "What the plan must contain" in page
+    assert "The plan period and when the plan is to be adjusted and revised" in page
+    assert 'data-done="no"' in page and 'data-done="yes"' in page
+
+
+# Who may read the plan, and exactly one access record per read
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coordinator", 200),
+        ("team_member", 200),
+        ("patient_user", 200),
+        ("ke_officer", 404),
+        ("ke_officer_tromso", 404),
+        ("org_admin", 404),
+        ("system_admin", 404),
+    ],
+)
+def test_plan_page_access_and_its_record(world: World, persona: str, status: int) -> None:
+    plan = plan_for(world)
+    before = AccessRecord.objects.count()
+    response = client_for(world, persona).get(detail(plan))
+    assert response.status_code == status
+    written = AccessRecord.objects.count() - before
+    assert written == (1 if status == 200 else 0)
+    if status == 200:
+        record = AccessRecord.objects.latest("at")
+        assert record.person_id == world.patient.pk and record.object_id == str(plan.pk)
+
+
+def test_the_unit_officer_sees_no_plan_content(world: World) -> None:
+    plan = plan_for(world)
+    assert client_for(world, "ke_officer").get(detail(plan)).status_code == 404
+    notice = english(world, "ke_officer").get(reverse("plans:record_notice", kwargs={"pk": plan.pk}))
+    assert notice.status_code == 200
+    text = notice.content.decode()
+    assert "has an individual plan" in text and world.coordinator.display_name in text
+    assert "Gå 1 km" not in text and "hunden" not in text
+
+
+def test_withdrawn_consent_ends_a_participants_access_at_once(world: World) -> None:
+    plan = plan_for(world)
+    client = client_for(world, "team_member")
+    assert client.get(detail(plan)).status_code == 200
+    withdraw_consent(actor=None, consent=world.patient.consents.get())
+    assert client.get(detail(plan)).status_code == 404
+    # The coordinator keeps the plan they coordinate, to close or pause it.
+    assert client_for(world, "coordinator").get(detail(plan)).status_code == 200
+
+
+def test_a_participant_whose_organisation_is_not_covered_sees_nothing(world: World) -> None:
+    plan = plan_for(world)
+    consent = world.patient.consents.get()
+    consent.shared_with.set([world.physio])
+    assert client_for(world, "team_member").get(detail(plan)).status_code == 404
+
+
+def test_ending_participation_ends_access(world: World) -> None:
+    plan = plan_for(world)
+    participant = plan.participants.get(user=world.team_member)
+    services.end_participation(actor=world.coordinator, participant=participant, left_on=timezone.localdate())
+    assert client_for(world, "team_member").get(detail(plan)).status_code == 404
+
+
+def test_a_participant_who_left_the_organisation_loses_access(world: World) -> None:
+    plan = plan_for(world)
+    world.team_member.memberships.update(active=False)
+    assert plan_role(world.team_member, plan) is None
+
+
+def test_limited_participant_sees_only_their_measures_and_goals(world: World) -> None:
+    plan = plan_for(world, access_level=AccessLevel.LIMITED)
+    other_goal = services.add_goal(actor=None, plan=plan, data={"text": "Lese avisen selv"})
+    services.add_measure(
+        actor=None,
+        plan=plan,
+        data={"title": "Logopedi", "responsible_organisation": world.physio, "goals": [other_goal]},
+    )
+    page = client_for(world, "team_member").get(detail(plan)).content.decode()
+    assert "Gangtrening" in page and "Gå 1 km uten hjelp" in page
+    assert "Logopedi" not in page and "Lese avisen selv" not in page
+    assert "hunden" not in page  # what matters to the person is not theirs to read
+    assert (
+        client_for(world, "team_member").get(reverse("plans:plan_print", kwargs={"pk": plan.pk})).status_code
+        == 404
+    )
+
+
+def _child(world: World, age: int, parent_user: object) -> IndividualPlan:
+    today = timezone.localdate()
+    child = PersonFactory(
+        given_name="Emil", birth_date=today.replace(year=today.year - age) - timedelta(days=10)
+    )
+    parent = PersonFactory(given_name="Fatima", user=parent_user)
+    PersonRelation.objects.create(
+        person=child, relative=parent, kind=RelationKind.PARENT, valid_from=child.birth_date
+    )
+    world.patient = child
+    return plan_for(world)
+
+
+def test_parent_of_a_child_under_12_reads_the_plan(world: World) -> None:
+    parent_user = UserFactory()
+    plan = _child(world, 7, parent_user)
+    client = Client()
+    sign_in(client, parent_user)
+    assert client.get(detail(plan)).status_code == 200
+    assert plan_role(parent_user, plan) == PlanRole.REPRESENTATIVE
+
+
+def test_parent_of_a_12_to_15_year_old_does_not_see_private_goals(world: World) -> None:
+    parent_user = UserFactory()
+    plan = _child(world, 14, parent_user)
+    services.add_goal(actor=None, plan=plan, data={"text": "Hemmelig mål", "private_to_parents": True})
+    client = Client()
+    sign_in(client, parent_user)
+    page = client.get(detail(plan)).content.decode()
+    assert "Gå 1 km uten hjelp" in page and "Hemmelig mål" not in page
+
+
+def test_parent_of_a_16_year_old_has_no_access(world: World) -> None:
+    parent_user = UserFactory()
+    plan = _child(world, 16, parent_user)
+    client = Client()
+    sign_in(client, parent_user)
+    assert client.get(detail(plan)).status_code == 404
+
+
+def test_confidential_address_ends_representation(world: World) -> None:
+    parent_user = UserFactory()
+    plan = _child(world, 7, parent_user)
+    plan.person.address_protection = AddressProtection.STRICTLY_CONFIDENTIAL
+    plan.person.save()
+    assert plan_role(parent_user, IndividualPlan.objects.get(pk=plan.pk)) is None
+
+
+def test_the_person_under_16_does_not_read_their_plan_alone(world: World) -> None:
+    today = timezone.localdate()
+    young_user = UserFactory()
+    world.patient = PersonFactory(birth_date=today.replace(year=today.year - 14), user=young_user)
+    plan = plan_for(world)
+    assert plan_role(young_user, plan) is None
+
+
+# Editing: who may, and nothing is silently overwritten
+
+
+def test_only_the_coordinator_edits_the_plan(world: World) -> None:
+    plan = plan_for(world)
+    for persona in ("team_member", "patient_user", "ke_officer"):
+        response = client_for(world, persona).post(
+            reverse("plans:plan_edit", kwargs={"pk": plan.pk}),
+            {"what_matters": "Overskrevet", "version": plan.version},
+        )
+        assert response.status_code == 404
+    assert IndividualPlan.objects.get(pk=plan.pk).what_matters == "Å gå tur med hunden"
+
+
+def test_plan_edit_conflict_shows_both_versions(world: World) -> None:
+    plan = plan_for(world)
+    url = reverse("plans:plan_edit", kwargs={"pk": plan.pk})
+    stale_version = plan.version
+    services.update_plan(
+        actor=None, plan=plan, data={"needs": "Endret av en annen"}, expected_version=plan.version
+    )
+    client = english(world, "coordinator")
+    response = client.post(
+        url, {"what_matters": "Min versjon", "needs": "Min tekst", "version": stale_version}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Saved by someone else meanwhile" in page
+    assert "Endret av en annen" in page and "Min tekst" in page
+    assert IndividualPlan.objects.get(pk=plan.pk).needs == "Endret av en annen"
+    # Saving again is a deliberate choice: the form now carries the current version.
+    current = IndividualPlan.objects.get(pk=plan.pk).version
+    response = client.post(url, {"what_matters": "Min versjon", "needs": "Min tekst", "version": current})
+    assert response.status_code == 302
+    assert IndividualPlan.objects.get(pk=plan.pk).needs == "Min tekst"
+
+
+def test_plan_period_out_of_order_is_a_clear_message(world: World) -> None:
+    plan = plan_for(world)
+    response = english(world, "coordinator").post(
+        reverse("plans:plan_edit", kwargs={"pk": plan.pk}),
+        {
+            "what_matters": "Beholdt tekst",
+            "period_start": "2026-06-01",
+            "period_end": "2026-01-01",
+            "version": plan.version,
+        },
+    )
+    page = response.content.decode()
+    assert "The end date cannot be before the start date." in page
+    assert "Beholdt tekst" in page
+
+
+def test_goal_with_scale_and_conflict(world: World) -> None:
+    plan = plan_for(world)
+    client = english(world, "coordinator")
+    response = client.post(
+        reverse("plans:goal_add", kwargs={"pk": plan.pk}),
+        {
+            "text": "Sykle til butikken",
+            "life_area": "participation",
+            "status": "active",
+            "level_minus_2": "Ikke sykle",
+            "level_0": "Sykle med følge",
+            "baseline": "-2",
+            "importance": "3",
+            "difficulty": "",
+        },
+    )
+    assert "Give both importance and difficulty, or neither." in response.content.decode()
+    assert "Sykle til butikken" in response.content.decode()
+    assert not Goal.objects.filter(text="Sykle til butikken").exists()
+    response = client.post(
+        reverse("plans:goal_add", kwargs={"pk": plan.pk}),
+        {"text": "Sykle til butikken", "status": "active", "level_0": "Sykle med følge", "baseline": "-2"},
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get(text="Sykle til butikken")
+    assert goal.written_by == world.coordinator and goal.written_by_name == world.coordinator.display_name
+    out_of_scale = client.post(
+        reverse("plans:goal_edit", kwargs={"pk": goal.pk}),
+        {"text": "Sykle", "status": "active", "baseline": "3", "version": goal.version},
+    )
+    assert out_of_scale.status_code == 200
+    assert Goal.objects.get(pk=goal.pk).baseline == -2
+
+
+def test_sub_goals_stay_two_levels(world: World) -> None:
+    plan = plan_for(world)
+    main = plan.goals.get()
+    sub = services.add_goal(actor=None, plan=plan, data={"text": "Delmål", "parent": main})
+    with pytest.raises(ValidationError):
+        services.add_goal(actor=None, plan=plan, data={"text": "Under-delmål", "parent": sub})
+
+
+def test_measure_needs_someone_responsible_and_keeps_what_was_typed(world: World) -> None:
+    plan = plan_for(world)
+    response = english(world, "coordinator").post(
+        reverse("plans:measure_add", kwargs={"pk": plan.pk}),
+        {
+            "title": "Svømming",
+            "scope": "En gang i uka",
+            "status": "planned",
+            "starts_on": "2026-05-01",
+            "ends_on": "2026-04-01",
+        },
+    )
+    page = response.content.decode()
+    assert "Say who is responsible: a participant or an organisation." in page
+    assert "The end date cannot be before the start date." in page
+    assert "Svømming" in page and "En gang i uka" in page
+    assert not Measure.objects.filter(title="Svømming").exists()
+
+
+def test_a_full_participant_edits_only_their_own_measures(world: World) -> None:
+    plan = plan_for(world)
+    own = plan.measures.get()
+    other = services.add_measure(
+        actor=None, plan=plan, data={"title": "Logopedi", "responsible_organisation": world.physio}
+    )
+    client = client_for(world, "team_member")
+    data = {
+        "title": "Gangtrening ute",
+        "status": "ongoing",
+        "responsible_participant": own.responsible_participant_id,
+        "version": own.version,
+    }
+    assert client.post(reverse("plans:measure_edit", kwargs={"pk": own.pk}), data).status_code == 302
+    assert Measure.objects.get(pk=own.pk).title == "Gangtrening ute"
+    assert client.get(reverse("plans:measure_edit", kwargs={"pk": other.pk})).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.update_measure(
+            actor=world.team_member, measure=other, data={"title": "X"}, expected_version=other.version
+        )
+
+
+def test_a_limited_participant_edits_nothing(world: World) -> None:
+    plan = plan_for(world, access_level=AccessLevel.LIMITED)
+    measure = plan.measures.get()
+    with pytest.raises(PermissionDenied):
+        services.update_measure(
+            actor=world.team_member, measure=measure, data={"title": "X"}, expected_version=measure.version
+        )
+    with pytest.raises(PermissionDenied):
+        services.add_note(actor=world.team_member, plan=plan, text="Notat")
+
+
+def test_measure_goals_must_be_of_the_same_plan(world: World) -> None:
+    plan = plan_for(world)
+    other_person = PersonFactory()
+    other_goal = Goal(plan=plan, text="x")  # unsaved goal of this plan is fine; one of another plan is not
+    assert other_goal.plan_id == plan.pk
+    foreign = Goal.objects.create(
+        plan=IndividualPlan.objects.create(person=other_person, municipality=world.bodo), text="Fremmed"
+    )
+    with pytest.raises(ValidationError):
+        services.add_measure(
+            actor=None,
+            plan=plan,
+            data={"title": "T", "responsible_organisation": world.physio, "goals": [foreign]},
+        )
+
+
+def test_add_a_professional_participant(world: World) -> None:
+    plan = plan_for(world)
+    nurse = MembershipFactory(organisation=world.physio, role="team_member").user
+    membership = nurse.memberships.get()
+    client = english(world, "coordinator")
+    response = client.post(
+        reverse("plans:participant_add", kwargs={"pk": plan.pk}),
+        {
+            "kind": "professional",
+            "membership": membership.pk,
+            "role": "Sykepleier",
+            "access_level": "limited",
+        },
+    )
+    assert response.status_code == 302
+    participant = plan.participants.get(user=nurse)
+    assert participant.organisation == world.physio and participant.access_level == AccessLevel.LIMITED
+    # A relative needs a name.
+    response = client.post(
+        reverse("plans:participant_add", kwargs={"pk": plan.pk}),
+        {"kind": "relative", "role": "Kone", "access_level": "full"},
+    )
+    assert "Write the relative&#x27;s name." in response.content.decode()
+
+
+def test_notes_by_participants(world: World) -> None:
+    plan = plan_for(world)
+    client = english(world, "team_member")
+    response = client.post(
+        reverse("plans:note_add", kwargs={"pk": plan.pk}), {"text": "Gikk 500 meter i dag"}
+    )
+    assert response.status_code == 302
+    note = PlanNote.objects.get()
+    assert note.author == world.team_member and note.author_name == world.team_member.display_name
+    empty = client.post(reverse("plans:note_add", kwargs={"pk": plan.pk}), {"text": ""})
+    assert empty.status_code == 400
+    long_text = "x" * 4001
+    too_long = client.post(reverse("plans:note_add", kwargs={"pk": plan.pk}), {"text": long_text})
+    assert too_long.status_code == 400 and long_text in too_long.content.decode()
+
+
+def test_linked_sub_plans(world: World) -> None:
+    plan = plan_for(world)
+    client = english(world, "coordinator")
+    response = client.post(
+        reverse("plans:sub_plan_add", kwargs={"pk": plan.pk}),
+        {"kind": "education", "title": "IOP 2026/27", "held_by": world.school.pk, "reference": "Sak 26/112"},
+    )
+    assert response.status_code == 302
+    page = client.get(detail(plan)).content.decode()
+    assert "IOP 2026/27" in page and "Sak 26/112" in page
+    sub_plan = plan.sub_plans.get()
+    assert (
+        client_for(world, "team_member")
+        .post(reverse("plans:sub_plan_remove", kwargs={"pk": sub_plan.pk}))
+        .status_code
+        == 404
+    )
+    assert client.post(reverse("plans:sub_plan_remove", kwargs={"pk": sub_plan.pk})).status_code == 302
+    assert not plan.sub_plans.exists()
+
+
+# Who does what by when
+
+
+def test_timeline_in_time_order(world: World) -> None:
+    plan = plan_for(world, active=True)
+    today = timezone.localdate()
+    measure = plan.measures.get()
+    services.update_measure(
+        actor=None,
+        measure=measure,
+        data={"starts_on": today + timedelta(days=3), "ends_on": today + timedelta(days=40)},
+        expected_version=measure.version,
+    )
+    services.update_plan(
+        actor=None,
+        plan=plan,
+        data={"next_revision": today + timedelta(days=20)},
+        expected_version=IndividualPlan.objects.get(pk=plan.pk).version,
+    )
+    page = (
+        english(world, "coordinator")
+        .get(reverse("plans:plan_timeline", kwargs={"pk": plan.pk}))
+        .content.decode()
+    )
+    starts = page.index("Starts: Gangtrening")
+    revision = page.index("Revision of the plan")
+    ends = page.index("Ends: Gangtrening")
+    assert starts < revision < ends
+
+
+def test_my_plans_lists_tasks_and_persons_without_plan(world: World) -> None:
+    plan = plan_for(world, active=True)
+    other = PersonFactory(given_name="Kari", family_name="Uten")
+    world.patient = other
+    give_consent(world)
+    appoint(world)
+    page = english(world, "coordinator").get(reverse("plans:mine")).content.decode()
+    assert plan.person.full_name in page
+    assert "Kari Uten" in page and reverse("plans:plan_create", kwargs={"pk": other.pk}) in page
+    teacher_page = english(world, "team_member").get(reverse("plans:mine")).content.decode()
+    assert "Measure: Gangtrening" in teacher_page
+    assert "Kari Uten" not in teacher_page
+
+
+def test_start_a_plan_from_the_page(world: World) -> None:
+    give_consent(world)
+    appoint(world)
+    client = english(world, "coordinator")
+    url = reverse("plans:plan_create", kwargs={"pk": world.patient.pk})
+    response = client.post(url, follow=True)
+    assert "The plan was started as a draft." in response.content.decode()
+    plan = IndividualPlan.objects.get(person=world.patient)
+    again = client.get(url).content.decode()
+    assert "already has an individual plan" in again and detail(plan) in again
+
+
+# Documents
+
+
+def test_print_has_every_element_in_the_persons_language(world: World) -> None:
+    plan = plan_for(world, active=True)
+    world.patient.preferred_language = "nn"
+    world.patient.save()
+    page = (
+        english(world, "coordinator")
+        .get(reverse("plans:plan_print", kwargs={"pk": plan.pk}))
+        .content.decode()
+    )
+    assert '<html lang="nn">' in page
+    for letter in "abcdefghi":
+        assert f"{letter}. " in page
+    assert "Gå 1 km uten hjelp" in page and "Gangtrening" in page and "To ganger i uka" in page
+
+
+def test_pdf_is_a_tagged_pdf_and_logged_as_print(world: World) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    plan = plan_for(world, active=True)
+    response = client_for(world, "patient_user").get(reverse("plans:plan_pdf", kwargs={"pk": plan.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "Gangtrening" in text
+    assert AccessRecord.objects.filter(channel="print", object_id=str(plan.pk)).count() == 1
+    assert world.patient.national_id not in response["Content-Disposition"]
+
+
+def test_record_notice_json_has_no_plan_content(world: World) -> None:
+    plan = plan_for(world, active=True)
+    response = client_for(world, "team_member").get(
+        reverse("plans:record_notice_json", kwargs={"pk": plan.pk})
+    )
+    notice = json.loads(response.content)
+    assert notice["has_individual_plan"] is True
+    assert notice["coordinators"][0]["name"] == world.coordinator.display_name
+    assert notice["coordinators"][0]["organisation"] == world.physio.name
+    body = response.content.decode()
+    assert "Gå 1 km" not in body and "Gangtrening" not in body and world.patient.national_id not in body
+    assert (
+        client_for(world, "system_admin")
+        .get(reverse("plans:record_notice_json", kwargs={"pk": plan.pk}))
+        .status_code
+        == 404
+    )
