@@ -50,3 +50,87 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   start();
 })();
+
+// Drafts: a form marked data-draft keeps what is typed in this tab's sessionStorage (gone when the tab
+// closes, so health data does not stay on a shared computer), and offers it back when the form is opened
+// again, for example after logging in anew. A draft is dropped only once a save is confirmed.
+(() => {
+  const user = document.body.dataset.user;
+  const offer = document.getElementById("draft-offer");
+  if (!user || !offer || !window.sessionStorage) {
+    return;
+  }
+  const prefix = `vegviser-draft:${user}:`;
+  const pending = `${prefix}pending`;
+
+  // The page after a submit: a success message means the draft was saved, so it can go.
+  const submitted = sessionStorage.getItem(pending);
+  if (submitted) {
+    sessionStorage.removeItem(pending);
+    if (document.querySelector('[data-message-level="success"]')) {
+      sessionStorage.removeItem(prefix + submitted);
+    }
+  }
+
+  const fields = (form) =>
+    Array.from(form.elements).filter(
+      (field) => field.name && field.name !== "csrfmiddlewaretoken" && field.type !== "hidden" && field.type !== "file",
+    );
+  const read = (form) => {
+    const values = {};
+    for (const field of fields(form)) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        values[`${field.name}=${field.value}`] = field.checked;
+      } else {
+        values[field.name] = field.value;
+      }
+    }
+    return values;
+  };
+  const write = (form, values) => {
+    for (const field of fields(form)) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        const key = `${field.name}=${field.value}`;
+        if (key in values) field.checked = values[key];
+      } else if (field.name in values) {
+        field.value = values[field.name];
+      }
+    }
+  };
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+  for (const form of document.querySelectorAll("form[data-draft]")) {
+    const key = prefix + form.dataset.draft;
+    const initial = read(form);
+    const stored = sessionStorage.getItem(key);
+    if (stored) {
+      const draft = JSON.parse(stored);
+      if (!same(draft.values, initial)) {
+        const notice = offer.content.firstElementChild.cloneNode(true);
+        notice.querySelector("[data-draft-time]").textContent = new Date(draft.at).toLocaleTimeString(
+          document.documentElement.lang,
+          { hour: "2-digit", minute: "2-digit" },
+        );
+        notice.querySelector("[data-draft-restore]").addEventListener("click", () => {
+          write(form, draft.values);
+          notice.remove();
+          fields(form)[0]?.focus();
+        });
+        notice.querySelector("[data-draft-discard]").addEventListener("click", () => {
+          sessionStorage.removeItem(key);
+          notice.remove();
+        });
+        form.before(notice);
+      }
+    }
+    form.addEventListener("input", () => {
+      const values = read(form);
+      if (same(values, initial)) {
+        sessionStorage.removeItem(key);
+      } else {
+        sessionStorage.setItem(key, JSON.stringify({ at: Date.now(), values }));
+      }
+    });
+    form.addEventListener("submit", () => sessionStorage.setItem(pending, form.dataset.draft));
+  }
+})();
