@@ -651,3 +651,12 @@ def test_record_notice_json_has_no_plan_content(world: World) -> None:
         .status_code
         == 404
     )
+
+
+def test_the_unit_sees_on_the_person_page_that_a_plan_exists_not_what_it_says(world: World) -> None:
+    plan = plan_for(world, active=True)
+    page = english(world, "ke_officer").get(reverse("registry:person_detail", kwargs={"pk": world.patient.pk}))
+    text = page.content.decode()
+    assert "Active" in text and reverse("plans:record_notice", kwargs={"pk": plan.pk}) in text
+    assert detail(plan) not in text
+    assert "hunden" not in text and "Gå 1 km" not in text

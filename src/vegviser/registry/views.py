@@ -67,6 +67,11 @@ def person_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         else None,
         "coordinators": intake_selectors.coordinators_of(person) if may_see_consents else None,
         "may_appoint": policy.can(request.user, Action.COORDINATOR_APPOINT, person),
+        # The unit sees that a plan exists, its status and dates; the content only if it may read the plan.
+        "plans": [
+            (plan, policy.can(request.user, Action.PLAN_VIEW, plan))
+            for plan in person.plans.select_related("person").order_by("-created_at")
+        ],
     }
     return render(request, "registry/person_detail.html", context)
 
