@@ -660,3 +660,13 @@ def test_the_unit_sees_on_the_person_page_that_a_plan_exists_not_what_it_says(wo
     assert "Active" in text and reverse("plans:record_notice", kwargs={"pk": plan.pk}) in text
     assert f'href="{detail(plan)}"' not in text
     assert "hunden" not in text and "Gå 1 km" not in text
+
+
+@pytest.mark.parametrize(
+    ("persona", "role"),
+    [("coordinator", "plan:coordinator"), ("team_member", "plan:full"), ("patient_user", "plan:person")],
+)
+def test_the_access_record_names_the_role_that_allowed_the_read(world: World, persona: str, role: str) -> None:
+    plan = plan_for(world)
+    client_for(world, persona).get(detail(plan))
+    assert AccessRecord.objects.filter(object_id=str(plan.pk)).latest("at").actor_role == role

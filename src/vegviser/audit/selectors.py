@@ -64,6 +64,13 @@ def role_label(code: str) -> str:
         **dict(MembershipRole.choices),
         **dict(Profession.choices),
         SYSTEM_ADMIN_ROLE: _("System administrator"),
+        # The role in the plan that allowed a read of it (plans.selectors.plan_reader_role).
+        "plan:coordinator": _("Coordinator of the plan"),
+        "plan:full": _("Participant in the plan"),
+        "plan:limited": _("Participant in the plan, limited access"),
+        "plan:person": _("The person themselves"),
+        "plan:representative": _("Parent, guardian or power of attorney"),
+        "plan:parent_of_youth": _("Parent of a young person aged 12 to 15"),
     }
     return str(labels.get(code, code))
 

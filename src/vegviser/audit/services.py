@@ -102,9 +102,14 @@ def record_access(
     object_type: str = "",
     purpose: str,
     channel: str = Channel.WEB,
+    role: str = "",
 ) -> int:
-    """One access record per person read. Returns how many were written."""
-    name, role, organisation = describe_actor(actor)
+    """One access record per person read. Returns how many were written.
+
+    `role` is what allowed the read where the reader's role in the object says more than their job (the
+    plan's coordinator, a participant, a parent): the person sees why someone could look."""
+    name, job_role, organisation = describe_actor(actor)
+    role = role or job_role
     records = [
         AccessRecord(
             actor=actor,

@@ -57,7 +57,14 @@ def get_plan(
         raise Http404
     policy.require(user, action, plan)
     if log:
-        record_access(actor=user, person_ids=[plan.person_id], obj=plan, purpose=purpose, channel=channel)
+        record_access(
+            actor=user,
+            person_ids=[plan.person_id],
+            obj=plan,
+            purpose=purpose,
+            channel=channel,
+            role=plan_reader_role(user, plan),
+        )
     return plan
 
 
@@ -70,8 +77,28 @@ def get_plan_item(
     if item is None:
         raise Http404
     policy.require(user, action, item)
-    record_access(actor=user, person_ids=[item.plan.person_id], obj=item, purpose=purpose)
+    record_access(
+        actor=user,
+        person_ids=[item.plan.person_id],
+        obj=item,
+        purpose=purpose,
+        role=plan_reader_role(user, item.plan),
+    )
     return item
+
+
+def _in_plan(rows: list[Any], plan: IndividualPlan) -> list[Any]:
+    """Give each row the plan already loaded: the policy asks `row.plan` of every measure on the page (may
+    this user edit it?), and without this each ask would load the plan again."""
+    for row in rows:
+        row.plan = plan
+    return rows
+
+
+def plan_reader_role(user: User, plan: IndividualPlan) -> str:
+    """The access record's role for a read of the plan: the role in the plan that allowed it."""
+    role = policy.plan_role(user, plan)
+    return f"plan:{role}" if role else ""
 
 
 @dataclass
@@ -116,22 +143,31 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
     role = policy.plan_role(user, plan)
     if role is None:
         raise Http404
-    goals = list(
-        Goal.objects.filter(plan=plan)
-        .select_related("parent")
-        .prefetch_related("ratings")
-        .order_by("position", "created_at")
+    goals = _in_plan(
+        list(
+            Goal.objects.filter(plan=plan)
+            .select_related("parent")
+            .prefetch_related("ratings")
+            .order_by("position", "created_at")
+        ),
+        plan,
     )
-    measures = list(
-        Measure.objects.filter(plan=plan)
-        .select_related("responsible_participant", "responsible_organisation")
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("pk", "text", "plan_id")))
-        .order_by("starts_on", "created_at")
+    measures = _in_plan(
+        list(
+            Measure.objects.filter(plan=plan)
+            .select_related("responsible_participant", "responsible_organisation")
+            .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("pk", "text", "plan_id")))
+            .order_by("starts_on", "created_at")
+        ),
+        plan,
     )
-    participants = list(
-        PlanParticipant.objects.filter(plan=plan)
-        .select_related("organisation", "user")
-        .order_by("-active", "kind", "name")
+    participants = _in_plan(
+        list(
+            PlanParticipant.objects.filter(plan=plan)
+            .select_related("organisation", "user")
+            .order_by("-active", "kind", "name")
+        ),
+        plan,
     )
     if role == PlanRole.LIMITED:
         measures = [
@@ -152,9 +188,12 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
         participants=participants,
         sub_plans=list(SubPlan.objects.filter(plan=plan).select_related("held_by")),
         notes=list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50]),
-        meetings=list(Meeting.objects.filter(plan=plan).order_by("starts_at")),
-        evaluations=list(
-            Evaluation.objects.filter(plan=plan).select_related("plan_version").order_by("-evaluated_on")
+        meetings=_in_plan(list(Meeting.objects.filter(plan=plan).order_by("starts_at")), plan),
+        evaluations=_in_plan(
+            list(
+                Evaluation.objects.filter(plan=plan).select_related("plan_version").order_by("-evaluated_on")
+            ),
+            plan,
         ),
         versions=list(PlanVersion.objects.filter(plan=plan).defer("snapshot").order_by("-number")),
         coordinators=list(
