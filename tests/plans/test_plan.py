@@ -655,7 +655,9 @@ def test_record_notice_json_has_no_plan_content(world: World) -> None:
 
 def test_the_unit_sees_on_the_person_page_that_a_plan_exists_not_what_it_says(world: World) -> None:
     plan = plan_for(world, active=True)
-    page = english(world, "ke_officer").get(reverse("registry:person_detail", kwargs={"pk": world.patient.pk}))
+    page = english(world, "ke_officer").get(
+        reverse("registry:person_detail", kwargs={"pk": world.patient.pk})
+    )
     text = page.content.decode()
     assert "Active" in text and reverse("plans:record_notice", kwargs={"pk": plan.pk}) in text
     assert f'href="{detail(plan)}"' not in text
@@ -666,7 +668,28 @@ def test_the_unit_sees_on_the_person_page_that_a_plan_exists_not_what_it_says(wo
     ("persona", "role"),
     [("coordinator", "plan:coordinator"), ("team_member", "plan:full"), ("patient_user", "plan:person")],
 )
-def test_the_access_record_names_the_role_that_allowed_the_read(world: World, persona: str, role: str) -> None:
+def test_the_access_record_names_the_role_that_allowed_the_read(
+    world: World, persona: str, role: str
+) -> None:
     plan = plan_for(world)
     client_for(world, persona).get(detail(plan))
     assert AccessRecord.objects.filter(object_id=str(plan.pk)).latest("at").actor_role == role
+
+
+def test_who_has_seen_the_plan(world: World) -> None:
+    plan = plan_for(world)
+    client_for(world, "team_member").get(detail(plan))
+    client_for(world, "ke_officer").get(reverse("registry:person_detail", kwargs={"pk": world.patient.pk}))
+    page = english(world, "patient_user").get(reverse("plans:plan_access_log", kwargs={"pk": plan.pk}))
+    text = page.content.decode()
+    assert world.team_member.display_name in text and "Participant in the plan, Bodø skole" in text
+    assert world.ke_officer.display_name in text and "Person page" in text
+    # Newest first: the unit's read came after the teacher's.
+    assert text.index(world.ke_officer.display_name) < text.index(world.team_member.display_name)
+    for persona in ("team_member", "ke_officer", "system_admin"):
+        assert (
+            client_for(world, persona)
+            .get(reverse("plans:plan_access_log", kwargs={"pk": plan.pk}))
+            .status_code
+            == 404
+        )

@@ -53,6 +53,7 @@ class Action:
     PLAN_OVERVIEW = "plan.overview"
     RECORD_NOTICE = "plan.record_notice"
     PLANS_MINE = "plan.mine"
+    PLAN_ACCESS_LOG = "plan.access_log"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -259,6 +260,16 @@ def _plan_coordinator(user: AnyUser | None, obj: Any) -> bool:
     return plan is not None and plan.is_open and plan_role(user, plan) == PlanRole.COORDINATOR
 
 
+def _access_log_reader(user: AnyUser | None, obj: Any) -> bool:
+    """Who has seen the plan: the person, whoever acts for them, and the coordinator who answers for it."""
+    plan = _plan_of(obj)
+    return plan is not None and plan_role(user, plan) in {
+        PlanRole.COORDINATOR,
+        PlanRole.PERSON,
+        PlanRole.REPRESENTATIVE,
+    }
+
+
 def _plan_note_writer(user: AnyUser | None, obj: Any) -> bool:
     plan = _plan_of(obj)
     return (
@@ -417,6 +428,7 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.PLAN_OVERVIEW: lambda user, obj: is_coordinating_unit_officer(user),
     Action.RECORD_NOTICE: _record_notice_reader,
     Action.PLANS_MINE: lambda user, obj: is_professional(user),
+    Action.PLAN_ACCESS_LOG: _access_log_reader,
 }
 
 

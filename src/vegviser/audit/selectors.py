@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -41,6 +42,19 @@ PURPOSES = {
     "coordinator": _("Appointing a coordinator"),
     AUDIT_SEARCH_PURPOSE: _("Log search"),
     "own-data": _("The person's own copy"),
+    "plan": _("Individual plan"),
+    "plan-print": _("The plan printed or as PDF"),
+    "plan-timeline": _("Who does what by when"),
+    "my-plans": _("A professional's list of plans"),
+    "record-notice": _("Notice for the patient record"),
+    "plan-overview": _("The coordinating unit's overview"),
+    "meeting": _("Meeting of the responsibility group"),
+    "meeting-invitation": _("Meeting invitation"),
+    "plan-evaluation": _("Evaluation of the plan"),
+    "plan-versions": _("Versions of the plan"),
+    "plan-version": _("A version of the plan"),
+    "plan-version-compare": _("Versions of the plan compared"),
+    "plan-access-log": _("Who has seen the plan"),
 }
 ACTIONS = {
     "person.create": _("Person registered"),
@@ -55,6 +69,29 @@ ACTIONS = {
     "consent.withdraw": _("Consent withdrawn"),
     "coordinator.appoint": _("Coordinator appointed"),
     "coordinator.end": _("Coordinator ended"),
+    "plan.create": _("Plan started"),
+    "plan.update": _("Plan changed"),
+    "plan.active": _("Plan made active"),
+    "plan.paused": _("Plan paused"),
+    "plan.closed": _("Plan closed"),
+    "plan.version": _("Version of the plan saved"),
+    "plan.participant.add": _("Participant added"),
+    "plan.participant.update": _("Participant changed"),
+    "plan.participant.end": _("Participation ended"),
+    "plan.goal.add": _("Goal added"),
+    "plan.goal.update": _("Goal changed"),
+    "plan.measure.add": _("Measure added"),
+    "plan.measure.update": _("Measure changed"),
+    "plan.measure.goals": _("Goals of a measure changed"),
+    "plan.subplan.link": _("Plan linked"),
+    "plan.subplan.unlink": _("Linked plan removed"),
+    "plan.note.add": _("Note written in the plan log"),
+    "plan.meeting.schedule": _("Meeting scheduled"),
+    "plan.meeting.update": _("Meeting changed"),
+    "plan.meeting.approve_minutes": _("Minutes approved"),
+    "plan.meeting.cancel": _("Meeting cancelled"),
+    "plan.meeting.decision": _("Decision recorded"),
+    "plan.evaluate": _("Plan evaluated"),
 }
 
 
@@ -179,3 +216,22 @@ def anomalies(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
         .order_by("-day", "-persons")
     )
     return [Anomaly(actor_name=row["actor_name"], day=row["day"], persons=row["persons"]) for row in rows]
+
+
+def reads_of_person(person_id: uuid.UUID, *, limit: int = 500) -> list[LogLine]:
+    """Every read of the person's data, newest first, as the person is shown it: who, in what role and
+    organisation, what, and how. The caller has checked that the reader may see this."""
+    rows = AccessRecord.objects.filter(person_id=person_id).order_by("-at")[:limit]
+    return [
+        LogLine(
+            at=r.at,
+            kind="read",
+            actor_name=r.actor_name,
+            actor_role=role_label(r.actor_role),
+            actor_organisation=r.actor_organisation,
+            person=None,
+            what=str(PURPOSES.get(r.purpose, r.purpose)),
+            channel=r.get_channel_display(),
+        )
+        for r in rows
+    ]

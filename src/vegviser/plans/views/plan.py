@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
 from vegviser.access.policy import Action, PlanRole
+from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
@@ -379,6 +380,16 @@ def plan_timeline(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "plans/timeline.html",
         {"plan": plan, "entries": selectors.timeline(content), "today": timezone.localdate()},
     )
+
+
+@login_required
+def plan_access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Who has seen the person's information, in plain words, newest first."""
+    plan = selectors.get_plan(
+        user=request.user, pk=pk, action=Action.PLAN_ACCESS_LOG, purpose="plan-access-log"
+    )
+    reads = audit_selectors.reads_of_person(plan.person_id)
+    return render(request, "plans/access_log.html", {"plan": plan, "reads": reads})
 
 
 @login_required
