@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.core.forms import DateInput, radio_choices
+from vegviser.registry.forms import national_id_field_value
 from vegviser.registry.models import Organisation, Person, RelationKind
 
-from .models import Consent, ConsentEvidence, ConsentGiver
+from .models import EMERGENCY_MAX_HOURS, Consent, ConsentEvidence, ConsentGiver
 
 
 class ConsentForm(forms.ModelForm):
@@ -77,4 +78,42 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand what withdrawing means"), required=True)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EmergencyAccessForm(forms.Form):
+    national_id = forms.CharField(
+        label=_("The person's identity number"),
+        max_length=13,
+        help_text=_("All 11 digits. The number is never shown in an address or a log."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=_("Why you need the plan now"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The person will see this, and the coordinating unit reviews it."),
+    )
+    hours = forms.TypedChoiceField(
+        label=_("For how long"),
+        coerce=int,
+        choices=[
+            (hours, _("%(hours)s hours") % {"hours": hours}) for hours in range(1, EMERGENCY_MAX_HOURS + 1)
+        ],
+        initial=1,
+    )
+
+    def clean_national_id(self) -> str:
+        return national_id_field_value(self.cleaned_data["national_id"])
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError(_("Write why you need the plan now, in a sentence or two."))
+        return reason
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Review note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -5,7 +5,7 @@ No plan is made and no coordinator appointed without consent in force. Withdrawa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -148,3 +148,69 @@ class Consent(PersonalDataModel):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+# Emergency access is for hours, never days: at most this long.
+EMERGENCY_MAX_HOURS = 4
+
+
+class EmergencyAccess(PersonalDataModel):
+    """Breaking the glass: a professional without access opens a plan for a few hours, giving a reason.
+    Granted at once, logged, shown to the person, and listed for the unit until someone has reviewed it."""
+
+    plan = models.ForeignKey(
+        "plans.IndividualPlan",
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="emergency_accesses",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    user_name = models.CharField(_("opened by"), max_length=200)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), validators=[MaxLengthValidator(2000)])
+    granted_at = models.DateTimeField(_("opened"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_note = models.TextField(_("review note"), blank=True, validators=[MaxLengthValidator(2000)])
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "plan", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="access_emergency_expires_after_grant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_name} {self.granted_at:%d.%m.%Y %H:%M}"
+
+    def clean(self) -> None:
+        if (
+            self.granted_at
+            and self.expires_at
+            and self.expires_at - self.granted_at > timedelta(hours=EMERGENCY_MAX_HOURS)
+        ):
+            raise ValidationError({"expires_at": _("Emergency access lasts at most four hours.")})
+        if len(self.reason.strip()) < 10:
+            raise ValidationError({"reason": _("Write why you need the plan now, in a sentence or two.")})
+
+    @property
+    def in_force(self) -> bool:
+        return self.expires_at > timezone.now()

@@ -54,6 +54,8 @@ class Action:
     RECORD_NOTICE = "plan.record_notice"
     PLANS_MINE = "plan.mine"
     PLAN_ACCESS_LOG = "plan.access_log"
+    EMERGENCY_OPEN = "emergency.open"
+    EMERGENCY_REVIEW = "emergency.review"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -153,14 +155,22 @@ class PlanRole:
     LIMITED = "limited"  # participant professional: only the goals and measures they are responsible for
     PERSON = "person"  # the person, from 16
     REPRESENTATIVE = "representative"  # parent of a child under 12, guardian, power of attorney
-    PARENT_OF_YOUTH = (
-        "parent_of_youth"  # parent of a 12-15-year-old: all but what the young person keeps private
-    )
+    # A parent of a 12-15-year-old: all but what the young person keeps private.
+    PARENT_OF_YOUTH = "parent_of_youth"
+    # A professional who broke the glass: reads the plan, for at most four hours.
+    EMERGENCY = "emergency"
 
 
 # Roles that read the whole plan (a parent of a 12-15-year-old reads all but private goals).
 WHOLE_PLAN_ROLES = frozenset(
-    {PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.PERSON, PlanRole.REPRESENTATIVE, PlanRole.PARENT_OF_YOUTH}
+    {
+        PlanRole.COORDINATOR,
+        PlanRole.FULL,
+        PlanRole.PERSON,
+        PlanRole.REPRESENTATIVE,
+        PlanRole.PARENT_OF_YOUTH,
+        PlanRole.EMERGENCY,
+    }
 )
 PROFESSIONAL_ROLES = frozenset({PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.LIMITED})
 
@@ -231,6 +241,8 @@ def plan_role(user: AnyUser | None, plan: IndividualPlan) -> str | None:
                 role = PlanRole.FULL if participation.access_level == AccessLevel.FULL else PlanRole.LIMITED
     if role is None:
         role = _representation_role(active, plan.person, today)
+    if role is None and plan.emergency_accesses.filter(user=active, expires_at__gt=timezone.now()).exists():
+        role = PlanRole.EMERGENCY
     if request_id != "-":
         cache[key] = role
     return role
@@ -429,6 +441,12 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.RECORD_NOTICE: _record_notice_reader,
     Action.PLANS_MINE: lambda user, obj: is_professional(user),
     Action.PLAN_ACCESS_LOG: _access_log_reader,
+    # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.
+    Action.EMERGENCY_OPEN: lambda user, obj: is_professional(user),
+    Action.EMERGENCY_REVIEW: lambda user, obj: (
+        bool(audit_municipalities(user))
+        and (obj is None or obj.plan.municipality_id in audit_municipalities(user))
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from vegviser.audit.services import record_access
 
 from . import policy
-from .models import Consent
+from .models import Consent, EmergencyAccess
 from .policy import Action
 
 if TYPE_CHECKING:
@@ -36,3 +36,31 @@ def get_consent(
     policy.require(user, action, consent.person)
     record_access(actor=user, person_ids=[consent.person_id], obj=consent, purpose=purpose)
     return consent
+
+
+def emergency_accesses(*, user: User, unreviewed_only: bool = True) -> list[EmergencyAccess]:
+    """For the unit's review: emergency accesses to plans led by its municipalities, unreviewed first. The
+    names shown are reads of the persons: logged."""
+    policy.require(user, Action.EMERGENCY_REVIEW)
+    accesses = EmergencyAccess.objects.filter(
+        plan__municipality_id__in=policy.audit_municipalities(user)
+    ).select_related("plan__person", "reviewed_by")
+    if unreviewed_only:
+        accesses = accesses.filter(reviewed_at__isnull=True)
+    found = list(accesses.order_by("reviewed_at", "-granted_at")[:500])
+    record_access(
+        actor=user,
+        person_ids={access.plan.person_id for access in found},
+        object_type="access.emergencyaccess",
+        purpose="emergency-review",
+    )
+    return found
+
+
+def get_emergency_access(*, user: User, pk: uuid.UUID) -> EmergencyAccess:
+    access = EmergencyAccess.objects.select_related("plan__person").filter(pk=pk).first()
+    if access is None:
+        raise Http404
+    policy.require(user, Action.EMERGENCY_REVIEW, access)
+    record_access(actor=user, person_ids=[access.plan.person_id], obj=access, purpose="emergency-review")
+    return access

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -9,14 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vegviser.audit.services import record_change, snapshot
+from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
 from vegviser.registry.models import Organisation, Person
 
-from .models import Consent
+from .models import EMERGENCY_MAX_HOURS, Consent, EmergencyAccess
 from .policy import Action, authorise
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
+    from vegviser.plans.models import IndividualPlan
 
 CONSENT_FIELDS = [
     "given_by",
@@ -77,3 +79,50 @@ def consent_in_force(person: Person, *, covering: str) -> Consent | None:
         if consent.in_force_on(today):
             return consent
     return None
+
+
+@transaction.atomic
+def open_emergency_access(*, actor: User, plan: IndividualPlan, reason: str, hours: int) -> EmergencyAccess:
+    """Granted at once: in an emergency nobody waits for approval. The unit reviews it afterwards."""
+    authorise(actor, Action.EMERGENCY_OPEN)
+    if not 1 <= hours <= EMERGENCY_MAX_HOURS:
+        raise ValidationError({"hours": _("Emergency access lasts at most four hours.")})
+    name, _role, organisation = describe_actor(actor)
+    now = timezone.now()
+    access = EmergencyAccess(
+        plan=plan,
+        user=actor,
+        user_name=name,
+        organisation_name=organisation,
+        reason=reason.strip(),
+        granted_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    save_new(
+        access,
+        actor=actor,
+        action="emergency.open",
+        fields=["plan", "reason", "granted_at", "expires_at"],
+        person_id=plan.person_id,
+    )
+    return access
+
+
+@transaction.atomic
+def review_emergency_access(*, actor: User | None, access: EmergencyAccess, note: str) -> EmergencyAccess:
+    authorise(actor, Action.EMERGENCY_REVIEW, access)
+    current = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
+    if current.reviewed_at is not None:
+        raise ValidationError(_("This emergency access has already been reviewed."))
+    current.reviewed_at = timezone.now()
+    current.reviewed_by = actor
+    current.review_note = note.strip()
+    current.save(update_fields=["reviewed_at", "reviewed_by", "review_note", "updated_at"])
+    record_change(
+        actor=actor,
+        action="emergency.review",
+        obj=current,
+        after={"reviewed_at": current.reviewed_at.isoformat(), "review_note": current.review_note},
+        person_id=current.plan.person_id,
+    )
+    return current

@@ -10,4 +10,7 @@ urlpatterns = [
     path("<uuid:pk>/", views.consent_detail, name="consent_detail"),
     path("<uuid:pk>/evidence/", views.consent_evidence, name="consent_evidence"),
     path("<uuid:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("emergency/", views.emergency_open, name="emergency_open"),
+    path("emergency/review/", views.emergency_review, name="emergency_review"),
+    path("emergency/<uuid:pk>/reviewed/", views.emergency_reviewed, name="emergency_reviewed"),
 ]

@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.registry import selectors as registry_selectors
 
-from . import selectors, services
-from .forms import ConsentForm, WithdrawForm
+from . import policy, selectors, services
+from .forms import ConsentForm, EmergencyAccessForm, ReviewForm, WithdrawForm
 from .policy import Action
 
 
@@ -71,3 +72,67 @@ def consent_withdraw(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespon
             messages.success(request, _("The consent was withdrawn. It no longer applies, from now on."))
             return redirect("access:consent_detail", pk=consent.pk)
     return render(request, "access/consent_withdraw.html", {"consent": consent, "form": form})
+
+
+@login_required
+def emergency_open(request: AuthenticatedRequest) -> HttpResponse:
+    """Break the glass: the number is posted, never put in the address; access is granted at once."""
+    from vegviser.plans.models import OPEN_STATUSES, IndividualPlan
+
+    policy.require(request.user, Action.EMERGENCY_OPEN)
+    form = EmergencyAccessForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        plan = (
+            IndividualPlan.objects.select_related("person")
+            .filter(person__national_id=form.cleaned_data["national_id"], status__in=OPEN_STATUSES)
+            .first()
+        )
+        if plan is None:
+            form.add_error("national_id", _("No open individual plan was found for this identity number."))
+        elif policy.can(request.user, Action.PLAN_VIEW, plan):
+            messages.info(request, _("You already have access to this plan."))
+            return redirect("plans:plan_detail", pk=plan.pk)
+        else:
+            services.open_emergency_access(
+                actor=request.user,
+                plan=plan,
+                reason=form.cleaned_data["reason"],
+                hours=form.cleaned_data["hours"],
+            )
+            messages.warning(
+                request,
+                _("Emergency access is open for %(hours)s hours. The person and the unit will see it.")
+                % {"hours": form.cleaned_data["hours"]},
+            )
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "access/emergency_form.html", {"form": form})
+
+
+@login_required
+def emergency_review(request: AuthenticatedRequest) -> HttpResponse:
+    policy.require(request.user, Action.EMERGENCY_REVIEW)
+    accesses = selectors.emergency_accesses(user=request.user, unreviewed_only=request.GET.get("all") != "1")
+    return render(
+        request,
+        "access/emergency_review.html",
+        {"accesses": accesses, "form": ReviewForm(), "showing_all": request.GET.get("all") == "1"},
+    )
+
+
+@login_required
+@require_POST
+def emergency_reviewed(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    access = selectors.get_emergency_access(user=request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_emergency_access(
+                actor=request.user, access=access, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The emergency access was marked as reviewed."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors.get("note", [])))
+    return redirect("access:emergency_review")

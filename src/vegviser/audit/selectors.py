@@ -55,6 +55,7 @@ PURPOSES = {
     "plan-version": _("A version of the plan"),
     "plan-version-compare": _("Versions of the plan compared"),
     "plan-access-log": _("Who has seen the plan"),
+    "emergency-review": _("Review of emergency access"),
 }
 ACTIONS = {
     "person.create": _("Person registered"),
@@ -92,6 +93,8 @@ ACTIONS = {
     "plan.meeting.cancel": _("Meeting cancelled"),
     "plan.meeting.decision": _("Decision recorded"),
     "plan.evaluate": _("Plan evaluated"),
+    "emergency.open": _("Emergency access opened"),
+    "emergency.review": _("Emergency access reviewed"),
 }
 
 
@@ -108,6 +111,7 @@ def role_label(code: str) -> str:
         "plan:person": _("The person themselves"),
         "plan:representative": _("Parent, guardian or power of attorney"),
         "plan:parent_of_youth": _("Parent of a young person aged 12 to 15"),
+        "plan:emergency": _("Emergency access"),
     }
     return str(labels.get(code, code))
 

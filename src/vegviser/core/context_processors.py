@@ -23,6 +23,8 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "report_need": policy.can(user, Action.NEED_REPORT_CREATE),
         "queue": policy.can(user, Action.NEED_REPORT_QUEUE),
         "my_plans": policy.can(user, Action.PLANS_MINE),
+        "emergency": policy.can(user, Action.EMERGENCY_OPEN),
+        "emergency_review": policy.can(user, Action.EMERGENCY_REVIEW),
         "audit": policy.can(user, Action.AUDIT_SEARCH),
         "my_data": hasattr(user, "person") and policy.can(user, Action.OWN_DATA_EXPORT, user.person),
     }

@@ -389,7 +389,8 @@ def plan_access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         user=request.user, pk=pk, action=Action.PLAN_ACCESS_LOG, purpose="plan-access-log"
     )
     reads = audit_selectors.reads_of_person(plan.person_id)
-    return render(request, "plans/access_log.html", {"plan": plan, "reads": reads})
+    emergencies = plan.emergency_accesses.order_by("-granted_at")
+    return render(request, "plans/access_log.html", {"plan": plan, "reads": reads, "emergencies": emergencies})
 
 
 @login_required
