@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.accounts.models import User
+from vegviser.registry.identity import parse_national_id
 from vegviser.registry.models import Municipality, Organisation, OrganisationKind, Person
 
 from .factories import PASSWORD, MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
@@ -29,6 +34,45 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{6} ?\d{5}(?!\d)")
+
+
+class IdentityNumberWatch(logging.Handler):
+    """Notes every log line, in any test, that carries a valid identity number (DESIGN §3: never in a log)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += "".join(traceback.format_exception(*record.exc_info))
+        for match in ELEVEN_DIGITS.finditer(text):
+            try:
+                parse_national_id(match.group())
+            except ValueError:
+                continue
+            self.found.append(f"{record.name}: {text[:200]}")
+
+
+@pytest.fixture(scope="session")
+def identity_number_watch() -> Iterator[IdentityNumberWatch]:
+    watch = IdentityNumberWatch()
+    logging.getLogger().addHandler(watch)
+    yield watch
+    logging.getLogger().removeHandler(watch)
+
+
+@pytest.fixture(autouse=True)
+def _no_identity_number_in_logs(identity_number_watch: IdentityNumberWatch) -> Iterator[None]:
+    """Across the whole suite: a test whose code logged an identity number fails."""
+    identity_number_watch.found.clear()
+    yield
+    found, identity_number_watch.found = identity_number_watch.found, []
+    assert not found, f"an identity number reached the log: {found}"
 
 
 @dataclass

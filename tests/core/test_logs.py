@@ -22,3 +22,12 @@ def test_registry_work_logs_no_identity_number(world: World, caplog: Any) -> Non
     assert caplog.records, "the requests should have logged something (audit of logins at least)"
     assert number not in caplog.text
     assert number[:-1] + "0" not in caplog.text
+
+
+def test_the_suite_wide_watch_catches_an_identity_number(world: World, identity_number_watch: Any) -> None:
+    """The guard in tests/conftest.py notices a logged number (cleared here, so that this test passes)."""
+    logging.getLogger("vegviser.test").warning("person %s", world.patient.national_id)
+    assert identity_number_watch.found
+    identity_number_watch.found.clear()
+    logging.getLogger("vegviser.test").warning("order 12345678901 is not an identity number")
+    assert not identity_number_watch.found

@@ -23,6 +23,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "report_need": policy.can(user, Action.NEED_REPORT_CREATE),
         "queue": policy.can(user, Action.NEED_REPORT_QUEUE),
         "my_plans": policy.can(user, Action.PLANS_MINE),
+        "overview": policy.can(user, Action.PLAN_OVERVIEW),
         "emergency": policy.can(user, Action.EMERGENCY_OPEN),
         "emergency_review": policy.can(user, Action.EMERGENCY_REVIEW),
         "audit": policy.can(user, Action.AUDIT_SEARCH),
