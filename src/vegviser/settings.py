@@ -222,6 +222,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 # Reset and welcome emails carry sign-in links: encrypted by default in production.
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not DEBUG)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Vegviser <noreply@localhost>")
+# Where users reach Vegviser, e.g. https://vegviser.kommune.no: emails sent outside a request (reminders)
+# link there. Without it those emails carry no link.
+VEGVISER_SITE_URL = os.environ.get("VEGVISER_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 OTP_TOTP_ISSUER = "Vegviser"
 

@@ -85,6 +85,104 @@ def _patient_with_coordinator(world: World) -> dict[str, Any]:
     return {"pk": world.patient.pk}
 
 
+def _plan(world: World) -> dict[str, Any]:
+    from ..plans.helpers import plan_for
+
+    return {"pk": plan_for(world).pk}
+
+
+def _plan_item(kind: str) -> Callable[[World], dict[str, Any]]:
+    """A participant (the teacher), goal, measure (the teacher's) or linked plan of `_plan`'s plan."""
+
+    def make(world: World) -> dict[str, Any]:
+        from vegviser.plans import services
+        from vegviser.plans.models import IndividualPlan
+
+        plan = IndividualPlan.objects.get(pk=_plan(world)["pk"])
+        if kind == "participant":
+            return {"pk": plan.participants.get(user=world.team_member).pk}
+        if kind == "sub_plan":
+            return {
+                "pk": services.link_sub_plan(
+                    actor=None, plan=plan, data={"kind": "education", "title": "IOP"}
+                ).pk
+            }
+        return {"pk": getattr(plan, f"{kind}s").get().pk}
+
+    return make
+
+
+def _emergency(world: World) -> dict[str, Any]:
+    from vegviser.access.services import open_emergency_access
+    from vegviser.plans.models import IndividualPlan
+
+    plan = IndividualPlan.objects.get(pk=_plan(world)["pk"])
+    access = open_emergency_access(
+        actor=world.org_admin, plan=plan, reason="Akutt innlagt, trenger planen", hours=2
+    )
+    return {"pk": access.pk}
+
+
+PLAN_READERS = {"coordinator", "team_member", "patient_user"}
+COORDINATOR = {"coordinator"}
+
+
+def _notification(world: World) -> dict[str, Any]:
+    from vegviser.accounts.models import Notification
+
+    notice = Notification.objects.create(user=world.coordinator, key="test", text="A notice", url="/")
+    return {"pk": notice.pk}
+
+
+def _meeting(world: World) -> dict[str, Any]:
+    """A meeting of the responsibility group next week, in an active plan."""
+    from datetime import timedelta
+
+    from vegviser.plans import services
+
+    from ..plans.helpers import plan_for
+
+    starts = timezone.now() + timedelta(days=7)
+    meeting = services.schedule_meeting(
+        actor=None,
+        plan=plan_for(world, active=True),
+        data={"starts_at": starts, "ends_at": starts + timedelta(hours=1), "place": "Rådhuset"},
+    )
+    return {"pk": meeting.pk}
+
+
+def _evaluation(world: World) -> dict[str, Any]:
+    """An evaluation of an active plan, its one goal rated as expected; it freezes version 2."""
+    from datetime import timedelta
+
+    from vegviser.plans import services
+
+    from ..plans.helpers import plan_for
+
+    plan = plan_for(world, active=True)
+    today = timezone.localdate()
+    evaluation = services.evaluate_plan(
+        actor=None,
+        plan=plan,
+        evaluated_on=today,
+        next_revision=today + timedelta(days=180),
+        ratings={plan.goals.get(): (0, "")},
+    )
+    return {"pk": evaluation.pk}
+
+
+def _evaluated_plan(world: World) -> dict[str, Any]:
+    from vegviser.plans.models import Evaluation
+
+    return {"pk": Evaluation.objects.get(pk=_evaluation(world)["pk"]).plan_id}
+
+
+def _plan_version(world: World) -> dict[str, Any]:
+    from vegviser.plans.models import Evaluation
+
+    return {"pk": Evaluation.objects.get(pk=_evaluation(world)["pk"]).plan_version_id}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int]
 NO_ARGS: Callable[[World], dict[str, Any]] = lambda world: {}  # noqa: E731
@@ -138,6 +236,48 @@ TABLE: dict[str, Entry | str] = {
     "access:consent_detail": ("get", _consent, KE | {"coordinator"}, 200),
     "access:consent_evidence": ("get", _consent, KE | {"coordinator"}, 200),
     "access:consent_withdraw": ("get", _consent, KE, 200),
+    "plans:mine": ("get", NO_ARGS, PROFESSIONALS, 200),
+    "access:emergency_open": ("get", NO_ARGS, PROFESSIONALS, 200),
+    "access:emergency_review": ("get", NO_ARGS, KE_BOTH, 200),
+    "access:emergency_reviewed": ("post", _emergency, KE, 302),
+    "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
+    "plans:plan_detail": ("get", _plan, PLAN_READERS, 200),
+    "plans:plan_edit": ("get", _plan, COORDINATOR, 200),
+    "plans:plan_status": ("post", _plan, COORDINATOR, 302),
+    "plans:plan_close": ("get", _plan, COORDINATOR, 200),
+    "plans:plan_revise": ("get", _plan, COORDINATOR, 200),
+    "plans:plan_timeline": ("get", _plan, PLAN_READERS, 200),
+    "plans:plan_access_log": ("get", _plan, {"coordinator", "patient_user"}, 200),
+    "plans:plan_print": ("get", _plan, PLAN_READERS, 200),
+    "plans:plan_pdf": ("get", _plan, PLAN_READERS, 200),
+    "plans:record_notice": ("get", _plan, KE | {"coordinator", "team_member"}, 200),
+    "plans:record_notice_json": ("get", _plan, KE | {"coordinator", "team_member"}, 200),
+    "plans:participant_add": ("get", _plan, COORDINATOR, 200),
+    "plans:participant_edit": ("get", _plan_item("participant"), COORDINATOR, 200),
+    "plans:participant_end": ("post", _plan_item("participant"), COORDINATOR, 302),
+    "plans:goal_add": ("get", _plan, COORDINATOR, 200),
+    "plans:goal_edit": ("get", _plan_item("goal"), COORDINATOR, 200),
+    "plans:measure_add": ("get", _plan, COORDINATOR, 200),
+    "plans:measure_edit": ("get", _plan_item("measure"), COORDINATOR | {"team_member"}, 200),
+    "plans:sub_plan_add": ("get", _plan, COORDINATOR, 200),
+    "plans:sub_plan_remove": ("post", _plan_item("sub_plan"), COORDINATOR, 302),
+    "plans:note_add": ("post", _plan, COORDINATOR | {"team_member"}, 400),
+    "plans:overview": ("get", NO_ARGS, KE_BOTH, 200),
+    "plans:overview_csv": ("get", NO_ARGS, KE_BOTH, 200),
+    "accounts:notifications": ("get", NO_ARGS, SIGNED_IN, 200),
+    "accounts:notification_read": ("post", _notification, {"coordinator"}, 302),
+    "plans:meeting_create": ("get", _plan, COORDINATOR, 200),
+    "plans:meeting_detail": ("get", _meeting, PLAN_READERS, 200),
+    "plans:meeting_edit": ("get", _meeting, COORDINATOR, 200),
+    "plans:meeting_approve": ("post", _meeting, COORDINATOR, 302),
+    "plans:meeting_cancel": ("post", _meeting, COORDINATOR, 302),
+    "plans:meeting_decision_add": ("get", _meeting, COORDINATOR, 200),
+    "plans:meeting_ics": ("get", _meeting, PLAN_READERS, 200),
+    "plans:evaluation_create": ("get", _evaluated_plan, {"coordinator"}, 200),
+    "plans:evaluation_detail": ("get", _evaluation, {"coordinator", "team_member", "patient_user"}, 200),
+    "plans:version_list": ("get", _evaluated_plan, {"coordinator", "team_member", "patient_user"}, 200),
+    "plans:version_detail": ("get", _plan_version, {"coordinator", "team_member", "patient_user"}, 200),
+    "plans:version_compare": ("get", _evaluated_plan, {"coordinator", "team_member", "patient_user"}, 200),
 }
 PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
 

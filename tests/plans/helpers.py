@@ -1,4 +1,4 @@
-"""A plan as the tests need it: the world's patient with consent, coordinator, participants, a goal, a measure."""
+"""A plan as the tests need it: the patient with consent, coordinator, participants, a goal and a measure."""
 
 from __future__ import annotations
 

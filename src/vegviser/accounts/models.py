@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,3 +68,40 @@ class User(AbstractUser):
     def is_professional(self) -> bool:
         """Professionals and administrators sign in with two factors; citizens do not (ID-porten later)."""
         return bool(self.is_system_admin or self.profession or self.memberships.filter(active=True).exists())
+
+
+class Notification(models.Model):
+    """A notice in the app for one user: a reminder or an event. It may name the person it is about, since it
+    is read behind login; the email that announces it never does."""
+
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    # What the notice is about, e.g. "revision:<plan>:<date>": the same reminder is never sent twice.
+    key = models.CharField(_("key"), max_length=200)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_notice_user_recent")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="accounts_notification_unique_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def mark_read(self) -> None:
+        if self.read_at is None:
+            self.read_at = timezone.now()
+            Notification.objects.filter(pk=self.pk, read_at__isnull=True).update(read_at=self.read_at)

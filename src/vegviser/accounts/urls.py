@@ -20,4 +20,6 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<uuid:pk>/", views.user_edit, name="user_edit"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<uuid:pk>/read/", views.notification_read, name="notification_read"),
 ]

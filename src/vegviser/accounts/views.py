@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from io import BytesIO
 
 import qrcode
@@ -10,10 +11,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,7 +26,7 @@ from vegviser.core.http import AuthenticatedRequest, posted
 
 from . import services
 from .forms import LoginForm, NewUserForm, ResetForm, TokenForm, UserForm
-from .models import User
+from .models import Notification, User
 
 login = auth_views.LoginView.as_view(
     authentication_form=LoginForm, template_name="accounts/login.html", redirect_authenticated_user=True
@@ -154,3 +156,26 @@ def user_edit(request: AuthenticatedRequest, pk: str) -> HttpResponse:
         messages.success(request, _("The changes were saved."))
         return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": False, "edited": user})
+
+
+NOTIFICATIONS_SHOWN = 200
+
+
+@login_required
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
+    """The user's own notices, newest first."""
+    items = Notification.objects.filter(user=request.user).order_by("-created_at")[:NOTIFICATIONS_SHOWN]
+    return render(request, "accounts/notifications.html", {"notifications": items})
+
+
+@login_required
+@require_POST
+def notification_read(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Mark one of the user's notices read and open what it is about. Someone else's notice answers 404."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification.mark_read()
+    target = notification.url
+    # Only a path on this site: a notice must never send anyone elsewhere.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=set()):
+        target = reverse("accounts:notifications")
+    return redirect(target)

@@ -7,6 +7,7 @@ plan and coordinator (§ 19) and of the regulation on individual plans in welfar
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -590,6 +591,9 @@ class PlanVersion(models.Model):
         EVALUATION = "evaluation", _("Evaluation")
         REVISION = "revision", _("Revision")
 
+    # Not a PersonalDataModel (it is never edited, so it has no version), but it holds the whole plan: a UUID
+    # key, like every row with personal data, so that its URL reveals neither counts nor order.
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(
         IndividualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions"
     )

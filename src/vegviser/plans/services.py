@@ -535,7 +535,9 @@ def update_meeting(
     authorise(actor, Action.PLAN_EDIT, meeting.plan)
     _require_open(meeting.plan)
     fields = [*MEETING_FIELDS, "minutes"]
-    if meeting.minutes_approved_at is not None and data.get("minutes", meeting.minutes) != meeting.minutes:
+    # Compared with the row as saved: a bound model form has already put the new text on `meeting`.
+    saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if saved.minutes_approved_at is not None and data.get("minutes", saved.minutes) != saved.minutes:
         raise ValidationError({"minutes": _("The minutes are approved and can no longer be changed.")})
     invited = _check_invited(meeting.plan, data["invited"]) if "invited" in data else None
     updated = update_versioned(
@@ -557,6 +559,8 @@ def update_meeting(
 def approve_minutes(*, actor: User | None, meeting: Meeting) -> Meeting:
     authorise(actor, Action.PLAN_EDIT, meeting.plan)
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
     if current.minutes_approved_at is not None:
         raise ValidationError(_("The minutes are already approved."))
     if not current.minutes.strip():
@@ -581,6 +585,7 @@ def approve_minutes(*, actor: User | None, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def cancel_meeting(*, actor: User | None, meeting: Meeting) -> Meeting:
     authorise(actor, Action.PLAN_EDIT, meeting.plan)
+    meeting = Meeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
     if meeting.cancelled or meeting.minutes_approved_at is not None:
         raise ValidationError(_("This meeting can no longer be cancelled."))
     meeting.cancelled = True
@@ -608,6 +613,12 @@ def record_decision(
 ) -> MeetingDecision:
     authorise(actor, Action.PLAN_EDIT, meeting.plan)
     _require_open(meeting.plan)
+    saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if saved.cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    # Decisions are part of the minutes: once those are approved, nothing is added afterwards.
+    if saved.minutes_approved_at is not None:
+        raise ValidationError(_("The minutes are approved: no decisions can be added."))
     goals, measures = list(goals), list(measures)
     if any(goal.plan_id != meeting.plan_id for goal in goals) or any(
         measure.plan_id != meeting.plan_id for measure in measures

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import plan
+from .views import evaluations, meetings, overview, plan
 
 app_name = "plans"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:pk>/close/", plan.plan_close, name="plan_close"),
     path("<uuid:pk>/revise/", plan.plan_revise, name="plan_revise"),
     path("<uuid:pk>/timeline/", plan.plan_timeline, name="plan_timeline"),
+    path("<uuid:pk>/who-has-seen/", plan.plan_access_log, name="plan_access_log"),
     path("<uuid:pk>/print/", plan.plan_print, name="plan_print"),
     path("<uuid:pk>/plan.pdf", plan.plan_pdf, name="plan_pdf"),
     path("<uuid:pk>/record-notice/", plan.record_notice, name="record_notice"),
@@ -28,4 +29,18 @@ urlpatterns = [
     path("<uuid:pk>/linked/new/", plan.sub_plan_add, name="sub_plan_add"),
     path("linked/<uuid:pk>/remove/", plan.sub_plan_remove, name="sub_plan_remove"),
     path("<uuid:pk>/notes/", plan.note_add, name="note_add"),
+    path("overview/", overview.overview, name="overview"),
+    path("overview.csv", overview.overview_csv, name="overview_csv"),
+    path("<uuid:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<uuid:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<uuid:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<uuid:pk>/approve/", meetings.meeting_approve, name="meeting_approve"),
+    path("meetings/<uuid:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<uuid:pk>/decisions/new/", meetings.meeting_decision_add, name="meeting_decision_add"),
+    path("meetings/<uuid:pk>/invitation.ics", meetings.meeting_ics, name="meeting_ics"),
+    path("<uuid:pk>/evaluations/new/", evaluations.evaluation_create, name="evaluation_create"),
+    path("evaluations/<uuid:pk>/", evaluations.evaluation_detail, name="evaluation_detail"),
+    path("<uuid:pk>/versions/", evaluations.version_list, name="version_list"),
+    path("versions/<uuid:pk>/", evaluations.version_detail, name="version_detail"),
+    path("<uuid:pk>/versions/compare/", evaluations.version_compare, name="version_compare"),
 ]

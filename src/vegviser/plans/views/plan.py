@@ -390,7 +390,9 @@ def plan_access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
     )
     reads = audit_selectors.reads_of_person(plan.person_id)
     emergencies = plan.emergency_accesses.order_by("-granted_at")
-    return render(request, "plans/access_log.html", {"plan": plan, "reads": reads, "emergencies": emergencies})
+    return render(
+        request, "plans/access_log.html", {"plan": plan, "reads": reads, "emergencies": emergencies}
+    )
 
 
 @login_required

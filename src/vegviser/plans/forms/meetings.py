@@ -1,0 +1,123 @@
+"""Meetings of the responsibility group: scheduling, editing with the minutes, and decisions."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.core.forms import VersionedForm
+
+from ..models import Goal, IndividualPlan, Measure, Meeting, PlanParticipant
+from ..services import MEETING_FIELDS
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """One field for date and time, so that each input has its own label; shown in the user's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _participant_label(participant: PlanParticipant) -> str:
+    return str(participant)
+
+
+class MeetingForm(VersionedForm):
+    invited = forms.ModelMultipleChoiceField(
+        label=_("Invited"),
+        queryset=PlanParticipant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [*MEETING_FIELDS, "invited"]
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "agenda": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "place": _("For example the room and the address."),
+            "video_link": _("If some or all take part by video."),
+        }
+
+    def __init__(self, *args: Any, plan: IndividualPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        invited = cast(forms.ModelMultipleChoiceField, self.fields["invited"])
+        # Someone invited before they left the plan stays ticked: saving must not quietly uninvite them.
+        current = Q(active=True)
+        if self.instance.pk:
+            current |= Q(pk__in=self.instance.invited.values("pk"))
+        participants: QuerySet[PlanParticipant] = plan.participants.filter(current).order_by("kind", "name")
+        invited.queryset = participants
+        invited.label_from_instance = _participant_label  # type: ignore[method-assign,assignment]
+        if self.instance.pk:
+            invited.initial = list(self.instance.invited.all())
+        else:
+            # The whole responsibility group is usually invited; the coordinator unticks who is not.
+            invited.initial = [p for p in participants if p.active]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        if (
+            not (data.get("place") or "").strip()
+            and not data.get("video_link")
+            and "video_link" not in self.errors
+        ):
+            self.add_error("place", _("Give a place or a video link."))
+        return data
+
+
+class MeetingEditForm(MeetingForm):
+    """Also the minutes. Once approved they are shown but cannot be changed."""
+
+    class Meta(MeetingForm.Meta):
+        fields = [*MEETING_FIELDS, "invited", "minutes"]
+        widgets = {**MeetingForm.Meta.widgets, "minutes": forms.Textarea(attrs={"rows": 12})}
+        help_texts = {
+            **MeetingForm.Meta.help_texts,
+            "minutes": _("Approved by the coordinator after the meeting; after that they cannot be changed."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.minutes_approved_at is not None:
+            minutes = self.fields["minutes"]
+            minutes.disabled = True
+            minutes.help_text = _("The minutes are approved and can no longer be changed.")
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Goals it concerns"),
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    measures = forms.ModelMultipleChoiceField(
+        label=_("Measures it concerns"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, plan: IndividualPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        goals = cast(forms.ModelMultipleChoiceField, self.fields["goals"])
+        goals.queryset = plan.goals.order_by("position", "created_at")
+        goals.label_from_instance = lambda goal: goal.text  # type: ignore[method-assign,assignment]
+        measures = cast(forms.ModelMultipleChoiceField, self.fields["measures"])
+        measures.queryset = plan.measures.order_by("starts_on", "created_at")
+        measures.label_from_instance = lambda measure: measure.title  # type: ignore[method-assign,assignment]

@@ -1,0 +1,259 @@
+"""Reminders, sent by `vegviser remind` from cron once a day: plan revisions coming up, meetings tomorrow, and
+reports of need the coordinating unit has left undecided too long.
+
+Each reminder is an in-app notice, announced by an email that says only that there is a notice: an email may
+be read by others and travels outside the service, so it carries no name and no health information. The notice
+key makes a run idempotent: running again the same day sends nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
+from django.db.models import F, Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from vegviser.accounts.models import Notification, User
+from vegviser.intake.models import CoordinatorAssignment
+from vegviser.registry.models import Membership, MembershipRole, OrganisationKind
+
+from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
+from .overview import waiting_reports
+
+logger = logging.getLogger(__name__)
+
+# The coordinator hears of a revision this many days ahead, so there is time to call the meeting.
+REVISION_NOTICE_DAYS = 14
+KINDS = ("revision", "meeting", "report")
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    user: User
+    key: str
+    url: str
+    message: Any  # a lazy translation, formatted in the recipient's language
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self) -> str:
+        with translation.override(language_of(self.user)):
+            return (str(self.message) % self.params)[:300]
+
+
+def language_of(user: User) -> str:
+    """Users have no language setting of their own: a citizen's is the preferred language in the registry, and
+    everyone else gets Bokmål, the service's default."""
+    person = getattr(user, "person", None)
+    language = person.preferred_language if person is not None else settings.LANGUAGE_CODE
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _day(value: date) -> str:
+    return f"{value:%d.%m.%Y}"
+
+
+def _active_coordinators(person_ids: QuerySet[Any]) -> dict[uuid.UUID, list[User]]:
+    """The persons' active coordinators who still work in the organisation they were appointed for: only they
+    can open the plan (see `policy.coordinates`)."""
+    assignments = (
+        CoordinatorAssignment.objects.filter(
+            person_id__in=person_ids,
+            active=True,
+            coordinator__is_active=True,
+            organisation__memberships__user=F("coordinator"),
+            organisation__memberships__active=True,
+        )
+        .select_related("coordinator__person")
+        .order_by("started_on")
+    )
+    found: dict[uuid.UUID, list[User]] = defaultdict(list)
+    for assignment in assignments:
+        if assignment.coordinator not in found[assignment.person_id]:
+            found[assignment.person_id].append(assignment.coordinator)
+    return found
+
+
+def _revision_notices(today: date) -> Iterator[Notice]:
+    plans = (
+        IndividualPlan.objects.filter(
+            status=PlanStatus.ACTIVE,
+            next_revision__isnull=False,
+            next_revision__lte=today + timedelta(days=REVISION_NOTICE_DAYS),
+        )
+        .select_related("person")
+        .only("status", "next_revision", "person", "person__given_name", "person__family_name")
+    )
+    coordinators = _active_coordinators(plans.values("person_id"))
+    for plan in plans:
+        assert plan.next_revision is not None
+        message = (
+            gettext_lazy("The revision of the plan for %(name)s was due on %(date)s.")
+            if plan.next_revision < today
+            else gettext_lazy("The plan for %(name)s is due for revision on %(date)s.")
+        )
+        for user in coordinators.get(plan.person_id, []):
+            yield Notice(
+                kind="revision",
+                user=user,
+                # A new revision date is a new reminder; the same date is reminded of once.
+                key=f"revision:{plan.pk}:{plan.next_revision.isoformat()}",
+                url=reverse("plans:plan_detail", kwargs={"pk": plan.pk}),
+                message=message,
+                params={"name": plan.person.full_name, "date": _day(plan.next_revision)},
+            )
+
+
+def _meeting_notices(today: date) -> Iterator[Notice]:
+    tomorrow = today + timedelta(days=1)
+    invited = PlanParticipant.objects.filter(active=True, user__is_active=True).select_related("user__person")
+    meetings = (
+        Meeting.objects.filter(
+            cancelled=False,
+            starts_at__gte=_local_midnight(tomorrow),
+            starts_at__lt=_local_midnight(tomorrow + timedelta(days=1)),
+            plan__status__in=OPEN_STATUSES,
+        )
+        .select_related("plan__person")
+        .only(
+            "starts_at",
+            "plan",
+            "plan__status",
+            "plan__person",
+            "plan__person__given_name",
+            "plan__person__family_name",
+        )
+        .prefetch_related(Prefetch("invited", queryset=invited))
+    )
+    coordinators = _active_coordinators(meetings.values("plan__person_id"))
+    for meeting in meetings:
+        starts = timezone.localtime(meeting.starts_at)
+        users = [participant.user for participant in meeting.invited.all() if participant.user is not None]
+        for user in [*coordinators.get(meeting.plan.person_id, []), *users]:
+            yield Notice(
+                kind="meeting",
+                user=user,
+                # A meeting moved to another time is reminded of again.
+                key=f"meeting:{meeting.pk}:{starts:%Y-%m-%dT%H:%M}",
+                url=reverse("plans:plan_detail", kwargs={"pk": meeting.plan_id}),
+                message=gettext_lazy(
+                    "The responsibility group for %(name)s meets tomorrow, %(date)s at %(time)s."
+                ),
+                params={
+                    "name": meeting.plan.person.full_name,
+                    "date": _day(starts),
+                    "time": f"{starts:%H:%M}",
+                },
+            )
+
+
+def _report_notices(today: date) -> Iterator[Notice]:
+    reports = waiting_reports(today=today).select_related("person")
+    officers: dict[str, list[User]] = defaultdict(list)
+    memberships = Membership.objects.filter(
+        role=MembershipRole.COORDINATING_UNIT_OFFICER,
+        active=True,
+        user__is_active=True,
+        organisation__active=True,
+        organisation__kind=OrganisationKind.COORDINATING_UNIT,
+        organisation__municipality_id__in=reports.values("municipality_id"),
+    ).select_related("user__person", "organisation")
+    for membership in memberships:
+        municipality = membership.organisation.municipality_id
+        if municipality is not None and membership.user not in officers[municipality]:
+            officers[municipality].append(membership.user)
+    for report in reports:
+        for user in officers.get(report.municipality_id, []):
+            yield Notice(
+                kind="report",
+                user=user,
+                key=f"report-waiting:{report.pk}",
+                url=reverse("intake:report_detail", kwargs={"pk": report.pk}),
+                message=gettext_lazy(
+                    "The report of need for %(name)s has waited %(days)s days for a decision."
+                ),
+                params={"name": report.person.full_name, "days": report.age_in_days(today)},
+            )
+
+
+def _new_only(notices: Iterable[Notice]) -> list[Notice]:
+    notices = list(notices)
+    seen = set(
+        Notification.objects.filter(key__in={notice.key for notice in notices}).values_list("user_id", "key")
+    )
+    fresh = []
+    for notice in notices:
+        if (notice.user.pk, notice.key) not in seen:
+            seen.add((notice.user.pk, notice.key))
+            fresh.append(notice)
+    return fresh
+
+
+def _email(user: User, count: int) -> tuple[str, str]:
+    """Subject and body: that there is something to read, and where. Nothing about whom or what."""
+    with translation.override(language_of(user)):
+        subject = _("New notice in Vegviser")
+        lines = [
+            ngettext(
+                "You have a new notice in Vegviser.", "You have %(count)d new notices in Vegviser.", count
+            )
+            % {"count": count}
+        ]
+        if settings.VEGVISER_SITE_URL:
+            link = settings.VEGVISER_SITE_URL + reverse("accounts:notifications")
+            lines += [_("Log in to read it:"), link]
+        else:
+            lines.append(_("Log in to Vegviser to read it."))
+        lines += ["", _("This email was sent automatically. Please do not reply to it.")]
+    return subject, "\n".join(lines) + "\n"
+
+
+def send_reminders(*, today: date | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Create today's notices and announce them by email; returns how many of each were (or, in a dry run,
+    would be) sent: one count per kind of reminder, then "notifications" and "emails"."""
+    today = today or timezone.localdate()
+    notices = _new_only([*_revision_notices(today), *_meeting_notices(today), *_report_notices(today)])
+    counts = dict.fromkeys([*KINDS, "notifications", "emails"], 0)
+    new_per_user: dict[uuid.UUID, int] = defaultdict(int)
+    recipients: dict[uuid.UUID, User] = {}
+    for notice in notices:
+        if not dry_run:
+            _notification, created = Notification.objects.get_or_create(
+                user=notice.user, key=notice.key, defaults={"text": notice.text(), "url": notice.url}
+            )
+            if not created:  # another run got there first
+                continue
+        counts[notice.kind] += 1
+        counts["notifications"] += 1
+        new_per_user[notice.user.pk] += 1
+        recipients[notice.user.pk] = notice.user
+
+    connection = None if dry_run else get_connection()
+    for pk, user in recipients.items():
+        if not user.email:
+            continue
+        if not dry_run:
+            subject, body = _email(user, new_per_user[pk])
+            try:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], connection=connection)
+            except Exception:
+                # The notice is saved and shows in the app; one failed address must not stop the others.
+                logger.exception("Reminder email to user %s failed", user.pk)
+                continue
+        counts["emails"] += 1
+    return counts
