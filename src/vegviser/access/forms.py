@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from vegviser.core.forms import DateInput, radio_choices
 from vegviser.registry.forms import national_id_field_value
@@ -98,7 +99,8 @@ class EmergencyAccessForm(forms.Form):
         label=_("For how long"),
         coerce=int,
         choices=[
-            (hours, _("%(hours)s hours") % {"hours": hours}) for hours in range(1, EMERGENCY_MAX_HOURS + 1)
+            (hours, ngettext_lazy("%(hours)s hour", "%(hours)s hours", "hours") % {"hours": hours})
+            for hours in range(1, EMERGENCY_MAX_HOURS + 1)
         ],
         initial=1,
     )
