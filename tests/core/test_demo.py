@@ -1,21 +1,63 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
+from vegviser.access.policy import PlanRole, plan_role
 from vegviser.accounts.models import User
 from vegviser.audit.models import AuditRecord
+from vegviser.intake.models import CoordinatorAssignment, NeedReport
+from vegviser.plans.models import (
+    Evaluation,
+    IndividualPlan,
+    Measure,
+    Meeting,
+    PlanNote,
+    PlanStatus,
+    PlanVersion,
+)
 from vegviser.registry.models import Membership, Organisation, Person, PersonRelation
 
 pytestmark = pytest.mark.django_db
-DEMO_USERS = {"ke", "koordinator", "fysio", "lege", "admin", "pasient", "forelder", "ungdom"}
+DEMO_USERS = {
+    "ke",
+    "koordinator",
+    "fysio",
+    "lege",
+    "ergo",
+    "laerer",
+    "ppt",
+    "habilitering",
+    "admin",
+    "pasient",
+    "forelder",
+    "ungdom",
+}
 
 
-def test_demo_loads_the_users_the_readme_lists() -> None:
-    call_command("demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, loaded once for this module and rolled back after it: each test only reads it."""
+    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+        call_command("demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def _plan(given_name: str) -> IndividualPlan:
+    return IndividualPlan.objects.get(person__given_name=given_name)
+
+
+def test_demo_loads_the_users_the_readme_lists(demo: None) -> None:
     assert set(User.objects.values_list("username", flat=True)) == DEMO_USERS
     for user in User.objects.all():
         assert user.check_password("demo"), user.username
@@ -25,8 +67,7 @@ def test_demo_loads_the_users_the_readme_lists() -> None:
     assert Organisation.objects.filter(parent__name="Nordlandssykehuset HF").count() == 2
 
 
-def test_demo_people_have_the_right_ages_and_only_synthetic_numbers() -> None:
-    call_command("demo", stdout=StringIO())
+def test_demo_people_have_the_right_ages_and_only_synthetic_numbers(demo: None) -> None:
     today = timezone.localdate()
     ages = {p.user.username: p.age_on(today) for p in Person.objects.filter(user__isnull=False)}
     assert ages["pasient"] == 45
@@ -36,19 +77,133 @@ def test_demo_people_have_the_right_ages_and_only_synthetic_numbers() -> None:
     assert PersonRelation.objects.filter(
         person=child, relative__user__username="forelder", kind="parent"
     ).exists()
+    assert PersonRelation.objects.filter(person__user__username="pasient", kind="next_of_kin").exists()
     assert set(Person.objects.values_list("national_id_kind", flat=True)) == {"synthetic"}
 
 
-def test_demo_goes_through_the_services_and_loads_only_into_an_empty_database() -> None:
-    call_command("demo", stdout=StringIO())
+def test_demo_goes_through_the_services_and_loads_only_into_an_empty_database(demo: None) -> None:
     assert (
         AuditRecord.objects.filter(action="person.create", actor_name="system").count()
         == Person.objects.count()
     )
-    users = User.objects.count()
+    assert AuditRecord.objects.filter(action="plan.create", actor_name="Kristian Olsen").count() == 3
+    counts = [
+        model.objects.count()
+        for model in (User, Person, NeedReport, IndividualPlan, Meeting, Evaluation, PlanNote, AuditRecord)
+    ]
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)
     assert "already has data" in out.getvalue()
-    assert User.objects.count() == users
+    assert [
+        model.objects.count()
+        for model in (User, Person, NeedReport, IndividualPlan, Meeting, Evaluation, PlanNote, AuditRecord)
+    ] == counts
     with pytest.raises(SystemExit):
         call_command("demo", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_coordinating_units_queue_still_has_open_reports(demo: None) -> None:
+    open_reports = [report for report in NeedReport.objects.all() if report.is_open]
+    assert {report.status for report in open_reports} == {"received", "assessing"}
+    assert any(report.is_overdue() for report in open_reports)
+
+
+def test_the_three_persons_have_plans(demo: None) -> None:
+    statuses = dict(IndividualPlan.objects.values_list("person__given_name", "status"))
+    assert statuses == {"Per": PlanStatus.ACTIVE, "Emil": PlanStatus.ACTIVE, "Ulrik": PlanStatus.DRAFT}
+
+
+def test_pers_plan_is_complete_and_shows_half_a_year_of_progress(demo: None) -> None:
+    plan = _plan("Per")
+    today = timezone.localdate()
+    assert plan.missing_elements() == []
+    assert 170 <= (today - timezone.localdate(plan.created_at)).days <= 190
+    assert plan.next_revision is not None and plan.next_revision > today
+
+    evaluations = list(plan.evaluations.order_by("evaluated_on"))
+    assert len(evaluations) >= 2
+    scores = [evaluation.t_score for evaluation in evaluations]
+    assert None not in scores and scores == sorted(scores) and scores[0] < scores[-1]
+    assert (evaluations[-1].evaluated_on - evaluations[0].evaluated_on).days >= 60
+    assert all(evaluation.ratings.count() == 3 for evaluation in evaluations)
+
+    reasons = list(plan.versions.order_by("number").values_list("reason", flat=True))
+    assert reasons[0] == PlanVersion.Reason.ACTIVATION
+    assert reasons.count(PlanVersion.Reason.EVALUATION) >= 2 and PlanVersion.Reason.REVISION in reasons
+    frozen = list(plan.versions.order_by("number").values_list("created_at", flat=True))
+    assert frozen == sorted(frozen) and frozen[-1] <= timezone.now()
+
+    main_goals = plan.goals.filter(parent__isnull=True)
+    assert main_goals.count() == 3
+    for goal in main_goals:
+        assert all(text for _level, text in goal.scale()), goal
+        assert goal.weight and goal.life_area and goal.sub_goals.exists()
+
+    measures = list(plan.measures.all())
+    assert 6 <= len(measures) <= 8
+    statuses = [measure.status for measure in measures]
+    assert "done" in statuses and "ongoing" in statuses
+    stopped = [measure for measure in measures if measure.status == "stopped"]
+    assert len(stopped) == 1 and stopped[0].refusal_note
+    assert all(measure.goals.exists() for measure in measures)
+    assert plan.sub_plans.filter(kind="treatment").exists()
+    assert PlanNote.objects.filter(plan=plan).count() >= 3
+    assert all(note.created_at < timezone.now() - timedelta(days=1) for note in plan.notes.all())
+
+
+def test_pers_responsibility_group_has_met_through_the_period(demo: None) -> None:
+    plan = _plan("Per")
+    meetings = list(plan.meetings.order_by("starts_at"))
+    now = timezone.now()
+    assert len(meetings) >= 5
+    held = [m for m in meetings if m.starts_at < now and not m.cancelled]
+    assert len(held) >= 3
+    assert all(m.minutes_approved_at and m.decisions.exists() for m in held)
+    assert all(d.goals.exists() or d.measures.exists() for m in held for d in m.decisions.all())
+    assert sum(m.cancelled for m in meetings) == 1
+    assert [m for m in meetings if m.starts_at > now and not m.cancelled]
+    assert (held[-1].starts_at - held[0].starts_at).days >= 150
+
+
+def test_pers_team_has_access_through_his_consent(demo: None) -> None:
+    plan = _plan("Per")
+    roles = {
+        username: plan_role(User.objects.get(username=username), plan)
+        for username in ["koordinator", "fysio", "lege", "ergo", "pasient", "laerer"]
+    }
+    assert roles == {
+        "koordinator": PlanRole.COORDINATOR,
+        "fysio": PlanRole.FULL,
+        "lege": PlanRole.FULL,
+        "ergo": PlanRole.LIMITED,
+        "pasient": PlanRole.PERSON,
+        "laerer": None,
+    }
+    assert plan.participants.filter(kind="relative", active=True).exists()
+    assert Measure.objects.filter(plan=plan, responsible_participant__user__username="ergo").exists()
+
+
+def test_emils_plan_has_a_child_coordinator_the_school_and_the_iop(demo: None) -> None:
+    plan = _plan("Emil")
+    assert CoordinatorAssignment.objects.filter(
+        person=plan.person, kind="child_coordinator", active=True
+    ).exists()
+    assert plan.person.consents.get().given_by == "parent"
+    assert plan.sub_plans.filter(kind="education", held_by__kind="school").exists()
+    kinds = set(plan.participants.filter(kind="professional").values_list("organisation__kind", flat=True))
+    assert {"school", "ppt", "habilitation_unit"} <= kinds
+    assert plan.participants.filter(kind="relative", user__username="forelder").exists()
+    for username in ["laerer", "ppt", "habilitering"]:
+        assert plan_role(User.objects.get(username=username), plan) == PlanRole.FULL
+    assert plan_role(User.objects.get(username="forelder"), plan) == PlanRole.REPRESENTATIVE
+    assert plan.evaluations.count() == 1
+    assert plan.goals.exists() and plan.measures.exists() and plan.meetings.count() >= 3
+    assert plan.missing_elements() == []
+
+
+def test_ulriks_plan_is_a_draft_with_work_to_do(demo: None) -> None:
+    plan = _plan("Ulrik")
+    assert plan.status == PlanStatus.DRAFT
+    assert plan.what_matters and plan.goals.count() == 1
+    missing = {letter for letter, _words in plan.missing_elements()}
+    assert missing and not missing & {"b", "c", "h"}

@@ -4,6 +4,7 @@ approval, cancelling, decisions linked to goals and measures, the calendar invit
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,6 +33,13 @@ from .helpers import plan_for
 OSLO = ZoneInfo("Europe/Oslo")
 READERS = {"coordinator", "team_member", "patient_user"}
 REFUSED = ["ke_officer", "ke_officer_tromso", "org_admin", "system_admin"]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Messages from services and rendered sections are read in English here."""
+    with translation.override("en"):
+        yield
 
 
 def english(world: World, persona: str) -> Client:

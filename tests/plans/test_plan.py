@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.access.services import withdraw_consent
@@ -31,6 +32,13 @@ from vegviser.registry.models import AddressProtection, PersonRelation, Relation
 from ..conftest import World, client_for, sign_in
 from ..factories import MembershipFactory, PersonFactory, UserFactory
 from .helpers import appoint, give_consent, plan_for
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Services' messages are read in English here; pages get their language from each request."""
+    with translation.override("en"):
+        yield
 
 
 def english(world: World, persona: str) -> Client:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from io import StringIO
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vegviser.accounts.models import Notification
 from vegviser.intake.models import NeedReport, ReportStatus
@@ -23,6 +24,13 @@ from .helpers import plan_for
 GOAL = "Gå 1 km uten hjelp"
 WHAT_MATTERS = "Å gå tur med hunden"
 SITE = "https://vegviser.example.no"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Messages from services and rendered sections are read in English here."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +97,8 @@ def test_a_revision_within_14_days_reminds_the_coordinator(world: World, mailout
 def test_an_overdue_revision_reminds_too(world: World, mailoutbox: list[Any]) -> None:
     _plan_due_in(world, -3)
     assert send_reminders(today=_today())["revision"] == 1
-    assert "was due" in _notices(world.coordinator)[0].text
+    # Notices are written in the user's language: Bokmål unless the user is a person who chose otherwise.
+    assert "skulle vært revidert" in _notices(world.coordinator)[0].text
 
 
 @pytest.mark.parametrize("days", [15, 60])

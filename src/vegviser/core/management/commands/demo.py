@@ -24,6 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded. Sign in as ke, koordinator, fysio, lege, admin, "
-                "pasient, forelder or ungdom with the password 'demo'."
+                "pasient, forelder, ungdom, ergo, laerer, ppt or habilitering with the password 'demo'."
             )
         )
