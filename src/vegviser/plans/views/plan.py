@@ -70,6 +70,7 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk)
     content = selectors.plan_content(user=request.user, plan=plan)
     coordinator = content.role == PlanRole.COORDINATOR and plan.is_open
+    today = timezone.localdate()
     context = {
         "plan": plan,
         "content": content,
@@ -83,8 +84,11 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "activation_problems": services.activation_problems(plan)
         if coordinator and plan.status != "active"
         else [],
-        "timeline": selectors.timeline(content)[:8],
-        "today": timezone.localdate(),
+        # Coming up: what is due from today, and anything overdue.
+        "timeline": [entry for entry in selectors.timeline(content) if entry.day >= today or entry.overdue][
+            :8
+        ],
+        "today": today,
     }
     return render(request, "plans/plan_detail.html", context)
 
