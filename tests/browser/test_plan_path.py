@@ -175,3 +175,25 @@ def test_report_to_plan_to_pdf(server: LiveServer, english: BrowserContext) -> N
     for letter in "abcdefghi":
         assert f"{letter}." in text
     assert "Gå 2 km i marka uten hvile" in text and "Gangtrening med fysioterapeut" in text
+
+
+def test_a_draft_is_offered_back_after_the_session_ended(server: LiveServer, english: BrowserContext) -> None:
+    load_demo()
+    plan = IndividualPlan.objects.get(person__given_name="Per", status=PlanStatus.ACTIVE)
+    edit = f"{server.url}/plans/{plan.pk}/edit/"
+    page = as_user(english, server, "koordinator")
+    page.goto(edit)
+    page.fill("#id_needs", "Skrevet, men ikke lagret før økten gikk ut")
+    # The session ends (as after 30 idle minutes); the same tab logs in again and opens the form.
+    english.clear_cookies()
+    sign_in(page, server, "koordinator", DEMO_PASSWORD)
+    page.goto(edit)
+    assert page.input_value("#id_needs") != "Skrevet, men ikke lagret før økten gikk ut"
+    page.get_by_role("button", name="Restore the draft").click()
+    assert page.input_value("#id_needs") == "Skrevet, men ikke lagret før økten gikk ut"
+    axe_check(page)
+    submit(page, "Save")
+    assert "The changes were saved." in page.content()
+    # Saved: the draft is gone, so nothing is offered any more.
+    page.goto(edit)
+    assert page.get_by_role("button", name="Restore the draft").count() == 0

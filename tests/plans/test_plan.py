@@ -701,3 +701,16 @@ def test_who_has_seen_the_plan(world: World) -> None:
             .status_code
             == 404
         )
+
+
+def test_the_16th_birthday_ends_a_parents_access(world: World) -> None:
+    from unittest import mock
+
+    parent_user = UserFactory()
+    plan = _child(world, 15, parent_user)
+    birthday = plan.person.birth_date.replace(year=plan.person.birth_date.year + 16)
+    eve = birthday - timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=eve):
+        assert plan_role(parent_user, plan) == PlanRole.PARENT_OF_YOUTH
+    with mock.patch("django.utils.timezone.localdate", return_value=birthday):
+        assert plan_role(parent_user, plan) is None
