@@ -145,10 +145,8 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
         raise Http404
     goals = _in_plan(
         list(
-            Goal.objects.filter(plan=plan)
-            .select_related("parent")
-            .prefetch_related("ratings")
-            .order_by("position", "created_at")
+            # Not the ratings: no page built from this shows them, and they grow with every evaluation.
+            Goal.objects.filter(plan=plan).select_related("parent").order_by("position", "created_at")
         ),
         plan,
     )
@@ -189,9 +187,13 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
         sub_plans=list(SubPlan.objects.filter(plan=plan).select_related("held_by")),
         notes=list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50]),
         meetings=_in_plan(list(Meeting.objects.filter(plan=plan).order_by("starts_at")), plan),
+        # Each version's snapshot is the whole plan as it stood: the page lists evaluations, never reads one.
         evaluations=_in_plan(
             list(
-                Evaluation.objects.filter(plan=plan).select_related("plan_version").order_by("-evaluated_on")
+                Evaluation.objects.filter(plan=plan)
+                .select_related("plan_version")
+                .defer("plan_version__snapshot")
+                .order_by("-evaluated_on")
             ),
             plan,
         ),
@@ -327,7 +329,8 @@ def my_tasks(
     ).exclude(status__in=[MeasureStatus.DONE, MeasureStatus.STOPPED])
     for measure in measures:
         plan, _role = by_pk[measure.plan_id]
-        day = measure.ends_on or measure.starts_on or today
+        # An open-ended measure already under way is today's work, not a date in the past.
+        day = measure.ends_on or max(measure.starts_on or today, today)
         entries.append(
             TimelineEntry(
                 day,
