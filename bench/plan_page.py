@@ -1,0 +1,656 @@
+"""Server time of the plan page, with many plans in the database (DESIGN §4: performance is measured here and
+reported in docs/benchmarks.md, never asserted in tests).
+
+Run from the repository root, against a database of its own (it migrates and fills it):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vegviser_bench SECRET_KEY=x VEGVISER_TEST_IDENTITIES=1 \\
+        .venv/bin/python bench/plan_page.py --plans 100000 --requests 300
+
+The first run seeds the plans (8 minutes for 100 000 on the machine in docs/benchmarks.md); later runs find
+them and go straight to the timing. The page is requested through Django's test client, so the time is the
+server's: middleware, the view's queries, the template and the session save, without the network or a
+browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vegviser.settings")
+# The test client's host name; the benchmark never listens on a network.
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+# WhiteNoise looks for collected static files, which the page does not need here.
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from vegviser.accounts.models import User
+    from vegviser.plans.models import IndividualPlan
+    from vegviser.registry.models import Organisation
+
+# Seeded persons carry this address, so a later run can count what is already there.
+SEED_ADDRESS = "Benkmarkveien 1"
+SEED_BATCH = 2000
+# Seeded birth dates run from here over this many days (1925–2004); each date gets more than one synthetic
+# number when the plans outnumber the days. The two measured persons are adults born after the range.
+SEED_FIRST_BIRTH = date(1925, 1, 1)
+SEED_DAYS = 29000
+# The large plan, as in tests/plans/test_plan_queries.py.
+GOALS, SUB_GOALS, MEASURES, PARTICIPANTS, MEETINGS, VERSIONS, NOTES = 10, 4, 30, 8, 20, 10, 12
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--plans", type=int, default=100_000, help="plans in the database (seeded if fewer)")
+    parser.add_argument("--requests", type=int, default=300, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=30, help="untimed requests per page first")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        # Without it, settings fall back to the development database, which must not get 100 000 plans.
+        sys.exit("Set DATABASE_URL to a database for the benchmark (see the docstring).")
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    # No collectstatic manifest here: serve static URLs as the tests do. Everything else is production's.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+    call_command("migrate", verbosity=0, interactive=False)
+
+    seed(args.plans)
+    bench = bench_world()
+    large = large_plan(bench)
+    small = small_plan(bench)
+    print_environment()
+
+    rows = []
+    load_before = os.getloadavg()
+    for who, user in [("coordinator", bench.coordinator), ("full participant", bench.teacher)]:
+        timings = time_pages(user, {"large": large, "small": small}, args.requests, args.warmup)
+        rows += [(who, size, timings[size]) for size in ("large", "small")]
+    load_after = os.getloadavg()
+    print(f"load average (1, 5, 15 min) before timing {load_before}, after {load_after}")
+    report(rows, args.requests)
+
+
+# Seeding
+
+
+def seed(plans: int) -> None:
+    """Persons with a plan each, spread over all municipalities, each with a consent, a coordinator, two
+    goals, two measures and two participants.
+
+    Seed data is written with bulk_create, bypassing the services and their audit records: what matters
+    here is the number of rows the page's queries must find their way through, and services would take
+    hours."""
+    from django.db import connection, transaction
+
+    from vegviser.access.models import Consent
+    from vegviser.intake.models import CoordinatorAssignment
+    from vegviser.plans.models import (
+        Goal,
+        IndividualPlan,
+        Measure,
+        ParticipantKind,
+        PlanParticipant,
+        PlanStatus,
+    )
+    from vegviser.registry.identity import synthetic_national_id
+    from vegviser.registry.models import Municipality, Person
+
+    done = IndividualPlan.objects.filter(person__address=SEED_ADDRESS).count()
+    if done >= plans:
+        print(f"{done} seeded plans found")
+        return
+    municipalities = list(Municipality.objects.order_by("number").values_list("number", flat=True))
+    coordinators = seed_coordinators()
+    started = time.perf_counter()
+    today = date.today()
+    for first in range(done, plans, SEED_BATCH):
+        indices = range(first, min(first + SEED_BATCH, plans))
+        with transaction.atomic():
+            persons = [
+                Person(
+                    given_name=f"Syntetisk {index}",
+                    family_name=f"Person{index % 997}",
+                    national_id=synthetic_national_id(
+                        SEED_FIRST_BIRTH + timedelta(days=index % SEED_DAYS), index // SEED_DAYS
+                    ),
+                    national_id_kind="synthetic",
+                    birth_date=SEED_FIRST_BIRTH + timedelta(days=index % SEED_DAYS),
+                    address=SEED_ADDRESS,
+                    postal_code="8006",
+                    municipality_id=municipalities[index % len(municipalities)],
+                )
+                for index in indices
+            ]
+            Person.objects.bulk_create(persons, batch_size=1000)
+            Consent.objects.bulk_create(
+                [
+                    Consent(person=p, given_by="person", valid_from=date(2025, 1, 1), evidence="oral")
+                    for p in persons
+                ],
+                batch_size=1000,
+            )
+            pairs = [(p, coordinators[i % len(coordinators)]) for i, p in enumerate(persons)]
+            CoordinatorAssignment.objects.bulk_create(
+                [
+                    CoordinatorAssignment(
+                        person=p,
+                        kind="coordinator",
+                        coordinator=user,
+                        organisation=organisation,
+                        started_on=date(2025, 1, 1),
+                    )
+                    for p, (user, organisation) in pairs
+                ],
+                batch_size=1000,
+            )
+            plan_rows = [
+                IndividualPlan(
+                    person=p,
+                    municipality_id=municipalities[index % len(municipalities)],
+                    status=PlanStatus.ACTIVE,
+                    what_matters="Å klare meg selv",
+                    resources="Familie",
+                    needs="Trening",
+                    period_start=date(2025, 1, 1),
+                    next_revision=today + timedelta(days=180),
+                    activated_at=datetime(2025, 1, 2, 11, tzinfo=UTC),
+                )
+                for index, p in zip(indices, persons, strict=True)
+            ]
+            IndividualPlan.objects.bulk_create(plan_rows, batch_size=1000)
+            participants = []
+            for plan, (p, (user, organisation)) in zip(plan_rows, pairs, strict=True):
+                participants.append(
+                    PlanParticipant(plan=plan, kind=ParticipantKind.PERSON, name=p.full_name, role="Personen")
+                )
+                participants.append(
+                    PlanParticipant(
+                        plan=plan,
+                        kind=ParticipantKind.PROFESSIONAL,
+                        user=user,
+                        organisation=organisation,
+                        name=user.display_name,
+                        role="Koordinator",
+                        contribution="Koordinerer",
+                    )
+                )
+            PlanParticipant.objects.bulk_create(participants, batch_size=1000)
+            goals = [
+                Goal(plan=plan, text=f"Mål {n}", level_0="Som forventet", position=n)
+                for plan in plan_rows
+                for n in (1, 2)
+            ]
+            Goal.objects.bulk_create(goals, batch_size=1000)
+            measures = [
+                Measure(
+                    plan=plan,
+                    title=f"Tiltak {n}",
+                    scope="Ukentlig",
+                    how="Hjemme",
+                    responsible_organisation=coordinators[i % len(coordinators)][1],
+                    starts_on=date(2025, 2, 1),
+                )
+                for i, plan in enumerate(plan_rows)
+                for n in (1, 2)
+            ]
+            Measure.objects.bulk_create(measures, batch_size=1000)
+            Measure.goals.through.objects.bulk_create(
+                [
+                    Measure.goals.through(measure_id=measure.pk, goal_id=goal.pk)
+                    for measure, goal in zip(measures, goals, strict=True)
+                ],
+                batch_size=1000,
+            )
+        elapsed = time.perf_counter() - started
+        print(f"seeded {indices.stop} of {plans} plans ({elapsed:.0f} s)", flush=True)
+    if connection.vendor == "postgresql":
+        # As autovacuum would in time: the planner needs statistics of the new rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def seed_coordinators() -> list[tuple[User, Organisation]]:
+    """Fifty coordinators in fifty home-service organisations, shared by the seeded plans."""
+    from vegviser.accounts.models import User
+    from vegviser.registry.models import Membership, Organisation
+
+    pairs = []
+    for n in range(50):
+        organisation, _created = Organisation.objects.get_or_create(
+            name=f"Hjemmetjenesten {n} (benkmark)", defaults={"kind": "home_services"}
+        )
+        user, created = User.objects.get_or_create(
+            username=f"bench-seed-{n}", defaults={"first_name": "Koordinator", "last_name": str(n)}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+            Membership.objects.create(user=user, organisation=organisation, role="coordinator")
+        pairs.append((user, organisation))
+    return pairs
+
+
+# The measured plans, built through the services as a coordinator would
+
+
+@dataclass
+class BenchWorld:
+    coordinator: User
+    teacher: User
+    physio: Organisation
+    school: Organisation
+    others: list[tuple[User, Organisation]]
+
+
+def bench_world() -> BenchWorld:
+    from django.db import transaction
+
+    from vegviser.accounts.models import User
+    from vegviser.accounts.services import create_user
+    from vegviser.registry import services as registry
+    from vegviser.registry.models import Municipality, Organisation
+
+    if not User.objects.filter(username="bench-coordinator").exists():
+        with transaction.atomic():
+            bodo = Municipality.objects.get(number="1804")
+            physio = registry.create_organisation(
+                actor=None,
+                data={
+                    "name": "Fysioterapitjenesten (benkmark)",
+                    "kind": "physiotherapy",
+                    "municipality": bodo,
+                },
+            )
+            school = registry.create_organisation(
+                actor=None, data={"name": "Skolen (benkmark)", "kind": "school", "municipality": bodo}
+            )
+            users = [
+                ("bench-coordinator", "Kari", "Koordinator", physio, "coordinator"),
+                ("bench-teacher", "Lars", "Lærer", school, "team_member"),
+                ("bench-physio-1", "Frida", "Fysio", physio, "team_member"),
+                ("bench-school-1", "Siri", "Spesialpedagog", school, "team_member"),
+                ("bench-physio-2", "Per", "Ergo", physio, "team_member"),
+            ]
+            for username, first_name, last_name, organisation, role in users:
+                create_user(
+                    actor=None,
+                    data={"username": username, "first_name": first_name, "last_name": last_name},
+                    organisation=organisation,
+                    role=role,
+                )
+    users_by_name = {
+        u.username: u
+        for u in User.objects.filter(username__startswith="bench-").exclude(
+            username__startswith="bench-seed-"
+        )
+    }
+    physio = Organisation.objects.get(name="Fysioterapitjenesten (benkmark)")
+    school = Organisation.objects.get(name="Skolen (benkmark)")
+    return BenchWorld(
+        coordinator=users_by_name["bench-coordinator"],
+        teacher=users_by_name["bench-teacher"],
+        physio=physio,
+        school=school,
+        others=[
+            (users_by_name["bench-physio-1"], physio),
+            (users_by_name["bench-school-1"], school),
+            (users_by_name["bench-physio-2"], physio),
+        ],
+    )
+
+
+def _plan_with_teacher(bench: BenchWorld, *, given_name: str, born: date) -> tuple[IndividualPlan, bool]:
+    """The person's open plan, or a new one as `plan_for` in the tests makes it: consent, coordinator, the
+    teacher with full access, one goal and one measure. True if new."""
+    from vegviser.access.services import record_consent
+    from vegviser.intake.services import appoint_coordinator
+    from vegviser.plans import services
+    from vegviser.plans.models import IndividualPlan, ParticipantKind
+    from vegviser.registry import services as registry
+    from vegviser.registry.identity import synthetic_national_id
+    from vegviser.registry.models import Municipality
+
+    national_id = synthetic_national_id(born, 0)
+    plan = IndividualPlan.objects.filter(person__national_id=national_id).exclude(status="closed").first()
+    if plan is not None:
+        return plan, False
+    person = registry.create_person(
+        actor=None,
+        data={
+            "given_name": given_name,
+            "family_name": "Benkmark",
+            "national_id": national_id,
+            "address": "Storgata 1",
+            "postal_code": "8006",
+            "postal_town": "Bodø",
+            "municipality": Municipality.objects.get(number="1804"),
+        },
+    )
+    record_consent(
+        actor=None,
+        person=person,
+        data={
+            "given_by": "person",
+            "valid_from": date(2026, 1, 1),
+            "evidence": "oral",
+            "journal_reference": "J-1",
+        },
+        shared_with=[bench.physio, bench.school],
+    )
+    appoint_coordinator(
+        actor=None,
+        person=person,
+        coordinator=bench.coordinator,
+        organisation=bench.physio,
+        kind="coordinator",
+        started_on=date(2026, 1, 1),
+    )
+    actor = bench.coordinator
+    plan = services.create_plan(
+        actor=actor,
+        person=person,
+        data={"what_matters": "Å gå tur med hunden", "resources": "Sta", "needs": "Trening"},
+    )
+    teacher = services.add_participant(
+        actor=actor,
+        plan=plan,
+        data={
+            "kind": ParticipantKind.PROFESSIONAL,
+            "user": bench.teacher,
+            "organisation": bench.school,
+            "name": bench.teacher.display_name,
+            "role": "Kontaktlærer",
+            "contribution": "Tilrettelegging",
+            "access_level": "full",
+        },
+    )
+    goal = services.add_goal(
+        actor=actor,
+        plan=plan,
+        data={
+            "text": "Gå 1 km uten hjelp",
+            "level_0": "1 km",
+            "baseline": -1,
+            "importance": 2,
+            "difficulty": 2,
+        },
+    )
+    services.add_measure(
+        actor=actor,
+        plan=plan,
+        data={
+            "title": "Gangtrening",
+            "scope": "To ganger i uka",
+            "how": "Ute",
+            "responsible_participant": teacher,
+            "goals": [goal],
+        },
+    )
+    plan.refresh_from_db()
+    plan = services.activate_plan(actor=actor, plan=plan)
+    return plan, True
+
+
+def small_plan(bench: BenchWorld) -> IndividualPlan:
+    from django.db import transaction
+
+    with transaction.atomic():
+        plan, _new = _plan_with_teacher(bench, given_name="Liten", born=date(2008, 3, 2))
+    return plan
+
+
+def large_plan(bench: BenchWorld) -> IndividualPlan:
+    """10 goals (4 of them sub-goals), 30 measures serving 1–3 goals each, 8 participants, 20 meetings,
+    10 versions from evaluations and revisions, and a dozen notes: all through the services, as the
+    coordinator."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from vegviser.plans import services
+    from vegviser.plans.models import MeasureStatus, ParticipantKind
+
+    with transaction.atomic():
+        plan, new = _plan_with_teacher(bench, given_name="Stor", born=date(2008, 3, 1))
+        if not new:
+            return plan
+        actor = bench.coordinator
+        goals = list(plan.goals.all())
+        while len(goals) < GOALS:
+            index = len(goals)
+            sub_goal = index >= GOALS - SUB_GOALS
+            goals.append(
+                services.add_goal(
+                    actor=actor,
+                    plan=plan,
+                    data={
+                        "text": f"Mål {index}: et mål i personens egne ord, noen setninger langt",
+                        "parent": goals[index % (GOALS - SUB_GOALS)] if sub_goal else None,
+                        "life_area": "activities",
+                        "target_date": date(2026, 6, 1) + timedelta(days=30 * index),
+                        "level_minus_2": "Mye mindre enn forventet",
+                        "level_minus_1": "Noe mindre enn forventet",
+                        "level_0": "Som forventet",
+                        "level_plus_1": "Noe mer enn forventet",
+                        "level_plus_2": "Mye mer enn forventet",
+                        "baseline": -1,
+                        "importance": 1 + index % 3,
+                        "difficulty": 1 + index % 2,
+                    },
+                )
+            )
+        participants = list(plan.participants.all())
+        for index, (user, organisation) in enumerate(bench.others):
+            participants.append(
+                services.add_participant(
+                    actor=actor,
+                    plan=plan,
+                    data={
+                        "kind": ParticipantKind.PROFESSIONAL,
+                        "user": user,
+                        "organisation": organisation,
+                        "name": user.display_name,
+                        "role": "Terapeut",
+                        "contribution": "Trening to ganger i uka",
+                        "access_level": "limited" if index == 0 else "full",
+                        "email": f"{user.username}@example.no",
+                    },
+                )
+            )
+        while len(participants) < PARTICIPANTS:
+            participants.append(
+                services.add_participant(
+                    actor=actor,
+                    plan=plan,
+                    data={
+                        "kind": ParticipantKind.RELATIVE,
+                        "name": f"Pårørende {len(participants)}",
+                        "role": "Mor",
+                        "contribution": "Støtte hjemme",
+                        "phone": "99999999",
+                    },
+                )
+            )
+        responsible = [p for p in participants if p.kind != ParticipantKind.PERSON]
+        for index in range(1, MEASURES):
+            services.add_measure(
+                actor=actor,
+                plan=plan,
+                data={
+                    "title": f"Tiltak {index}",
+                    "scope": "Ukentlig",
+                    "how": "Hjemme og på skolen, med øvelser personen velger selv",
+                    "responsible_participant": responsible[index % len(responsible)],
+                    "starts_on": date(2026, 2, 1) + timedelta(days=index),
+                    "ends_on": date(2026, 8, 1) + timedelta(days=index),
+                    "goals": [goals[(index + k) % len(goals)] for k in range(1 + index % 3)],
+                },
+            )
+        start = timezone.now() - timedelta(days=200)
+        for index in range(MEETINGS):
+            services.schedule_meeting(
+                actor=actor,
+                plan=plan,
+                data={
+                    "starts_at": start + timedelta(days=14 * index),
+                    "ends_at": start + timedelta(days=14 * index, hours=1),
+                    "place": "Rådhuset",
+                    "agenda": "Gjennomgang av tiltakene",
+                    "invited": participants[:4],
+                },
+            )
+        for index in range(NOTES):
+            services.add_note(
+                actor=actor, plan=plan, text=f"Notat {index}: hva som skjedde, og hva som er avtalt."
+            )
+        today = timezone.localdate()
+        for number in range(plan.versions.count() + 1, VERSIONS + 1):
+            if number % 2:
+                services.revise_plan(actor=actor, plan=plan, note=f"Revisjon {number}")
+            else:
+                first = plan.measures.order_by("created_at")[0]
+                services.evaluate_plan(
+                    actor=actor,
+                    plan=plan,
+                    evaluated_on=today,
+                    next_revision=today + timedelta(days=180),
+                    ratings={goal: ((i + number) % 5 - 2, "") for i, goal in enumerate(goals)},
+                    measure_statuses={first: MeasureStatus.ONGOING if number % 4 else MeasureStatus.PLANNED},
+                    summary="Evaluering i ansvarsgruppemøte",
+                )
+        plan.refresh_from_db()
+    shape = tuple(related.count() for related in (plan.goals, plan.measures, plan.participants))
+    shape += tuple(related.count() for related in (plan.meetings, plan.versions))
+    assert shape == (GOALS, MEASURES, PARTICIPANTS, MEETINGS, VERSIONS), shape
+    return plan
+
+
+# Timing
+
+
+@dataclass
+class Timing:
+    wall: list[float]
+    cpu: list[float]
+    queries: int
+
+
+def signed_in(user: User) -> Client:
+    """A client with the second factor given, as tests/conftest.py `sign_in` does."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warmup: int) -> dict[str, Timing]:
+    """Milliseconds per request for each plan, the plans taken in turn so that any drift in the machine's
+    load falls on all of them alike; and the number of queries of one further request.
+
+    Besides the wall-clock time, the CPU time of this process: on a shared machine it shows how much of the
+    wall-clock time was waiting for a processor or for PostgreSQL rather than work done here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = signed_in(user)
+    urls = {size: reverse("plans:plan_detail", args=[plan.pk]) for size, plan in plans.items()}
+    samples: dict[str, list[float]] = {size: [] for size in plans}
+    cpu: dict[str, list[float]] = {size: [] for size in plans}
+    for round_ in range(warmup + requests):
+        for size, url in urls.items():
+            started, started_cpu = time.perf_counter(), time.process_time()
+            # secure: production sends plain HTTP to HTTPS, and the page is what is measured.
+            response = client.get(url, secure=True)
+            elapsed = (time.perf_counter() - started) * 1000
+            elapsed_cpu = (time.process_time() - started_cpu) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+            if round_ >= warmup:
+                samples[size].append(elapsed)
+                cpu[size].append(elapsed_cpu)
+    result = {}
+    for size, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, secure=True)
+        result[size] = Timing(samples[size], cpu[size], len(queries.captured_queries))
+    return result
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+def report(rows: list[tuple[str, str, Timing]], requests: int) -> None:
+    medians = {(who, size): statistics.median(timing.wall) for who, size, timing in rows}
+    print(f"\n{requests} requests per page after warm-up; milliseconds of server time\n")
+    print("| user | plan | median | p95 | max | CPU median | queries | median large / small |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for who, size, timing in rows:
+        ratio = f"{medians[(who, 'large')] / medians[(who, 'small')]:.2f}" if size == "large" else ""
+        print(
+            f"| {who} | {size} | {statistics.median(timing.wall):.1f} | {p95(timing.wall):.1f} "
+            f"| {max(timing.wall):.1f} | {statistics.median(timing.cpu):.1f} | {timing.queries} | {ratio} |"
+        )
+
+
+def print_environment() -> None:
+    from django.db import connection
+
+    from vegviser.plans.models import IndividualPlan
+    from vegviser.registry.models import Person
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()"
+        )
+        server = cursor.fetchone()[0]
+    memory = next(
+        (
+            line.split(":")[1].strip()
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if "MemTotal" in line
+        ),
+        "?",
+    )
+    print(
+        f"{connection.vendor} {server}; Python {platform.python_version()}, Django {django.get_version()}; "
+        f"{os.cpu_count()} CPUs, {memory} memory"
+    )
+    print(f"{IndividualPlan.objects.count()} plans, {Person.objects.count()} persons in the database")
+
+
+if __name__ == "__main__":
+    main()
