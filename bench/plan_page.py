@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY / "src"))
+# The large plan is the one the pinned query test uses (tests/plans/large_plan.py).
+sys.path.insert(0, str(REPOSITORY))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vegviser.settings")
 # The test client's host name; the benchmark never listens on a network.
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -52,7 +54,6 @@ SEED_BATCH = 2000
 SEED_FIRST_BIRTH = date(1925, 1, 1)
 SEED_DAYS = 29000
 # The large plan, as in tests/plans/test_plan_queries.py.
-GOALS, SUB_GOALS, MEASURES, PARTICIPANTS, MEETINGS, VERSIONS, NOTES = 10, 4, 30, 8, 20, 10, 12
 
 
 def main() -> None:
@@ -426,127 +427,25 @@ def small_plan(bench: BenchWorld) -> IndividualPlan:
 
 
 def large_plan(bench: BenchWorld) -> IndividualPlan:
-    """10 goals (4 of them sub-goals), 30 measures serving 1–3 goals each, 8 participants, 20 meetings,
-    10 versions from evaluations and revisions, and a dozen notes: all through the services, as the
-    coordinator."""
+    """The large plan of tests/plans/large_plan.py, built through the services by the coordinator."""
     from django.db import transaction
-    from django.utils import timezone
-
-    from vegviser.plans import services
-    from vegviser.plans.models import MeasureStatus, ParticipantKind
+    from tests.plans import large_plan as large_plan_builder
 
     with transaction.atomic():
         plan, new = _plan_with_teacher(bench, given_name="Stor", born=date(2008, 3, 1))
         if not new:
             return plan
-        actor = bench.coordinator
-        goals = list(plan.goals.all())
-        while len(goals) < GOALS:
-            index = len(goals)
-            sub_goal = index >= GOALS - SUB_GOALS
-            goals.append(
-                services.add_goal(
-                    actor=actor,
-                    plan=plan,
-                    data={
-                        "text": f"Mål {index}: et mål i personens egne ord, noen setninger langt",
-                        "parent": goals[index % (GOALS - SUB_GOALS)] if sub_goal else None,
-                        "life_area": "activities",
-                        "target_date": date(2026, 6, 1) + timedelta(days=30 * index),
-                        "level_minus_2": "Mye mindre enn forventet",
-                        "level_minus_1": "Noe mindre enn forventet",
-                        "level_0": "Som forventet",
-                        "level_plus_1": "Noe mer enn forventet",
-                        "level_plus_2": "Mye mer enn forventet",
-                        "baseline": -1,
-                        "importance": 1 + index % 3,
-                        "difficulty": 1 + index % 2,
-                    },
-                )
-            )
-        participants = list(plan.participants.all())
-        for index, (user, organisation) in enumerate(bench.others):
-            participants.append(
-                services.add_participant(
-                    actor=actor,
-                    plan=plan,
-                    data={
-                        "kind": ParticipantKind.PROFESSIONAL,
-                        "user": user,
-                        "organisation": organisation,
-                        "name": user.display_name,
-                        "role": "Terapeut",
-                        "contribution": "Trening to ganger i uka",
-                        "access_level": "limited" if index == 0 else "full",
-                        "email": f"{user.username}@example.no",
-                    },
-                )
-            )
-        while len(participants) < PARTICIPANTS:
-            participants.append(
-                services.add_participant(
-                    actor=actor,
-                    plan=plan,
-                    data={
-                        "kind": ParticipantKind.RELATIVE,
-                        "name": f"Pårørende {len(participants)}",
-                        "role": "Mor",
-                        "contribution": "Støtte hjemme",
-                        "phone": "99999999",
-                    },
-                )
-            )
-        responsible = [p for p in participants if p.kind != ParticipantKind.PERSON]
-        for index in range(1, MEASURES):
-            services.add_measure(
-                actor=actor,
-                plan=plan,
-                data={
-                    "title": f"Tiltak {index}",
-                    "scope": "Ukentlig",
-                    "how": "Hjemme og på skolen, med øvelser personen velger selv",
-                    "responsible_participant": responsible[index % len(responsible)],
-                    "starts_on": date(2026, 2, 1) + timedelta(days=index),
-                    "ends_on": date(2026, 8, 1) + timedelta(days=index),
-                    "goals": [goals[(index + k) % len(goals)] for k in range(1 + index % 3)],
-                },
-            )
-        start = timezone.now() - timedelta(days=200)
-        for index in range(MEETINGS):
-            services.schedule_meeting(
-                actor=actor,
-                plan=plan,
-                data={
-                    "starts_at": start + timedelta(days=14 * index),
-                    "ends_at": start + timedelta(days=14 * index, hours=1),
-                    "place": "Rådhuset",
-                    "agenda": "Gjennomgang av tiltakene",
-                    "invited": participants[:4],
-                },
-            )
-        for index in range(NOTES):
-            services.add_note(
-                actor=actor, plan=plan, text=f"Notat {index}: hva som skjedde, og hva som er avtalt."
-            )
-        today = timezone.localdate()
-        for number in range(plan.versions.count() + 1, VERSIONS + 1):
-            if number % 2:
-                services.revise_plan(actor=actor, plan=plan, note=f"Revisjon {number}")
-            else:
-                first = plan.measures.order_by("created_at")[0]
-                services.evaluate_plan(
-                    actor=actor,
-                    plan=plan,
-                    evaluated_on=today,
-                    next_revision=today + timedelta(days=180),
-                    ratings={goal: ((i + number) % 5 - 2, "") for i, goal in enumerate(goals)},
-                    measure_statuses={first: MeasureStatus.ONGOING if number % 4 else MeasureStatus.PLANNED},
-                    summary="Evaluering i ansvarsgruppemøte",
-                )
-        plan.refresh_from_db()
+        plan = large_plan_builder.grow(plan, actor=bench.coordinator, professionals=bench.others)
     shape = tuple(related.count() for related in (plan.goals, plan.measures, plan.participants))
     shape += tuple(related.count() for related in (plan.meetings, plan.versions))
-    assert shape == (GOALS, MEASURES, PARTICIPANTS, MEETINGS, VERSIONS), shape
+    expected = (
+        large_plan_builder.GOALS,
+        large_plan_builder.MEASURES,
+        large_plan_builder.PARTICIPANTS,
+        large_plan_builder.MEETINGS,
+        large_plan_builder.VERSIONS,
+    )
+    assert shape == expected, shape
     return plan
 
 

@@ -155,6 +155,13 @@ def client_for(world: World, persona: str) -> Client:
     return client
 
 
+def english(world: World, persona: str = "ke_officer") -> Client:
+    """A client for the persona whose pages come in English, the catalogue's source language."""
+    client = client_for(world, persona)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 def sign_in(client: Client, user: User) -> None:
     """Log in as the user, with the second factor already given, as production requires of professionals."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -169,4 +176,4 @@ def login(world: World):  # type: ignore[no-untyped-def]
     return lambda persona: client_for(world, persona)
 
 
-__all__ = ["PASSWORD", "PERSONAS", "World", "client_for", "sign_in"]
+__all__ = ["PASSWORD", "PERSONAS", "World", "client_for", "english", "sign_in"]

@@ -8,7 +8,6 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,16 +16,10 @@ from vegviser.access.policy import PlanRole, plan_role
 from vegviser.access.services import open_emergency_access, review_emergency_access
 from vegviser.audit.models import AccessRecord, AuditRecord
 
-from ..conftest import World, client_for
+from ..conftest import World, client_for, english
 from ..plans.helpers import plan_for
 
 REASON = "Innlagt akutt på legevakten, trenger å se tiltakene"
-
-
-def english(world: World, persona: str) -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def test_break_the_glass_through_the_page(world: World) -> None:

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,14 +15,8 @@ from vegviser.audit.models import AccessRecord
 from vegviser.audit.services import record_access
 from vegviser.registry.models import Membership, MembershipRole
 
-from ..conftest import World, client_for
+from ..conftest import World, client_for, english
 from ..factories import PersonFactory
-
-
-def english(world: World, persona: str = "ke_officer") -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def period(**overrides: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,13 +18,7 @@ from vegviser.intake.models import CoordinatorAssignment
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import Person, PersonRelation, RelationKind
 
-from ..conftest import World, client_for
-
-
-def english(world: World, persona: str = "ke_officer") -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+from ..conftest import World, client_for, english
 
 
 def consent_form(world: World, **overrides: Any) -> dict[str, Any]:

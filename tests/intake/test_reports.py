@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,13 +14,7 @@ from vegviser.intake.models import NeedReport, ReportStatus
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import Person
 
-from ..conftest import World, client_for
-
-
-def english(world: World, persona: str) -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+from ..conftest import World, client_for, english
 
 
 def report_form(world: World, **overrides: Any) -> dict[str, Any]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+
+import pytest
+from django.utils import translation
 
 from vegviser.access.models import Consent
 from vegviser.intake.models import CoordinatorAssignment
@@ -10,6 +14,14 @@ from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, IndividualPlan, ParticipantKind
 
 from ..conftest import World
+
+
+@pytest.fixture
+def english_messages() -> Iterator[None]:
+    """Services' messages read in English (a module opts in with `pytestmark`); pages still take their
+    language from each request."""
+    with translation.override("en"):
+        yield
 
 
 def give_consent(world: World, *, shared_with: tuple = ()) -> Consent:

@@ -4,7 +4,6 @@ approval, cancelling, decisions linked to goals and measures, the calendar invit
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,26 +25,16 @@ from vegviser.plans.models import AccessLevel, IndividualPlan, Meeting
 from vegviser.plans.views.meetings import ics_fold, ics_text
 from vegviser.registry.models import PersonRelation, RelationKind
 
-from ..conftest import World, client_for
+from ..conftest import World, client_for, english
 from ..factories import PersonFactory, UserFactory
-from .helpers import plan_for
+from .helpers import english_messages, plan_for
 
 OSLO = ZoneInfo("Europe/Oslo")
 READERS = {"coordinator", "team_member", "patient_user"}
 REFUSED = ["ke_officer", "ke_officer_tromso", "org_admin", "system_admin"]
 
 
-@pytest.fixture(autouse=True)
-def _english_messages() -> Iterator[None]:
-    """Messages from services and rendered sections are read in English here."""
-    with translation.override("en"):
-        yield
-
-
-def english(world: World, persona: str) -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
 
 def schedule(plan: IndividualPlan, *, starts: datetime | None = None, **data: Any) -> Meeting:

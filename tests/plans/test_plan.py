@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.access.services import withdraw_consent
@@ -29,22 +28,11 @@ from vegviser.plans.models import (
 )
 from vegviser.registry.models import AddressProtection, PersonRelation, RelationKind
 
-from ..conftest import World, client_for, sign_in
+from ..conftest import World, client_for, english, sign_in
 from ..factories import MembershipFactory, PersonFactory, UserFactory
-from .helpers import appoint, give_consent, plan_for
+from .helpers import appoint, english_messages, give_consent, plan_for
 
-
-@pytest.fixture(autouse=True)
-def _english_messages() -> Iterator[None]:
-    """Services' messages are read in English here; pages get their language from each request."""
-    with translation.override("en"):
-        yield
-
-
-def english(world: World, persona: str) -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
 
 def detail(plan: IndividualPlan) -> str:

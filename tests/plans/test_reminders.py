@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from io import StringIO
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from vegviser.accounts.models import Notification
 from vegviser.intake.models import NeedReport, ReportStatus
@@ -19,18 +18,14 @@ from vegviser.plans.reminders import language_of, send_reminders
 
 from ..conftest import World, client_for
 from ..factories import PersonFactory
-from .helpers import plan_for
+from .helpers import english_messages, plan_for
 
 GOAL = "Gå 1 km uten hjelp"
 WHAT_MATTERS = "Å gå tur med hunden"
 SITE = "https://vegviser.example.no"
 
 
-@pytest.fixture(autouse=True)
-def _english_messages() -> Iterator[None]:
-    """Messages from services and rendered sections are read in English here."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.registry.identity import make_national_id, synthetic_national_id
 from vegviser.registry.models import AddressProtection, Person, PersonRelation, RelationKind
 
-from ..conftest import World, client_for
+from ..conftest import World, client_for, english
 from ..factories import PersonFactory
 
 BORN = date(1990, 3, 14)
@@ -38,12 +37,6 @@ def person_form(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
-
-
-def english(world: World, persona: str = "ke_officer") -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def test_register_a_person_derives_the_birth_date_and_writes_an_audit_record(world: World) -> None:

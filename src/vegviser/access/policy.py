@@ -6,8 +6,8 @@ so a refused user cannot tell whether the object exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from vegviser.plans.models import IndividualPlan, Measure
 
     AnyUser = User | AnonymousUser
+
+
+Answer = TypeVar("Answer")
 
 
 class Action:
@@ -62,6 +65,20 @@ def _active_user(user: AnyUser | None) -> User | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     return user
+
+
+def _within_request(user: User, key: Hashable, compute: Callable[[], Answer]) -> Answer:
+    """Worked out once per request for the user (a page asks the same several times: the menu, the page);
+    outside a request, every time, so that a change in consent or membership shows at once."""
+    from vegviser.core.middleware import current_request_id
+
+    request_id = current_request_id()
+    if request_id == "-":
+        return compute()
+    cache: dict[Hashable, Any] = user.__dict__.setdefault("_policy_answers", {})
+    if (request_id, key) not in cache:
+        cache[(request_id, key)] = compute()
+    return cast(Answer, cache[(request_id, key)])
 
 
 def _active_memberships(user: User, role: str) -> QuerySet[Membership]:
@@ -117,18 +134,28 @@ def audit_municipalities(user: AnyUser | None) -> set[str]:
     active = _active_user(user)
     if active is None:
         return set()
-    privacy = _active_memberships(active, MembershipRole.PRIVACY_OFFICER).filter(
-        organisation__kind=OrganisationKind.COORDINATING_UNIT, organisation__municipality__isnull=False
-    )
-    return coordinating_unit_municipalities(active) | set(
-        privacy.values_list("organisation__municipality_id", flat=True)
-    )
+
+    def compute() -> set[str]:
+        privacy = _active_memberships(active, MembershipRole.PRIVACY_OFFICER).filter(
+            organisation__kind=OrganisationKind.COORDINATING_UNIT, organisation__municipality__isnull=False
+        )
+        return coordinating_unit_municipalities(active) | set(
+            privacy.values_list("organisation__municipality_id", flat=True)
+        )
+
+    return _within_request(active, "audit_municipalities", compute)
 
 
 def is_professional(user: AnyUser | None) -> bool:
     """A member of any active organisation: may report a need, whatever the sector."""
     active = _active_user(user)
-    return bool(active and active.memberships.filter(active=True, organisation__active=True).exists())
+    if active is None:
+        return False
+    return _within_request(
+        active,
+        "is_professional",
+        lambda: active.memberships.filter(active=True, organisation__active=True).exists(),
+    )
 
 
 def coordinates(user: AnyUser | None, person: Person) -> bool:
@@ -202,20 +229,17 @@ def _representation_role(user: User, person: Person, today: Any) -> str | None:
 
 
 def plan_role(user: AnyUser | None, plan: IndividualPlan) -> str | None:
-    """The user's role in this plan today. Within a request it is worked out once per plan (the page asks
-    several times); outside a request, every time, so a change in consent shows at once."""
-    from vegviser.access.services import consent_in_force
-    from vegviser.core.middleware import current_request_id
-    from vegviser.plans.models import AccessLevel, ParticipantKind
-
+    """The user's role in this plan today: worked out once per request (see `_within_request`)."""
     active = _active_user(user)
     if active is None or active.is_system_admin:
         return None
-    request_id = current_request_id()
-    cache: dict[Any, str | None] = active.__dict__.setdefault("_plan_roles", {})
-    key = (request_id, plan.pk)
-    if request_id != "-" and key in cache:
-        return cache[key]
+    return _within_request(active, ("plan_role", plan.pk), lambda: _plan_role(active, plan))
+
+
+def _plan_role(active: User, plan: IndividualPlan) -> str | None:
+    from vegviser.access.services import consent_in_force
+    from vegviser.plans.models import AccessLevel, ParticipantKind
+
     today = timezone.localdate()
     role: str | None = None
     if coordinates(active, plan.person):
@@ -243,8 +267,6 @@ def plan_role(user: AnyUser | None, plan: IndividualPlan) -> str | None:
         role = _representation_role(active, plan.person, today)
     if role is None and plan.emergency_accesses.filter(user=active, expires_at__gt=timezone.now()).exists():
         role = PlanRole.EMERGENCY
-    if request_id != "-":
-        cache[key] = role
     return role
 
 

@@ -132,41 +132,53 @@ class IndividualPlan(PersonalDataModel):
         today = today or timezone.localdate()
         return self.is_open and (today - timezone.localdate(self.last_activity_at)).days > IDLE_AFTER_DAYS
 
-    def missing_elements(
-        self, *, coordinators: list[Any] | None = None, consent: Any = None
-    ) -> list[tuple[str, str]]:
-        """Each of the elements a–i that the plan still lacks, as (letter, the law's words).
-
-        A page that has loaded the active coordinators and the consent in force passes them in."""
+    def missing_elements(self) -> list[tuple[str, str]]:
+        """Each of the elements a–i that the plan still lacks, as (letter, the law's words)."""
         from vegviser.access.services import consent_in_force
 
-        missing: list[tuple[str, str]] = []
-        goals = [goal for goal in self.goals.all() if goal.status != GoalStatus.CANCELLED]
-        if not goals or not (self.resources.strip() or self.needs.strip()):
-            missing.append(("a", str(ELEMENTS["a"])))
-        participants = [p for p in self.participants.all() if p.active]
-        if not participants:
-            missing.append(("b", str(ELEMENTS["b"])))
-        if coordinators is None:
-            coordinators = list(self.person.coordinator_assignments.filter(active=True))
-        if not coordinators:
-            missing.append(("c", str(ELEMENTS["c"])))
-        if not participants or not all(p.contribution.strip() for p in participants):
-            missing.append(("d", str(ELEMENTS["d"])))
-        measures = [m for m in self.measures.all() if m.status != MeasureStatus.STOPPED]
-        if not measures or not all(m.scope.strip() for m in measures):
-            missing.append(("e", str(ELEMENTS["e"])))
-        if not measures or not all(m.how.strip() for m in measures):
-            missing.append(("f", str(ELEMENTS["f"])))
-        if self.period_start is None or self.next_revision is None:
-            missing.append(("g", str(ELEMENTS["g"])))
-        if consent is None:
-            consent = consent_in_force(self.person, covering="plan")
-        if consent is None:
-            missing.append(("h", str(ELEMENTS["h"])))
-        if not self.collaboration.strip():
-            missing.append(("i", str(ELEMENTS["i"])))
-        return missing
+        return missing_elements_of(
+            self,
+            goals=list(self.goals.all()),
+            participants=list(self.participants.all()),
+            measures=list(self.measures.all()),
+            coordinators=list(self.person.coordinator_assignments.filter(active=True)),
+            consent=consent_in_force(self.person, covering="plan"),
+        )
+
+
+def missing_elements_of(
+    plan: IndividualPlan,
+    *,
+    goals: list[Any],
+    participants: list[Any],
+    measures: list[Any],
+    coordinators: list[Any],
+    consent: Any,
+) -> list[tuple[str, str]]:
+    """`IndividualPlan.missing_elements` from rows already loaded: a page that has them asks no more."""
+    missing: list[tuple[str, str]] = []
+    goals = [goal for goal in goals if goal.status != GoalStatus.CANCELLED]
+    if not goals or not (plan.resources.strip() or plan.needs.strip()):
+        missing.append(("a", str(ELEMENTS["a"])))
+    participants = [p for p in participants if p.active]
+    if not participants:
+        missing.append(("b", str(ELEMENTS["b"])))
+    if not coordinators:
+        missing.append(("c", str(ELEMENTS["c"])))
+    if not participants or not all(p.contribution.strip() for p in participants):
+        missing.append(("d", str(ELEMENTS["d"])))
+    measures = [m for m in measures if m.status != MeasureStatus.STOPPED]
+    if not measures or not all(m.scope.strip() for m in measures):
+        missing.append(("e", str(ELEMENTS["e"])))
+    if not measures or not all(m.how.strip() for m in measures):
+        missing.append(("f", str(ELEMENTS["f"])))
+    if plan.period_start is None or plan.next_revision is None:
+        missing.append(("g", str(ELEMENTS["g"])))
+    if consent is None:
+        missing.append(("h", str(ELEMENTS["h"])))
+    if not plan.collaboration.strip():
+        missing.append(("i", str(ELEMENTS["i"])))
+    return missing
 
 
 # The elements of an individual plan, in the law's words (forskrift om habilitering og rehabilitering,

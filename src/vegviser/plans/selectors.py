@@ -31,6 +31,7 @@ from .models import (
     PlanStatus,
     PlanVersion,
     SubPlan,
+    missing_elements_of,
 )
 
 if TYPE_CHECKING:
@@ -48,28 +49,31 @@ def get_plan(
     action: str = Action.PLAN_VIEW,
     purpose: str = "plan",
     channel: str = Channel.WEB,
-    log: bool = True,
 ) -> IndividualPlan:
-    """The plan, if the user may do `action` to it; else 404. The read is logged unless `log` is off (for
-    pages that show no plan content, such as the record notice, which log their own purpose)."""
+    """The plan, if the user may do `action` to it; else 404. The read is logged with its purpose."""
     plan = plans_with_person().filter(pk=pk).first()
     if plan is None:
         raise Http404
     policy.require(user, action, plan)
-    if log:
-        record_access(
-            actor=user,
-            person_ids=[plan.person_id],
-            obj=plan,
-            purpose=purpose,
-            channel=channel,
-            role=plan_reader_role(user, plan),
-        )
+    record_access(
+        actor=user,
+        person_ids=[plan.person_id],
+        obj=plan,
+        purpose=purpose,
+        channel=channel,
+        role=plan_reader_role(user, plan),
+    )
     return plan
 
 
 def get_plan_item(
-    model: type[Any], *, user: User, pk: uuid.UUID, action: str = Action.PLAN_EDIT, purpose: str = "plan"
+    model: type[Any],
+    *,
+    user: User,
+    pk: uuid.UUID,
+    action: str = Action.PLAN_EDIT,
+    purpose: str = "plan",
+    channel: str = Channel.WEB,
 ) -> Any:
     """A goal, measure, participant, meeting … of a plan the user may do `action` to (the item itself is
     passed to the policy, so a rule can look at it, as measure editing does). Logged as a read."""
@@ -82,6 +86,7 @@ def get_plan_item(
         person_ids=[item.plan.person_id],
         obj=item,
         purpose=purpose,
+        channel=channel,
         role=plan_reader_role(user, item.plan),
     )
     return item
@@ -211,13 +216,14 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
 
 def missing_elements(content: PlanContent) -> list[tuple[str, str]]:
     """`plan.missing_elements()` worked out from what the page has loaded already (no further queries)."""
-    plan = content.plan
-    plan._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        "goals": content.goals,
-        "participants": content.participants,
-        "measures": content.measures,
-    }
-    return plan.missing_elements(coordinators=content.coordinators, consent=content.consent)
+    return missing_elements_of(
+        content.plan,
+        goals=content.goals,
+        participants=content.participants,
+        measures=content.measures,
+        coordinators=content.coordinators,
+        consent=content.consent,
+    )
 
 
 @dataclass
@@ -282,20 +288,18 @@ def timeline(content: PlanContent, *, today: date | None = None) -> list[Timelin
 def my_plans(*, user: User) -> list[tuple[IndividualPlan, str]]:
     """The plans the user has a role in today, with the role. The names shown are reads: logged."""
     policy.require(user, Action.PLANS_MINE)
-    plans = [
-        plan
-        for plan in policy.candidate_plans(user)
-        .select_related("person", "municipality")
-        .order_by("person__family_name")
-        if policy.plan_role(user, plan) in policy.PROFESSIONAL_ROLES
-    ]
+    candidates = (
+        policy.candidate_plans(user).select_related("person", "municipality").order_by("person__family_name")
+    )
+    with_roles = [(plan, policy.plan_role(user, plan)) for plan in candidates]
+    plans = [(plan, role) for plan, role in with_roles if role in policy.PROFESSIONAL_ROLES]
     record_access(
         actor=user,
-        person_ids={plan.person_id for plan in plans},
+        person_ids={plan.person_id for plan, _role in plans},
         object_type="plans.individualplan",
         purpose="my-plans",
     )
-    return [(plan, policy.plan_role(user, plan) or "") for plan in plans]
+    return [(plan, role or "") for plan, role in plans]
 
 
 def coordinated_without_plan(*, user: User) -> list[CoordinatorAssignment]:

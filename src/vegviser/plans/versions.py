@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from vegviser.audit.services import snapshot
+
 from .models import Goal, IndividualPlan, Measure, PlanParticipant
 
 PLAN_FIELDS = [
@@ -52,40 +54,24 @@ PARTICIPANT_FIELDS = ["kind", "name", "organisation", "role", "contribution", "a
 SECTIONS = ("goals", "measures", "participants")
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _row(instance: Any, fields: list[str]) -> dict[str, Any]:
-    row = {}
-    for name in fields:
-        model_field = instance._meta.get_field(name)
-        row[name] = _plain(getattr(instance, getattr(model_field, "attname", name)))
-    return row
-
-
 def freeze(plan: IndividualPlan) -> dict[str, Any]:
     """The whole plan as it stands, as JSON-ready data."""
     goals = Goal.objects.filter(plan=plan).order_by("position", "created_at")
     measures = Measure.objects.filter(plan=plan).prefetch_related("goals").order_by("starts_on", "created_at")
     participants = PlanParticipant.objects.filter(plan=plan).select_related("organisation")
     return {
-        "plan": _row(plan, PLAN_FIELDS),
-        "goals": {str(goal.pk): _row(goal, GOAL_FIELDS) for goal in goals},
+        "plan": snapshot(plan, PLAN_FIELDS),
+        "goals": {str(goal.pk): snapshot(goal, GOAL_FIELDS) for goal in goals},
         "measures": {
             str(measure.pk): {
-                **_row(measure, MEASURE_FIELDS),
+                **snapshot(measure, MEASURE_FIELDS),
                 "goals": sorted(str(goal.pk) for goal in measure.goals.all()),
             }
             for measure in measures
         },
         "participants": {
             str(participant.pk): {
-                **_row(participant, PARTICIPANT_FIELDS),
+                **snapshot(participant, PARTICIPANT_FIELDS),
                 "organisation_name": participant.organisation.name if participant.organisation else "",
             }
             for participant in participants

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from vegviser.access import policy
 from vegviser.access.policy import Action, PlanRole
 from vegviser.audit.models import Channel
-from vegviser.audit.services import record_access
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
 
@@ -183,14 +182,11 @@ def meeting_decision_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRe
 def meeting_ics(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """The invitation as a calendar file, for anyone who may read the meeting. The file leaves the system, so
     the read is logged as an export, and it says nothing about the person or their health."""
-    meeting = Meeting.objects.select_related("created_by").filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    plan = selectors.get_plan(user=request.user, pk=meeting.plan_id, action=Action.PLAN_VIEW_FULL, log=False)
-    record_access(
-        actor=request.user,
-        person_ids=[plan.person_id],
-        obj=meeting,
+    meeting = selectors.get_plan_item(
+        Meeting,
+        user=request.user,
+        pk=pk,
+        action=Action.PLAN_VIEW_FULL,
         purpose="meeting-invitation",
         channel=Channel.EXPORT,
     )

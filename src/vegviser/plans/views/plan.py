@@ -21,7 +21,6 @@ from vegviser.access import policy
 from vegviser.access.policy import Action, PlanRole
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel
-from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
@@ -224,20 +223,40 @@ def plan_revise(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
-def participant_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+def _add_item(
+    request: AuthenticatedRequest,
+    pk: uuid.UUID,
+    *,
+    form_class: type[Any],
+    add: Callable[..., Any],
+    title: str,
+    done: str,
+    with_plan: bool = True,
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Add a participant, goal, measure or linked plan: form, service, message, and back to the plan."""
     plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
-    form = ParticipantForm(posted(request), plan=plan)
+    form = form_class(posted(request), initial=initial, **({"plan": plan} if with_plan else {}))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_participant(actor=request.user, plan=plan, data=form.cleaned_data)
+            add(actor=request.user, plan=plan, data=form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("The participant was added."))
+            messages.success(request, done)
             return _to_plan(plan)
-    return render(
-        request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Add a participant")}
+    return render(request, "plans/item_form.html", {"plan": plan, "form": form, "title": title})
+
+
+@login_required
+def participant_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _add_item(
+        request,
+        pk,
+        form_class=ParticipantForm,
+        add=services.add_participant,
+        title=_("Add a participant"),
+        done=_("The participant was added."),
     )
 
 
@@ -274,17 +293,15 @@ def participant_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
 
 @login_required
 def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
-    form = GoalForm(posted(request), plan=plan, initial={"parent": request.GET.get("parent") or None})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_goal(actor=request.user, plan=plan, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The goal was added."))
-            return _to_plan(plan)
-    return render(request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Add a goal")})
+    return _add_item(
+        request,
+        pk,
+        form_class=GoalForm,
+        add=services.add_goal,
+        title=_("Add a goal"),
+        done=_("The goal was added."),
+        initial={"parent": request.GET.get("parent") or None},
+    )
 
 
 @login_required
@@ -306,17 +323,14 @@ def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 def measure_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
-    form = MeasureForm(posted(request), plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_measure(actor=request.user, plan=plan, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The measure was added."))
-            return _to_plan(plan)
-    return render(request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Add a measure")})
+    return _add_item(
+        request,
+        pk,
+        form_class=MeasureForm,
+        add=services.add_measure,
+        title=_("Add a measure"),
+        done=_("The measure was added."),
+    )
 
 
 @login_required
@@ -338,13 +352,15 @@ def measure_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 def sub_plan_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
-    form = SubPlanForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        services.link_sub_plan(actor=request.user, plan=plan, data=form.cleaned_data)
-        messages.success(request, _("The plan was linked."))
-        return _to_plan(plan)
-    return render(request, "plans/item_form.html", {"plan": plan, "form": form, "title": _("Link a plan")})
+    return _add_item(
+        request,
+        pk,
+        form_class=SubPlanForm,
+        add=services.link_sub_plan,
+        title=_("Link a plan"),
+        done=_("The plan was linked."),
+        with_plan=False,
+    )
 
 
 @login_required
@@ -452,8 +468,7 @@ def plan_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def _record_notice(request: AuthenticatedRequest, pk: uuid.UUID) -> dict[str, Any]:
     """That the person has a plan and who the coordinator is: no plan content (the plan is not part of the
     patient record, but the record must say it exists)."""
-    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.RECORD_NOTICE, log=False)
-    record_access(actor=request.user, person_ids=[plan.person_id], obj=plan, purpose="record-notice")
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.RECORD_NOTICE, purpose="record-notice")
     coordinators = [
         {
             "kind": assignment.kind,
