@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "vegviser.access",
     "vegviser.intake",
     "vegviser.plans",
+    "vegviser.portal",
+    "vegviser.public",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,6 @@ urlpatterns = [
     path("plans/", include("vegviser.plans.urls")),
     path("consent/", include("vegviser.access.urls")),
     path("audit/", include("vegviser.audit.urls")),
+    path("me/", include("vegviser.portal.urls")),
+    path("info/", include("vegviser.public.urls")),
 ]
