@@ -15,3 +15,5 @@ urlpatterns = [
     path("me/", include("vegviser.portal.urls")),
     path("info/", include("vegviser.public.urls")),
 ]
+
+handler403 = "vegviser.portal.views.refused"

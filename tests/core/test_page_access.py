@@ -127,6 +127,28 @@ PLAN_READERS = {"coordinator", "team_member", "patient_user"}
 COORDINATOR = {"coordinator"}
 
 
+def _portal(world: World) -> dict[str, Any]:
+    """The patient's own pages, with a plan in them."""
+    _plan(world)
+    return {"pk": world.patient.pk}
+
+
+def _own_goal(world: World) -> dict[str, Any]:
+    from vegviser.plans import services
+    from vegviser.plans.models import IndividualPlan
+
+    plan = IndividualPlan.objects.get(pk=_plan(world)["pk"])
+    return {"pk": services.propose_goal(actor=world.patient_user, plan=plan, data={"text": "Sykle"}).pk}
+
+
+def _patients_consent(world: World) -> dict[str, Any]:
+    _plan(world)
+    return {"pk": Consent.objects.get(person=world.patient).pk}
+
+
+PATIENT = {"patient_user"}
+
+
 def _notification(world: World) -> dict[str, Any]:
     from vegviser.accounts.models import Notification
 
@@ -184,7 +206,8 @@ def _plan_version(world: World) -> dict[str, Any]:
 
 
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
-Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int]
+# The status the allowed personas get: one for all, or per persona (a default under "*").
+Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
 NO_ARGS: Callable[[World], dict[str, Any]] = lambda world: {}  # noqa: E731
 PUBLIC = "public"
 
@@ -278,6 +301,21 @@ TABLE: dict[str, Entry | str] = {
     "plans:version_list": ("get", _evaluated_plan, {"coordinator", "team_member", "patient_user"}, 200),
     "plans:version_detail": ("get", _plan_version, {"coordinator", "team_member", "patient_user"}, 200),
     "plans:version_compare": ("get", _evaluated_plan, {"coordinator", "team_member", "patient_user"}, 200),
+    "plans:messages": ("get", _plan, PLAN_READERS, 200),
+    # The portal: the person's own pages (parents and representatives: tests/portal).
+    "portal:index": ("get", NO_ARGS, SIGNED_IN, {"patient_user": 302, "*": 200}),
+    "portal:home": ("get", _portal, PATIENT, 200),
+    "portal:plan": ("get", _portal, PATIENT, 200),
+    "portal:what_matters": ("get", _portal, PATIENT, 200),
+    "portal:goal_add": ("get", _portal, PATIENT, 200),
+    "portal:goal_edit": ("get", _own_goal, PATIENT, 200),
+    "portal:goal_rate": ("get", _plan_item("goal"), PATIENT, 200),
+    "portal:messages": ("get", _portal, PATIENT, 200),
+    "portal:consents": ("get", _portal, PATIENT, 200),
+    "portal:consent_withdraw": ("get", _patients_consent, PATIENT, 200),
+    "portal:consent_renew": ("post", _patients_consent, PATIENT, 302),
+    "portal:access_log": ("get", _portal, PATIENT, 200),
+    "portal:ask_for_help": ("get", _portal, PATIENT, 200),
 }
 PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
 
@@ -312,7 +350,9 @@ def test_page_access(world: World, name: str, persona: str) -> None:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
     elif persona in allowed:
-        assert response.status_code == status
+        assert response.status_code == (
+            status.get(persona, status["*"]) if isinstance(status, dict) else status
+        )
     else:
         # Refused objects answer 404, so a refused user cannot tell whether they exist.
         assert response.status_code == 404

@@ -59,6 +59,12 @@ class Action:
     PLAN_ACCESS_LOG = "plan.access_log"
     EMERGENCY_OPEN = "emergency.open"
     EMERGENCY_REVIEW = "emergency.review"
+    PLAN_MESSAGES = "plan.messages"
+    PORTAL_VIEW = "portal.view"
+    PORTAL_CONTRIBUTE = "portal.contribute"
+    PORTAL_GOAL_EDIT = "portal.goal_edit"
+    PORTAL_CONSENT = "portal.consent"
+    PORTAL_ASK_HELP = "portal.ask_help"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -270,6 +276,35 @@ def _plan_role(active: User, plan: IndividualPlan) -> str | None:
     return role
 
 
+def portal_role(user: AnyUser | None, person: Person) -> str | None:
+    """The user's standing on the person's own pages: the person from 16, or whoever acts for them now."""
+    active = _active_user(user)
+    if active is None or active.is_system_admin:
+        return None
+    return _within_request(active, ("portal_role", person.pk), lambda: _portal_role(active, person))
+
+
+def _portal_role(active: User, person: Person) -> str | None:
+    today = timezone.localdate()
+    if person.user_id == active.pk:
+        age = person.age_on(today)
+        if age is None or age >= 16:
+            return PlanRole.PERSON
+    return _representation_role(active, person, today)
+
+
+# The person's side of the plan: who writes what matters, proposes goals and rates progress. A parent of a
+# 12–15-year-old reads the plan but does not write the young person's goals for them.
+CONTRIBUTOR_ROLES = frozenset({PlanRole.PERSON, PlanRole.REPRESENTATIVE})
+# Who consents and asks for help: under 16 the parents still consent
+# (pasient- og brukerrettighetsloven § 4-3).
+CONSENTING_ROLES = frozenset({PlanRole.PERSON, PlanRole.REPRESENTATIVE, PlanRole.PARENT_OF_YOUTH})
+# Messages about the plan: the person's side and the professionals who read the whole plan.
+MESSAGE_ROLES = frozenset(
+    {PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.PERSON, PlanRole.REPRESENTATIVE, PlanRole.PARENT_OF_YOUTH}
+)
+
+
 def _plan_of(obj: Any) -> IndividualPlan | None:
     from vegviser.plans.models import IndividualPlan
 
@@ -337,6 +372,28 @@ def _record_notice_reader(user: AnyUser | None, obj: Any) -> bool:
     return plan_role(
         user, plan
     ) in PROFESSIONAL_ROLES or plan.municipality_id in coordinating_unit_municipalities(user)
+
+
+def _portal_contributor(user: AnyUser | None, obj: Any) -> bool:
+    plan = _plan_of(obj)
+    return plan is not None and plan.is_open and plan_role(user, plan) in CONTRIBUTOR_ROLES
+
+
+def _own_goal_editor(user: AnyUser | None, obj: Any) -> bool:
+    """The person (or whoever acts for them) edits the goals they wrote themselves, while still in play."""
+    from vegviser.plans.models import Goal, GoalStatus
+
+    return (
+        isinstance(obj, Goal)
+        and obj.written_by_id == getattr(user, "pk", None)
+        and obj.status in {GoalStatus.PROPOSED, GoalStatus.ACTIVE, GoalStatus.ON_HOLD}
+        and _portal_contributor(user, obj)
+    )
+
+
+def _message_reader(user: AnyUser | None, obj: Any) -> bool:
+    plan = _plan_of(obj)
+    return plan is not None and plan_role(user, plan) in MESSAGE_ROLES
 
 
 # Rules: action -> predicate(user, obj). Each says in one line who may.
@@ -463,6 +520,18 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.RECORD_NOTICE: _record_notice_reader,
     Action.PLANS_MINE: lambda user, obj: is_professional(user),
     Action.PLAN_ACCESS_LOG: _access_log_reader,
+    # The person's own pages (the portal): the person from 16, parents, guardians and attorneys as the
+    # representation rules say.
+    Action.PORTAL_VIEW: lambda user, obj: isinstance(obj, Person) and portal_role(user, obj) is not None,
+    Action.PORTAL_CONTRIBUTE: _portal_contributor,
+    Action.PORTAL_GOAL_EDIT: _own_goal_editor,
+    Action.PORTAL_CONSENT: lambda user, obj: (
+        isinstance(obj, Person) and portal_role(user, obj) in CONSENTING_ROLES
+    ),
+    Action.PORTAL_ASK_HELP: lambda user, obj: (
+        isinstance(obj, Person) and portal_role(user, obj) in CONSENTING_ROLES
+    ),
+    Action.PLAN_MESSAGES: _message_reader,
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.
     Action.EMERGENCY_OPEN: lambda user, obj: is_professional(user),
     Action.EMERGENCY_REVIEW: lambda user, obj: (

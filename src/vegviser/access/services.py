@@ -54,6 +54,10 @@ def record_consent(
 def withdraw_consent(*, actor: User | None, consent: Consent, note: str = "") -> Consent:
     """Takes effect at once: access that rested on this consent ends with this transaction."""
     authorise(actor, Action.CONSENT_MANAGE, consent.person)
+    return _withdraw(actor, consent, note)
+
+
+def _withdraw(actor: User | None, consent: Consent, note: str) -> Consent:
     current = Consent.objects.select_for_update().get(pk=consent.pk)
     if current.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
@@ -69,6 +73,84 @@ def withdraw_consent(*, actor: User | None, consent: Consent, note: str = "") ->
         person_id=current.person_id,
     )
     return current
+
+
+def _consent_giver(actor: User | None, person: Person) -> dict[str, Any]:
+    """Who gives a consent made in the portal: the person, or the parent or guardian acting for them (an
+    attorney acts in the person's own name)."""
+    from vegviser.registry.models import RelationKind
+
+    from .models import ConsentGiver
+
+    own = getattr(actor, "person", None)
+    if own is None or own.pk == person.pk:
+        return {"given_by": ConsentGiver.PERSON, "given_by_person": None}
+    today = timezone.localdate()
+    for relation in person.relations.filter(
+        relative=own, kind__in=[RelationKind.PARENT, RelationKind.GUARDIAN]
+    ):
+        if relation.in_force_on(today):
+            kind = ConsentGiver.PARENT if relation.kind == RelationKind.PARENT else ConsentGiver.GUARDIAN
+            return {"given_by": kind, "given_by_person": own}
+    return {"given_by": ConsentGiver.PERSON, "given_by_person": None}
+
+
+def _consent_anew(
+    actor: User | None, old: Consent, shared_with: list[Organisation], *, action: str
+) -> Consent:
+    """A new consent in the portal with the old one's scope, from today, for as long as the old one ran."""
+    from .models import ConsentEvidence
+
+    today = timezone.localdate()
+    valid_to = today + (old.valid_to - old.valid_from) if old.valid_to else None
+    consent = Consent(
+        person=old.person,
+        recorded_by=actor,
+        covers_plan=old.covers_plan,
+        covers_coordinator=old.covers_coordinator,
+        valid_from=today,
+        valid_to=valid_to,
+        evidence=ConsentEvidence.PORTAL,
+        **_consent_giver(actor, old.person),
+    )
+    consent.full_clean()
+    consent.save()
+    consent.shared_with.set(shared_with)
+    after = snapshot(consent, CONSENT_FIELDS) | {"shared_with": sorted(str(o.pk) for o in shared_with)}
+    record_change(actor=actor, action=action, obj=consent, after=after, person_id=old.person_id)
+    return consent
+
+
+@transaction.atomic
+def withdraw_own_consent(
+    *, actor: User | None, consent: Consent, organisation: Organisation | None = None
+) -> Consent | None:
+    """The person (or whoever consents for them) withdraws in the portal: all of it, or the sharing with one
+    organisation, which ends that consent and gives a new one without the organisation. Returns the new
+    one."""
+    authorise(actor, Action.PORTAL_CONSENT, consent.person)
+    if organisation is None:
+        _withdraw(actor, consent, str(_("Withdrawn in the portal.")))
+        return None
+    shared = list(consent.shared_with.order_by("name"))
+    if organisation not in shared:
+        raise ValidationError(_("This consent does not share information with that organisation."))
+    _withdraw(
+        actor,
+        consent,
+        _("Sharing with %(organisation)s withdrawn in the portal.") % {"organisation": organisation.name},
+    )
+    return _consent_anew(
+        actor, consent, [o for o in shared if o != organisation], action="consent.withdraw_organisation"
+    )
+
+
+@transaction.atomic
+def renew_own_consent(*, actor: User | None, consent: Consent) -> Consent:
+    """The same consent given again, from today: for one that has run out, is running out, or was
+    withdrawn."""
+    authorise(actor, Action.PORTAL_CONSENT, consent.person)
+    return _consent_anew(actor, consent, list(consent.shared_with.all()), action="consent.renew")
 
 
 def consent_in_force(person: Person, *, covering: str) -> Consent | None:

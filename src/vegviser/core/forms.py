@@ -88,7 +88,7 @@ def add_service_error(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def radio_choices(field: Field, choices: Sequence[tuple[str, Any]]) -> None:
+def radio_choices(field: Field, choices: Sequence[tuple[Any, Any]]) -> None:
     """Radio buttons offer the real choices only: no empty "---------" option."""
     assert isinstance(field, ChoiceField)
     field.choices = list(choices)

@@ -18,7 +18,15 @@ from vegviser.access.services import consent_in_force
 from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
 from vegviser.registry.models import Municipality, Organisation, Person
 
-from .models import CoordinatorAssignment, CoordinatorKind, Decision, NeedReport, ReportStatus
+from .models import (
+    CoordinatorAssignment,
+    CoordinatorKind,
+    Decision,
+    NeedReport,
+    ReportChannel,
+    ReportConsent,
+    ReportStatus,
+)
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -78,6 +86,40 @@ def report_need(
         if field in data:
             setattr(report, field, data[field])
     save_new(report, actor=actor, action="need_report.create", fields=REPORT_FIELDS, person_id=person.pk)
+    return report
+
+
+HELP_FIELDS = ["needs_plan", "needs_coordinator", "needs_child_coordinator", "description"]
+
+
+@transaction.atomic
+def ask_for_help(*, actor: User | None, person: Person, data: dict[str, Any]) -> NeedReport:
+    """The person, or a parent or guardian for them, asks the coordinating unit themselves (in the portal).
+    Asking is consenting to the report; it goes to the person's registered municipality."""
+    authorise(actor, Action.PORTAL_ASK_HELP, person)
+    if person.municipality_id is None:
+        raise ValidationError(
+            _(
+                "We do not know which municipality you live in. Call the coordinating unit of your "
+                "municipality."
+            )
+        )
+    age = person.age_on(timezone.localdate())
+    if data.get("needs_child_coordinator") and age is not None and age >= 18:
+        raise ValidationError({"needs_child_coordinator": _("A child coordinator is for children under 18.")})
+    name, _role, _organisation = describe_actor(actor)
+    report = NeedReport(
+        person=person,
+        municipality_id=person.municipality_id,
+        reported_by=actor,
+        reporter_name=name,
+        channel=ReportChannel.WRITTEN,
+        consent_to_report=ReportConsent.YES,
+    )
+    for field in HELP_FIELDS:
+        if field in data:
+            setattr(report, field, data[field])
+    save_new(report, actor=actor, action="need_report.ask_for_help", fields=HELP_FIELDS, person_id=person.pk)
     return report
 
 

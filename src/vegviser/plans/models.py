@@ -521,6 +521,39 @@ class PlanNote(PersonalDataModel):
         return f"{self.author_name} {self.created_at:%d.%m.%Y}"
 
 
+MESSAGE_LIMIT = 4000
+
+
+class PlanMessage(PersonalDataModel):
+    """A message between the person's side (the person, parents, guardian) and the professionals in the plan.
+    Never edited or deleted by its writer, so the conversation stays true."""
+
+    plan = models.ForeignKey(
+        IndividualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author_name = models.CharField(_("written by"), max_length=200)
+    # Whether the writer was on the person's side: shown so, and decides who is told of it.
+    from_person_side = models.BooleanField(_("from the person or their family"), default=False)
+    text = models.TextField(_("message"), validators=[MaxLengthValidator(MESSAGE_LIMIT)])
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["plan", "created_at"], name="plans_message_plan_time")]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} {self.created_at:%d.%m.%Y %H:%M}"
+
+
 class Meeting(PersonalDataModel):
     """A meeting of the responsibility group (ansvarsgruppemøte)."""
 

@@ -26,6 +26,7 @@ from .models import (
     Measure,
     MeasureStatus,
     Meeting,
+    PlanMessage,
     PlanNote,
     PlanParticipant,
     PlanStatus,
@@ -364,3 +365,8 @@ def my_tasks(
                 )
             )
     return sorted(entries, key=lambda entry: entry.day)
+
+
+def conversation(plan: IndividualPlan) -> list[PlanMessage]:
+    """The messages of the plan, oldest first. The caller has checked PLAN_MESSAGES and logged the read."""
+    return list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))

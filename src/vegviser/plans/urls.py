@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import evaluations, meetings, overview, plan
+from .views import evaluations, meetings, messages, overview, plan
 
 app_name = "plans"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     path("<uuid:pk>/linked/new/", plan.sub_plan_add, name="sub_plan_add"),
     path("linked/<uuid:pk>/remove/", plan.sub_plan_remove, name="sub_plan_remove"),
     path("<uuid:pk>/notes/", plan.note_add, name="note_add"),
+    path("<uuid:pk>/messages/", messages.conversation, name="messages"),
     path("overview/", overview.overview, name="overview"),
     path("overview.csv", overview.overview_csv, name="overview_csv"),
     path("<uuid:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),

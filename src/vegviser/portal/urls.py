@@ -1,7 +1,23 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<uuid:pk>/", views.home, name="home"),
+    path("<uuid:pk>/plan/", views.plan, name="plan"),
+    path("<uuid:pk>/what-matters/", views.what_matters, name="what_matters"),
+    path("<uuid:pk>/goals/new/", views.goal_add, name="goal_add"),
+    path("goals/<uuid:pk>/edit/", views.goal_edit, name="goal_edit"),
+    path("goals/<uuid:pk>/rate/", views.goal_rate, name="goal_rate"),
+    path("<uuid:pk>/messages/", views.conversation, name="messages"),
+    path("<uuid:pk>/consent/", views.consents, name="consents"),
+    path("consents/<uuid:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("consents/<uuid:pk>/renew/", views.consent_renew, name="consent_renew"),
+    path("<uuid:pk>/who-has-seen/", views.access_log, name="access_log"),
+    path("<uuid:pk>/ask-for-help/", views.help_request, name="ask_for_help"),
+]

@@ -10,6 +10,7 @@ from vegviser.core.forms import DateInput, VersionedForm, radio_choices
 from vegviser.registry.models import Membership, Organisation
 
 from ..models import (
+    MESSAGE_LIMIT,
     AccessLevel,
     Goal,
     IndividualPlan,
@@ -177,4 +178,13 @@ class CloseForm(forms.Form):
 class RevisionForm(forms.Form):
     note = forms.CharField(
         label=_("What was revised"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=MESSAGE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write a message before sending it.")},
     )

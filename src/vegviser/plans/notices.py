@@ -1,0 +1,56 @@
+"""Telling the other side of a plan that something happened: the person wrote, or a professional answered.
+
+An in-app notice names what happened, since it is read behind login; the email that announces it says only
+that something is waiting, because an email may be read by others and travels outside the service.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from vegviser.accounts.models import Notification, User
+
+from .reminders import language_of
+
+logger = logging.getLogger(__name__)
+
+
+def tell(
+    *, users: Iterable[User], key: str, message: Any, params: dict[str, Any], url: str, email: bool
+) -> None:
+    """A notice for each user (once per key), and, if `email`, an email after the transaction commits."""
+    recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    for user in recipients.values():
+        with translation.override(language_of(user)):
+            text = (str(message) % params)[:300]
+        _notification, created = Notification.objects.get_or_create(
+            user=user, key=key, defaults={"text": text, "url": url}
+        )
+        if created and email and user.email:
+            transaction.on_commit(partial(_send_message_email, user))
+
+
+def _send_message_email(user: User) -> None:
+    with translation.override(language_of(user)):
+        subject = _("New message in Vegviser")
+        lines = [_("You have a new message in Vegviser.")]
+        if settings.VEGVISER_SITE_URL:
+            lines += [_("Log in to read it:"), settings.VEGVISER_SITE_URL + reverse("accounts:notifications")]
+        else:
+            lines.append(_("Log in to Vegviser to read it."))
+        lines += ["", _("This email was sent automatically. Please do not reply to it.")]
+    try:
+        send_mail(subject, "\n".join(lines) + "\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception:
+        # The message is saved and the notice shows in the app; a failed email must not undo either.
+        logger.exception("Message email to user %s failed", user.pk)

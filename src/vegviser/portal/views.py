@@ -1,0 +1,331 @@
+"""The person's own pages: their plan, their goals and progress, messages, consent, who has seen them, and
+asking for help; for parents, guardians and attorneys the same pages of those they act for. Thin: each view
+checks the policy through a selector, calls one service, and renders."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vegviser.access import policy
+from vegviser.access.models import Consent
+from vegviser.access.policy import Action
+from vegviser.access.services import renew_own_consent, withdraw_own_consent
+from vegviser.audit import selectors as audit_selectors
+from vegviser.core.editing import versioned_edit
+from vegviser.core.forms import add_service_error
+from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.intake.services import ask_for_help
+from vegviser.plans import selectors as plan_selectors
+from vegviser.plans import services as plan_services
+from vegviser.plans.forms.plan import MessageForm
+from vegviser.plans.models import Goal, GoalStatus, IndividualPlan
+from vegviser.plans.views.messages import mark_read
+
+from . import selectors
+from .forms import AskForHelpForm, OwnGoalForm, RatingForm, WhatMattersForm, WithdrawForm
+from .selectors import Subject
+
+
+def _context(request: AuthenticatedRequest, subject: Subject, **context: Any) -> dict[str, Any]:
+    """What every portal page knows: whose page it is, whom else the user may switch to, what they may do."""
+    plan = context.get("plan")
+    return context | {
+        "subject": subject,
+        "person": subject.person,
+        "others": [s for s in selectors.subjects(request.user) if s.person.pk != subject.person.pk],
+        "may_contribute": plan is not None and policy.can(request.user, Action.PORTAL_CONTRIBUTE, plan),
+        "may_consent": policy.can(request.user, Action.PORTAL_CONSENT, subject.person),
+        "may_see_log": subject.role in selectors.LOG_READERS,
+        "own_data": subject.is_self and policy.can(request.user, Action.OWN_DATA_EXPORT, subject.person),
+    }
+
+
+def _page(request: AuthenticatedRequest, template: str, subject: Subject, **context: Any) -> HttpResponse:
+    return render(request, template, _context(request, subject, **context))
+
+
+def _to_home(subject: Subject | uuid.UUID) -> HttpResponse:
+    pk = subject.person.pk if isinstance(subject, Subject) else subject
+    return redirect("portal:home", pk=pk)
+
+
+def _plan_of(request: AuthenticatedRequest, subject: Subject, *, purpose: str) -> IndividualPlan | None:
+    """The person's plan, its read logged; none yet, and the user is told how to ask for one."""
+    plan = selectors.current_plan(subject.person)
+    if plan is None:
+        messages.info(
+            request, _("There is no individual plan yet. You can ask for one under “Ask for help”.")
+        )
+        return None
+    selectors.log_read(user=request.user, subject=subject, plan=plan, purpose=purpose)
+    return plan
+
+
+@login_required
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    """Whose page: straight to one's own when there is only one, else a choice."""
+    found = selectors.subjects(request.user)
+    if len(found) == 1:
+        return _to_home(found[0])
+    return render(request, "portal/index.html", {"subjects": found})
+
+
+@login_required
+def home(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    summary = selectors.home(user=request.user, subject=subject)
+    return _page(
+        request, "portal/home.html", subject, home=summary, plan=summary.plan, today=timezone.localdate()
+    )
+
+
+@login_required
+def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """The whole plan in plain words."""
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(request, subject, purpose="portal-plan")
+    if current is None:
+        return _to_home(subject)
+    content = plan_selectors.plan_content(user=request.user, plan=current)
+    selectors.attach_progress(content)
+    return _page(
+        request,
+        "portal/plan.html",
+        subject,
+        plan=current,
+        content=content,
+        today=timezone.localdate(),
+        now=timezone.now(),
+    )
+
+
+@login_required
+def what_matters(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(request, subject, purpose="portal-plan")
+    if current is None:
+        return _to_home(subject)
+    policy.require(request.user, Action.PORTAL_CONTRIBUTE, current)
+    response = versioned_edit(
+        request,
+        form_class=WhatMattersForm,
+        instance=current,
+        save=lambda data, version: plan_services.update_what_matters(
+            actor=request.user, plan=current, text=data["what_matters"], expected_version=version
+        ),
+        template="portal/form.html",
+        context=_form_context(request, subject, current, _("What matters to me"), "what-matters"),
+    )
+    return response or redirect("portal:plan", pk=subject.person.pk)
+
+
+def _form_context(
+    request: AuthenticatedRequest, subject: Subject, plan: IndividualPlan, title: str, draft: str
+) -> dict[str, Any]:
+    return _context(request, subject, plan=plan, title=title, draft=f"{draft}-{plan.pk}")
+
+
+@login_required
+def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(request, subject, purpose="portal-plan")
+    if current is None:
+        return _to_home(subject)
+    policy.require(request.user, Action.PORTAL_CONTRIBUTE, current)
+    form = OwnGoalForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.propose_goal(actor=request.user, plan=current, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Your goal was sent to your coordinator, who will go through it with you.")
+            )
+            return redirect("portal:plan", pk=subject.person.pk)
+    context = _form_context(request, subject, current, _("Propose a new goal"), "own-goal")
+    return render(request, "portal/form.html", {**context, "form": form})
+
+
+@login_required
+def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    goal = plan_selectors.get_plan_item(
+        Goal, user=request.user, pk=pk, action=Action.PORTAL_GOAL_EDIT, purpose="portal-plan"
+    )
+    subject = selectors.get_subject(user=request.user, pk=goal.plan.person_id)
+    response = versioned_edit(
+        request,
+        form_class=OwnGoalForm,
+        instance=goal,
+        save=lambda data, version: plan_services.update_own_goal(
+            actor=request.user, goal=goal, data=data, expected_version=version
+        ),
+        template="portal/form.html",
+        context=_form_context(request, subject, goal.plan, _("Change my goal"), f"own-goal-{goal.pk}"),
+    )
+    return response or redirect("portal:plan", pk=subject.person.pk)
+
+
+@login_required
+def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Where the person is now on the goal's scale; the coordinator sees it at the next evaluation."""
+    goal = plan_selectors.get_plan_item(
+        Goal, user=request.user, pk=pk, action=Action.PORTAL_CONTRIBUTE, purpose="portal-plan"
+    )
+    subject = selectors.get_subject(user=request.user, pk=goal.plan.person_id)
+    if goal.status != GoalStatus.ACTIVE:
+        messages.error(request, _("Progress can be rated on active goals only."))
+        return redirect("portal:plan", pk=subject.person.pk)
+    form = RatingForm(posted(request), goal=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.rate_progress(
+                actor=request.user,
+                goal=goal,
+                attainment=form.cleaned_data["attainment"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Thank you. Your coordinator will see your rating at the next evaluation.")
+            )
+            return redirect("portal:plan", pk=subject.person.pk)
+    context = _form_context(request, subject, goal.plan, _("Rate my progress"), f"rating-{goal.pk}")
+    return render(request, "portal/rate.html", {**context, "form": form, "goal": goal})
+
+
+@login_required
+def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Messages with the coordinator and the team."""
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(request, subject, purpose="portal-messages")
+    if current is None:
+        return _to_home(subject)
+    policy.require(request.user, Action.PLAN_MESSAGES, current)
+    form = MessageForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.send_message(actor=request.user, plan=current, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your message was sent."))
+            return redirect("portal:messages", pk=subject.person.pk)
+    thread = plan_selectors.conversation(current)
+    mark_read(request, thread)
+    return _page(request, "portal/messages.html", subject, plan=current, thread=thread, form=form)
+
+
+@login_required
+def consents(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """What the person has agreed to, and with whom information is shared."""
+    subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_CONSENT)
+    selectors.log_read(user=request.user, subject=subject, plan=None, purpose="portal-consent")
+    rows = list(
+        subject.person.consents.prefetch_related("shared_with").order_by("-valid_from", "-created_at")
+    )
+    return _page(request, "portal/consents.html", subject, consents=rows, today=timezone.localdate())
+
+
+def _own_consent(request: AuthenticatedRequest, pk: uuid.UUID) -> tuple[Consent, Subject]:
+    consent = Consent.objects.select_related("person").filter(pk=pk).first()
+    if consent is None:
+        raise Http404
+    subject = selectors.get_subject(user=request.user, pk=consent.person_id, action=Action.PORTAL_CONSENT)
+    selectors.log_read(user=request.user, subject=subject, plan=None, purpose="portal-consent")
+    return consent, subject
+
+
+@login_required
+def consent_withdraw(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """What withdrawing means, in plain words, then the choice: all of it, or one organisation."""
+    consent, subject = _own_consent(request, pk)
+    organisations = list(consent.shared_with.order_by("name"))
+    form = WithdrawForm(posted(request), organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["organisation"]
+        organisation = next((o for o in organisations if str(o.pk) == chosen), None)
+        try:
+            withdraw_own_consent(actor=request.user, consent=consent, organisation=organisation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if organisation is None:
+                messages.success(request, _("The consent is withdrawn."))
+            else:
+                messages.success(
+                    request,
+                    _("%(organisation)s no longer gets information from your plan.")
+                    % {"organisation": organisation.name},
+                )
+        return redirect("portal:consents", pk=subject.person.pk)
+    return _page(request, "portal/consent_withdraw.html", subject, consent=consent, form=form)
+
+
+@login_required
+@require_POST
+def consent_renew(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    consent, subject = _own_consent(request, pk)
+    try:
+        renew_own_consent(actor=request.user, consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The consent is renewed from today."))
+    return redirect("portal:consents", pk=subject.person.pk)
+
+
+@login_required
+def access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Who has seen the person's information, emergency access included."""
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    if subject.role not in selectors.LOG_READERS:
+        raise Http404
+    current = selectors.current_plan(subject.person)
+    selectors.log_read(user=request.user, subject=subject, plan=current, purpose="plan-access-log")
+    reads = audit_selectors.reads_of_person(subject.person.pk)
+    emergencies = current.emergency_accesses.order_by("-granted_at") if current is not None else []
+    return _page(request, "portal/access_log.html", subject, reads=reads, emergencies=emergencies)
+
+
+@login_required
+def help_request(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Ask the coordinating unit for a plan, a coordinator or a child coordinator."""
+    subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_ASK_HELP)
+    age = subject.person.age_on(timezone.localdate())
+    form = AskForHelpForm(posted(request), child=age is None or age < 18)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ask_for_help(actor=request.user, person=subject.person, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request was sent to the coordinating unit in %(municipality)s. They will contact "
+                    "you."
+                )
+                % {"municipality": subject.person.municipality},
+            )
+            return _to_home(subject)
+    return _page(request, "portal/ask_for_help.html", subject, form=form)
+
+
+def refused(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 403 page: it explains itself where the refusal has something to say to the user (a
+    representative who no longer acts for the person), and says no more than "not allowed" otherwise."""
+    reason = exception.message if isinstance(exception, selectors.NoLongerRepresented) else None
+    return render(request, "403.html", {"reason": reason}, status=403)
