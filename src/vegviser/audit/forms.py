@@ -26,6 +26,8 @@ class AuditSearchForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), widget=DateInput())
     date_to = forms.DateField(label=_("To"), widget=DateInput())
+    # One person by id, as the list to review links to them: an identity number never goes in a URL.
+    person = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,6 +49,9 @@ class AuditSearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if cleaned.get("national_id"):
+            # A typed identity number is the person searched for, whatever the link narrowed to before.
+            cleaned["person"] = None
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end:
             if end < start:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.models import Profession
-from vegviser.registry.models import MembershipRole, Person
+from vegviser.registry.models import (
+    Membership,
+    MembershipRole,
+    OrganisationKind,
+    Person,
+    PersonRelation,
+    RelationKind,
+)
 
 from .models import AccessRecord, AuditRecord, Channel
 from .services import SYSTEM_ADMIN_ROLE, record_access
@@ -130,36 +138,142 @@ class LogLine:
 
 @dataclass(frozen=True)
 class Anomaly:
+    """An actor who read many different persons in one day."""
+
     actor_name: str
+    actor_username: str
     day: date
     persons: int
 
+    @property
+    def log_query(self) -> str:
+        """The log search for this actor on this day, as a query string."""
+        return _log_query(actor=self.actor_username, day=self.day)
 
-def search(
+
+@dataclass(frozen=True)
+class ReadWithoutRole:
+    """An actor's reads of one person on one day that no participation, coordination, emergency access or
+    work of the coordinating unit explains."""
+
+    actor_name: str
+    actor_username: str
+    person: Person | None
+    day: date
+    reads: int
+
+    @property
+    def log_query(self) -> str:
+        """The log search for this actor's reads and changes of this person on this day, as a query string."""
+        return _log_query(actor=self.actor_username, day=self.day, person=self.person)
+
+
+def _log_query(*, actor: str, day: date, person: Person | None = None) -> str:
+    # The person by id: an identity number never goes in a URL.
+    query = {"actor": actor, "date_from": day.isoformat(), "date_to": day.isoformat()}
+    if person is not None:
+        query["person"] = str(person.pk)
+    return urlencode({key: value for key, value in query.items() if value})
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the log search page shows: the lines found and what is listed for review."""
+
+    lines: list[LogLine]
+    many_persons: list[Anomaly]
+    without_role: list[ReadWithoutRole]
+    more_without_role: bool
+
+
+# At most this many (actor, person, day) groups of reads without a role are listed: more means the period
+# should be narrowed, not that the page should grow without bound.
+READS_WITHOUT_ROLE_LIMIT = 200
+
+# The coordinating unit's own work on the persons of its municipality, by the purpose its reads are logged
+# with (see PURPOSES), and the membership role that does it. These reads need no role in a plan: the policy
+# lets the unit keep the person registry of its municipality (search, person page, editing), receive and
+# assess reports of need, record consents, appoint coordinators, see the overview of plans, fetch the notice
+# for the patient record, review emergency access and search the logs (access.policy.RULES). A privacy officer
+# of the unit does only the last two. Reads of plan content ("plan", meetings, evaluations, versions, the
+# print-out, the timeline) are not unit work: the unit sees no plan content unless an officer also takes part
+# in the plan, so an officer's read of a plan is checked against participation like anyone else's. Neither is
+# "my-plans" (a professional's own list, explained by coordination or participation) nor "own-data" (the
+# person's own copy).
+UNIT_WORK: dict[str, frozenset[str]] = {
+    MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
+        {
+            "registry",
+            "registry-edit",
+            "search",
+            "need-report",
+            "need-report-queue",
+            "consent",
+            "consent-evidence",
+            "coordinator",
+            "plan-overview",
+            "record-notice",
+            "emergency-review",
+            AUDIT_SEARCH_PURPOSE,
+        }
+    ),
+    MembershipRole.PRIVACY_OFFICER: frozenset({"emergency-review", AUDIT_SEARCH_PURPOSE}),
+}
+# The professional who reported a need reads their own report of it (intake.selectors.reports_by, get_report).
+REPORTER_PURPOSES = frozenset({"need-report"})
+
+
+def _instants(date_from: date, date_to: date) -> dict[str, datetime]:
+    """The days as a range of instants in the local time zone: a plain range on `at` can use its index,
+    where `at__date` would compute a date for every row of the log."""
+    return {
+        "at__gte": timezone.make_aware(datetime.combine(date_from, time.min)),
+        "at__lt": timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)),
+    }
+
+
+def _persons_of(user: User) -> QuerySet[Person]:
+    # Used as a subquery: a municipality's persons are never all loaded to find a few log lines.
+    return Person.objects.filter(municipality_id__in=policy.audit_municipalities(user))
+
+
+def _reads_in_scope(user: User, date_from: date, date_to: date) -> QuerySet[AccessRecord]:
+    """Reads of persons in the user's municipalities on the days given."""
+    return AccessRecord.objects.filter(
+        person_id__in=_persons_of(user).values("pk"), **_instants(date_from, date_to)
+    )
+
+
+def _found(
     *,
     user: User,
-    national_id: str = "",
-    actor: User | None = None,
+    national_id: str,
+    person_pk: uuid.UUID | None,
+    actor: User | None,
     date_from: date,
     date_to: date,
-    channel: str = Channel.WEB,
-) -> list[LogLine]:
-    policy.require(user, Action.AUDIT_SEARCH)
-    persons = Person.objects.filter(municipality_id__in=policy.audit_municipalities(user))
+) -> tuple[list[AccessRecord], list[AuditRecord]]:
+    persons = _persons_of(user)
     if national_id:
         persons = persons.filter(national_id=national_id)
-    # The scope as a subquery: a municipality's persons are never all loaded to find a few log lines.
-    window = {"at__date__gte": date_from, "at__date__lte": date_to, "person_id__in": persons.values("pk")}
+    elif person_pk is not None:
+        persons = persons.filter(pk=person_pk)
+    window = {"person_id__in": persons.values("pk"), **_instants(date_from, date_to)}
     reads = AccessRecord.objects.filter(**window)
     changes = AuditRecord.objects.filter(**window)
     if actor is not None:
         reads = reads.filter(actor=actor)
         changes = changes.filter(actor=actor)
-    read_rows = list(reads.order_by("-at")[:RESULT_LIMIT])
-    change_rows = list(changes.order_by("-at")[:RESULT_LIMIT])
-    person_ids = {row.person_id for row in read_rows}
-    person_ids |= {row.person_id for row in change_rows if row.person_id}
-    by_id = Person.objects.in_bulk(person_ids)
+    return list(reads.order_by("-at")[:RESULT_LIMIT]), list(changes.order_by("-at")[:RESULT_LIMIT])
+
+
+def _person_ids(read_rows: list[AccessRecord], change_rows: list[AuditRecord]) -> set[uuid.UUID]:
+    return {row.person_id for row in read_rows} | {row.person_id for row in change_rows if row.person_id}
+
+
+def _as_lines(
+    read_rows: list[AccessRecord], change_rows: list[AuditRecord], by_id: dict[Any, Person]
+) -> list[LogLine]:
     lines = [
         LogLine(
             at=r.at,
@@ -187,17 +301,82 @@ def search(
         for c in change_rows
     ]
     lines.sort(key=lambda line: line.at, reverse=True)
-    lines = lines[:RESULT_LIMIT]
-    # Who read whom is itself about the person: the search is logged like any other read.
-    shown = {line.person.pk for line in lines if line.person is not None}
+    return lines[:RESULT_LIMIT]
+
+
+def _log_review(user: User, person_ids: set[Any], channel: str) -> None:
+    # Who read whom is itself about the person: the search is logged like any other read, once for each
+    # person named on the page.
     record_access(
         actor=user,
-        person_ids=shown,
+        person_ids=person_ids,
         object_type="audit.accessrecord",
         purpose=AUDIT_SEARCH_PURPOSE,
         channel=channel,
     )
+
+
+def search(
+    *,
+    user: User,
+    national_id: str = "",
+    person_pk: uuid.UUID | None = None,
+    actor: User | None = None,
+    date_from: date,
+    date_to: date,
+    channel: str = Channel.WEB,
+) -> list[LogLine]:
+    """The reads and changes found, newest first. `person_pk` narrows to one person, as the list to review
+    links to them (an identity number never goes in a URL); a typed identity number wins over it."""
+    policy.require(user, Action.AUDIT_SEARCH)
+    read_rows, change_rows = _found(
+        user=user,
+        national_id=national_id,
+        person_pk=person_pk,
+        actor=actor,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    lines = _as_lines(read_rows, change_rows, Person.objects.in_bulk(_person_ids(read_rows, change_rows)))
+    _log_review(user, {line.person.pk for line in lines if line.person is not None}, channel)
     return lines
+
+
+def review(
+    *,
+    user: User,
+    national_id: str = "",
+    person_pk: uuid.UUID | None = None,
+    actor: User | None = None,
+    date_from: date,
+    date_to: date,
+) -> Review:
+    """The search page: the lines found, and both kinds of anomaly in the period. Every person named on the
+    page is loaded in one query and logged once."""
+    policy.require(user, Action.AUDIT_SEARCH)
+    read_rows, change_rows = _found(
+        user=user,
+        national_id=national_id,
+        person_pk=person_pk,
+        actor=actor,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    rows = _reads_without_role(user=user, date_from=date_from, date_to=date_to)
+    by_id = Person.objects.in_bulk(
+        _person_ids(read_rows, change_rows) | {row["person_id"] for row in rows[:READS_WITHOUT_ROLE_LIMIT]}
+    )
+    lines = _as_lines(read_rows, change_rows, by_id)
+    without_role = _without_role(rows, by_id)
+    shown = {line.person.pk for line in lines if line.person is not None}
+    shown |= {read.person.pk for read in without_role if read.person is not None}
+    _log_review(user, shown, Channel.WEB)
+    return Review(
+        lines=lines,
+        many_persons=anomalies(user=user, date_from=date_from, date_to=date_to),
+        without_role=without_role,
+        more_without_role=len(rows) > READS_WITHOUT_ROLE_LIMIT,
+    )
 
 
 def anomalies(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
@@ -205,21 +384,123 @@ def anomalies(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
 
     Reviews of the logs themselves are left out: reviewing is what the searcher is there to do."""
     policy.require(user, Action.AUDIT_SEARCH)
-    reads = AccessRecord.objects.exclude(purpose=AUDIT_SEARCH_PURPOSE).filter(
-        at__date__gte=date_from,
-        at__date__lte=date_to,
-        person_id__in=Person.objects.filter(municipality_id__in=policy.audit_municipalities(user)).values(
-            "pk"
-        ),
-    )
+    reads = _reads_in_scope(user, date_from, date_to).exclude(purpose=AUDIT_SEARCH_PURPOSE)
     rows = (
         reads.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
-        .values("actor_name", "actor", "day")
-        .annotate(persons=Count("person_id", distinct=True))
+        .values("actor", "day")
+        .annotate(persons=Count("person_id", distinct=True), name=Max("actor_name"))
         .filter(persons__gt=ANOMALY_PERSONS_PER_DAY)
+        .values("actor", "actor__username", "day", "persons", "name")
         .order_by("-day", "-persons")
     )
-    return [Anomaly(actor_name=row["actor_name"], day=row["day"], persons=row["persons"]) for row in rows]
+    return [
+        Anomaly(
+            actor_name=row["name"],
+            actor_username=row["actor__username"] or "",
+            day=row["day"],
+            persons=row["persons"],
+        )
+        for row in rows
+    ]
+
+
+def reads_without_role(*, user: User, date_from: date, date_to: date) -> tuple[list[ReadWithoutRole], bool]:
+    """The second kind of anomaly on its own (the page uses `review`): reads without participation or
+    emergency access, grouped by actor, person and day, newest day first; the flag says there were more than
+    READS_WITHOUT_ROLE_LIMIT groups. Logged, since the persons are named."""
+    policy.require(user, Action.AUDIT_SEARCH)
+    rows = _reads_without_role(user=user, date_from=date_from, date_to=date_to)
+    by_id = Person.objects.in_bulk({row["person_id"] for row in rows[:READS_WITHOUT_ROLE_LIMIT]})
+    _log_review(user, set(by_id), Channel.WEB)
+    return _without_role(rows, by_id), len(rows) > READS_WITHOUT_ROLE_LIMIT
+
+
+def _without_role(rows: list[dict[str, Any]], by_id: dict[Any, Person]) -> list[ReadWithoutRole]:
+    return [
+        ReadWithoutRole(
+            actor_name=row["name"],
+            actor_username=row["actor__username"],
+            person=by_id.get(row["person_id"]),
+            day=row["day"],
+            reads=row["reads"],
+        )
+        for row in rows[:READS_WITHOUT_ROLE_LIMIT]
+    ]
+
+
+def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """Reads by a user who, at the time of the read, was not the person's coordinator, took no part in the
+    person's plan as a professional, had no emergency access to it open, was neither the person nor someone
+    acting for them, and was not doing the coordinating unit's work on a person of its municipality
+    (UNIT_WORK); a professional's reads of a need they reported themselves are explained too.
+
+    One query, set-based: every reason is a NOT EXISTS against the table that holds its period (coordinator
+    assignments, participation, emergency windows, relations, memberships), which PostgreSQL plans as an anti
+    join against those tables (small next to the log), never a loop over the log in Python. Periods kept in
+    days (participation, coordination, relations) are compared with the local day of the read, so the day a
+    participant leaves still counts as taking part; an emergency window is compared with the instant.
+
+    Left out: reads without a user (the system, or a user since deleted: nothing to check them against)."""
+    from vegviser.access.models import EmergencyAccess
+    from vegviser.intake.models import CoordinatorAssignment, NeedReport
+    from vegviser.plans.models import ParticipantKind, PlanParticipant
+
+    person, actor, at, day = OuterRef("person_id"), OuterRef("actor"), OuterRef("at"), OuterRef("day")
+    coordinated = CoordinatorAssignment.objects.filter(
+        Q(ended_on__isnull=True, active=True) | Q(ended_on__gte=day),
+        person_id=person,
+        coordinator=actor,
+        started_on__lte=day,
+    )
+    took_part = PlanParticipant.objects.filter(
+        Q(left_on__isnull=True, active=True) | Q(left_on__gte=day),
+        plan__person_id=person,
+        user=actor,
+        kind=ParticipantKind.PROFESSIONAL,
+        joined_on__lte=day,
+    )
+    emergency = EmergencyAccess.objects.filter(
+        plan__person_id=person, user=actor, granted_at__lte=at, expires_at__gt=at
+    )
+    themselves = Person.objects.filter(pk=person, user=actor)
+    acting_for = PersonRelation.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        person_id=person,
+        relative__user=actor,
+        kind__in=[RelationKind.PARENT, RelationKind.GUARDIAN, RelationKind.POWER_OF_ATTORNEY],
+        valid_from__lte=day,
+    )
+    reported = NeedReport.objects.filter(person_id=person, reported_by=actor, created_at__lte=at)
+    reads = (
+        _reads_in_scope(user, date_from, date_to)
+        .filter(actor__isnull=False)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .exclude(Exists(coordinated))
+        .exclude(Exists(took_part))
+        .exclude(Exists(emergency))
+        .exclude(Exists(themselves))
+        .exclude(Exists(acting_for))
+        .exclude(Q(purpose__in=REPORTER_PURPOSES) & Exists(reported))
+    )
+    for role, purposes in UNIT_WORK.items():
+        # Memberships keep no end date: one that has since ended still counts for the reads made after it
+        # began. The policy refused unit work once it ended, so a read under a unit purpose by a former
+        # officer was made while they were one; counting only active memberships would list every past read
+        # of everyone who has since left the unit.
+        officer = Membership.objects.filter(
+            user=actor,
+            role=role,
+            organisation__kind=OrganisationKind.COORDINATING_UNIT,
+            organisation__municipality__persons=person,
+            created_at__lte=at,
+        )
+        reads = reads.exclude(Q(purpose__in=purposes) & Exists(officer))
+    rows = (
+        reads.values("actor", "actor__username", "person_id", "day")
+        .annotate(reads=Count("pk"), name=Max("actor_name"))
+        .order_by("-day", "actor__username", "person_id")
+    )
+    return list(rows[: READS_WITHOUT_ROLE_LIMIT + 1])
 
 
 def reads_of_person(person_id: uuid.UUID, *, limit: int = 500) -> list[LogLine]:

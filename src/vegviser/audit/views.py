@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,33 +19,51 @@ from .models import Channel
 
 @login_required
 def search(request: AuthenticatedRequest) -> HttpResponse:
-    # The identity number goes in the POST body: never in a URL.
+    # The identity number goes in the POST body: never in a URL. A link from the list to review runs the
+    # search by GET with the user name, the person's id and the day, never an identity number.
     policy.require(request.user, Action.AUDIT_SEARCH)
-    form = AuditSearchForm(posted(request))
-    lines = anomalies = None
-    if request.method == "POST" and form.is_valid():
+    form = AuditSearchForm(posted(request) or _linked(request))
+    found = None
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        as_csv = request.POST.get("export") == "csv"
-        lines = selectors.search(
+        if request.POST.get("export") == "csv":
+            return _csv(
+                selectors.search(
+                    user=request.user,
+                    national_id=data["national_id"],
+                    person_pk=data["person"],
+                    actor=data["actor"],
+                    date_from=data["date_from"],
+                    date_to=data["date_to"],
+                    channel=Channel.EXPORT,
+                )
+            )
+        found = selectors.review(
             user=request.user,
             national_id=data["national_id"],
+            person_pk=data["person"],
             actor=data["actor"],
             date_from=data["date_from"],
             date_to=data["date_to"],
-            channel=Channel.EXPORT if as_csv else Channel.WEB,
-        )
-        if as_csv:
-            return _csv(lines)
-        anomalies = selectors.anomalies(
-            user=request.user, date_from=data["date_from"], date_to=data["date_to"]
         )
     context = {
         "form": form,
-        "lines": lines,
-        "anomalies": anomalies,
+        "found": found,
+        "lines": found.lines if found else None,
+        "anomalies": found.many_persons if found else None,
         "threshold": selectors.ANOMALY_PERSONS_PER_DAY,
+        "limit": selectors.READS_WITHOUT_ROLE_LIMIT,
     }
     return render(request, "audit/search.html", context)
+
+
+def _linked(request: AuthenticatedRequest) -> QueryDict | None:
+    """The search a link asks for, if any; an identity number in the query string is dropped unread."""
+    if "date_from" not in request.GET:
+        return None
+    query = request.GET.copy()
+    query.pop("national_id", None)
+    return query
 
 
 def _csv(lines: list[selectors.LogLine]) -> HttpResponse:
