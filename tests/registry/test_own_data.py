@@ -36,6 +36,12 @@ def test_the_person_downloads_everything_as_json(world: World) -> None:
         "consents",
         "coordinators",
         "reports_of_need",
+        "plans",
+        "goals",
+        "measures",
+        "meetings",
+        "evaluations",
+        "messages",
         "who_has_read",
         "changes",
     }
@@ -79,3 +85,22 @@ def test_no_one_else_and_not_under_16(world: World) -> None:
     sign_in(client, child_user)
     assert client.get(reverse("registry:my_data_json")).status_code == 404
     assert client.get(reverse("registry:my_data")).status_code == 404
+
+
+def test_the_own_copy_holds_the_plan_its_goals_and_the_messages(world: World) -> None:
+    from vegviser.plans import services
+
+    from ..plans.helpers import plan_for
+
+    plan = plan_for(world)
+    services.send_message(actor=world.patient_user, plan=plan, text="Kan vi flytte møtet?")
+    response = client_for(world, "patient_user").get(reverse("registry:my_data_json"))
+    data = json.loads(response.content)
+    assert data["plans"][0]["what_matters"] == "Å gå tur med hunden"
+    assert [goal["goal"] for goal in data["goals"]] == ["Gå 1 km uten hjelp"]
+    assert [measure["measure"] for measure in data["measures"]] == ["Gangtrening"]
+    assert data["messages"][0]["message"] == "Kan vi flytte møtet?"
+    assert data["messages"][0]["who"] == world.patient_user.display_name
+    pdf = client_for(world, "patient_user").get(reverse("registry:my_data_pdf"))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Gangtrening" in text and "Kan vi flytte møtet?" in text

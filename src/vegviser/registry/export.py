@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,7 @@ def everything_about(person: Person) -> dict[str, Any]:
             }
             for report in person.need_reports.order_by("received_at")
         ],
+        **_plans_of(person),
         "who_has_read": [
             {
                 "when": _date(record.at),
@@ -115,6 +117,83 @@ def everything_about(person: Person) -> dict[str, Any]:
                 "what": str(ACTIONS.get(record.action, record.action)),
             }
             for record in AuditRecord.objects.filter(person_id=person.pk).order_by("-at")
+        ],
+    }
+
+
+def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """The individual plans: every element, the goals and ratings, measures, meetings, evaluations and the
+    messages, as stored (what the person's side may not see of a plan is not held from the person's own copy:
+    it is about them)."""
+    from vegviser.plans.models import (
+        Evaluation,
+        Goal,
+        GoalRating,
+        IndividualPlan,
+        Measure,
+        Meeting,
+        PlanMessage,
+    )
+
+    plans = list(IndividualPlan.objects.filter(person=person).order_by("created_at"))
+    return {
+        "plans": [
+            {
+                "status": str(plan.get_status_display()),
+                "what_matters": plan.what_matters,
+                "resources": plan.resources,
+                "needs": plan.needs,
+                "collaboration": plan.collaboration,
+                "from": _date(plan.period_start),
+                "to": _date(plan.period_end),
+                "next_revision": _date(plan.next_revision),
+                "closed_reason": plan.closed_reason,
+            }
+            for plan in plans
+        ],
+        "goals": [
+            {
+                "goal": goal.text,
+                "status": str(goal.get_status_display()),
+                "written_by": goal.written_by_name,
+                "scale": [f"{level:+d}: {text}" for level, text in goal.scale() if text],
+                "ratings": [
+                    f"{_date(rating.created_at)} {rating.attainment:+d} ({rating.rated_by_name})"
+                    for rating in goal.ratings.all()
+                ],
+            }
+            for goal in Goal.objects.filter(plan__in=plans).prefetch_related(
+                Prefetch("ratings", queryset=GoalRating.objects.order_by("created_at"))
+            )
+        ],
+        "measures": [
+            {
+                "measure": measure.title,
+                "responsible": measure.responsible_name,
+                "from": _date(measure.starts_on),
+                "to": _date(measure.ends_on),
+                "status": str(measure.get_status_display()),
+                "how": measure.how,
+            }
+            for measure in Measure.objects.filter(plan__in=plans).select_related(
+                "responsible_participant", "responsible_organisation"
+            )
+        ],
+        "meetings": [
+            {"when": _date(meeting.starts_at), "place": meeting.place, "cancelled": meeting.cancelled}
+            for meeting in Meeting.objects.filter(plan__in=plans).order_by("starts_at")
+        ],
+        "evaluations": [
+            {
+                "when": _date(evaluation.evaluated_on),
+                "t_score": evaluation.t_score,
+                "summary": evaluation.summary,
+            }
+            for evaluation in Evaluation.objects.filter(plan__in=plans).order_by("evaluated_on")
+        ],
+        "messages": [
+            {"when": _date(message.created_at), "who": message.author_name, "message": message.text}
+            for message in PlanMessage.objects.filter(plan__in=plans).order_by("created_at")
         ],
     }
 
@@ -159,6 +238,26 @@ LABELS = {
     "status": _("Status"),
     "decision": _("Decision"),
     "reasons": _("Reasons"),
+    "what_matters": _("What matters to me"),
+    "resources": _("Resources and strengths"),
+    "needs": _("Needs"),
+    "collaboration": _("Collaboration"),
+    "next_revision": _("Next revision"),
+    "closed_reason": _("Reason for closing"),
+    "goal": _("Goal"),
+    "written_by": _("Written by"),
+    "scale": _("Scale"),
+    "ratings": _("Ratings"),
+    "measure": _("Measure"),
+    "responsible": _("Responsible"),
+    "how": _("How"),
+    "when": _("When"),
+    "place": _("Place"),
+    "cancelled": _("Cancelled"),
+    "t_score": _("T-score"),
+    "summary": _("Summary"),
+    "who": _("Who"),
+    "message": _("Message"),
 }
 
 

@@ -252,6 +252,12 @@ def my_data_pdf(request: AuthenticatedRequest) -> HttpResponse:
         (_("Consent"), readable(data["consents"])),
         (_("Coordinator"), readable(data["coordinators"])),
         (_("Reports of need"), readable(data["reports_of_need"])),
+        (_("Individual plan"), readable(data["plans"])),
+        (_("Goals"), readable(data["goals"])),
+        (_("Measures"), readable(data["measures"])),
+        (_("Meetings"), readable(data["meetings"])),
+        (_("Evaluations"), readable(data["evaluations"])),
+        (_("Messages"), readable(data["messages"])),
     ]
     context = {"person": person, "data": data, "sections": sections}
     return pdf_response(request, "registry/my_data_document.html", context, filename=filename)
