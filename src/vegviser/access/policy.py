@@ -210,7 +210,8 @@ PROFESSIONAL_ROLES = frozenset({PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.LI
 
 def _representation_role(user: User, person: Person, today: Any) -> str | None:
     """Helsenorge's rules: parents act for a child under 12, read less from 12 to 15, and nothing from 16;
-    a guardian or power-of-attorney holder within their mandate's period. Code 6/7 ends all of it."""
+    a guardian or power-of-attorney holder within their mandate's period and scope (health and care). Code 6/7
+    ends all of it."""
     from vegviser.registry.models import RelationKind
 
     if person.has_confidential_address:
@@ -229,7 +230,7 @@ def _representation_role(user: User, person: Person, today: Any) -> str | None:
                 return PlanRole.REPRESENTATIVE
             if age is not None and age < 16:
                 best = best or PlanRole.PARENT_OF_YOUTH
-        else:
+        elif relation.covers_health:
             return PlanRole.REPRESENTATIVE
     return best
 

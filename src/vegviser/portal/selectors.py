@@ -37,8 +37,8 @@ class NoLongerRepresented(PermissionDenied):
 
     message = _(
         "You can no longer act for this person. A parent's access ends when the child turns 16, and a "
-        "guardianship or power of attorney ends on the date it was given for. If you think this is wrong, "
-        "contact the coordinating unit in the municipality."
+        "guardianship or power of attorney ends on the date it was given for, or does not cover health and "
+        "care. If you think this is wrong, contact the coordinating unit in the municipality."
     )
 
 

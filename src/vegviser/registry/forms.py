@@ -96,7 +96,7 @@ class RelationForm(forms.ModelForm):
 
     class Meta:
         model = PersonRelation
-        fields = ["kind", "valid_from", "valid_to", "note"]
+        fields = ["kind", "valid_from", "valid_to", "covers_health", "note"]
         widgets = {
             "valid_from": DateInput(),
             "valid_to": DateInput(),

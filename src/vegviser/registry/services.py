@@ -47,7 +47,7 @@ ORGANISATION_FIELDS = [
     "website",
     "active",
 ]
-RELATION_FIELDS = ["person", "relative", "kind", "valid_from", "valid_to", "note"]
+RELATION_FIELDS = ["person", "relative", "kind", "valid_from", "valid_to", "covers_health", "note"]
 
 
 @transaction.atomic
