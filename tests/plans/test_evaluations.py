@@ -366,6 +366,11 @@ def test_a_parent_of_a_young_person_does_not_see_private_goals(world: World) -> 
         assert "hemmelig" not in response.content.decode().lower(), name
     coordinator_view = _client(world, "coordinator").get(pages["version_compare"]).content.decode()
     assert "Et hemmelig mål" in coordinator_view
+    # Nor the T-score, which counts the private goal too.
+    score = f"{evaluation.t_score:.1f}"
+    for url in (pages["evaluation_detail"], reverse("plans:plan_detail", kwargs={"pk": plan.pk})):
+        assert score not in parent_client.get(url).content.decode(), url
+    assert score in _client(world, "coordinator").get(pages["evaluation_detail"]).content.decode()
 
 
 # Versions

@@ -184,6 +184,9 @@ def evaluation_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
         "weighted": weights is not None,
         "verdict": _verdict(evaluation.t_score),
         "hidden_count": len(ratings) - len(rows),
+        # The score sums up every goal rated, the private ones too: a parent who may not see those goals does
+        # not get a number that counts them.
+        "score_hidden": len(ratings) > len(rows),
     }
     return render(request, "plans/evaluation_detail.html", context)
 
