@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.audit.selectors import ACTIONS, PURPOSES, role_label
@@ -253,7 +254,7 @@ LABELS = {
     "how": _("How"),
     "when": _("When"),
     "place": _("Place"),
-    "cancelled": _("Cancelled"),
+    "cancelled": pgettext_lazy("meeting", "Cancelled"),
     "t_score": _("T-score"),
     "summary": _("Summary"),
     "who": _("Who"),
