@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from vegviser.accounts import views as account_views
 
 urlpatterns = [
     path("", include("vegviser.core.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("account/", include("vegviser.accounts.urls")),
     path("registry/", include("vegviser.registry.urls")),
     path("intake/", include("vegviser.intake.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -42,6 +43,8 @@ class User(AbstractUser):
         help_text=_("Number in the Health Personnel Register, if the person has one."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # The language last chosen with the switcher: the pages at the next sign-in, and notices and emails.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     is_system_admin = models.BooleanField(_("system administrator"), default=False)
 
     class Meta:

@@ -3,17 +3,20 @@ from __future__ import annotations
 import base64
 import uuid
 from io import BytesIO
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -28,9 +31,33 @@ from . import services
 from .forms import LoginForm, NewUserForm, ResetForm, TokenForm, UserForm
 from .models import Notification, User
 
-login = auth_views.LoginView.as_view(
+
+class LoginView(auth_views.LoginView):
+    """Signing in brings back the language the user chose last, on whatever device they chose it."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE)
+        return response
+
+
+login = LoginView.as_view(
     authentication_form=LoginForm, template_name="accounts/login.html", redirect_authenticated_user=True
 )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and for a signed-in user the choice kept with the account too."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
 logout = auth_views.LogoutView.as_view()
 password_change = auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")

@@ -53,10 +53,10 @@ class Notice:
 
 
 def language_of(user: User) -> str:
-    """Users have no language setting of their own: a citizen's is the preferred language in the registry, and
-    everyone else gets Bokmål, the service's default."""
+    """The language the user last chose in the switcher; else a citizen's preferred language in the registry;
+    else Bokmål, the service's default."""
     person = getattr(user, "person", None)
-    language = person.preferred_language if person is not None else settings.LANGUAGE_CODE
+    language = user.language or (person.preferred_language if person is not None else settings.LANGUAGE_CODE)
     return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
 
 
