@@ -63,6 +63,14 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=100_000, help="plans in the database (seeded if fewer)")
     parser.add_argument("--requests", type=int, default=300, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=30, help="untimed requests per page first")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of timing, profile N requests of the coordinator's large plan (cProfile) and print "
+        "where the time goes",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         # Without it, settings fall back to the development database, which must not get 100 000 plans.
@@ -87,6 +95,9 @@ def main() -> None:
     small = small_plan(bench)
     print_environment()
 
+    if args.profile:
+        profile_page(bench.coordinator, large, args.profile, args.warmup)
+        return
     rows = []
     load_before = os.getloadavg()
     for who, user in [("coordinator", bench.coordinator), ("full participant", bench.teacher)]:
@@ -506,6 +517,30 @@ def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warm
             client.get(url, secure=True)
         result[size] = Timing(samples[size], cpu[size], len(queries.captured_queries))
     return result
+
+
+def profile_page(user: User, plan: IndividualPlan, requests: int, warmup: int) -> None:
+    """The functions that take the time of `requests` requests for the plan, by own time and by time
+    including what they call. Profiling slows Python down unevenly: read it for where the time goes, and
+    time a change without it."""
+    import cProfile
+    import pstats
+
+    from django.urls import reverse
+
+    client = signed_in(user)
+    url = reverse("plans:plan_detail", args=[plan.pk])
+    for _round in range(warmup):
+        client.get(url, secure=True)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _round in range(requests):
+        client.get(url, secure=True)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    print(f"\n{requests} requests of the large plan as its coordinator\n")
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(80)
 
 
 def p95(samples: list[float]) -> float:

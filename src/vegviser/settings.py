@@ -149,9 +149,11 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "vegviser.accounts.middleware.client_ip"
 
-# Sessions end after 30 idle minutes: every request renews the expiry.
+# Sessions end after 30 idle minutes: every request renews the expiry. The store writes the renewal at
+# most once a minute while nothing else in the session changes (vegviser/core/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "vegviser.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
