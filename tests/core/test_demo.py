@@ -12,14 +12,16 @@ from django.test import override_settings
 from django.utils import timezone
 
 from vegviser.access.policy import PlanRole, plan_role
-from vegviser.accounts.models import User
+from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AuditRecord
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans.models import (
     Evaluation,
+    GoalRating,
     IndividualPlan,
     Measure,
     Meeting,
+    PlanMessage,
     PlanNote,
     PlanStatus,
     PlanVersion,
@@ -163,6 +165,21 @@ def test_pers_responsibility_group_has_met_through_the_period(demo: None) -> Non
     assert sum(m.cancelled for m in meetings) == 1
     assert [m for m in meetings if m.starts_at > now and not m.cancelled]
     assert (held[-1].starts_at - held[0].starts_at).days >= 150
+
+
+def test_per_has_used_his_own_pages_since_the_evaluation(demo: None) -> None:
+    plan = _plan("Per")
+    per = User.objects.get(username="pasient")
+    own = GoalRating.objects.filter(goal__plan=plan, evaluation__isnull=True)
+    assert [(rating.rated_by, rating.attainment) for rating in own] == [(per, 2)]
+    last_evaluation = plan.evaluations.order_by("-evaluated_on").first()
+    assert last_evaluation is not None and own.get().created_at.date() > last_evaluation.evaluated_on
+    conversation = list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))
+    assert [m.from_person_side for m in conversation] == [False, True, False]
+    assert all(m.created_at < timezone.now() for m in conversation)
+    # The coordinator was told of Per's message and rating.
+    keys = set(Notification.objects.filter(user__username="koordinator").values_list("key", flat=True))
+    assert f"message:{conversation[1].pk}" in keys and f"goal-rated:{own.get().pk}" in keys
 
 
 def test_pers_team_has_access_through_his_consent(demo: None) -> None:

@@ -31,6 +31,7 @@ from vegviser.accounts.models import Profession, User
 from vegviser.accounts.services import create_user
 from vegviser.intake.models import CoordinatorKind, NeedReport, ReportChannel, ReportConsent
 from vegviser.intake.services import appoint_coordinator, assign_report, decide_report, report_need
+from vegviser.plans import notices
 from vegviser.plans import services as plans
 from vegviser.plans.models import (
     AccessLevel,
@@ -172,8 +173,15 @@ def _citizen(username: str, person: Person) -> User:
     return user
 
 
-@transaction.atomic
 def load_demo() -> None:
+    # The story happened in the past, to people who do not exist: no one is emailed about it. (The in-app
+    # notices are kept: they are part of what the demo shows.)
+    with notices.without_email():
+        _load()
+
+
+@transaction.atomic
+def _load() -> None:
     today = timezone.localdate()
     bodo = Municipality.objects.get(number=BODO)
     organisations = _organisations(bodo)
@@ -1107,10 +1115,27 @@ def _per_plan(
         agenda="Status etter kjørevurderingen, opptrapping i jobb, og dato for neste evaluering.",
         invited=team,
     )
-    # The last thing that happened in the story is the second evaluation.
-    story.stamp(
-        IndividualPlan.objects.filter(pk=plan.pk), last_activity_at=second_review.ends_at + timedelta(hours=2)
+    # Since the evaluation, Per has rated a goal himself and talked with his coordinator in the portal.
+    per_user = User.objects.get(person=per)
+    rating = plans.rate_progress(
+        actor=per_user, goal=home, attainment=2, comment="Gikk 5 km rundt Soloppen på søndag, uten pause!"
     )
+    story.stamp(rating, created_at=story.at(story.day(-1), 19, 30))
+    for author, offset, hour, text in [
+        (
+            coordinator,
+            -2,
+            9,
+            "Hei Per! Kjørevurderingen er bestilt hos Lars Eide. Du får innkalling i posten. Si fra hvis "
+            "tidspunktet ikke passer.",
+        ),
+        (per_user, -2, 18, "Takk! Passer fint. Kan Anne være med på møtet i januar?"),
+        (coordinator, -1, 8, "Selvsagt, hun står allerede på innkallingen."),
+    ]:
+        message = plans.send_message(actor=author, plan=plan, text=text)
+        story.stamp(message, created_at=story.at(story.day(offset), hour, 15))
+    # The last thing that happened in the story is Per's rating of his goal.
+    story.stamp(IndividualPlan.objects.filter(pk=plan.pk), last_activity_at=story.at(story.day(-1), 19, 30))
     return plan
 
 

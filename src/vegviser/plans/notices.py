@@ -7,7 +7,9 @@ that something is waiting, because an email may be read by others and travels ou
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -23,6 +25,17 @@ from vegviser.accounts.models import Notification, User
 from .reminders import language_of
 
 logger = logging.getLogger(__name__)
+# Set while loading a story of things past (the demo): notices are made, but no one is emailed.
+_without_email: ContextVar[bool] = ContextVar("without_email", default=False)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    token = _without_email.set(True)
+    try:
+        yield
+    finally:
+        _without_email.reset(token)
 
 
 def tell(
@@ -36,7 +49,7 @@ def tell(
         _notification, created = Notification.objects.get_or_create(
             user=user, key=key, defaults={"text": text, "url": url}
         )
-        if created and email and user.email:
+        if created and email and user.email and not _without_email.get():
             transaction.on_commit(partial(_send_message_email, user))
 
 
