@@ -252,7 +252,18 @@ def _own_consent(request: AuthenticatedRequest, pk: uuid.UUID) -> tuple[Consent,
 def consent_withdraw(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """What withdrawing means, in plain words, then the choice: all of it, or one organisation."""
     consent, subject = _own_consent(request, pk)
-    organisations = list(consent.shared_with.order_by("name"))
+    today = timezone.localdate()
+    if consent.withdrawn_at is not None:
+        # Sent twice (a double click, the back button): said plainly, nothing more happens.
+        messages.error(request, _("This consent has already been withdrawn."))
+        return redirect("portal:consents", pk=subject.person.pk)
+    if consent.valid_to is not None and consent.valid_to < today:
+        # Withdrawing one organisation gives a new consent for the others from today: from a consent that
+        # has run out, that would renew it instead.
+        messages.error(request, _("This consent has run out, so there is nothing to withdraw."))
+        return redirect("portal:consents", pk=subject.person.pk)
+    # A consent not yet in force is withdrawn whole: a new one without an organisation would start today.
+    organisations = list(consent.shared_with.order_by("name")) if consent.valid_from <= today else []
     form = WithdrawForm(posted(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["organisation"]

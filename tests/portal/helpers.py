@@ -1,0 +1,107 @@
+"""The people around a plan as the portal sees them: the person, parents at each age, a guardian whose
+mandate ran out, a child with a confidential address. Birth dates are counted back from today, so each
+person has the age the test names whatever day the suite runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from vegviser.accounts.models import User
+from vegviser.plans.models import Goal, IndividualPlan
+from vegviser.registry.models import AddressProtection, Person, PersonRelation, RelationKind
+
+from ..conftest import World, sign_in
+from ..factories import PersonFactory, UserFactory
+from ..plans.helpers import plan_for
+
+
+def born_years_ago(years: int, *, days: int = 10) -> date:
+    """A birth date that makes the person `years` old today: their birthday was `days` days ago."""
+    today = timezone.localdate()
+    try:
+        anniversary = today.replace(year=today.year - years)
+    except ValueError:  # 29 February, in a year without one
+        anniversary = today.replace(year=today.year - years, day=28)
+    return anniversary - timedelta(days=days)
+
+
+def client_as(user: User, *, language: str = "en") -> Client:
+    """A signed-in client whose pages come in `language` (English: the catalogue's source text)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    sign_in(client, user)
+    return client
+
+
+@dataclass
+class Family:
+    """A person with a plan and someone who is (or was) related to them."""
+
+    person: Person
+    plan: IndividualPlan
+    relative: Person
+    relative_user: User
+
+
+def plan_of_person(world: World, person: Person, *, active: bool = True) -> IndividualPlan:
+    """`plan_for` for another person than the world's patient: consent, coordinator, the school with full
+    access, a goal and a measure."""
+    world.patient = person
+    return plan_for(world, active=active)
+
+
+def family(
+    world: World,
+    *,
+    age: int,
+    kind: str = RelationKind.PARENT,
+    relation_ended: bool = False,
+    confidential: bool = False,
+    person_user: User | None = None,
+) -> Family:
+    """A person of `age` with an active plan, and a relative with a user of their own. The relation began
+    at birth (a parent) or ten years ago (a guardian); `relation_ended` makes it end yesterday."""
+    today = timezone.localdate()
+    person = PersonFactory(
+        given_name="Emil",
+        family_name="Haugen",
+        birth_date=born_years_ago(age),
+        user=person_user,
+        address="Hemmeligveien 9",
+        address_protection=AddressProtection.STRICTLY_CONFIDENTIAL
+        if confidential
+        else AddressProtection.NONE,
+    )
+    relative_user = UserFactory(first_name="Fatima", last_name="Haugen")
+    relative = PersonFactory(given_name="Fatima", family_name="Haugen", user=relative_user)
+    PersonRelation.objects.create(
+        person=person,
+        relative=relative,
+        kind=kind,
+        valid_from=person.birth_date if kind == RelationKind.PARENT else today - timedelta(days=3650),
+        valid_to=today - timedelta(days=1) if relation_ended else None,
+    )
+    plan = plan_of_person(world, person)
+    return Family(person=person, plan=plan, relative=relative, relative_user=relative_user)
+
+
+def young_person(world: World, *, age: int = 16) -> tuple[User, Person, IndividualPlan]:
+    """A young person with a user of their own and an active plan."""
+    user = UserFactory(first_name="Ulrik", last_name="Nilsen")
+    person = PersonFactory(
+        given_name="Ulrik", family_name="Nilsen", birth_date=born_years_ago(age), user=user
+    )
+    return user, person, plan_of_person(world, person)
+
+
+def goal_of(plan: IndividualPlan) -> Goal:
+    """The plan's one goal from `plan_for` (written by the coordinator's side)."""
+    return plan.goals.get(text="Gå 1 km uten hjelp")
+
+
+def url(name: str, pk: object) -> str:
+    return reverse(f"portal:{name}", kwargs={"pk": pk})
