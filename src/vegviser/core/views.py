@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,8 +20,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    # Anonymous visitors get the public front page; the pages behind it need a login.
+    if not request.user.is_authenticated:
+        return redirect("public:index")
     return render(request, "core/home.html")
 
 

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/<str:number>/", views.municipality, name="municipality"),
+    path("<slug:slug>/", views.page, name="page"),
+]
