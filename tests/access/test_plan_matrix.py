@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.accounts.models import User
+from vegviser.audit.models import AccessRecord
 from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, IndividualPlan, ParticipantKind
 from vegviser.registry.models import OrganisationKind, PersonRelation, RelationKind
 
+from ..audit.test_reads_logged import READS
 from ..conftest import World, client_for, sign_in
 from ..core.test_page_access import NO_ARGS, TABLE
 from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
@@ -102,8 +104,16 @@ def test_plan_matrix(world: World, name: str, persona: str) -> None:
         user = parent
     client = client_for(world, "anonymous")
     sign_in(client, user)
+    before = AccessRecord.objects.count()
     response = getattr(client, method)(reverse(name, kwargs=kwargs))
+    written = list(AccessRecord.objects.order_by("id")[before:])
     if _expected(name, persona):
         assert response.status_code == status, f"{persona} should open {name}"
+        # An allowed read is logged once, with the role in the plan that allowed it.
+        if method == "get":
+            assert len(written) == READS[name], f"{persona} opened {name}: {[r.purpose for r in written]}"
+        assert len({record.person_id for record in written}) == len(written)
+        assert all(record.actor_id == user.pk and record.actor_role.startswith("plan:") for record in written)
     else:
         assert response.status_code == 404, f"{persona} must not open {name} ({response.status_code})"
+        assert written == [], f"{persona} was refused {name}, yet a read was logged"
