@@ -64,6 +64,11 @@ PURPOSES = {
     "plan-version-compare": _("Versions of the plan compared"),
     "plan-access-log": _("Who has seen the plan"),
     "emergency-review": _("Review of emergency access"),
+    "plan-messages": _("Messages about the plan"),
+    "portal": _("The person's own page"),
+    "portal-plan": _("The plan on the person's own page"),
+    "portal-consent": _("Consents on the person's own page"),
+    "portal-messages": _("Messages on the person's own page"),
 }
 ACTIONS = {
     "person.create": _("Person registered"),
@@ -103,6 +108,14 @@ ACTIONS = {
     "plan.evaluate": _("Plan evaluated"),
     "emergency.open": _("Emergency access opened"),
     "emergency.review": _("Emergency access reviewed"),
+    "consent.renew": _("Consent given again"),
+    "consent.withdraw_organisation": _("Consent withdrawn for one organisation"),
+    "need_report.ask_for_help": _("Help asked for on the person's own page"),
+    "plan.what_matters.update": _("What matters changed by the person"),
+    "plan.goal.propose": _("Goal proposed by the person"),
+    "plan.goal.update_own": _("Goal changed by the person"),
+    "plan.goal.rate": _("Progress rated by the person"),
+    "plan.message.send": _("Message sent"),
 }
 
 
