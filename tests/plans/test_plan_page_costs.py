@@ -4,20 +4,24 @@ Timings are measured in bench/ (DESIGN §4); these tests hold the behaviour the 
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vegviser.core.sessions import SessionStore
+from vegviser.plans import page
+from vegviser.plans.models import IndividualPlan, Meeting
+from vegviser.plans.selectors import PlanContent
 
 from ..conftest import World, client_for
 from .helpers import plan_for
-
-pytestmark = pytest.mark.django_db
 
 
 def _expiry(client: Client) -> timedelta:
@@ -25,6 +29,7 @@ def _expiry(client: Client) -> timedelta:
     return stored.expire_date - timezone.now()
 
 
+@pytest.mark.django_db
 def test_a_session_renewed_within_the_minute_is_not_written_again(world: World) -> None:
     plan = plan_for(world, active=True)
     client = client_for(world, "coordinator")
@@ -33,6 +38,7 @@ def test_a_session_renewed_within_the_minute_is_not_written_again(world: World) 
     assert Session.objects.get(session_key=client.session.session_key).expire_date == stored
 
 
+@pytest.mark.django_db
 def test_a_session_last_renewed_over_a_minute_ago_is_renewed(world: World) -> None:
     plan = plan_for(world, active=True)
     client = client_for(world, "coordinator")
@@ -43,6 +49,7 @@ def test_a_session_last_renewed_over_a_minute_ago_is_renewed(world: World) -> No
     assert timedelta(minutes=29, seconds=50) < _expiry(client) <= timedelta(minutes=30)
 
 
+@pytest.mark.django_db
 def test_a_changed_session_is_written_at_once(world: World) -> None:
     key = client_for(world, "coordinator").session.session_key
     session = SessionStore(session_key=key)
@@ -51,3 +58,67 @@ def test_a_changed_session_is_written_at_once(world: World) -> None:
     session["marker"] = "kept"
     session.save()
     assert SessionStore(session_key=key)["marker"] == "kept"
+
+
+# The plan page's rows (vegviser/plans/page.py) and dates (plans/templatetags/plan_page.py) give what the
+# template language gave before.
+
+
+@pytest.mark.parametrize("name", ["plans:goal_edit", "plans:measure_edit", "plans:meeting_detail"])
+def test_urls_for_each_row_are_the_reversed_ones(name: str) -> None:
+    url = page.url_for_each(name)
+    for pk in (uuid.uuid4(), uuid.uuid4()):
+        assert url(pk) == reverse(name, args=[pk])
+
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2026, 3, 9),
+        date(905, 1, 1),
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC),  # the night summer time begins
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # … and ends
+        datetime(2026, 12, 31, 23, 59, tzinfo=UTC),  # already next year in Oslo
+        datetime(2026, 7, 1, 9, 5, tzinfo=OSLO),
+        None,
+        "",
+    ],
+)
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_page_prints_dates_as_the_date_filter_does(value: object, language: str) -> None:
+    template = Template(
+        '{% load plan_page %}{{ v|date:"d.m.Y" }}|{{ v|day }}|{{ v|time:"H:i" }}|{{ v|clock }}|'
+        '{{ v|date:"l d.m.Y" }}|{{ v|weekday_and_day }}'
+    )
+    with translation.override(language):
+        printed = template.render(Context({"v": value})).split("|")
+    assert printed[0] == printed[1]
+    assert printed[2] == printed[3]
+    assert printed[4] == printed[5]
+
+
+def _content_with(meetings: list[Meeting]) -> PlanContent:
+    return PlanContent(
+        plan=IndividualPlan(), role="coordinator", goals=[], measures=[], participants=[], meetings=meetings
+    )
+
+
+def test_a_meeting_is_upcoming_until_the_minute_it_ends() -> None:
+    now = datetime(2026, 5, 4, 12, 30, 40, tzinfo=UTC)
+
+    def meeting(ends: datetime) -> Meeting:
+        return Meeting(starts_at=ends - timedelta(hours=1), ends_at=ends)
+
+    this_minute = meeting(now.replace(second=0))
+    last_minute = meeting(now - timedelta(minutes=1))
+    tomorrow, next_week = meeting(now + timedelta(days=1)), meeting(now + timedelta(days=7))
+    last_week, yesterday = meeting(now - timedelta(days=7)), meeting(now - timedelta(days=1))
+    split = page.meetings(
+        _content_with([last_week, next_week, this_minute, yesterday, tomorrow, last_minute]), now=now
+    )
+    assert [m for m, _url in split.upcoming] == [this_minute, tomorrow, next_week]
+    assert [m for m, _url in split.earlier] == [last_minute, yesterday, last_week]
+    assert all(url == reverse("plans:meeting_detail", args=[m.pk]) for m, url in split.upcoming)

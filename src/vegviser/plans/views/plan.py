@@ -27,7 +27,7 @@ from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.core.services import ConflictError
 from vegviser.registry import selectors as registry_selectors
 
-from .. import selectors, services
+from .. import page, selectors, services
 from ..forms.plan import (
     CloseForm,
     GoalForm,
@@ -70,14 +70,14 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     content = selectors.plan_content(user=request.user, plan=plan)
     coordinator = content.role == PlanRole.COORDINATOR and plan.is_open
     today = timezone.localdate()
+    editable_measures = {m.pk for m in content.measures if policy.can(request.user, Action.MEASURE_EDIT, m)}
     context = {
         "plan": plan,
         "content": content,
         "may_edit": coordinator,
         "may_note": policy.can(request.user, Action.PLAN_NOTE, plan),
-        "editable_measures": {
-            m.pk for m in content.measures if policy.can(request.user, Action.MEASURE_EDIT, m)
-        },
+        "goal_cards": page.goal_cards(content, may_edit=coordinator),
+        "measure_rows": page.measure_rows(content, editable=editable_measures),
         "note_form": NoteForm(),
         "elements": ELEMENTS,
         "activation_problems": services.activation_problems(plan)

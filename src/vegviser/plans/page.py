@@ -1,0 +1,136 @@
+"""The plan page's repeated parts, worked out once in Python so that the template only prints them.
+
+A large plan has dozens of goals, measures and meetings; Django's template language is slow at logic done
+once per row (sorting, comparing dates as text, reversing a URL, shortening the same goal's text for every
+measure that serves it). What is shown, and to whom, is decided as before: by `selectors.plan_content` and
+the policy; this module only arranges it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, Measure, Meeting
+from .selectors import PlanContent
+
+# Any UUID will do: it is replaced by each row's own.
+_PLACEHOLDER = str(uuid.UUID(int=0))
+
+
+def url_for_each(name: str) -> Callable[[Any], str]:
+    """`reverse(name, args=[pk])` for many rows at the cost of one reverse: the URL's text around the pk
+    is the same for every row."""
+    before, after = reverse(name, args=[_PLACEHOLDER]).split(_PLACEHOLDER)
+    return lambda pk: f"{before}{pk}{after}"
+
+
+@dataclass
+class ScaleStep:
+    label: str  # "-2" … "+2"
+    description: str
+    start: bool  # the goal's baseline
+
+
+@dataclass
+class GoalRow:
+    goal: Goal
+    sub: bool
+    scale: list[ScaleStep]
+    edit_url: str = ""
+
+
+@dataclass
+class GoalCard:
+    """A main goal (or a sub-goal whose main goal is hidden) and its sub-goals, as one card."""
+
+    goal: Goal
+    rows: list[GoalRow]
+    sub_goal_url: str = ""
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    served: str  # the goals it serves, each shortened, joined with "; "
+    edit_url: str = ""
+
+
+@dataclass
+class Meetings:
+    upcoming: list[tuple[Meeting, str]] = field(default_factory=list)
+    earlier: list[tuple[Meeting, str]] = field(default_factory=list)
+
+
+def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
+    edit = url_for_each("plans:goal_edit") if may_edit else None
+    add_sub_goal = reverse("plans:goal_add", args=[content.plan.pk]) + "?parent=" if may_edit else ""
+
+    def row(goal: Goal, *, sub: bool) -> GoalRow:
+        scale = (
+            [
+                ScaleStep(
+                    label=f"+{level}" if level > 0 else str(level),
+                    description=getattr(goal, SCALE_FIELDS[level]) or "–",
+                    start=level == goal.baseline,
+                )
+                for level in ATTAINMENT_LEVELS
+            ]
+            if goal.level_0
+            else []
+        )
+        return GoalRow(goal=goal, sub=sub, scale=scale, edit_url=edit(goal.pk) if edit else "")
+
+    return [
+        GoalCard(
+            goal=main,
+            rows=[row(main, sub=False)] + [row(sub, sub=True) for sub in sub_goals],
+            sub_goal_url=f"{add_sub_goal}{main.pk}" if may_edit else "",
+        )
+        for main, sub_goals in content.main_goals
+    ]
+
+
+def measure_rows(content: PlanContent, *, editable: set[Any]) -> list[MeasureRow]:
+    edit = url_for_each("plans:measure_edit")
+    shortened: dict[Any, str] = {}
+
+    def short(goal: Goal) -> str:
+        if goal.pk not in shortened:
+            shortened[goal.pk] = Truncator(goal.text).chars(60)
+        return shortened[goal.pk]
+
+    return [
+        MeasureRow(
+            measure=measure,
+            served="; ".join(short(goal) for goal in measure.goals.all()),
+            edit_url=edit(measure.pk) if measure.pk in editable else "",
+        )
+        for measure in content.measures
+    ]
+
+
+def _to_the_minute(value: datetime) -> datetime:
+    """Local wall-clock time to the minute: a meeting counts as upcoming until the minute it ends."""
+    return timezone.localtime(value).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def meetings(content: PlanContent, *, now: datetime | None = None) -> Meetings:
+    """Upcoming meetings by when they end, soonest first; then those that have ended, latest first."""
+    now_local = _to_the_minute(now or timezone.now())
+    url = url_for_each("plans:meeting_detail")
+    by_end = sorted(content.meetings, key=lambda meeting: meeting.ends_at)
+    return Meetings(
+        upcoming=[(m, url(m.pk)) for m in by_end if _to_the_minute(m.ends_at) >= now_local],
+        earlier=[
+            (m, url(m.pk))
+            for m in sorted(content.meetings, key=lambda meeting: meeting.ends_at, reverse=True)
+            if _to_the_minute(m.ends_at) < now_local
+        ],
+    )
