@@ -61,6 +61,7 @@ def family(
     kind: str = RelationKind.PARENT,
     relation_ended: bool = False,
     confidential: bool = False,
+    covers_health: bool = True,
     person_user: User | None = None,
 ) -> Family:
     """A person of `age` with an active plan, and a relative with a user of their own. The relation began
@@ -84,6 +85,7 @@ def family(
         kind=kind,
         valid_from=person.birth_date if kind == RelationKind.PARENT else today - timedelta(days=3650),
         valid_to=today - timedelta(days=1) if relation_ended else None,
+        covers_health=covers_health,
     )
     plan = plan_of_person(world, person)
     return Family(person=person, plan=plan, relative=relative, relative_user=relative_user)

@@ -104,10 +104,12 @@ def _parent_of(age: int) -> Callable[[World], Case]:
     return make
 
 
-def _guardian(*, ended: bool) -> Callable[[World], Case]:
+def _mandate(kind: str, *, ended: bool = False, covers_health: bool = True) -> Callable[[World], Case]:
+    """A guardian or power-of-attorney holder for an adult: they act within the mandate's period and scope."""
+
     def make(world: World) -> Case:
-        found = family(world, age=40, kind=RelationKind.GUARDIAN, relation_ended=ended)
-        if ended:
+        found = family(world, age=40, kind=kind, relation_ended=ended, covers_health=covers_health)
+        if ended or not covers_health:
             return Case(found.relative_user, found.person, found.plan, None, set(), refused_status=403)
         return Case(found.relative_user, found.person, found.plan, PlanRole.REPRESENTATIVE, set(ALL_PAGES))
 
@@ -134,8 +136,11 @@ CASES: dict[str, Callable[[World], Case]] = {
     "parent_of_7": _parent_of(7),
     "parent_of_14": _parent_of(14),
     "parent_of_16": _parent_of(16),
-    "guardian": _guardian(ended=False),
-    "guardian_ended": _guardian(ended=True),
+    "guardian": _mandate(RelationKind.GUARDIAN),
+    "guardian_ended": _mandate(RelationKind.GUARDIAN, ended=True),
+    "guardian_for_money_only": _mandate(RelationKind.GUARDIAN, covers_health=False),
+    "power_of_attorney": _mandate(RelationKind.POWER_OF_ATTORNEY),
+    "power_of_attorney_ended": _mandate(RelationKind.POWER_OF_ATTORNEY, ended=True),
     "parent_of_confidential_child": _confidential_child,
     # The coordinator reads the plan, but the person's own pages are not theirs (plans:* are).
     "coordinator": _professional("coordinator"),
@@ -354,3 +359,15 @@ def test_service_messages_come_out_in_the_users_language(world: World, language:
             with pytest.raises(ValidationError) as error:
                 refuse()
             assert error.value.messages == [expected[key]], key
+
+
+def test_without_a_plan_the_pages_say_so_and_offer_to_ask_for_one(world: World) -> None:
+    client = client_as(world.patient_user)
+    home = client.get(url("home", world.patient.pk))
+    page = home.content.decode()
+    assert home.status_code == 200 and "There is no individual plan yet." in page
+    assert url("ask_for_help", world.patient.pk) in page
+    for name in ("plan", "messages", "what_matters", "goal_add"):
+        response = client.get(url(name, world.patient.pk), follow=True)
+        assert response.redirect_chain == [(url("home", world.patient.pk), 302)], name
+        assert "There is no individual plan yet. You can ask for one" in response.content.decode()
