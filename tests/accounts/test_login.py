@@ -25,13 +25,18 @@ def test_citizen_logs_in_with_password_and_lands_on_home(world: World) -> None:
     assert response.status_code == 302
     assert response.url == reverse("core:home")
     assert is_signed_in(client)
-    home = client.get(reverse("core:home"))
+    # A citizen's home is their own pages in the portal.
+    home = client.get(reverse("core:home"), follow=True)
+    assert home.redirect_chain[-1][0] == reverse("portal:home", kwargs={"pk": world.patient.pk})
     assert home.status_code == 200
     assert home.context["user"] == world.patient_user
 
 
-def test_anonymous_visitor_is_sent_to_login(world: World) -> None:
+def test_anonymous_visitor_gets_the_public_front_page_and_pages_behind_login_ask_for_it(world: World) -> None:
     response = Client().get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url == reverse("public:index")
+    response = Client().get(reverse("portal:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
@@ -125,7 +130,7 @@ def test_logout_by_get_is_refused_and_keeps_the_session(world: World) -> None:
     response = client.get(reverse("accounts:logout"))
     assert response.status_code == 405
     assert is_signed_in(client)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("accounts:notifications")).status_code == 200
 
 
 def test_logout_by_post_ends_the_session(world: World) -> None:
@@ -137,9 +142,9 @@ def test_logout_by_post_ends_the_session(world: World) -> None:
     assert response.url == reverse("accounts:login")
     assert not is_signed_in(client)
     assert not Session.objects.filter(session_key=old_key).exists()
-    home = client.get(reverse("core:home"))
-    assert home.status_code == 302
-    assert home.url.startswith(reverse("accounts:login"))
+    page = client.get(reverse("accounts:notifications"))
+    assert page.status_code == 302
+    assert page.url.startswith(reverse("accounts:login"))
 
 
 def test_professional_can_log_out_before_giving_the_second_factor(world: World) -> None:

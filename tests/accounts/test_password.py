@@ -196,7 +196,7 @@ def test_password_change_ends_other_sessions_of_the_user(world: World) -> None:
         reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
-    response = other_device.get(reverse("core:home"))
+    response = other_device.get(reverse("accounts:notifications"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 

@@ -43,7 +43,7 @@ def test_every_request_renews_the_expiry(world: World) -> None:
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() + timedelta(minutes=1)
     )
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("accounts:notifications")).status_code == 200
     remaining = _stored_session(client).expire_date - timezone.now()
     assert timedelta(minutes=29) < remaining <= timedelta(minutes=30)
 
@@ -51,11 +51,11 @@ def test_every_request_renews_the_expiry(world: World) -> None:
 def test_request_after_the_session_expired_is_sent_to_login(world: World) -> None:
     client = Client()
     password_login(client, "pasient", PASSWORD)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("accounts:notifications")).status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("accounts:notifications"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
     assert not is_signed_in(client)
@@ -64,7 +64,7 @@ def test_request_after_the_session_expired_is_sent_to_login(world: World) -> Non
 def test_session_set_to_expire_in_the_past_is_sent_to_login(world: World) -> None:
     client = Client()
     sign_in(client, world.coordinator)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("accounts:notifications")).status_code == 200
     session = client.session
     session.set_expiry(-1)
     session.save()

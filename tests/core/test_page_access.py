@@ -212,7 +212,8 @@ NO_ARGS: Callable[[World], dict[str, Any]] = lambda world: {}  # noqa: E731
 PUBLIC = "public"
 
 TABLE: dict[str, Entry | str] = {
-    "core:home": ("get", NO_ARGS, SIGNED_IN, 200),
+    # A citizen's home is their own pages in the portal.
+    "core:home": ("get", NO_ARGS, SIGNED_IN, {"patient_user": 302, "*": 200}),
     "core:healthz": PUBLIC,
     "set_language": PUBLIC,
     "public:index": PUBLIC,

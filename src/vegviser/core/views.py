@@ -6,6 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from vegviser.access import policy
+from vegviser.portal import selectors as portal_selectors
+
 
 @require_GET
 @never_cache
@@ -24,6 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
     # Anonymous visitors get the public front page; the pages behind it need a login.
     if not request.user.is_authenticated:
         return redirect("public:index")
+    # A citizen's home is their own pages (or the choice of whose, for a parent); a professional's is their
+    # work, with a card for their own pages if they have any.
+    user = request.user
+    citizen = not policy.is_professional(user) and not policy.is_system_admin(user)
+    if citizen and portal_selectors.subjects(user):
+        return redirect("portal:index")
     return render(request, "core/home.html")
 
 
