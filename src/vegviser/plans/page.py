@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, Measure, Meeting
+from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, Measure, Meeting, PlanParticipant
 from .selectors import PlanContent
 
 # Any UUID will do: it is replaced by each row's own.
@@ -31,6 +32,15 @@ def url_for_each(name: str) -> Callable[[Any], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
+def labels(model: type[models.Model], field_name: str) -> Callable[[Any], str]:
+    """`row.get_<field>_display()` for many rows: Django builds the whole dict of translated choices on every
+    call; here it is built once."""
+    model_field = model._meta.get_field(field_name)
+    assert isinstance(model_field, models.Field)
+    choices = {value: str(label) for value, label in model_field.flatchoices}
+    return lambda value: choices.get(value, str(value))
+
+
 @dataclass
 class ScaleStep:
     label: str  # "-2" … "+2"
@@ -42,6 +52,8 @@ class ScaleStep:
 class GoalRow:
     goal: Goal
     sub: bool
+    status: str
+    life_area: str
     scale: list[ScaleStep]
     edit_url: str = ""
 
@@ -59,7 +71,16 @@ class GoalCard:
 class MeasureRow:
     measure: Measure
     served: str  # the goals it serves, each shortened, joined with "; "
+    status: str
     edit_url: str = ""
+
+
+@dataclass
+class ParticipantRow:
+    participant: PlanParticipant
+    access_level: str
+    edit_url: str = ""
+    end_url: str = ""
 
 
 @dataclass
@@ -71,6 +92,7 @@ class Meetings:
 def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
     edit = url_for_each("plans:goal_edit") if may_edit else None
     add_sub_goal = reverse("plans:goal_add", args=[content.plan.pk]) + "?parent=" if may_edit else ""
+    status, life_area = labels(Goal, "status"), labels(Goal, "life_area")
 
     def row(goal: Goal, *, sub: bool) -> GoalRow:
         scale = (
@@ -85,7 +107,14 @@ def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
             if goal.level_0
             else []
         )
-        return GoalRow(goal=goal, sub=sub, scale=scale, edit_url=edit(goal.pk) if edit else "")
+        return GoalRow(
+            goal=goal,
+            sub=sub,
+            status=status(goal.status),
+            life_area=life_area(goal.life_area),
+            scale=scale,
+            edit_url=edit(goal.pk) if edit else "",
+        )
 
     return [
         GoalCard(
@@ -99,6 +128,7 @@ def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
 
 def measure_rows(content: PlanContent, *, editable: set[Any]) -> list[MeasureRow]:
     edit = url_for_each("plans:measure_edit")
+    status = labels(Measure, "status")
     shortened: dict[Any, str] = {}
 
     def short(goal: Goal) -> str:
@@ -110,9 +140,27 @@ def measure_rows(content: PlanContent, *, editable: set[Any]) -> list[MeasureRow
         MeasureRow(
             measure=measure,
             served="; ".join(short(goal) for goal in measure.goals.all()),
+            status=status(measure.status),
             edit_url=edit(measure.pk) if measure.pk in editable else "",
         )
         for measure in content.measures
+    ]
+
+
+def participant_rows(content: PlanContent, *, may_edit: bool) -> list[ParticipantRow]:
+    """The participants the page lists: those taking part, and for the coordinator those who left too."""
+    access_level = labels(PlanParticipant, "access_level")
+    edit = url_for_each("plans:participant_edit") if may_edit else None
+    end = url_for_each("plans:participant_end") if may_edit else None
+    return [
+        ParticipantRow(
+            participant=participant,
+            access_level=access_level(participant.access_level),
+            edit_url=edit(participant.pk) if edit else "",
+            end_url=end(participant.pk) if end else "",
+        )
+        for participant in content.participants
+        if participant.active or may_edit
     ]
 
 

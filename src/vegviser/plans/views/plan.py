@@ -78,6 +78,7 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "may_note": policy.can(request.user, Action.PLAN_NOTE, plan),
         "goal_cards": page.goal_cards(content, may_edit=coordinator),
         "measure_rows": page.measure_rows(content, editable=editable_measures),
+        "participant_rows": page.participant_rows(content, may_edit=coordinator),
         "note_form": NoteForm(),
         "elements": ELEMENTS,
         "activation_problems": services.activation_problems(plan)
