@@ -314,8 +314,8 @@ def _queries_of_search(world: World) -> int:
 # The page's queries do not grow with the log nor with what it lists: session, user and device; the policy's
 # municipalities (unit and privacy officer); reads and changes found; the reads without a role (one query);
 # the persons named (one query); the searcher described and the search logged; the many-persons kind; the
-# menu; the session saved.
-SEARCH_QUERIES = 19
+# menu; the session saved. PostgreSQL adds three: JIT is turned off for the anomaly queries in a savepoint.
+SEARCH_QUERIES = 16
 
 
 def test_the_search_page_has_a_fixed_number_of_queries(world: World) -> None:
@@ -331,4 +331,5 @@ def test_the_search_page_has_a_fixed_number_of_queries(world: World) -> None:
         read(UserFactory(), person.pk, days_ago(1))
         record_access(actor=world.coordinator, person_ids=[person.pk], purpose="plan")
     large = _queries_of_search(world)
-    assert (small, large) == (SEARCH_QUERIES, SEARCH_QUERIES)
+    expected = SEARCH_QUERIES + (3 if connection.vendor == "postgresql" else 0)
+    assert (small, large) == (expected, expected)
