@@ -343,11 +343,6 @@ def test_the_persons_list_says_in_words_what_was_read(world: World) -> None:
     assert "The plan on the person's own page" in page and "Messages on the person's own page" in page
 
 
-@pytest.mark.xfail(
-    reason="access.services._consent_anew gives the consent left after withdrawing one organisation a whole "
-    "new period from today (as renewing does), so withdrawing extends the consent for the others",
-    strict=False,
-)
 def test_withdrawing_one_organisation_does_not_extend_the_consent(world: World) -> None:
     _plan, consent = _setup(world)
     today = timezone.localdate()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from vegviser.accounts.models import Notification
-from vegviser.audit.models import AuditRecord
+from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.plans import services
 from vegviser.plans.models import Goal, GoalRating, GoalStatus, IndividualPlan
 
@@ -243,3 +243,13 @@ def test_a_parent_of_a_young_child_rates_for_the_child(world: World) -> None:
     response = client_as(found.relative_user).post(_rate(goal_of(found.plan)), {"attainment": "0"})
     assert response.status_code == 302
     assert GoalRating.objects.get().rated_by == found.relative_user
+
+
+@pytest.mark.parametrize("page", ["what_matters", "goal_add"])
+def test_a_refused_contribution_page_logs_no_read(world: World, page: str) -> None:
+    """A parent of a 14-year-old reads the plan but does not write in it: the writing pages answer 404, and
+    a refusal is not a read."""
+    found = family(world, age=14)
+    before = AccessRecord.objects.filter(person_id=found.person.pk).count()
+    assert client_as(found.relative_user).get(url(page, found.person.pk)).status_code == 404
+    assert AccessRecord.objects.filter(person_id=found.person.pk).count() == before

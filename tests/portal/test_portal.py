@@ -118,8 +118,8 @@ def _mandate(kind: str, *, ended: bool = False, covers_health: bool = True) -> C
 
 def _confidential_child(world: World) -> Case:
     found = family(world, age=7, confidential=True)
-    # Refused as a former representative: told they no longer act, never why (the code is not shown).
-    return Case(found.relative_user, found.person, found.plan, None, set(), refused_status=403)
+    # Refused as if there were nothing there: even "you no longer act for this person" would hint at the code.
+    return Case(found.relative_user, found.person, found.plan, None, set())
 
 
 def _professional(persona: str) -> Callable[[World], Case]:

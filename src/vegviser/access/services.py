@@ -96,19 +96,25 @@ def _consent_giver(actor: User | None, person: Person) -> dict[str, Any]:
 
 
 def _consent_anew(
-    actor: User | None, old: Consent, shared_with: list[Organisation], *, action: str
+    actor: User | None, old: Consent, shared_with: list[Organisation], *, action: str, renew: bool
 ) -> Consent:
-    """A new consent in the portal with the old one's scope, from today, for as long as the old one ran."""
+    """A new consent in the portal with the old one's scope, from today: renewed, for as long as the old one
+    ran; else (the old one narrowed) until the old one would have ended, so narrowing never extends it."""
     from .models import ConsentEvidence
 
     today = timezone.localdate()
-    valid_to = today + (old.valid_to - old.valid_from) if old.valid_to else None
+    if renew:
+        valid_to = today + (old.valid_to - old.valid_from) if old.valid_to else None
+    else:
+        valid_to = old.valid_to
+        if valid_to is not None and valid_to < today:
+            raise ValidationError(_("This consent has run out, so there is nothing to withdraw."))
     consent = Consent(
         person=old.person,
         recorded_by=actor,
         covers_plan=old.covers_plan,
         covers_coordinator=old.covers_coordinator,
-        valid_from=today,
+        valid_from=today if renew else max(today, old.valid_from),
         valid_to=valid_to,
         evidence=ConsentEvidence.PORTAL,
         **_consent_giver(actor, old.person),
@@ -141,7 +147,11 @@ def withdraw_own_consent(
         _("Sharing with %(organisation)s withdrawn in the portal.") % {"organisation": organisation.name},
     )
     return _consent_anew(
-        actor, consent, [o for o in shared if o != organisation], action="consent.withdraw_organisation"
+        actor,
+        consent,
+        [o for o in shared if o != organisation],
+        action="consent.withdraw_organisation",
+        renew=False,
     )
 
 
@@ -150,7 +160,7 @@ def renew_own_consent(*, actor: User | None, consent: Consent) -> Consent:
     """The same consent given again, from today: for one that has run out, is running out, or was
     withdrawn."""
     authorise(actor, Action.PORTAL_CONSENT, consent.person)
-    return _consent_anew(actor, consent, list(consent.shared_with.all()), action="consent.renew")
+    return _consent_anew(actor, consent, list(consent.shared_with.all()), action="consent.renew", renew=True)
 
 
 def consent_in_force(person: Person, *, covering: str) -> Consent | None:

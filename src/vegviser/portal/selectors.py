@@ -69,11 +69,32 @@ def get_subject(*, user: User, pk: uuid.UUID, action: str = Action.PORTAL_VIEW) 
     if person is None:
         raise Http404
     if not policy.can(user, action, person):
-        represented_once = person.relations.filter(relative__user=user, kind__in=REPRESENTING).exists()
-        if represented_once and policy.portal_role(user, person) is None:
+        if policy.portal_role(user, person) is None and _represented_once(user, person):
             raise NoLongerRepresented
         raise Http404
     return Subject(person, policy.portal_role(user, person) or "")
+
+
+def _represented_once(user: User, person: Person) -> bool:
+    """Whether the user acted for the person and no longer does for a reason they can be told: the child
+    turned 16, the relation ended, or the mandate does not cover health. A confidential address (code 6/7)
+    is never hinted at, nor is a mandate that has not begun."""
+    if person.has_confidential_address:
+        return False
+    today = timezone.localdate()
+    age = person.age_on(today)
+    for relation in person.relations.filter(relative__user=user, kind__in=REPRESENTING).select_related(
+        "relative"
+    ):
+        if relation.relative.has_confidential_address or relation.valid_from > today:
+            continue
+        if relation.valid_to is not None and relation.valid_to < today:
+            return True
+        if relation.kind == RelationKind.PARENT and age is not None and age >= 16:
+            return True
+        if relation.kind != RelationKind.PARENT and not relation.covers_health:
+            return True
+    return False
 
 
 def current_plan(person: Person) -> IndividualPlan | None:

@@ -59,14 +59,19 @@ def _to_home(subject: Subject | uuid.UUID) -> HttpResponse:
     return redirect("portal:home", pk=pk)
 
 
-def _plan_of(request: AuthenticatedRequest, subject: Subject, *, purpose: str) -> IndividualPlan | None:
-    """The person's plan, its read logged; none yet, and the user is told how to ask for one."""
+def _plan_of(
+    request: AuthenticatedRequest, subject: Subject, *, purpose: str, action: str | None = None
+) -> IndividualPlan | None:
+    """The person's plan, if the user may do `action` to it (else 404), its read logged; none yet, and the
+    user is told how to ask for one."""
     plan = selectors.current_plan(subject.person)
     if plan is None:
         messages.info(
             request, _("There is no individual plan yet. You can ask for one under “Ask for help”.")
         )
         return None
+    if action is not None:
+        policy.require(request.user, action, plan)
     selectors.log_read(user=request.user, subject=subject, plan=plan, purpose=purpose)
     return plan
 
@@ -112,10 +117,9 @@ def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def what_matters(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     subject = selectors.get_subject(user=request.user, pk=pk)
-    current = _plan_of(request, subject, purpose="portal-plan")
+    current = _plan_of(request, subject, purpose="portal-plan", action=Action.PORTAL_CONTRIBUTE)
     if current is None:
         return _to_home(subject)
-    policy.require(request.user, Action.PORTAL_CONTRIBUTE, current)
     response = versioned_edit(
         request,
         form_class=WhatMattersForm,
@@ -138,10 +142,9 @@ def _form_context(
 @login_required
 def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     subject = selectors.get_subject(user=request.user, pk=pk)
-    current = _plan_of(request, subject, purpose="portal-plan")
+    current = _plan_of(request, subject, purpose="portal-plan", action=Action.PORTAL_CONTRIBUTE)
     if current is None:
         return _to_home(subject)
-    policy.require(request.user, Action.PORTAL_CONTRIBUTE, current)
     form = OwnGoalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,10 +213,9 @@ def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Messages with the coordinator and the team."""
     subject = selectors.get_subject(user=request.user, pk=pk)
-    current = _plan_of(request, subject, purpose="portal-messages")
+    current = _plan_of(request, subject, purpose="portal-messages", action=Action.PLAN_MESSAGES)
     if current is None:
         return _to_home(subject)
-    policy.require(request.user, Action.PLAN_MESSAGES, current)
     form = MessageForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
