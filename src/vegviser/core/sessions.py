@@ -29,8 +29,11 @@ class SessionStore(DatabaseSessionStore):
         return stored
 
     def save(self, must_create: bool = False) -> None:
-        if not must_create and not self.modified and self.renewed_recently():
-            return
+        if not must_create and self.session_key is not None:
+            # A request that never read the session has not loaded its row, nor the expiry stored with it.
+            self._get_session()  # type: ignore[attr-defined]
+            if not self.modified and self.renewed_recently():
+                return
         super().save(must_create=must_create)
 
     def renewed_recently(self) -> bool:
