@@ -25,10 +25,17 @@ from vegviser.audit.services import record_access
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import IndividualPlan
-from vegviser.registry.models import Membership, MembershipRole, PersonRelation, RelationKind
+from vegviser.registry.models import (
+    Membership,
+    MembershipRole,
+    Municipality,
+    OrganisationKind,
+    PersonRelation,
+    RelationKind,
+)
 
 from ..conftest import World, client_for, english
-from ..factories import MembershipFactory, PersonFactory, UserFactory
+from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
 from ..plans.helpers import plan_for
 
 
@@ -162,6 +169,28 @@ def test_an_officer_of_another_municipality_is_listed_and_a_former_officer_is_no
         [
             (world.ke_officer_tromso.display_name, world.patient.full_name, 1),
             (later.user.display_name, world.patient.full_name, 1),
+        ]
+    )
+
+
+def test_the_unit_leading_the_plan_of_a_person_living_elsewhere_does_its_work(world: World) -> None:
+    """The municipality leads the plan also for a person registered in another; its unit sees the plan in
+    its overview and fetches the record notice. A unit with neither is listed."""
+    IndividualPlan.objects.create(person=world.person_tromso, municipality=world.bodo)
+    read(world.ke_officer, world.person_tromso.pk, days_ago(2), purpose="plan-overview")
+    read(world.ke_officer, world.person_tromso.pk, days_ago(2), purpose="record-notice")
+    read(world.ke_officer, world.person_tromso.pk, days_ago(2), purpose="plan")
+    stranger_unit = member(world, MembershipRole.COORDINATING_UNIT_OFFICER)
+    Membership.objects.filter(pk=stranger_unit.pk).update(
+        organisation=OrganisationFactory(
+            kind=OrganisationKind.COORDINATING_UNIT, municipality=Municipality.objects.get(number="0301")
+        )
+    )
+    read(stranger_unit.user, world.person_tromso.pk, days_ago(2), purpose="record-notice")
+    assert sorted(listed(world, "ke_officer_tromso")) == sorted(
+        [
+            (world.ke_officer.display_name, world.person_tromso.full_name, 1),
+            (stranger_unit.user.display_name, world.person_tromso.full_name, 1),
         ]
     )
 
