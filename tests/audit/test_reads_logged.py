@@ -145,11 +145,6 @@ def test_my_plans_logs_each_person_once(world: World) -> None:
     assert reads == {world.patient.pk: 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plans:mine logs the person twice: once for the closed plan listed (plans.selectors.my_plans) and "
-    "once as a person to start a new plan for (coordinated_without_plan): one page, one record per person",
-)
 def test_my_plans_logs_once_a_person_whose_plan_is_closed(world: World) -> None:
     """A closed plan is listed, and its person is also one the coordinator may start a new plan for."""
     plan = plan_for(world, active=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -303,8 +304,11 @@ def my_plans(*, user: User) -> list[tuple[IndividualPlan, str]]:
     return [(plan, role or "") for plan, role in plans]
 
 
-def coordinated_without_plan(*, user: User) -> list[CoordinatorAssignment]:
-    """The persons the user coordinates who have no open plan yet: where a plan is started."""
+def coordinated_without_plan(
+    *, user: User, listed: Iterable[IndividualPlan] = ()
+) -> list[CoordinatorAssignment]:
+    """The persons the user coordinates who have no open plan yet: where a plan is started. A person whose
+    closed plan is `listed` on the same page has been logged with it: one page, one read per person."""
     assignments = list(
         CoordinatorAssignment.objects.filter(coordinator=user, active=True)
         .exclude(person__plans__status__in=[PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.PAUSED])
@@ -312,9 +316,10 @@ def coordinated_without_plan(*, user: User) -> list[CoordinatorAssignment]:
         .order_by("person__family_name", "person__given_name")
     )
     assignments = [a for a in assignments if policy.can(user, Action.PLAN_CREATE, a.person)]
+    logged = {plan.person_id for plan in listed}
     record_access(
         actor=user,
-        person_ids={assignment.person_id for assignment in assignments},
+        person_ids={assignment.person_id for assignment in assignments} - logged,
         object_type="intake.coordinatorassignment",
         purpose="my-plans",
     )

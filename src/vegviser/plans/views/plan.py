@@ -424,7 +424,9 @@ def my_plans(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "plans": plans,
         "entries": entries,
-        "without_plan": selectors.coordinated_without_plan(user=request.user),
+        "without_plan": selectors.coordinated_without_plan(
+            user=request.user, listed=[plan for plan, _role in plans]
+        ),
         "today": timezone.localdate(),
     }
     return render(request, "plans/mine.html", context)
