@@ -39,6 +39,11 @@ CHROMIUM_ARGS = [
 AXE_STATIC_PATH = "vendor/axe-core/axe.min.js"
 AXE_JS = Path(django_settings.BASE_DIR) / "static" / AXE_STATIC_PATH
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Violations in full; passes and the rest with one node each, which is all the checks here read.
+AXE_RUN_JS = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+
+# The accessibility sweep leaves its figures here for the terminal summary (see pytest_terminal_summary).
+SWEEP_REPORT = pytest.StashKey[list[str]]()
 
 # Every browser test needs the live server's transactional database, with the migrations' data restored.
 BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -124,19 +129,28 @@ def sign_in(page: Page, live_server: LiveServer, username: str, password: str = 
     assert "/account/login/" not in page.url, f"login as {username!r} failed"
 
 
-def axe_check(page: Page) -> None:
-    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page and fail on any violation.
+def load_axe(page: Page) -> None:
+    """Put axe-core on the page, unless it is there already.
 
     The vendored file is loaded from the live server's static files rather than injected inline: the pages'
     Content-Security-Policy (script-src 'self') blocks inline scripts, and tests must not switch it off.
     """
     assert AXE_JS.is_file(), f"axe-core is missing: {AXE_JS}"
-    page.add_script_tag(url=urljoin(page.url, static(AXE_STATIC_PATH)))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(url=urljoin(page.url, static(AXE_STATIC_PATH)))
+
+
+def axe_results(page: Page) -> dict[str, Any]:
+    """axe-core's results for the WCAG 2.0/2.1 A and AA rules on the page."""
+    load_axe(page)
+    result: dict[str, Any] = page.evaluate(AXE_RUN_JS, AXE_TAGS)
     assert result["passes"], "axe ran no checks: is the page empty?"
+    return result
+
+
+def axe_check(page: Page) -> None:
+    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page and fail on any violation."""
+    result = axe_results(page)
     violations = result["violations"]
     lines = []
     for violation in violations:
@@ -146,3 +160,12 @@ def axe_check(page: Page) -> None:
         pytest.fail(
             f"axe found {len(violations)} violation(s) on {page.url}:\n" + "\n".join(lines), pytrace=False
         )
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The accessibility sweep's figures (pages per user and language, time), shown even under -q."""
+    lines = config.stash.get(SWEEP_REPORT, None)
+    if lines:
+        terminalreporter.write_sep("-", "accessibility sweep")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,0 +1,101 @@
+"""WCAG 2.1 AA over every page each demo user can reach, and every public page, in all three languages.
+
+With the demo data loaded, anonymous and each demo user crawl Vegviser in Bokmål, Nynorsk and English from
+the home page and the public information, following every link (GET only). Each kind of page is swept once
+per user and language: axe-core finds no WCAG 2.0/2.1 A or AA violation, the page does not scroll sideways at
+320 px nor at 200 % zoom, every field has an accessible name, there is exactly one h1, and the page says its
+language. Public pages, the same for everyone, and the page for a missing address are swept as anonymous
+and as one signed-in user. The forms on a short list are also submitted empty, and their error state swept,
+with the error summary first, focusable and linked to its fields. A sample of Tab stops per kind of page
+shows a focus indicator. Everything found is listed at the end; the figures (pages × languages per user,
+time) go to the terminal summary and a JSON file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
+
+from vegviser.accounts.models import User
+from vegviser.core.demo import DEMO_PASSWORD, load_demo
+from vegviser.intake.models import NeedReport, ReportStatus
+
+from .conftest import BROWSER_DB, SWEEP_REPORT, sign_in
+from .sweep import DESKTOP, Crawl, Sweep, cpu_seconds, interleave
+
+pytestmark = [pytest.mark.browser, BROWSER_DB]
+
+ANONYMOUS = "anonymous"
+# The home page (the login page for anonymous) and the public information.
+START_PATHS = ("/", "/info/")
+
+
+def behind_filters() -> dict[str, list[str]]:
+    """Pages a user reaches only through a list's filter or one particular object, which the crawl (one page
+    of each kind per user) passes by: they are added to that user's start pages."""
+    decided = NeedReport.objects.filter(status=ReportStatus.DECIDED).order_by("decided_at").first()
+    assert decided is not None, "the demo has a decided report of need"
+    # The coordinating unit finds decided reports under the queue's "all" filter, and their letter there.
+    return {"ke": [reverse("intake:decision_letter", args=[decided.pk])]}
+
+
+def test_every_page_in_every_language(
+    server: LiveServer,
+    browser: Browser,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    load_demo()
+    # Every user the demo made, so that a user added to the demo is swept too.
+    users = [ANONYMOUS, *User.objects.order_by("date_joined", "username").values_list("username", flat=True)]
+    if os.environ.get("VEGVISER_SWEEP_USERS") and not os.environ.get("CI"):
+        # A quicker run while fixing pages, e.g. VEGVISER_SWEEP_USERS=anonymous,pasient; CI sweeps everyone.
+        users = [user for user in users if user in os.environ["VEGVISER_SWEEP_USERS"].split(",")]
+    extra_starts = behind_filters()
+    languages = tuple(code for code, _name in settings.LANGUAGES)
+    sweep = Sweep(origin=server.url, languages=languages)
+    started, cpu_before = time.monotonic(), cpu_seconds()
+    for user in users:
+        # One login per user; each language gets a context of its own, with that session and the language's
+        # cookie, and the three crawl in turns.
+        session = None
+        if user != ANONYMOUS:
+            login = browser.new_context(viewport=DESKTOP)
+            sign_in(login.new_page(), server, user, DEMO_PASSWORD)
+            session = login.storage_state()
+            login.close()
+        contexts = []
+        for language in languages:
+            context = browser.new_context(locale="nb-NO", viewport=DESKTOP, storage_state=session)
+            context.set_default_timeout(20_000)
+            context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": server.url}]
+            )
+            contexts.append(context)
+        starts = (*START_PATHS, *extra_starts.get(user, ()))
+        try:
+            interleave(
+                Crawl(sweep, context, user, language, signed_in=session is not None).run(starts)
+                for context, language in zip(contexts, languages, strict=True)
+            )
+        finally:
+            for context in contexts:
+                context.close()
+    cpu_after = cpu_seconds()
+    cpu = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
+
+    figures = sweep.figures(time.monotonic() - started, cpu)
+    summary = tmp_path_factory.mktemp("accessibility-sweep") / "summary.json"
+    sweep.write(summary, figures)
+    request.config.stash[SWEEP_REPORT] = sweep.summary_lines(figures, summary)
+
+    empty = [key for key, pages in sweep.swept.items() if not pages]
+    assert not empty, f"crawls that swept nothing: {empty}"
+    if sweep.failures:
+        pytest.fail(sweep.failure_message(), pytrace=False)
