@@ -584,6 +584,11 @@ def print_environment() -> None:
         f"{os.cpu_count()} CPUs, {memory} memory"
     )
     print(f"{IndividualPlan.objects.count()} plans, {Person.objects.count()} persons in the database")
+    from django.conf import settings
+    from django.template import engines
+
+    loaders = [type(loader).__module__ for loader in engines["django"].engine.template_loaders]
+    print(f"DEBUG {settings.DEBUG}; template loaders {loaders}; sessions {settings.SESSION_ENGINE}")
 
 
 if __name__ == "__main__":
