@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
-from playwright.sync_api import BrowserContext, CDPSession
+from playwright.sync_api import CDPSession, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from .conftest import AXE_RUN_JS, AXE_TAGS, load_axe
@@ -406,17 +406,16 @@ def visible_indicator(before: dict[str, Any], after: dict[str, Any]) -> bool:
 
 
 class Crawl:
-    """One user in one language, in a browser context of its own that is already signed in (or anonymous)."""
+    """One user in one language, in a browser tab whose cookies are that user's session (or none) and the
+    language's cookie."""
 
-    def __init__(
-        self, sweep: Sweep, context: BrowserContext, user: str, language: str, *, signed_in: bool
-    ) -> None:
+    def __init__(self, sweep: Sweep, page: Page, user: str, language: str, *, signed_in: bool) -> None:
         self.sweep = sweep
         self.user = user
         self.language = language
         self.signed_in = signed_in
-        self.page = context.new_page()
-        self.cdp: CDPSession = context.new_cdp_session(self.page)
+        self.page = page
+        self.cdp: CDPSession = page.context.new_cdp_session(page)
         self.swept: list[str] = sweep.swept.setdefault((user, language), [])
 
     def problem(self, kind: str, problem: str, path: str | None = None) -> None:
@@ -440,7 +439,7 @@ class Crawl:
                     seen.add(kind)
                     queue.append(urldefrag(link).url)
         yield from self.visit(origin + NOT_FOUND_PATH, seen, not_found=True)
-        self.page.close()
+        self.cdp.detach()
 
     def visit(self, url: str, seen: set[str], *, not_found: bool = False) -> Generator[None, None, list[str]]:
         page = self.page
