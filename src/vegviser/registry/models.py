@@ -371,8 +371,8 @@ class PersonRelation(PersonalDataModel):
     kind = models.CharField(_("relation"), max_length=32, choices=RelationKind.choices)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    # A guardianship or power of attorney may be limited, e.g. to money matters (vergemålsloven § 21): only one
-    # that covers health and care lets the holder act for the person in their plan.
+    # A guardianship or power of attorney may be limited, e.g. to money matters (vergemålsloven § 21): only
+    # one that covers health and care lets the holder act for the person in their plan.
     covers_health = models.BooleanField(
         _("the mandate covers health and care services"),
         default=True,

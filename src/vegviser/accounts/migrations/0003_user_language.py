@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_notification'),
+        ("accounts", "0002_notification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('nb', 'Norwegian Bokmål'), ('nn', 'Norwegian Nynorsk'), ('en', 'English')], max_length=8, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("nb", "Norwegian Bokmål"), ("nn", "Norwegian Nynorsk"), ("en", "English")],
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
     ]
