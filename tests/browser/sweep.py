@@ -55,12 +55,7 @@ NOT_FOUND = "404 page"
 DOCUMENT_PAGES = frozenset({"plans:plan_print", "intake:decision_letter"})
 
 # Problems known and left to be fixed elsewhere: listed in the summary, not failed on. Each says why.
-KNOWN_PROBLEMS: dict[tuple[str, str], str] = {
-    ("plans:plan_print", "scrolls sideways"): (
-        "the printable documents' stylesheet (css/letter.css) lets the participants' and measures' tables "
-        "widen the page on a phone; the fix belongs there (tables that scroll inside the page)"
-    ),
-}
+KNOWN_PROBLEMS: dict[tuple[str, str], str] = {}
 
 # Forms whose empty submit is refused with errors, so the POST changes nothing: their error state is swept
 # too, once per language, by the first user who reaches them.
