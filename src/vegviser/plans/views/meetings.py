@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST
 from vegviser.access import policy
 from vegviser.access.policy import Action, PlanRole
 from vegviser.audit.models import Channel
+from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
 
 from .. import selectors, services
 from ..forms.meetings import DecisionForm, MeetingEditForm, MeetingForm
 from ..models import Goal, Meeting
-from .plan import _versioned_edit
 
 
 def _to_meeting(meeting: Meeting) -> HttpResponse:
@@ -110,7 +110,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 @login_required
 def meeting_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, pk)
-    response = _versioned_edit(
+    response = versioned_edit(
         request,
         form_class=MeetingEditForm,
         instance=meeting,

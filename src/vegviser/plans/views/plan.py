@@ -22,9 +22,9 @@ from vegviser.access.policy import Action, PlanRole
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel
 from vegviser.core.documents import pdf_response
+from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
-from vegviser.core.services import ConflictError
 from vegviser.registry import selectors as registry_selectors
 
 from .. import page, selectors, services
@@ -93,61 +93,10 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
-def _versioned_edit(
-    request: AuthenticatedRequest,
-    *,
-    form_class: type[Any],
-    instance: Any,
-    save: Callable[[dict[str, Any], int], Any],
-    template: str,
-    context: dict[str, Any],
-    form_kwargs: dict[str, Any] | None = None,
-) -> HttpResponse | None:
-    """Edit a versioned row. On a conflict the form keeps what the user wrote and the page shows what is
-    saved now: saving again is a deliberate choice, never a silent overwrite. Returns None when saved."""
-    form_kwargs = form_kwargs or {}
-    form = form_class(posted(request), instance=instance, **form_kwargs)
-    current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data, form.cleaned_data.get("version") or 0)
-        except ConflictError:
-            current = type(instance).objects.get(pk=instance.pk)
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = form_class(data, instance=type(instance).objects.get(pk=instance.pk), **form_kwargs)
-            form.is_valid()
-            form.add_error(None, ConflictError.message)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return None
-    conflict = _conflict_rows(form, current) if current is not None else []
-    return render(request, template, {**context, "form": form, "current": current, "conflict": conflict})
-
-
-def _conflict_rows(form: Any, current: Any) -> list[tuple[str, Any, Any]]:
-    """Field by field: what is saved now and what the user wrote, for the fields that differ."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "version" or name not in form.cleaned_data:
-            continue
-        saved = getattr(current, name, None)
-        if saved is not None and hasattr(saved, "all"):
-            saved = ", ".join(str(item) for item in saved.all())
-            mine = ", ".join(str(item) for item in form.cleaned_data[name] or [])
-        else:
-            mine = form.cleaned_data[name]
-        if (saved or "") != (mine or ""):
-            rows.append((str(field.label), saved, mine))
-    return rows
-
-
 @login_required
 def plan_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
-    response = _versioned_edit(
+    response = versioned_edit(
         request,
         form_class=PlanForm,
         instance=plan,
@@ -264,7 +213,7 @@ def participant_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
 @login_required
 def participant_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     participant = selectors.get_plan_item(PlanParticipant, user=request.user, pk=pk)
-    response = _versioned_edit(
+    response = versioned_edit(
         request,
         form_class=ParticipantEditForm,
         instance=participant,
@@ -308,7 +257,7 @@ def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     goal = selectors.get_plan_item(Goal, user=request.user, pk=pk)
-    response = _versioned_edit(
+    response = versioned_edit(
         request,
         form_class=GoalForm,
         instance=goal,
@@ -337,7 +286,7 @@ def measure_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def measure_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     measure = selectors.get_plan_item(Measure, user=request.user, pk=pk, action=Action.MEASURE_EDIT)
-    response = _versioned_edit(
+    response = versioned_edit(
         request,
         form_class=MeasureForm,
         instance=measure,
