@@ -120,6 +120,19 @@ def test_a_goal_needs_words(world: World) -> None:
     assert not Goal.objects.filter(status=GoalStatus.PROPOSED).exists()
 
 
+def test_an_over_long_goal_is_refused_in_the_users_language_and_kept_in_the_form(world: World) -> None:
+    plan_of_person(world, world.patient)
+    text = "å" * 1001
+    response = client_as(world.patient_user, language="nn").post(
+        url("goal_add", world.patient.pk), {"text": text}
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Sørg for at denne verdien har maksimalt 1000 teikn (den har 1001)." in page
+    assert text in page
+    assert not Goal.objects.filter(status=GoalStatus.PROPOSED).exists()
+
+
 def test_the_person_changes_the_goal_they_wrote(world: World) -> None:
     plan = plan_of_person(world, world.patient)
     goal = services.propose_goal(actor=world.patient_user, plan=plan, data={"text": "Sykle"})
