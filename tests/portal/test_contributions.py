@@ -128,7 +128,7 @@ def test_an_over_long_goal_is_refused_in_the_users_language_and_kept_in_the_form
     )
     assert response.status_code == 200
     page = html.unescape(response.content.decode())
-    assert "Sørg for at denne verdien har maksimalt 1000 teikn (den har 1001)." in page
+    assert "Verdien kan ikkje ha fleire enn 1000 teikn (den har 1001)." in page
     assert text in page
     assert not Goal.objects.filter(status=GoalStatus.PROPOSED).exists()
 
