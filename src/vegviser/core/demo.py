@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -254,6 +255,49 @@ def _load() -> None:
     _backdate(story)
 
 
+def _age_report(report: NeedReport, *, received_days: int, decided_days: int | None = None) -> None:
+    """Date a report, and its decision if it has one, back to the days they happened in the story."""
+    now = timezone.now()
+    moments = {"received_at": now - timedelta(days=received_days)}
+    if decided_days is not None:
+        moments["decided_at"] = now - timedelta(days=decided_days)
+    NeedReport.objects.filter(pk=report.pk).update(**moments)
+    report.refresh_from_db()
+
+
+def _consent_and_coordinator(
+    organisations: dict[str, Organisation],
+    users: dict[str, User],
+    person: Person,
+    report: NeedReport,
+    *,
+    consent: dict[str, Any],
+    shared_with: list[str],
+    kind: str,
+    started_on: date,
+    person_wishes: str,
+) -> None:
+    """The coordinating unit records the oral consent to a plan and a coordinator, shared with the named
+    organisations, and appoints the coordinator from the home services."""
+    officer = users["ke"]
+    record_consent(
+        actor=officer,
+        person=person,
+        data={"covers_plan": True, "covers_coordinator": True, "evidence": ConsentEvidence.ORAL, **consent},
+        shared_with=[organisations[organisation] for organisation in shared_with],
+    )
+    appoint_coordinator(
+        actor=officer,
+        person=person,
+        coordinator=users["koordinator"],
+        organisation=organisations[OrganisationKind.HOME_SERVICES],
+        kind=kind,
+        started_on=started_on,
+        person_wishes=person_wishes,
+        need_report=report,
+    )
+
+
 def _intake(
     today: date, organisations: dict[str, Organisation], users: dict[str, User], people: dict[str, Person]
 ) -> dict[str, NeedReport]:
@@ -272,44 +316,34 @@ def _intake(
             "consent_to_report": ReportConsent.YES,
         },
     )
-    NeedReport.objects.filter(pk=stroke.pk).update(received_at=timezone.now() - timedelta(days=190))
-    stroke.refresh_from_db()
     decide_report(
         actor=users["ke"],
         report=stroke,
         data={"plan_granted": True, "coordinator_granted": True},
     )
-    NeedReport.objects.filter(pk=stroke.pk).update(decided_at=timezone.now() - timedelta(days=186))
+    _age_report(stroke, received_days=190, decided_days=186)
     # Everyone who takes part in Per's plan works for an organisation he has consented to share with.
-    record_consent(
-        actor=users["ke"],
-        person=people["per"],
-        data={
+    _consent_and_coordinator(
+        organisations,
+        users,
+        people["per"],
+        stroke,
+        consent={
             "given_by": ConsentGiver.PERSON,
-            "covers_plan": True,
-            "covers_coordinator": True,
             "valid_from": today - timedelta(days=185),
-            "evidence": ConsentEvidence.ORAL,
             "journal_reference": "Journalnotat, samtale med koordinerende enhet",
         },
         shared_with=[
-            organisations[OrganisationKind.HOME_SERVICES],
-            organisations[OrganisationKind.PHYSIOTHERAPY],
-            organisations[OrganisationKind.OCCUPATIONAL_THERAPY],
-            organisations[OrganisationKind.GP_OFFICE],
-            organisations[OrganisationKind.NAV_OFFICE],
-            organisations[OrganisationKind.REHABILITATION_UNIT],
+            OrganisationKind.HOME_SERVICES,
+            OrganisationKind.PHYSIOTHERAPY,
+            OrganisationKind.OCCUPATIONAL_THERAPY,
+            OrganisationKind.GP_OFFICE,
+            OrganisationKind.NAV_OFFICE,
+            OrganisationKind.REHABILITATION_UNIT,
         ],
-    )
-    appoint_coordinator(
-        actor=users["ke"],
-        person=people["per"],
-        coordinator=users["koordinator"],
-        organisation=organisations[OrganisationKind.HOME_SERVICES],
         kind=CoordinatorKind.COORDINATOR,
         started_on=today - timedelta(days=180),
         person_wishes="Ønsker en fast kontaktperson i hjemmetjenesten.",
-        need_report=stroke,
     )
 
     cp = report_need(
@@ -325,8 +359,6 @@ def _intake(
             "consent_to_report": ReportConsent.YES,
         },
     )
-    NeedReport.objects.filter(pk=cp.pk).update(received_at=timezone.now() - timedelta(days=130))
-    cp.refresh_from_db()
     decide_report(
         actor=users["ke"],
         report=cp,
@@ -338,39 +370,31 @@ def _intake(
             "needs_other_welfare_services": True,
         },
     )
-    NeedReport.objects.filter(pk=cp.pk).update(decided_at=timezone.now() - timedelta(days=122))
+    _age_report(cp, received_days=130, decided_days=122)
     # Under 16 a parent with parental responsibility consents, and the child is heard.
-    record_consent(
-        actor=users["ke"],
-        person=people["emil"],
-        data={
+    _consent_and_coordinator(
+        organisations,
+        users,
+        people["emil"],
+        cp,
+        consent={
             "given_by": ConsentGiver.PARENT,
             "given_by_person": people["fatima"],
             "child_view": "Emil sier at han vil at læreren og fysioterapeuten skal snakke sammen, "
             "«så jeg slipper å vise alt to ganger».",
-            "covers_plan": True,
-            "covers_coordinator": True,
             "valid_from": today - timedelta(days=118),
-            "evidence": ConsentEvidence.ORAL,
             "journal_reference": "Journalnotat, hjemmebesøk med koordinerende enhet",
         },
         shared_with=[
-            organisations[OrganisationKind.HOME_SERVICES],
-            organisations[OrganisationKind.PHYSIOTHERAPY],
-            organisations[OrganisationKind.SCHOOL],
-            organisations[OrganisationKind.PPT],
-            organisations[OrganisationKind.HABILITATION_UNIT],
+            OrganisationKind.HOME_SERVICES,
+            OrganisationKind.PHYSIOTHERAPY,
+            OrganisationKind.SCHOOL,
+            OrganisationKind.PPT,
+            OrganisationKind.HABILITATION_UNIT,
         ],
-    )
-    appoint_coordinator(
-        actor=users["ke"],
-        person=people["emil"],
-        coordinator=users["koordinator"],
-        organisation=organisations[OrganisationKind.HOME_SERVICES],
         kind=CoordinatorKind.CHILD_COORDINATOR,
         started_on=today - timedelta(days=115),
         person_wishes="Foreldrene ønsker én å ringe, som også kan møte på skolen.",
-        need_report=cp,
     )
 
     pain = report_need(
@@ -384,37 +408,23 @@ def _intake(
             "consent_to_report": ReportConsent.YES,
         },
     )
-    NeedReport.objects.filter(pk=pain.pk).update(received_at=timezone.now() - timedelta(days=35))
-    pain.refresh_from_db()
     decide_report(actor=users["ke"], report=pain, data={"coordinator_granted": True})
-    NeedReport.objects.filter(pk=pain.pk).update(decided_at=timezone.now() - timedelta(days=12))
+    _age_report(pain, received_days=35, decided_days=12)
     # From 16 he consents himself.
-    record_consent(
-        actor=users["ke"],
-        person=people["ulrik"],
-        data={
+    _consent_and_coordinator(
+        organisations,
+        users,
+        people["ulrik"],
+        pain,
+        consent={
             "given_by": ConsentGiver.PERSON,
-            "covers_plan": True,
-            "covers_coordinator": True,
             "valid_from": today - timedelta(days=10),
-            "evidence": ConsentEvidence.ORAL,
             "journal_reference": "Journalnotat, samtale på helsestasjon for ungdom",
         },
-        shared_with=[
-            organisations[OrganisationKind.PHYSIOTHERAPY],
-            organisations[OrganisationKind.SCHOOL],
-            organisations[OrganisationKind.GP_OFFICE],
-        ],
-    )
-    appoint_coordinator(
-        actor=users["ke"],
-        person=people["ulrik"],
-        coordinator=users["koordinator"],
-        organisation=organisations[OrganisationKind.HOME_SERVICES],
+        shared_with=[OrganisationKind.PHYSIOTHERAPY, OrganisationKind.SCHOOL, OrganisationKind.GP_OFFICE],
         kind=CoordinatorKind.COORDINATOR,
         started_on=today - timedelta(days=8),
         person_wishes="Vil helst ha møter etter skoletid, og at mamma ikke må være med på alt.",
-        need_report=pain,
     )
 
     # The queue keeps a new report and one overdue in assessment.
@@ -431,7 +441,7 @@ def _intake(
             "consent_to_report": ReportConsent.YES,
         },
     )
-    NeedReport.objects.filter(pk=fracture.pk).update(received_at=timezone.now() - timedelta(days=3))
+    _age_report(fracture, received_days=3)
     injury = report_need(
         actor=users["fysio"],
         person=people["jonas"],
@@ -445,7 +455,7 @@ def _intake(
             "consent_to_report": ReportConsent.YES,
         },
     )
-    NeedReport.objects.filter(pk=injury.pk).update(received_at=timezone.now() - timedelta(days=38))
+    _age_report(injury, received_days=38)
     assign_report(actor=users["ke"], report=injury, officer=users["ke"])
     return {"per": stroke, "emil": cp, "ulrik": pain}
 
@@ -629,6 +639,78 @@ def _scale(minus_2: str, minus_1: str, expected: str, plus_1: str, plus_2: str) 
     }
 
 
+# A plan's goals and measures are written by its coordinator. Each plan binds the story, the coordinator and
+# whose words the goals are once (functools.partial), and passes the plan with each call: activation
+# replaces the plan object, and what is written after it must go to the plan as it is then.
+def _goal(
+    story: _Story,
+    coordinator: User,
+    written_by_name: str,
+    plan: IndividualPlan,
+    text: str,
+    area: str,
+    target: int,
+    parent: Goal | None = None,
+    *,
+    scale: dict[str, str] | None = None,
+    **ratings: int,
+) -> Goal:
+    """A goal the coordinator writes down in the words of `written_by_name`, due `target` days from today."""
+    return plans.add_goal(
+        actor=coordinator,
+        plan=plan,
+        data={
+            "text": text,
+            "written_by_name": written_by_name,
+            "life_area": area,
+            "target_date": story.day(target),
+            "parent": parent,
+            **(scale or {}),
+            **ratings,
+        },
+    )
+
+
+def _measure(
+    story: _Story,
+    coordinator: User,
+    plan: IndividualPlan,
+    title: str,
+    scope: str,
+    how: str,
+    goals: list[Goal],
+    start: int,
+    **data: Any,
+) -> Measure:
+    """A measure starting `start` days from today: ongoing if it has started, planned if not."""
+    return plans.add_measure(
+        actor=coordinator,
+        plan=plan,
+        data={
+            "title": title,
+            "scope": scope,
+            "how": how,
+            "goals": goals,
+            "starts_on": story.day(start),
+            "status": MeasureStatus.ONGOING if start <= 0 else MeasureStatus.PLANNED,
+            **data,
+        },
+    )
+
+
+def _activate(
+    story: _Story, plan: IndividualPlan, coordinator: User, *, created: datetime, start_meeting: Meeting
+) -> IndividualPlan:
+    """Activate the plan after its first meeting, and date the plan and its first version to then."""
+    plan = plans.activate_plan(actor=coordinator, plan=plan)
+    activated = start_meeting.ends_at + timedelta(hours=1)
+    story.stamp(IndividualPlan.objects.filter(pk=plan.pk), created_at=created, activated_at=activated)
+    story.stamp(
+        PlanVersion.objects.filter(plan=plan, reason=PlanVersion.Reason.ACTIVATION), created_at=activated
+    )
+    return plan
+
+
 def _per_plan(
     story: _Story,
     organisations: dict[str, Organisation],
@@ -720,30 +802,9 @@ def _per_plan(
     )
     team = [me, kristian, anne, frida, lars, eva]
 
-    def goal(
-        text: str,
-        area: str,
-        target: int,
-        parent: Goal | None = None,
-        *,
-        scale: dict[str, str] | None = None,
-        **ratings: int,
-    ) -> Goal:
-        return plans.add_goal(
-            actor=coordinator,
-            plan=plan,
-            data={
-                "text": text,
-                "written_by_name": per.full_name,
-                "life_area": area,
-                "target_date": story.day(target),
-                "parent": parent,
-                **(scale or {}),
-                **ratings,
-            },
-        )
-
+    goal = partial(_goal, story, coordinator, per.full_name)
     home = goal(
+        plan,
         "Jeg vil klare meg selv hjemme og gå turer ute uten å være redd for å falle.",
         LifeArea.ACTIVITIES,
         90,
@@ -758,9 +819,10 @@ def _per_plan(
             "Går opp til Keiservarden med familien.",
         ),
     )
-    dressing = goal("Dusje og kle på meg uten hjelp.", LifeArea.ACTIVITIES, -100, home)
-    shop = goal("Gå til butikken alene med stav.", LifeArea.ACTIVITIES, 30, home)
+    dressing = goal(plan, "Dusje og kle på meg uten hjelp.", LifeArea.ACTIVITIES, -100, home)
+    shop = goal(plan, "Gå til butikken alene med stav.", LifeArea.ACTIVITIES, 30, home)
     work = goal(
+        plan,
         "Jeg vil tilbake i jobben, først noen dager i uka.",
         LifeArea.PARTICIPATION,
         185,
@@ -776,10 +838,11 @@ def _per_plan(
         ),
     )
     stamina = goal(
-        "Orke fire timer med aktivitet uten å måtte legge meg.", LifeArea.BODY_FUNCTIONS, -30, work
+        plan, "Orke fire timer med aktivitet uten å måtte legge meg.", LifeArea.BODY_FUNCTIONS, -30, work
     )
-    adapted = goal("Avtale tilrettelegging med arbeidsgiveren.", LifeArea.ENVIRONMENT, -40, work)
+    adapted = goal(plan, "Avtale tilrettelegging med arbeidsgiveren.", LifeArea.ENVIRONMENT, -40, work)
     family = goal(
+        plan,
         "Jeg vil kjøre bil igjen og være med på det ungene driver med.",
         LifeArea.PARTICIPATION,
         120,
@@ -794,25 +857,12 @@ def _per_plan(
             "Kjører selv til bortekamper og på hytta.",
         ),
     )
-    driving = goal("Få kjøreevnen vurdert.", LifeArea.ACTIVITIES, 45, family)
-    goal("Være med på håndballkampene til Ida.", LifeArea.PARTICIPATION, 60, family)
+    driving = goal(plan, "Få kjøreevnen vurdert.", LifeArea.ACTIVITIES, 45, family)
+    goal(plan, "Være med på håndballkampene til Ida.", LifeArea.PARTICIPATION, 60, family)
 
-    def measure(title: str, scope: str, how: str, goals: list[Goal], start: int, **data: Any) -> Measure:
-        return plans.add_measure(
-            actor=coordinator,
-            plan=plan,
-            data={
-                "title": title,
-                "scope": scope,
-                "how": how,
-                "goals": goals,
-                "starts_on": story.day(start),
-                "status": MeasureStatus.ONGOING if start <= 0 else MeasureStatus.PLANNED,
-                **data,
-            },
-        )
-
+    measure = partial(_measure, story, coordinator)
     everyday = measure(
+        plan,
         "Hverdagsrehabilitering hjemme",
         "Tre besøk i uka i ti uker",
         "Hjemmetjenestens tverrfaglige team trener på dusj, påkledning og matlaging hjemme hos Per, med mål "
@@ -823,6 +873,7 @@ def _per_plan(
         responsible_participant=kristian,
     )
     measure(
+        plan,
         "Fysioterapi: gang- og balansetrening",
         "To ganger i uka, 45 minutter, og hjemmeprogram hver dag",
         "På fysioterapitjenesten og ute i nærmiljøet. Fysioterapeuten måler gangdistanse og balanse hver "
@@ -833,6 +884,7 @@ def _per_plan(
         responsible_participant=frida,
     )
     measure(
+        plan,
         "Ergoterapi: hjelpemidler og energiøkonomisering",
         "Hjemmebesøk, fire samtaler og ett besøk på arbeidsplassen",
         "Utprøving av hjelpemidler på badet, råd om pauser og dagsrytme, og vurdering av arbeidsplassen "
@@ -843,6 +895,7 @@ def _per_plan(
         responsible_participant=eva,
     )
     measure(
+        plan,
         "Poliklinisk oppfølging ved rehabiliteringsavdelingen",
         "Kontroll hver tredje måned; nevropsykologisk testing én gang",
         "Legekontroll med blodtrykk og medisiner, og testing av konsentrasjon og utholdenhet før "
@@ -853,6 +906,7 @@ def _per_plan(
         responsible_participant=lars,
     )
     inpatient = measure(
+        plan,
         "Døgnopphold ved rehabiliteringsinstitusjon",
         "Fire uker",
         "Henvisning fra rehabiliteringsavdelingen til regional vurderingsenhet.",
@@ -913,12 +967,7 @@ def _per_plan(
             ),
         ],
     )
-    plan = plans.activate_plan(actor=coordinator, plan=plan)
-    activated = start_meeting.ends_at + timedelta(hours=1)
-    story.stamp(IndividualPlan.objects.filter(pk=plan.pk), created_at=created, activated_at=activated)
-    story.stamp(
-        PlanVersion.objects.filter(plan=plan, reason=PlanVersion.Reason.ACTIVATION), created_at=activated
-    )
+    plan = _activate(story, plan, coordinator, created=created, start_meeting=start_meeting)
     _note(
         story,
         plan,
@@ -1013,6 +1062,7 @@ def _per_plan(
     )
     trial_start = -28
     trial = measure(
+        plan,
         "Arbeidsutprøving hos arbeidsgiveren",
         "To dager i uka, fire timer om dagen; økes etter evaluering",
         "Avtalt mellom Per, arbeidsgiveren og NAV. Sittearbeidsplass og faste pauser; NAV-veilederen følger "
@@ -1065,6 +1115,7 @@ def _per_plan(
         "Per gikk 3 km i dag uten stav. Hjemmeprogrammet er justert med mer balansetrening.",
     )
     driving_test = measure(
+        plan,
         "Kjørevurdering",
         "Én vurdering med praktisk kjøretest",
         "Legen vurderer helsekravene til førerkort; praktisk kjøretest med trafikkskole. Resultatet tas opp "
@@ -1229,30 +1280,9 @@ def _emil_plan(
     )
     team = [emil, kristian, fatima, frida, line, hanne, henrik]
 
-    def goal(
-        text: str,
-        area: str,
-        target: int,
-        parent: Goal | None = None,
-        *,
-        scale: dict[str, str] | None = None,
-        **ratings: int,
-    ) -> Goal:
-        return plans.add_goal(
-            actor=coordinator,
-            plan=plan,
-            data={
-                "text": text,
-                "written_by_name": "Emil og Fatima Haugen",
-                "life_area": area,
-                "target_date": story.day(target),
-                "parent": parent,
-                **(scale or {}),
-                **ratings,
-            },
-        )
-
+    goal = partial(_goal, story, coordinator, "Emil og Fatima Haugen")
     playground = goal(
+        plan,
         "Emil vil gå selv ute i friminuttene og være med på leken.",
         LifeArea.PARTICIPATION,
         150,
@@ -1267,8 +1297,11 @@ def _emil_plan(
             "Spiller fotball med klassen, med tilpasning.",
         ),
     )
-    walk = goal("Gå selv fra klasserommet til skolegården med rullator.", LifeArea.ACTIVITIES, 30, playground)
+    walk = goal(
+        plan, "Gå selv fra klasserommet til skolegården med rullator.", LifeArea.ACTIVITIES, 30, playground
+    )
     reading = goal(
+        plan,
         "Emil vil lære å lese og skrive sammen med klassen.",
         LifeArea.ACTIVITIES,
         200,
@@ -1283,8 +1316,9 @@ def _emil_plan(
             "Leser på nivå med klassen.",
         ),
     )
-    tablet = goal("Skrive på nettbrett med tilpasset tastatur.", LifeArea.ACTIVITIES, 60, reading)
+    tablet = goal(plan, "Skrive på nettbrett med tilpasset tastatur.", LifeArea.ACTIVITIES, 60, reading)
     everyday = goal(
+        plan,
         "Familien vil ha én å ringe, og en hverdag som henger sammen.",
         LifeArea.ENVIRONMENT,
         120,
@@ -1300,22 +1334,9 @@ def _emil_plan(
         ),
     )
 
-    def measure(title: str, scope: str, how: str, goals: list[Goal], start: int, **data: Any) -> Measure:
-        return plans.add_measure(
-            actor=coordinator,
-            plan=plan,
-            data={
-                "title": title,
-                "scope": scope,
-                "how": how,
-                "goals": goals,
-                "starts_on": story.day(start),
-                "status": MeasureStatus.ONGOING if start <= 0 else MeasureStatus.PLANNED,
-                **data,
-            },
-        )
-
+    measure = partial(_measure, story, coordinator)
     physio = measure(
+        plan,
         "Fysioterapi på skolen",
         "To ganger i uka, 30 minutter i skoletiden",
         "Gangtrening med rullator i skolegården og tøyning. Fysioterapeuten veileder assistenten, så "
@@ -1326,6 +1347,7 @@ def _emil_plan(
         responsible_participant=frida,
     )
     teaching = measure(
+        plan,
         "Spesialundervisning etter IOP",
         "Fem timer i uka, delvis i liten gruppe",
         "Lesetrening i liten gruppe og med nettbrett; målene står i IOP-en, som er lenket til planen.",
@@ -1335,6 +1357,7 @@ def _emil_plan(
         responsible_participant=line,
     )
     assessment = measure(
+        plan,
         "Sakkyndig vurdering og veiledning av skolen",
         "Sakkyndig vurdering, deretter veiledning to ganger i halvåret",
         "Observasjon i klassen og samtaler med Emil, foreldrene og lærerne.",
@@ -1344,6 +1367,7 @@ def _emil_plan(
         responsible_participant=hanne,
     )
     measure(
+        plan,
         "Oppfølging ved habiliteringstjenesten",
         "Kontroll hvert halvår og en intensiv treningsperiode på to uker",
         "Vurdering av spastisitet og behov for ortoser. Treningsperioden gjøres sammen med fysioterapeuten "
@@ -1354,6 +1378,7 @@ def _emil_plan(
         responsible_participant=henrik,
     )
     measure(
+        plan,
         "Felles møter i ansvarsgruppen",
         "Hvert kvartal, og ellers ved behov",
         "Barnekoordinatoren kaller inn, skriver referat og følger opp avtalene, så foreldrene slipper.",
@@ -1399,12 +1424,7 @@ def _emil_plan(
             ("PPT gjør sakkyndig vurdering innen seks uker.", [reading], [assessment]),
         ],
     )
-    plan = plans.activate_plan(actor=coordinator, plan=plan)
-    activated = start_meeting.ends_at + timedelta(hours=1)
-    story.stamp(IndividualPlan.objects.filter(pk=plan.pk), created_at=created, activated_at=activated)
-    story.stamp(
-        PlanVersion.objects.filter(plan=plan, reason=PlanVersion.Reason.ACTIVATION), created_at=activated
-    )
+    plan = _activate(story, plan, coordinator, created=created, start_meeting=start_meeting)
     _meeting(
         story,
         plan,
