@@ -325,10 +325,10 @@ def test_the_list_stops_at_its_limit(world: World, monkeypatch: pytest.MonkeyPat
     assert len(response.context["found"].without_role) == 2
     assert response.context["found"].more_without_role
     assert "Only the first 2 are listed" in response.content.decode()
-    rows, more = selectors.reads_without_role(
+    found = selectors.review(
         user=world.ke_officer, date_from=timezone.localdate(), date_to=timezone.localdate()
     )
-    assert (len(rows), more) == (0, False)
+    assert (len(found.without_role), found.more_without_role) == (0, False)
 
 
 def _queries_of_search(world: World) -> int:

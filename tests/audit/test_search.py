@@ -97,10 +97,10 @@ def test_anomaly_list_names_actors_reading_many_persons_in_a_day(world: World, s
     record_access(actor=world.coordinator, person_ids=[p.pk for p in persons], purpose="plan")
     record_access(actor=world.team_member, person_ids=[p.pk for p in persons[:3]], purpose="plan")
     client = english(world)
-    anomalies = client.post(reverse("audit:search"), period()).context["anomalies"]
+    anomalies = client.post(reverse("audit:search"), period()).context["found"].many_persons
     assert [(a.actor_name, a.persons) for a in anomalies] == [(world.coordinator.display_name, 21)]
     # The searcher's own review of 21 persons is not itself an anomaly.
-    anomalies = client.post(reverse("audit:search"), period()).context["anomalies"]
+    anomalies = client.post(reverse("audit:search"), period()).context["found"].many_persons
     assert [a.actor_name for a in anomalies] == [world.coordinator.display_name]
 
 

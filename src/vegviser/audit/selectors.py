@@ -411,16 +411,10 @@ def review(
     )
 
 
-def anomalies(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
+def _many_persons(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
     """Actors who read more than ANOMALY_PERSONS_PER_DAY different persons in a day.
 
     Reviews of the logs themselves are left out: reviewing is what the searcher is there to do."""
-    policy.require(user, Action.AUDIT_SEARCH)
-    with _without_jit():
-        return _many_persons(user=user, date_from=date_from, date_to=date_to)
-
-
-def _many_persons(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
     reads = _reads_in_scope(user, date_from, date_to).exclude(purpose=AUDIT_SEARCH_PURPOSE)
     rows = (
         reads.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
@@ -439,18 +433,6 @@ def _many_persons(*, user: User, date_from: date, date_to: date) -> list[Anomaly
         )
         for row in rows
     ]
-
-
-def reads_without_role(*, user: User, date_from: date, date_to: date) -> tuple[list[ReadWithoutRole], bool]:
-    """The second kind of anomaly on its own (the page uses `review`): reads without participation or
-    emergency access, grouped by actor, person and day, newest day first; the flag says there were more than
-    READS_WITHOUT_ROLE_LIMIT groups. Logged, since the persons are named."""
-    policy.require(user, Action.AUDIT_SEARCH)
-    with _without_jit():
-        rows = _reads_without_role(user=user, date_from=date_from, date_to=date_to)
-    by_id = Person.objects.in_bulk({row["person_id"] for row in rows[:READS_WITHOUT_ROLE_LIMIT]})
-    _log_review(user, set(by_id), Channel.WEB)
-    return _without_role(rows, by_id), len(rows) > READS_WITHOUT_ROLE_LIMIT
 
 
 def _without_role(rows: list[dict[str, Any]], by_id: dict[Any, Person]) -> list[ReadWithoutRole]:

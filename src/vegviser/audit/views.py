@@ -50,7 +50,6 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         "form": form,
         "found": found,
         "lines": found.lines if found else None,
-        "anomalies": found.many_persons if found else None,
         "threshold": selectors.ANOMALY_PERSONS_PER_DAY,
         "limit": selectors.READS_WITHOUT_ROLE_LIMIT,
     }
