@@ -1,14 +1,7 @@
 """Every allowed read of health data writes exactly one access record per person read, and a refused one
-writes none: checked for every page of the access table (tests/core/test_page_access.py) and every persona.
-
-READS declares, for each page opened by GET, how many persons it reads when an allowed persona opens it in
-the table's world. A page that shows health data of one person writes one record; a page that shows none
-(account pages, organisations, empty forms, the person's own download page) writes none. Lists write one
-record per person named, and the table's world has nobody on them: they are declared 0 here and checked with
-people on them below (LISTS). A new page is taken to read one person: one that reads none, or a list, must be
-declared so here.
-
-The same declaration is used by the plan matrix (tests/access/test_plan_matrix.py) for its personas.
+writes none. `test_page_access` (tests/core/test_page_access.py) checks this for every page of the access
+table and every persona, against the persons each page reads (tests/audit/reads.py). Here: the lists, with
+people on them, and the declarations kept in step with the table.
 """
 
 from __future__ import annotations
@@ -17,7 +10,6 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,49 +19,13 @@ from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import IndividualPlan
 
-from ..conftest import PERSONAS, World, client_for
+from ..conftest import World, client_for
 from ..core.test_page_access import PROTECTED, TABLE
 from ..factories import PersonFactory
 from ..plans.helpers import plan_for
+from .reads import LISTS, NO_HEALTH_DATA
 
-# Pages that show no health data: they must write no access record.
-NO_HEALTH_DATA = {
-    "core:home",  # links to the user's pages
-    "accounts:password_change",
-    "accounts:password_change_done",
-    "accounts:two_factor_setup",
-    "accounts:two_factor_verify",
-    "accounts:keepalive",
-    "accounts:user_list",  # users and their organisations: the administrator sees no health data
-    "accounts:user_create",
-    "accounts:user_edit",
-    # Notices hold a name and a date the reminders addressed to the user, who had a role in the plan or the
-    # report when it was written; the page that the notice links to logs the read.
-    "accounts:notifications",
-    "registry:organisation_list",
-    "registry:organisation_create",
-    "registry:organisation_edit",
-    "registry:organisation_members",
-    "registry:person_create",  # an empty form
-    "registry:my_data",  # the person's own page with two download links; the downloads log
-    "intake:report_create",  # an empty form
-    "access:emergency_open",  # an empty form: the plan is looked up when posted
-    "portal:index",  # whose page to open: the user and those they act for, by name only
-    "portal:ask_for_help",  # a form to the coordinating unit
-}
-# Lists: one record per person named, and nobody on them in the table's world (see LISTS).
-LISTS = {
-    "plans:mine",
-    "plans:overview",
-    "plans:overview_csv",
-    "intake:queue",
-    "intake:my_reports",
-    "access:emergency_review",
-    "registry:person_search",  # the search is posted; the page opened by GET is the empty form
-    "audit:search",  # likewise
-}
 GET_PAGES = sorted(name for name in PROTECTED if TABLE[name][0] == "get")  # type: ignore[index]
-READS: dict[str, int] = {name: 0 if name in NO_HEALTH_DATA | LISTS else 1 for name in GET_PAGES}
 
 
 def new_records(before: int) -> list[AccessRecord]:
@@ -80,30 +36,6 @@ def test_the_declarations_name_pages_of_the_table() -> None:
     assert (NO_HEALTH_DATA | LISTS) - set(GET_PAGES) == set(), (
         "declared pages that are no longer in the table"
     )
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", PROTECTED)
-def test_a_read_is_logged_once_and_a_refusal_not_at_all(world: World, name: str, persona: str) -> None:
-    entry = TABLE[name]
-    assert not isinstance(entry, str)
-    method, make_kwargs, allowed, _status = entry
-    url = reverse(name, kwargs=make_kwargs(world))
-    client = client_for(world, persona)
-    before = AccessRecord.objects.count()
-    response = getattr(client, method)(url)
-    written = new_records(before)
-    if persona == "anonymous" or persona not in allowed:
-        assert response.status_code in (302, 403, 404)
-        assert written == [], f"{persona} was refused {name} yet {len(written)} read(s) were logged"
-        return
-    persons = Counter(record.person_id for record in written)
-    assert all(count == 1 for count in persons.values()), f"{name} logged a person twice: {persons}"
-    if method == "get":
-        assert len(written) == READS[name], f"{name} as {persona}: {[r.purpose for r in written]}"
-        # The record names the one who read, and the way they read.
-        assert all(record.actor_id == getattr(world, persona).pk for record in written)
-        assert all(record.purpose and record.channel for record in written)
 
 
 # Lists, with people on them: one record per person named, never two for the same person on one page.

@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, get_resolver, resolve
 from playwright.sync_api import CDPSession, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from ..core.test_page_access import url_names
 from .conftest import AXE_RUN_JS, AXE_TAGS, load_axe
 
 # A crawl's steps: it yields whenever it has started something in the browser that takes a while.
@@ -171,19 +172,8 @@ class Sweep:
 
     def not_reached(self) -> list[str]:
         """URL names no crawl swept: downloads, actions, and pages only a form or a filter leads to."""
-        names: list[str] = []
-
-        def walk(patterns: Iterable[Any], namespace: str) -> None:
-            for pattern in patterns:
-                if isinstance(pattern, URLResolver):
-                    inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                    walk(pattern.url_patterns, inner)
-                elif isinstance(pattern, URLPattern) and pattern.name:
-                    names.append(namespace + pattern.name)
-
-        walk(get_resolver().url_patterns, "")
         swept = {kind.split(" ")[0] for pages in self.swept.values() for kind in pages}
-        return sorted(set(names) - swept - SKIPPED_NAMES)
+        return sorted(url_names(get_resolver()) - swept - SKIPPED_NAMES)
 
     def summary_lines(self, figures: dict[str, Any], path: Path) -> list[str]:
         lines = [

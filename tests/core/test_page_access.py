@@ -1,12 +1,14 @@
-"""Who may and who may not open each page: one declared table, checked for every persona.
+"""Who may and who may not open each page: one declared table, checked for every persona, with the reads it
+logs: an allowed read writes one access record per person read (tests/audit/reads.py), a refused one none.
 
 A URL pattern without an entry in the table fails `test_every_url_is_in_the_table`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,11 +17,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from vegviser.access.models import Consent
+from vegviser.access.services import open_emergency_access
+from vegviser.accounts.models import Notification
+from vegviser.audit.models import AccessRecord
 from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
+from vegviser.plans import services
+from vegviser.plans.models import Evaluation
 from vegviser.registry.models import Membership, PersonRelation, RelationKind
 
+from ..audit.reads import reads
 from ..conftest import PERSONAS, World, client_for
 from ..factories import PersonFactory
+from ..plans.helpers import plan_for
 
 ALL = set(PERSONAS)
 SIGNED_IN = ALL - {"anonymous"}
@@ -27,6 +36,9 @@ KE = {"ke_officer"}
 KE_BOTH = KE | {"ke_officer_tromso"}
 PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin"}
 ADMINS = {"system_admin", "org_admin"}
+PLAN_READERS = {"coordinator", "team_member", "patient_user"}
+COORDINATOR = {"coordinator"}
+PATIENT = {"patient_user"}
 
 
 def _relation(world: World) -> dict[str, Any]:
@@ -86,8 +98,6 @@ def _patient_with_coordinator(world: World) -> dict[str, Any]:
 
 
 def _plan(world: World) -> dict[str, Any]:
-    from ..plans.helpers import plan_for
-
     return {"pk": plan_for(world).pk}
 
 
@@ -95,10 +105,7 @@ def _plan_item(kind: str) -> Callable[[World], dict[str, Any]]:
     """A participant (the teacher), goal, measure (the teacher's) or linked plan of `_plan`'s plan."""
 
     def make(world: World) -> dict[str, Any]:
-        from vegviser.plans import services
-        from vegviser.plans.models import IndividualPlan
-
-        plan = IndividualPlan.objects.get(pk=_plan(world)["pk"])
+        plan = plan_for(world)
         if kind == "participant":
             return {"pk": plan.participants.get(user=world.team_member).pk}
         if kind == "sub_plan":
@@ -113,18 +120,10 @@ def _plan_item(kind: str) -> Callable[[World], dict[str, Any]]:
 
 
 def _emergency(world: World) -> dict[str, Any]:
-    from vegviser.access.services import open_emergency_access
-    from vegviser.plans.models import IndividualPlan
-
-    plan = IndividualPlan.objects.get(pk=_plan(world)["pk"])
     access = open_emergency_access(
-        actor=world.org_admin, plan=plan, reason="Akutt innlagt, trenger planen", hours=2
+        actor=world.org_admin, plan=plan_for(world), reason="Akutt innlagt, trenger planen", hours=2
     )
     return {"pk": access.pk}
-
-
-PLAN_READERS = {"coordinator", "team_member", "patient_user"}
-COORDINATOR = {"coordinator"}
 
 
 def _portal(world: World) -> dict[str, Any]:
@@ -134,11 +133,8 @@ def _portal(world: World) -> dict[str, Any]:
 
 
 def _own_goal(world: World) -> dict[str, Any]:
-    from vegviser.plans import services
-    from vegviser.plans.models import IndividualPlan
-
-    plan = IndividualPlan.objects.get(pk=_plan(world)["pk"])
-    return {"pk": services.propose_goal(actor=world.patient_user, plan=plan, data={"text": "Sykle"}).pk}
+    goal = services.propose_goal(actor=world.patient_user, plan=plan_for(world), data={"text": "Sykle"})
+    return {"pk": goal.pk}
 
 
 def _patients_consent(world: World) -> dict[str, Any]:
@@ -146,24 +142,13 @@ def _patients_consent(world: World) -> dict[str, Any]:
     return {"pk": Consent.objects.get(person=world.patient).pk}
 
 
-PATIENT = {"patient_user"}
-
-
 def _notification(world: World) -> dict[str, Any]:
-    from vegviser.accounts.models import Notification
-
     notice = Notification.objects.create(user=world.coordinator, key="test", text="A notice", url="/")
     return {"pk": notice.pk}
 
 
 def _meeting(world: World) -> dict[str, Any]:
     """A meeting of the responsibility group next week, in an active plan."""
-    from datetime import timedelta
-
-    from vegviser.plans import services
-
-    from ..plans.helpers import plan_for
-
     starts = timezone.now() + timedelta(days=7)
     meeting = services.schedule_meeting(
         actor=None,
@@ -175,12 +160,6 @@ def _meeting(world: World) -> dict[str, Any]:
 
 def _evaluation(world: World) -> dict[str, Any]:
     """An evaluation of an active plan, its one goal rated as expected; it freezes version 2."""
-    from datetime import timedelta
-
-    from vegviser.plans import services
-
-    from ..plans.helpers import plan_for
-
     plan = plan_for(world, active=True)
     today = timezone.localdate()
     evaluation = services.evaluate_plan(
@@ -194,14 +173,10 @@ def _evaluation(world: World) -> dict[str, Any]:
 
 
 def _evaluated_plan(world: World) -> dict[str, Any]:
-    from vegviser.plans.models import Evaluation
-
     return {"pk": Evaluation.objects.get(pk=_evaluation(world)["pk"]).plan_id}
 
 
 def _plan_version(world: World) -> dict[str, Any]:
-    from vegviser.plans.models import Evaluation
-
     return {"pk": Evaluation.objects.get(pk=_evaluation(world)["pk"]).plan_version_id}
 
 
@@ -234,15 +209,15 @@ TABLE: dict[str, Entry | str] = {
     "accounts:user_list": ("get", NO_ARGS, ADMINS, 200),
     "accounts:user_create": ("get", NO_ARGS, ADMINS, 200),
     "accounts:user_edit": ("get", lambda w: {"pk": w.coordinator.pk}, ADMINS, 200),
-    "registry:person_search": ("get", NO_ARGS, KE | {"ke_officer_tromso"}, 200),
-    "registry:person_create": ("get", NO_ARGS, KE | {"ke_officer_tromso"}, 200),
+    "registry:person_search": ("get", NO_ARGS, KE_BOTH, 200),
+    "registry:person_create": ("get", NO_ARGS, KE_BOTH, 200),
     "registry:person_detail": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "registry:person_edit": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "registry:relation_create": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "registry:relation_end": ("post", _relation, KE, 302),
-    "registry:my_data": ("get", NO_ARGS, {"patient_user"}, 200),
-    "registry:my_data_json": ("get", NO_ARGS, {"patient_user"}, 200),
-    "registry:my_data_pdf": ("get", NO_ARGS, {"patient_user"}, 200),
+    "registry:my_data": ("get", NO_ARGS, PATIENT, 200),
+    "registry:my_data_json": ("get", NO_ARGS, PATIENT, 200),
+    "registry:my_data_pdf": ("get", NO_ARGS, PATIENT, 200),
     "registry:organisation_list": ("get", NO_ARGS, ADMINS, 200),
     "registry:organisation_create": ("get", NO_ARGS, {"system_admin"}, 200),
     "registry:organisation_edit": ("get", lambda w: {"pk": w.physio.pk}, {"system_admin"}, 200),
@@ -251,7 +226,7 @@ TABLE: dict[str, Entry | str] = {
     "intake:report_create": ("get", NO_ARGS, PROFESSIONALS, 200),
     "intake:my_reports": ("get", NO_ARGS, PROFESSIONALS, 200),
     "intake:queue": ("get", NO_ARGS, KE_BOTH, 200),
-    "intake:report_detail": ("get", _report, KE | {"coordinator"}, 200),
+    "intake:report_detail": ("get", _report, KE | COORDINATOR, 200),
     "intake:report_assign": ("post", _report, KE, 302),
     "intake:report_decide": ("get", _report, KE, 200),
     "intake:decision_letter": ("get", lambda w: _report(w, decided=True), KE, 200),
@@ -261,8 +236,8 @@ TABLE: dict[str, Entry | str] = {
     "intake:coordinator_end": ("get", _assignment, KE, 200),
     "audit:search": ("get", NO_ARGS, KE_BOTH, 200),
     "access:consent_create": ("get", _patient_with_coordinator, KE, 200),
-    "access:consent_detail": ("get", _consent, KE | {"coordinator"}, 200),
-    "access:consent_evidence": ("get", _consent, KE | {"coordinator"}, 200),
+    "access:consent_detail": ("get", _consent, KE | COORDINATOR, 200),
+    "access:consent_evidence": ("get", _consent, KE | COORDINATOR, 200),
     "access:consent_withdraw": ("get", _consent, KE, 200),
     "plans:mine": ("get", NO_ARGS, PROFESSIONALS, 200),
     "access:emergency_open": ("get", NO_ARGS, PROFESSIONALS, 200),
@@ -293,7 +268,7 @@ TABLE: dict[str, Entry | str] = {
     "plans:overview": ("get", NO_ARGS, KE_BOTH, 200),
     "plans:overview_csv": ("get", NO_ARGS, KE_BOTH, 200),
     "accounts:notifications": ("get", NO_ARGS, SIGNED_IN, 200),
-    "accounts:notification_read": ("post", _notification, {"coordinator"}, 302),
+    "accounts:notification_read": ("post", _notification, COORDINATOR, 302),
     "plans:meeting_create": ("get", _plan, COORDINATOR, 200),
     "plans:meeting_detail": ("get", _meeting, PLAN_READERS, 200),
     "plans:meeting_edit": ("get", _meeting, COORDINATOR, 200),
@@ -301,11 +276,11 @@ TABLE: dict[str, Entry | str] = {
     "plans:meeting_cancel": ("post", _meeting, COORDINATOR, 302),
     "plans:meeting_decision_add": ("get", _meeting, COORDINATOR, 200),
     "plans:meeting_ics": ("get", _meeting, PLAN_READERS, 200),
-    "plans:evaluation_create": ("get", _evaluated_plan, {"coordinator"}, 200),
-    "plans:evaluation_detail": ("get", _evaluation, {"coordinator", "team_member", "patient_user"}, 200),
-    "plans:version_list": ("get", _evaluated_plan, {"coordinator", "team_member", "patient_user"}, 200),
-    "plans:version_detail": ("get", _plan_version, {"coordinator", "team_member", "patient_user"}, 200),
-    "plans:version_compare": ("get", _evaluated_plan, {"coordinator", "team_member", "patient_user"}, 200),
+    "plans:evaluation_create": ("get", _evaluated_plan, COORDINATOR, 200),
+    "plans:evaluation_detail": ("get", _evaluation, PLAN_READERS, 200),
+    "plans:version_list": ("get", _evaluated_plan, PLAN_READERS, 200),
+    "plans:version_detail": ("get", _plan_version, PLAN_READERS, 200),
+    "plans:version_compare": ("get", _evaluated_plan, PLAN_READERS, 200),
     "plans:messages": ("get", _plan, PLAN_READERS, 200),
     # The portal: the person's own pages (parents and representatives: tests/portal).
     "portal:index": ("get", NO_ARGS, SIGNED_IN, {"patient_user": 302, "*": 200}),
@@ -327,12 +302,13 @@ ANONYMOUS_REDIRECTS = {"core:home": "public:index"}
 PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
 
 
-def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    """Every URL name under the resolver, with its namespaces (`plans:plan_detail`)."""
     names: set[str] = set()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _url_names(pattern, inner)
+            names |= url_names(pattern, inner)
         elif isinstance(pattern, URLPattern):
             assert pattern.name, f"every URL needs a name: {pattern.pattern}"
             names.add(f"{namespace}{pattern.name}")
@@ -340,7 +316,7 @@ def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 
 def test_every_url_is_in_the_table() -> None:
-    names = _url_names(get_resolver())
+    names = url_names(get_resolver())
     assert names - set(TABLE) == set(), "new URLs need an entry in the access table"
     assert set(TABLE) - names == set(), "the table names URLs that no longer exist"
 
@@ -352,7 +328,10 @@ def test_page_access(world: World, name: str, persona: str) -> None:
     assert not isinstance(entry, str)
     method, make_kwargs, allowed, status = entry
     url = reverse(name, kwargs=make_kwargs(world))
-    response = getattr(client_for(world, persona), method)(url)
+    client = client_for(world, persona)
+    before = AccessRecord.objects.count()
+    response = getattr(client, method)(url)
+    written = list(AccessRecord.objects.order_by("id")[before:])
     if persona == "anonymous":
         assert response.status_code == 302
         if name in ANONYMOUS_REDIRECTS:
@@ -366,6 +345,17 @@ def test_page_access(world: World, name: str, persona: str) -> None:
     else:
         # Refused objects answer 404, so a refused user cannot tell whether they exist.
         assert response.status_code == 404
+    if persona == "anonymous" or persona not in allowed:
+        assert written == [], f"{persona} was refused {name} yet {len(written)} read(s) were logged"
+        return
+    # An allowed read is logged once for each person read.
+    persons = Counter(record.person_id for record in written)
+    assert all(count == 1 for count in persons.values()), f"{name} logged a person twice: {persons}"
+    if method == "get":
+        assert len(written) == reads(name), f"{name} as {persona}: {[r.purpose for r in written]}"
+        # The record names the one who read, and the way they read.
+        assert all(record.actor_id == getattr(world, persona).pk for record in written)
+        assert all(record.purpose and record.channel for record in written)
 
 
 def test_healthz_and_login_are_public(client: Any, db: None) -> None:
