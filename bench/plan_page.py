@@ -340,10 +340,12 @@ def bench_world() -> BenchWorld:
 def _plan_with_teacher(bench: BenchWorld, *, given_name: str, born: date) -> tuple[IndividualPlan, bool]:
     """The person's open plan, or a new one as `plan_for` in the tests makes it: consent, coordinator, the
     teacher with full access, one goal and one measure. True if new."""
+    from tests.plans.large_plan import first_plan
+
     from vegviser.access.services import record_consent
     from vegviser.intake.services import appoint_coordinator
     from vegviser.plans import services
-    from vegviser.plans.models import IndividualPlan, ParticipantKind
+    from vegviser.plans.models import IndividualPlan
     from vegviser.registry import services as registry
     from vegviser.registry.identity import synthetic_national_id
     from vegviser.registry.models import Municipality
@@ -384,46 +386,7 @@ def _plan_with_teacher(bench: BenchWorld, *, given_name: str, born: date) -> tup
         started_on=date(2026, 1, 1),
     )
     actor = bench.coordinator
-    plan = services.create_plan(
-        actor=actor,
-        person=person,
-        data={"what_matters": "Å gå tur med hunden", "resources": "Sta", "needs": "Trening"},
-    )
-    teacher = services.add_participant(
-        actor=actor,
-        plan=plan,
-        data={
-            "kind": ParticipantKind.PROFESSIONAL,
-            "user": bench.teacher,
-            "organisation": bench.school,
-            "name": bench.teacher.display_name,
-            "role": "Kontaktlærer",
-            "contribution": "Tilrettelegging",
-            "access_level": "full",
-        },
-    )
-    goal = services.add_goal(
-        actor=actor,
-        plan=plan,
-        data={
-            "text": "Gå 1 km uten hjelp",
-            "level_0": "1 km",
-            "baseline": -1,
-            "importance": 2,
-            "difficulty": 2,
-        },
-    )
-    services.add_measure(
-        actor=actor,
-        plan=plan,
-        data={
-            "title": "Gangtrening",
-            "scope": "To ganger i uka",
-            "how": "Ute",
-            "responsible_participant": teacher,
-            "goals": [goal],
-        },
-    )
+    plan = first_plan(person, actor=actor, teacher=bench.teacher, organisation=bench.school)
     plan.refresh_from_db()
     plan = services.activate_plan(actor=actor, plan=plan)
     return plan, True
@@ -471,17 +434,12 @@ class Timing:
 
 
 def signed_in(user: User) -> Client:
-    """A client with the second factor given, as tests/conftest.py `sign_in` does."""
+    """A client with the second factor given (tests/clients.py)."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from tests.clients import sign_in
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    sign_in(client, user)
     return client
 
 

@@ -11,13 +11,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.accounts.models import User
 from vegviser.registry.identity import parse_national_id
 from vegviser.registry.models import Municipality, Organisation, OrganisationKind, Person
 
+from .clients import sign_in
 from .factories import PASSWORD, MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
 
 
@@ -157,20 +156,18 @@ def client_for(world: World, persona: str) -> Client:
     return client
 
 
-def english(world: World, persona: str = "ke_officer") -> Client:
-    """A client for the persona whose pages come in English, the catalogue's source language."""
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def client_as(user: User | None, *, language: str = "en") -> Client:
+    """A client signed in as the user (none: anonymous) whose pages come in `language` (English: the
+    catalogue's source text)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    if user is not None:
+        sign_in(client, user)
     return client
 
 
-def sign_in(client: Client, user: User) -> None:
-    """Log in as the user, with the second factor already given, as production requires of professionals."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+def english(world: World, persona: str = "ke_officer") -> Client:
+    """A client for the persona whose pages come in English, the catalogue's source language."""
+    return client_as(None if persona == "anonymous" else getattr(world, persona))
 
 
 @pytest.fixture
@@ -178,4 +175,4 @@ def login(world: World):  # type: ignore[no-untyped-def]
     return lambda persona: client_for(world, persona)
 
 
-__all__ = ["PASSWORD", "PERSONAS", "World", "client_for", "english", "sign_in"]
+__all__ = ["PASSWORD", "PERSONAS", "World", "client_as", "client_for", "english", "sign_in"]

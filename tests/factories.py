@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from vegviser.accounts.models import User
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import Membership, Municipality, Organisation, OrganisationKind, Person
 
 PASSWORD = "correct horse battery"
+
+
+def born_years_ago(years: int, *, days: int = 10) -> date:
+    """A birth date that makes the person `years` old today: their birthday was `days` days ago."""
+    today = timezone.localdate()
+    try:
+        anniversary = today.replace(year=today.year - years)
+    except ValueError:  # 29 February, in a year without one
+        anniversary = today.replace(year=today.year - years, day=28)
+    return anniversary - timedelta(days=days)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

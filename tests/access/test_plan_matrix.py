@@ -5,22 +5,20 @@ for each, with the objects that table builds; the expectations derive from that 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from vegviser.accounts.models import User
 from vegviser.audit.models import AccessRecord
 from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, IndividualPlan, ParticipantKind
-from vegviser.registry.models import OrganisationKind, PersonRelation, RelationKind
+from vegviser.registry.models import OrganisationKind
 
 from ..audit.reads import reads
 from ..conftest import World, client_for, sign_in
 from ..core.test_page_access import NO_ARGS, TABLE
-from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
+from ..factories import MembershipFactory, OrganisationFactory
+from ..plans.helpers import child_with_parent
 
 PLAN_URLS = sorted(
     name
@@ -31,19 +29,6 @@ PLAN_URLS = sorted(
 # the record notice, which holds no plan content.
 LIMITED = {"plans:plan_detail", "plans:plan_timeline", "plans:record_notice", "plans:record_notice_json"}
 PERSONAS = ["parent_under_12", "parent_of_16", "limited_participant", "uncovered_participant", "outsider"]
-
-
-def _child(world: World, age: int) -> User:
-    """Make the world's patient a child of `age`, with a parent who has a user; returns the parent's user."""
-    today = timezone.localdate()
-    child = PersonFactory(birth_date=today.replace(year=today.year - age) - timedelta(days=30))
-    parent_user = UserFactory()
-    parent = PersonFactory(user=parent_user)
-    PersonRelation.objects.create(
-        person=child, relative=parent, kind=RelationKind.PARENT, valid_from=child.birth_date
-    )
-    world.patient = child
-    return parent_user
 
 
 def _participant(world: World, organisation_kind: str, access_level: str) -> User:
@@ -87,9 +72,9 @@ def test_plan_matrix(world: World, name: str, persona: str) -> None:
     method, make_kwargs, _allowed, status = entry
     parent = None
     if persona == "parent_under_12":
-        parent = _child(world, 7)
+        parent = child_with_parent(world, 7)
     elif persona == "parent_of_16":
-        parent = _child(world, 16)
+        parent = child_with_parent(world, 16)
     kwargs = make_kwargs(world)
     if persona == "limited_participant":
         user = _participant(world, OrganisationKind.PHYSIOTHERAPY, AccessLevel.LIMITED)

@@ -9,11 +9,15 @@ import pytest
 from django.utils import translation
 
 from vegviser.access.models import Consent
+from vegviser.accounts.models import User
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import services
-from vegviser.plans.models import AccessLevel, IndividualPlan, ParticipantKind
+from vegviser.plans.models import AccessLevel, IndividualPlan
+from vegviser.registry.models import PersonRelation, RelationKind
 
 from ..conftest import World
+from ..factories import PersonFactory, UserFactory, born_years_ago
+from .large_plan import first_plan
 
 
 @pytest.fixture
@@ -46,50 +50,30 @@ def appoint(world: World) -> CoordinatorAssignment:
     )
 
 
+def child_with_parent(world: World, age: int) -> User:
+    """Make the world's patient a child of `age` (their birthday ten days ago) whose parent, related since the
+    child's birth, has a user; returns the parent's user. `plan_for` then makes the child's plan."""
+    child = PersonFactory(given_name="Emil", birth_date=born_years_ago(age))
+    parent_user = UserFactory()
+    parent = PersonFactory(given_name="Fatima", user=parent_user)
+    PersonRelation.objects.create(
+        person=child, relative=parent, kind=RelationKind.PARENT, valid_from=child.birth_date
+    )
+    world.patient = child
+    return parent_user
+
+
 def plan_for(world: World, *, active: bool = False, access_level: str = AccessLevel.FULL) -> IndividualPlan:
     """A plan for `world.patient`, coordinated by `world.coordinator`; `world.team_member` (the school) takes
     part with the given access level and is responsible for one measure serving the one goal."""
     give_consent(world)
     appoint(world)
-    plan = services.create_plan(
+    plan = first_plan(
+        world.patient,
         actor=None,
-        person=world.patient,
-        data={"what_matters": "Å gå tur med hunden", "resources": "Sta", "needs": "Trening"},
-    )
-    teacher = services.add_participant(
-        actor=None,
-        plan=plan,
-        data={
-            "kind": ParticipantKind.PROFESSIONAL,
-            "user": world.team_member,
-            "organisation": world.school,
-            "name": world.team_member.display_name,
-            "role": "Kontaktlærer",
-            "contribution": "Tilrettelegging",
-            "access_level": access_level,
-        },
-    )
-    goal = services.add_goal(
-        actor=None,
-        plan=plan,
-        data={
-            "text": "Gå 1 km uten hjelp",
-            "level_0": "1 km",
-            "baseline": -1,
-            "importance": 2,
-            "difficulty": 2,
-        },
-    )
-    services.add_measure(
-        actor=None,
-        plan=plan,
-        data={
-            "title": "Gangtrening",
-            "scope": "To ganger i uka",
-            "how": "Ute",
-            "responsible_participant": teacher,
-            "goals": [goal],
-        },
+        teacher=world.team_member,
+        organisation=world.school,
+        access_level=access_level,
     )
     if active:
         services.activate_plan(actor=None, plan=plan)

@@ -1,6 +1,10 @@
 """The large plan of the issue's performance clause, grown through the services: 10 goals (4 of them
 sub-goals), 30 measures serving 1–3 goals each, 8 participants, 20 meetings, 10 versions (evaluations and
-revisions) and a dozen notes. Used by the pinned query test and by bench/plan_page.py."""
+revisions) and a dozen notes. Used by the pinned query test and by bench/plan_page.py, which runs without
+pytest: nothing here needs it.
+
+`first_plan` is the small plan every test plan starts from (tests/plans/helpers.py `plan_for`), and the
+benchmark's small plan."""
 
 from __future__ import annotations
 
@@ -14,15 +18,69 @@ from vegviser.plans.models import AccessLevel, IndividualPlan, MeasureStatus, Pa
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
-    from vegviser.registry.models import Organisation
+    from vegviser.registry.models import Organisation, Person
 
 GOALS, SUB_GOALS, MEASURES, PARTICIPANTS, MEETINGS, VERSIONS, NOTES = 10, 4, 30, 8, 20, 10, 12
+
+
+def first_plan(
+    person: Person,
+    *,
+    actor: User | None,
+    teacher: User,
+    organisation: Organisation,
+    access_level: str = AccessLevel.FULL,
+) -> IndividualPlan:
+    """A new plan for the person (who needs consent and a coordinator first): the teacher of `organisation`
+    takes part with the given access level and is responsible for one measure serving the one goal. The plan
+    is a draft, and the object is not refreshed."""
+    plan = services.create_plan(
+        actor=actor,
+        person=person,
+        data={"what_matters": "Å gå tur med hunden", "resources": "Sta", "needs": "Trening"},
+    )
+    participant = services.add_participant(
+        actor=actor,
+        plan=plan,
+        data={
+            "kind": ParticipantKind.PROFESSIONAL,
+            "user": teacher,
+            "organisation": organisation,
+            "name": teacher.display_name,
+            "role": "Kontaktlærer",
+            "contribution": "Tilrettelegging",
+            "access_level": access_level,
+        },
+    )
+    goal = services.add_goal(
+        actor=actor,
+        plan=plan,
+        data={
+            "text": "Gå 1 km uten hjelp",
+            "level_0": "1 km",
+            "baseline": -1,
+            "importance": 2,
+            "difficulty": 2,
+        },
+    )
+    services.add_measure(
+        actor=actor,
+        plan=plan,
+        data={
+            "title": "Gangtrening",
+            "scope": "To ganger i uka",
+            "how": "Ute",
+            "responsible_participant": participant,
+            "goals": [goal],
+        },
+    )
+    return plan
 
 
 def grow(
     plan: IndividualPlan, *, actor: User | None, professionals: list[tuple[User, Organisation]]
 ) -> IndividualPlan:
-    """Grow a plan with one goal and one measure (as `plan_for` makes it) to the large plan. The first of
+    """Grow a plan with one goal and one measure (as `first_plan` makes it) to the large plan. The first of
     `professionals` takes part with limited access, the others with full; relatives fill up to 8."""
     goals = list(plan.goals.all())
     while len(goals) < GOALS:

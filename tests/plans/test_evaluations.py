@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -29,18 +28,12 @@ from vegviser.plans.models import (
 )
 from vegviser.registry.models import PersonRelation, RelationKind
 
-from ..conftest import World, client_for, sign_in
-from ..factories import PersonFactory, UserFactory
+from ..conftest import World, client_as, english
+from ..factories import PersonFactory, UserFactory, born_years_ago
 from .helpers import plan_for
 
 READERS = {"coordinator", "team_member", "patient_user"}
 OUTSIDERS = ["ke_officer", "ke_officer_tromso", "org_admin", "system_admin"]
-
-
-def _client(world: World, persona: str) -> Client:
-    client = client_for(world, persona)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def _add_goal(plan: IndividualPlan, text: str, **data: Any) -> Goal:
@@ -75,7 +68,7 @@ def _form(plan: IndividualPlan, levels: dict[Goal, str], **overrides: str) -> di
 
 
 def _post(world: World, plan: IndividualPlan, data: dict[str, str]) -> Any:
-    return _client(world, "coordinator").post(reverse("plans:evaluation_create", args=[plan.pk]), data)
+    return english(world, "coordinator").post(reverse("plans:evaluation_create", args=[plan.pk]), data)
 
 
 def _pages(plan: IndividualPlan, evaluation: Evaluation) -> dict[str, str]:
@@ -97,7 +90,7 @@ def _pages(plan: IndividualPlan, evaluation: Evaluation) -> dict[str, str]:
 def test_coordinator_evaluates_and_the_plan_is_frozen(world: World) -> None:
     plan = plan_for(world, active=True)
     goal, measure = plan.goals.get(), plan.measures.get()
-    client = _client(world, "coordinator")
+    client = english(world, "coordinator")
     page = client.get(reverse("plans:evaluation_create", args=[plan.pk]))
     assert page.status_code == 200
     assert goal.text in page.content.decode()
@@ -147,7 +140,7 @@ def test_t_score_of_two_weighted_goals(world: World) -> None:
     assert evaluation.t_score == pytest.approx(t_score([1, -1], [4, 3]))
     assert evaluation.t_score == pytest.approx(by_hand)
     assert round(by_hand, 1) == 51.8
-    detail = _client(world, "coordinator").get(reverse("plans:evaluation_detail", args=[evaluation.pk]))
+    detail = english(world, "coordinator").get(reverse("plans:evaluation_detail", args=[evaluation.pk]))
     text = detail.content.decode()
     assert "51.8" in text
     assert "better than expected" in text
@@ -163,7 +156,7 @@ def test_t_score_is_unweighted_when_a_goal_lacks_importance_or_difficulty(world:
     by_hand = 50 + 10 * (2 + 0) / math.sqrt(0.7 * 2 + 0.3 * 2**2)
     assert evaluation.t_score == pytest.approx(t_score([2, 0]))
     assert evaluation.t_score == pytest.approx(by_hand)
-    text = _client(world, "coordinator").get(reverse("plans:evaluation_detail", args=[evaluation.pk]))
+    text = english(world, "coordinator").get(reverse("plans:evaluation_detail", args=[evaluation.pk]))
     assert "62.4" in text.content.decode()
     assert "All goals count the same" in text.content.decode()
 
@@ -185,7 +178,7 @@ def test_the_form_shows_the_latest_rating_also_between_evaluations(world: World)
     GoalRating.objects.create(
         goal=goal, attainment=0, comment="Gikk 900 meter i dag", rated_by_name="Per Andersen"
     )
-    text = _client(world, "coordinator").get(reverse("plans:evaluation_create", args=[plan.pk]))
+    text = english(world, "coordinator").get(reverse("plans:evaluation_create", args=[plan.pk]))
     content = text.content.decode()
     assert "Gikk 900 meter i dag" in content
     assert "between evaluations" in content
@@ -195,7 +188,7 @@ def test_the_form_shows_the_latest_rating_also_between_evaluations(world: World)
 def test_the_dates_default_to_today_and_six_months_on(world: World) -> None:
     plan = plan_for(world, active=True)
     today = timezone.localdate()
-    text = _client(world, "coordinator").get(reverse("plans:evaluation_create", args=[plan.pk]))
+    text = english(world, "coordinator").get(reverse("plans:evaluation_create", args=[plan.pk]))
     assert f'value="{today.isoformat()}"' in text.content.decode()
     assert f'value="{add_months(today, 6).isoformat()}"' in text.content.decode()
     # Left empty, the next revision is six months after the evaluation.
@@ -278,7 +271,7 @@ def test_a_plan_without_goals_to_rate_says_so(world: World) -> None:
     plan = plan_for(world, active=True)
     goal = plan.goals.get()
     services.update_goal(actor=None, goal=goal, data={"status": "on_hold"}, expected_version=goal.version)
-    response = _client(world, "coordinator").get(reverse("plans:evaluation_create", args=[plan.pk]))
+    response = english(world, "coordinator").get(reverse("plans:evaluation_create", args=[plan.pk]))
     assert response.status_code == 200
     assert "no active or completed goals to rate" in response.content.decode()
 
@@ -290,7 +283,7 @@ def test_a_plan_without_goals_to_rate_says_so(world: World) -> None:
 def test_only_the_coordinator_evaluates(world: World, persona: str) -> None:
     plan = plan_for(world, active=True)
     url = reverse("plans:evaluation_create", args=[plan.pk])
-    client = _client(world, persona)
+    client = english(world, persona)
     assert client.get(url).status_code == 404
     assert client.post(url, _form(plan, {plan.goals.get(): "1"})).status_code == 404
     assert not Evaluation.objects.exists()
@@ -299,7 +292,7 @@ def test_only_the_coordinator_evaluates(world: World, persona: str) -> None:
 def test_anonymous_is_sent_to_log_in(world: World) -> None:
     plan = plan_for(world, active=True)
     evaluation = _evaluate(world, plan)
-    client = _client(world, "anonymous")
+    client = english(world, "anonymous")
     for url in _pages(plan, evaluation).values():
         response = client.get(url)
         assert response.status_code == 302
@@ -310,7 +303,7 @@ def test_anonymous_is_sent_to_log_in(world: World) -> None:
 def test_who_reads_evaluations_and_versions(world: World, persona: str) -> None:
     plan = plan_for(world, active=True)
     evaluation = _evaluate(world, plan, level=1)
-    client = _client(world, persona)
+    client = english(world, persona)
     for name, url in _pages(plan, evaluation).items():
         if name == "evaluation_create":
             continue
@@ -321,7 +314,7 @@ def test_who_reads_evaluations_and_versions(world: World, persona: str) -> None:
 def test_a_limited_participant_reads_no_evaluation_or_version(world: World) -> None:
     plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
     evaluation = _evaluate(world, plan)
-    client = _client(world, "team_member")
+    client = english(world, "team_member")
     # The plan page itself is open to them; these are not.
     for name, url in _pages(plan, evaluation).items():
         assert client.get(url).status_code == 404, name
@@ -331,7 +324,7 @@ def test_a_closed_plan_is_read_but_not_evaluated(world: World) -> None:
     plan = plan_for(world, active=True)
     evaluation = _evaluate(world, plan)
     services.close_plan(actor=None, plan=plan, reason="Flyttet")
-    client = _client(world, "coordinator")
+    client = english(world, "coordinator")
     pages = _pages(plan, evaluation)
     assert client.get(pages.pop("evaluation_create")).status_code == 404
     for name, url in pages.items():
@@ -340,7 +333,7 @@ def test_a_closed_plan_is_read_but_not_evaluated(world: World) -> None:
 
 def test_a_parent_of_a_young_person_does_not_see_private_goals(world: World) -> None:
     patient = world.patient
-    patient.birth_date = timezone.localdate().replace(year=timezone.localdate().year - 14) - timedelta(days=3)
+    patient.birth_date = born_years_ago(14, days=3)
     patient.save()
     parent_user = UserFactory(username="forelder")
     parent = PersonFactory(given_name="Mor", user=parent_user)
@@ -356,21 +349,20 @@ def test_a_parent_of_a_young_person_does_not_see_private_goals(world: World) -> 
         next_revision=timezone.localdate() + timedelta(days=90),
         ratings={plan.goals.get(private_to_parents=False): (0, ""), private: (1, "Hemmelig kommentar")},
     )
-    parent_client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    sign_in(parent_client, parent_user)
+    parent_client = client_as(parent_user)
     pages = _pages(plan, evaluation)
     del pages["evaluation_create"]
     for name, url in pages.items():
         response = parent_client.get(url)
         assert response.status_code == 200, name
         assert "hemmelig" not in response.content.decode().lower(), name
-    coordinator_view = _client(world, "coordinator").get(pages["version_compare"]).content.decode()
+    coordinator_view = english(world, "coordinator").get(pages["version_compare"]).content.decode()
     assert "Et hemmelig mål" in coordinator_view
     # Nor the T-score, which counts the private goal too.
     score = f"{evaluation.t_score:.1f}"
     for url in (pages["evaluation_detail"], reverse("plans:plan_detail", kwargs={"pk": plan.pk})):
         assert score not in parent_client.get(url).content.decode(), url
-    assert score in _client(world, "coordinator").get(pages["evaluation_detail"]).content.decode()
+    assert score in english(world, "coordinator").get(pages["evaluation_detail"]).content.decode()
 
 
 # Versions
@@ -415,7 +407,7 @@ def test_compare_finds_what_was_added_changed_and_ended(world: World) -> None:
 
     # Picked the wrong way round, the page still compares the older with the newer.
     url = reverse("plans:version_compare", args=[plan.pk])
-    response = _client(world, "coordinator").get(url, {"older": second.pk, "newer": first.pk})
+    response = english(world, "coordinator").get(url, {"older": second.pk, "newer": first.pk})
     assert response.status_code == 200
     content = response.content.decode()
     assert "What changed from version 1 to version 2" in content
@@ -430,7 +422,7 @@ def test_compare_explains_missing_and_wrong_choices(world: World) -> None:
     first = plan.versions.get()
     second = services.revise_plan(actor=None, plan=plan, note="Ingen endring")
     url = reverse("plans:version_compare", args=[plan.pk])
-    client = _client(world, "coordinator")
+    client = english(world, "coordinator")
 
     response = client.get(url)
     assert response.status_code == 200
@@ -460,7 +452,7 @@ def test_the_version_list_and_a_version_read_as_the_plan_stood(world: World) -> 
     services.update_measure(
         actor=None, measure=measure, data={"title": "Svømming"}, expected_version=measure.version
     )
-    client = _client(world, "coordinator")
+    client = english(world, "coordinator")
     listing = client.get(reverse("plans:version_list", args=[plan.pk])).content.decode()
     for text in ("Version 1", "Version 2", "Activated", "Evaluation", "Godt i gang", 'method="get"'):
         assert text in listing, text
@@ -477,7 +469,7 @@ def test_the_version_list_and_a_version_read_as_the_plan_stood(world: World) -> 
 def test_each_page_read_writes_one_access_record(world: World) -> None:
     plan = plan_for(world, active=True)
     evaluation = _evaluate(world, plan)
-    client = _client(world, "coordinator")
+    client = english(world, "coordinator")
     for name, url in _pages(plan, evaluation).items():
         before = AccessRecord.objects.count()
         assert client.get(url).status_code == 200, name

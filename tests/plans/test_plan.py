@@ -26,11 +26,11 @@ from vegviser.plans.models import (
     PlanStatus,
     PlanVersion,
 )
-from vegviser.registry.models import AddressProtection, PersonRelation, RelationKind
+from vegviser.registry.models import AddressProtection
 
 from ..conftest import World, client_for, english, sign_in
-from ..factories import MembershipFactory, PersonFactory, UserFactory
-from .helpers import appoint, english_messages, give_consent, plan_for
+from ..factories import MembershipFactory, PersonFactory, UserFactory, born_years_ago
+from .helpers import appoint, child_with_parent, english_messages, give_consent, plan_for
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
@@ -260,22 +260,9 @@ def test_limited_participant_sees_only_their_measures_and_goals(world: World) ->
     )
 
 
-def _child(world: World, age: int, parent_user: object) -> IndividualPlan:
-    today = timezone.localdate()
-    child = PersonFactory(
-        given_name="Emil", birth_date=today.replace(year=today.year - age) - timedelta(days=10)
-    )
-    parent = PersonFactory(given_name="Fatima", user=parent_user)
-    PersonRelation.objects.create(
-        person=child, relative=parent, kind=RelationKind.PARENT, valid_from=child.birth_date
-    )
-    world.patient = child
-    return plan_for(world)
-
-
 def test_parent_of_a_child_under_12_reads_the_plan(world: World) -> None:
-    parent_user = UserFactory()
-    plan = _child(world, 7, parent_user)
+    parent_user = child_with_parent(world, 7)
+    plan = plan_for(world)
     client = Client()
     sign_in(client, parent_user)
     assert client.get(detail(plan)).status_code == 200
@@ -283,8 +270,8 @@ def test_parent_of_a_child_under_12_reads_the_plan(world: World) -> None:
 
 
 def test_parent_of_a_12_to_15_year_old_does_not_see_private_goals(world: World) -> None:
-    parent_user = UserFactory()
-    plan = _child(world, 14, parent_user)
+    parent_user = child_with_parent(world, 14)
+    plan = plan_for(world)
     services.add_goal(actor=None, plan=plan, data={"text": "Hemmelig mål", "private_to_parents": True})
     client = Client()
     sign_in(client, parent_user)
@@ -293,25 +280,24 @@ def test_parent_of_a_12_to_15_year_old_does_not_see_private_goals(world: World) 
 
 
 def test_parent_of_a_16_year_old_has_no_access(world: World) -> None:
-    parent_user = UserFactory()
-    plan = _child(world, 16, parent_user)
+    parent_user = child_with_parent(world, 16)
+    plan = plan_for(world)
     client = Client()
     sign_in(client, parent_user)
     assert client.get(detail(plan)).status_code == 404
 
 
 def test_confidential_address_ends_representation(world: World) -> None:
-    parent_user = UserFactory()
-    plan = _child(world, 7, parent_user)
+    parent_user = child_with_parent(world, 7)
+    plan = plan_for(world)
     plan.person.address_protection = AddressProtection.STRICTLY_CONFIDENTIAL
     plan.person.save()
     assert plan_role(parent_user, IndividualPlan.objects.get(pk=plan.pk)) is None
 
 
 def test_the_person_under_16_does_not_read_their_plan_alone(world: World) -> None:
-    today = timezone.localdate()
     young_user = UserFactory()
-    world.patient = PersonFactory(birth_date=today.replace(year=today.year - 14), user=young_user)
+    world.patient = PersonFactory(birth_date=born_years_ago(14, days=0), user=young_user)
     plan = plan_for(world)
     assert plan_role(young_user, plan) is None
 
@@ -694,8 +680,8 @@ def test_who_has_seen_the_plan(world: World) -> None:
 def test_the_16th_birthday_ends_a_parents_access(world: World) -> None:
     from unittest import mock
 
-    parent_user = UserFactory()
-    plan = _child(world, 15, parent_user)
+    parent_user = child_with_parent(world, 15)
+    plan = plan_for(world)
     birthday = plan.person.birth_date.replace(year=plan.person.birth_date.year + 16)
     eve = birthday - timedelta(days=1)
     with mock.patch("django.utils.timezone.localdate", return_value=eve):

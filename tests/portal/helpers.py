@@ -5,9 +5,8 @@ person has the age the test names whatever day the suite runs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,26 +14,9 @@ from vegviser.accounts.models import User
 from vegviser.plans.models import Goal, IndividualPlan
 from vegviser.registry.models import AddressProtection, Person, PersonRelation, RelationKind
 
-from ..conftest import World, sign_in
-from ..factories import PersonFactory, UserFactory
+from ..conftest import World
+from ..factories import PersonFactory, UserFactory, born_years_ago
 from ..plans.helpers import plan_for
-
-
-def born_years_ago(years: int, *, days: int = 10) -> date:
-    """A birth date that makes the person `years` old today: their birthday was `days` days ago."""
-    today = timezone.localdate()
-    try:
-        anniversary = today.replace(year=today.year - years)
-    except ValueError:  # 29 February, in a year without one
-        anniversary = today.replace(year=today.year - years, day=28)
-    return anniversary - timedelta(days=days)
-
-
-def client_as(user: User, *, language: str = "en") -> Client:
-    """A signed-in client whose pages come in `language` (English: the catalogue's source text)."""
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    sign_in(client, user)
-    return client
 
 
 @dataclass

@@ -20,10 +20,10 @@ from vegviser.intake.models import NeedReport, ReportStatus
 from vegviser.intake.services import ask_for_help
 from vegviser.plans.models import IndividualPlan
 
-from ..conftest import World
-from ..factories import PersonFactory, UserFactory
+from ..conftest import World, client_as
+from ..factories import PersonFactory, UserFactory, born_years_ago
 from ..plans.helpers import english_messages
-from .helpers import born_years_ago, client_as, family, plan_of_person, url
+from .helpers import family, plan_of_person, url
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 

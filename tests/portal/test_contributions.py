@@ -13,9 +13,9 @@ from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.plans import services
 from vegviser.plans.models import Goal, GoalRating, GoalStatus, IndividualPlan
 
-from ..conftest import World
+from ..conftest import World, client_as
 from ..plans.helpers import english_messages
-from .helpers import client_as, family, goal_of, plan_of_person, url
+from .helpers import family, goal_of, plan_of_person, url
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 

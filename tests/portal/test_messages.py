@@ -15,9 +15,9 @@ from vegviser.accounts.models import Notification
 from vegviser.plans import services
 from vegviser.plans.models import MESSAGE_LIMIT, AccessLevel, IndividualPlan, PlanMessage
 
-from ..conftest import World
+from ..conftest import World, client_as
 from ..plans.helpers import english_messages, plan_for
-from .helpers import client_as, family, url
+from .helpers import family, url
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 

@@ -25,10 +25,10 @@ from vegviser.plans.models import Goal, GoalRating, IndividualPlan, PlanMessage
 from vegviser.portal.selectors import NoLongerRepresented
 from vegviser.registry.models import Person, PersonRelation, RelationKind
 
-from ..conftest import World
-from ..factories import PersonFactory, UserFactory
+from ..conftest import World, client_as
+from ..factories import PersonFactory, UserFactory, born_years_ago
 from ..plans.helpers import english_messages
-from .helpers import born_years_ago, client_as, family, goal_of, plan_of_person, url, young_person
+from .helpers import family, goal_of, plan_of_person, url, young_person
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
