@@ -100,7 +100,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vegviser.core.context_processors.layout",
-                "vegviser.portal.context_processors.portal",
             ],
         },
     },

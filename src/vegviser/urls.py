@@ -17,4 +17,4 @@ urlpatterns = [
     path("info/", include("vegviser.public.urls")),
 ]
 
-handler403 = "vegviser.portal.views.refused"
+handler403 = "vegviser.core.views.refused"

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.audit.models import AccessRecord, Channel
+from vegviser.core.documents import spreadsheet_cell
 from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
 from vegviser.plans.models import IndividualPlan, PlanStatus
 from vegviser.plans.overview import OVERVIEW_PURPOSE, municipality_overview
-from vegviser.plans.views.overview import spreadsheet_cell
 
 from ..conftest import World, client_for
 from ..factories import PersonFactory

@@ -15,7 +15,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from vegviser.registry.models import Membership, MembershipRole, Organisation, OrganisationKind, Person
+from vegviser.registry.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    Person,
+    RelationKind,
+)
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -65,6 +72,7 @@ class Action:
     PORTAL_GOAL_EDIT = "portal.goal_edit"
     PORTAL_CONSENT = "portal.consent"
     PORTAL_ASK_HELP = "portal.ask_help"
+    PORTAL_ACCESS_LOG = "portal.access_log"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -208,19 +216,20 @@ WHOLE_PLAN_ROLES = frozenset(
 PROFESSIONAL_ROLES = frozenset({PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.LIMITED})
 
 
+# The relations through which one person may act for another.
+REPRESENTING_KINDS = [RelationKind.PARENT, RelationKind.GUARDIAN, RelationKind.POWER_OF_ATTORNEY]
+
+
 def _representation_role(user: User, person: Person, today: Any) -> str | None:
     """Helsenorge's rules: parents act for a child under 12, read less from 12 to 15, and nothing from 16;
     a guardian or power-of-attorney holder within their mandate's period and scope (health and care). Code 6/7
     ends all of it."""
-    from vegviser.registry.models import RelationKind
-
     if person.has_confidential_address:
         return None
     age = person.age_on(today)
-    relations = person.relations.filter(
-        relative__user=user,
-        kind__in=[RelationKind.PARENT, RelationKind.GUARDIAN, RelationKind.POWER_OF_ATTORNEY],
-    ).select_related("relative")
+    relations = person.relations.filter(relative__user=user, kind__in=REPRESENTING_KINDS).select_related(
+        "relative"
+    )
     best: str | None = None
     for relation in relations:
         if not relation.in_force_on(today) or relation.relative.has_confidential_address:
@@ -247,13 +256,11 @@ def _plan_role(active: User, plan: IndividualPlan) -> str | None:
     from vegviser.access.services import consent_in_force
     from vegviser.plans.models import AccessLevel, ParticipantKind
 
-    today = timezone.localdate()
     role: str | None = None
     if coordinates(active, plan.person):
         role = PlanRole.COORDINATOR
-    elif plan.person.user_id == active.pk:
-        age = plan.person.age_on(today)
-        role = PlanRole.PERSON if age is None or age >= 16 else None
+    elif plan.person.user_id == active.pk and portal_role(active, plan.person) == PlanRole.PERSON:
+        role = PlanRole.PERSON
     if role is None:
         participation = plan.participants.filter(
             user=active,
@@ -271,7 +278,8 @@ def _plan_role(active: User, plan: IndividualPlan) -> str | None:
             if shared and shared.exists():
                 role = PlanRole.FULL if participation.access_level == AccessLevel.FULL else PlanRole.LIMITED
     if role is None:
-        role = _representation_role(active, plan.person, today)
+        # The person's own standing, or a representative's: as on the person's own pages.
+        role = portal_role(active, plan.person)
     if role is None and plan.emergency_accesses.filter(user=active, expires_at__gt=timezone.now()).exists():
         role = PlanRole.EMERGENCY
     return role
@@ -294,12 +302,38 @@ def _portal_role(active: User, person: Person) -> str | None:
     return _representation_role(active, person, today)
 
 
+def no_longer_represents(user: AnyUser | None, person: Person) -> bool:
+    """Whether the user acted for the person and no longer does, for a reason they may be told: the child
+    turned 16, the relation ended, or the mandate does not cover health (the rules above, read backwards). A
+    confidential address (code 6/7) is never hinted at, nor is a mandate that has not begun."""
+    active = _active_user(user)
+    if active is None or person.has_confidential_address or portal_role(active, person) is not None:
+        return False
+    today = timezone.localdate()
+    age = person.age_on(today)
+    relations = person.relations.filter(relative__user=active, kind__in=REPRESENTING_KINDS).select_related(
+        "relative"
+    )
+    for relation in relations:
+        if relation.relative.has_confidential_address or relation.valid_from > today:
+            continue
+        if relation.valid_to is not None and relation.valid_to < today:
+            return True
+        if relation.kind == RelationKind.PARENT and age is not None and age >= 16:
+            return True
+        if relation.kind != RelationKind.PARENT and not relation.covers_health:
+            return True
+    return False
+
+
 # The person's side of the plan: who writes what matters, proposes goals and rates progress. A parent of a
 # 12–15-year-old reads the plan but does not write the young person's goals for them.
 CONTRIBUTOR_ROLES = frozenset({PlanRole.PERSON, PlanRole.REPRESENTATIVE})
 # Who consents and asks for help: under 16 the parents still consent
 # (pasient- og brukerrettighetsloven § 4-3).
 CONSENTING_ROLES = frozenset({PlanRole.PERSON, PlanRole.REPRESENTATIVE, PlanRole.PARENT_OF_YOUTH})
+# Who reads the log of who has seen the person's information: as for the plan's own log.
+LOG_READERS = frozenset({PlanRole.PERSON, PlanRole.REPRESENTATIVE})
 # Messages about the plan: the person's side and the professionals who read the whole plan.
 MESSAGE_ROLES = frozenset(
     {PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.PERSON, PlanRole.REPRESENTATIVE, PlanRole.PARENT_OF_YOUTH}
@@ -333,11 +367,7 @@ def _plan_coordinator(user: AnyUser | None, obj: Any) -> bool:
 def _access_log_reader(user: AnyUser | None, obj: Any) -> bool:
     """Who has seen the plan: the person, whoever acts for them, and the coordinator who answers for it."""
     plan = _plan_of(obj)
-    return plan is not None and plan_role(user, plan) in {
-        PlanRole.COORDINATOR,
-        PlanRole.PERSON,
-        PlanRole.REPRESENTATIVE,
-    }
+    return plan is not None and plan_role(user, plan) in LOG_READERS | {PlanRole.COORDINATOR}
 
 
 def _plan_note_writer(user: AnyUser | None, obj: Any) -> bool:
@@ -390,6 +420,11 @@ def _own_goal_editor(user: AnyUser | None, obj: Any) -> bool:
         and obj.status in {GoalStatus.PROPOSED, GoalStatus.ACTIVE, GoalStatus.ON_HOLD}
         and _portal_contributor(user, obj)
     )
+
+
+def _consents_for(user: AnyUser | None, obj: Any) -> bool:
+    """The person from 16, or the parent, guardian or attorney who consents and asks for them."""
+    return isinstance(obj, Person) and portal_role(user, obj) in CONSENTING_ROLES
 
 
 def _message_reader(user: AnyUser | None, obj: Any) -> bool:
@@ -526,11 +561,10 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
     Action.PORTAL_VIEW: lambda user, obj: isinstance(obj, Person) and portal_role(user, obj) is not None,
     Action.PORTAL_CONTRIBUTE: _portal_contributor,
     Action.PORTAL_GOAL_EDIT: _own_goal_editor,
-    Action.PORTAL_CONSENT: lambda user, obj: (
-        isinstance(obj, Person) and portal_role(user, obj) in CONSENTING_ROLES
-    ),
-    Action.PORTAL_ASK_HELP: lambda user, obj: (
-        isinstance(obj, Person) and portal_role(user, obj) in CONSENTING_ROLES
+    Action.PORTAL_CONSENT: _consents_for,
+    Action.PORTAL_ASK_HELP: _consents_for,
+    Action.PORTAL_ACCESS_LOG: lambda user, obj: (
+        isinstance(obj, Person) and portal_role(user, obj) in LOG_READERS
     ),
     Action.PLAN_MESSAGES: _message_reader,
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.

@@ -18,9 +18,13 @@ if TYPE_CHECKING:
     from vegviser.registry.models import Person
 
 
-def consents_of(*, user: User, person: Person, page_logged: bool = False) -> list[Consent]:
-    """The person's consents. `page_logged`: shown on a page whose own access record covers this read."""
-    policy.require(user, Action.CONSENT_VIEW, person)
+def consents_of(
+    *, user: User, person: Person, action: str = Action.CONSENT_VIEW, page_logged: bool = False
+) -> list[Consent]:
+    """The person's consents, if the user may do `action` to the person (the unit and the coordinator keep
+    them; the person or whoever consents for them sees their own). `page_logged`: shown on a page whose own
+    access record covers this read."""
+    policy.require(user, action, person)
     consents = list(person.consents.prefetch_related("shared_with").select_related("given_by_person"))
     if not page_logged:
         record_access(actor=user, person_ids=[person.pk], object_type="access.consent", purpose="consent")

@@ -42,11 +42,19 @@ def record_consent(
     for name in [*CONSENT_FIELDS, "evidence_file"]:
         if name in data:
             setattr(consent, name, data[name])
+    return _save_new_consent(actor, consent, shared_with, action="consent.record")
+
+
+def _save_new_consent(
+    actor: User | None, consent: Consent, shared_with: list[Organisation], *, action: str
+) -> Consent:
+    """Validate and insert a consent with the organisations it shares with, and record it; in the caller's
+    transaction."""
     consent.full_clean()
     consent.save()
     consent.shared_with.set(shared_with)
     after = snapshot(consent, CONSENT_FIELDS) | {"shared_with": sorted(str(o.pk) for o in shared_with)}
-    record_change(actor=actor, action="consent.record", obj=consent, after=after, person_id=person.pk)
+    record_change(actor=actor, action=action, obj=consent, after=after, person_id=consent.person_id)
     return consent
 
 
@@ -119,12 +127,7 @@ def _consent_anew(
         evidence=ConsentEvidence.PORTAL,
         **_consent_giver(actor, old.person),
     )
-    consent.full_clean()
-    consent.save()
-    consent.shared_with.set(shared_with)
-    after = snapshot(consent, CONSENT_FIELDS) | {"shared_with": sorted(str(o.pk) for o in shared_with)}
-    record_change(actor=actor, action=action, obj=consent, after=after, person_id=old.person_id)
-    return consent
+    return _save_new_consent(actor, consent, shared_with, action=action)
 
 
 @transaction.atomic

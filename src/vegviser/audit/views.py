@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.core.documents import spreadsheet_cell
 from vegviser.core.http import AuthenticatedRequest, posted
 
 from . import selectors
@@ -77,10 +78,6 @@ def _csv(lines: list[selectors.LogLine]) -> HttpResponse:
     )
     kinds = {"read": _("Read"), "change": _("Change")}
 
-    def cell(value: str) -> str:
-        # A spreadsheet runs a cell starting with these as a formula: a name typed as "=…" must stay text.
-        return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
     for line in lines:
         row = [
             timezone.localtime(line.at).strftime("%Y-%m-%d %H:%M:%S"),
@@ -92,5 +89,5 @@ def _csv(lines: list[selectors.LogLine]) -> HttpResponse:
             line.what,
             line.channel,
         ]
-        writer.writerow([cell(value) for value in row])
+        writer.writerow([spreadsheet_cell(value) for value in row])
     return response

@@ -41,3 +41,9 @@ def pdf_response(
     response = HttpResponse(document.write_pdf(pdf_variant="pdf/ua-1"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A CSV cell as text: a spreadsheet runs a cell starting with these as a formula, so a name typed as
+    "=…" must stay text."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

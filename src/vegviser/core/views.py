@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from vegviser.access import policy
+from vegviser.core.http import ExplainedRefusal
 from vegviser.portal import selectors as portal_selectors
 
 
@@ -30,10 +31,17 @@ def home(request: HttpRequest) -> HttpResponse:
     # A citizen's home is their own pages (or the choice of whose, for a parent); a professional's is their
     # work, with a card for their own pages if they have any.
     user = request.user
-    citizen = not policy.is_professional(user) and not policy.is_system_admin(user)
-    if citizen and portal_selectors.subjects(user):
+    subjects = portal_selectors.subjects(user)
+    if subjects and not policy.is_professional(user) and not policy.is_system_admin(user):
         return redirect("portal:index")
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"portal_subjects": subjects})
+
+
+def refused(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 403 page: it explains itself where the refusal has something to say to the user, and says
+    no more than "not allowed" otherwise."""
+    reason = exception.message if isinstance(exception, ExplainedRefusal) else None
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from vegviser.access.policy import Action, authorise
 from vegviser.access.services import consent_in_force
 from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
+from vegviser.core.services import assign
 from vegviser.registry.models import Municipality, Organisation, Person
 
 from .models import (
@@ -74,19 +75,19 @@ def report_need(
     municipality_id = municipality.pk if municipality is not None else person.municipality_id
     if municipality_id is None:
         raise ValidationError(_("The person's municipality is not known, so the report cannot be sent."))
-    name, _role, _organisation = describe_actor(actor)
-    report = NeedReport(
-        person=person,
-        municipality_id=municipality_id,
-        reported_by=actor,
-        reporter_name=name,
-        reporter_organisation=organisation,
-    )
-    for field in REPORT_FIELDS:
-        if field in data:
-            setattr(report, field, data[field])
-    save_new(report, actor=actor, action="need_report.create", fields=REPORT_FIELDS, person_id=person.pk)
-    return report
+    report = NeedReport(person=person, municipality_id=municipality_id, reporter_organisation=organisation)
+    return _save_new_report(actor, report, data, fields=REPORT_FIELDS, action="need_report.create")
+
+
+def _save_new_report(
+    actor: User | None, report: NeedReport, data: dict[str, Any], *, fields: list[str], action: str
+) -> NeedReport:
+    """The report with its reporter and the fields the data holds, saved and recorded; in the caller's
+    transaction."""
+    report.reported_by = actor
+    report.reporter_name, _role, _organisation = describe_actor(actor)
+    assign(report, fields, data)
+    return save_new(report, actor=actor, action=action, fields=fields, person_id=report.person_id)
 
 
 HELP_FIELDS = ["needs_plan", "needs_coordinator", "needs_child_coordinator", "description"]
@@ -107,20 +108,13 @@ def ask_for_help(*, actor: User | None, person: Person, data: dict[str, Any]) ->
     age = person.age_on(timezone.localdate())
     if data.get("needs_child_coordinator") and age is not None and age >= 18:
         raise ValidationError({"needs_child_coordinator": _("A child coordinator is for children under 18.")})
-    name, _role, _organisation = describe_actor(actor)
     report = NeedReport(
         person=person,
         municipality_id=person.municipality_id,
-        reported_by=actor,
-        reporter_name=name,
         channel=ReportChannel.WRITTEN,
         consent_to_report=ReportConsent.YES,
     )
-    for field in HELP_FIELDS:
-        if field in data:
-            setattr(report, field, data[field])
-    save_new(report, actor=actor, action="need_report.ask_for_help", fields=HELP_FIELDS, person_id=person.pk)
-    return report
+    return _save_new_report(actor, report, data, fields=HELP_FIELDS, action="need_report.ask_for_help")
 
 
 def _locked(report: NeedReport) -> NeedReport:

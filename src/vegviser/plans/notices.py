@@ -16,13 +16,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vegviser.accounts.models import Notification, User
 
-from .reminders import language_of
+from .reminders import email_body, language_of, notice_text
 
 logger = logging.getLogger(__name__)
 # Set while loading a story of things past (the demo): notices are made, but no one is emailed.
@@ -44,8 +43,7 @@ def tell(
     """A notice for each user (once per key), and, if `email`, an email after the transaction commits."""
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     for user in recipients.values():
-        with translation.override(language_of(user)):
-            text = (str(message) % params)[:300]
+        text = notice_text(user, message, params)
         _notification, created = Notification.objects.get_or_create(
             user=user, key=key, defaults={"text": text, "url": url}
         )
@@ -55,15 +53,18 @@ def tell(
 
 def _send_message_email(user: User) -> None:
     with translation.override(language_of(user)):
-        subject = _("New message in Vegviser")
-        lines = [_("You have a new message in Vegviser.")]
-        if settings.VEGVISER_SITE_URL:
-            lines += [_("Log in to read it:"), settings.VEGVISER_SITE_URL + reverse("accounts:notifications")]
-        else:
-            lines.append(_("Log in to Vegviser to read it."))
-        lines += ["", _("This email was sent automatically. Please do not reply to it.")]
+        subject, body = _("New message in Vegviser"), email_body(_("You have a new message in Vegviser."))
     try:
-        send_mail(subject, "\n".join(lines) + "\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except Exception:
         # The message is saved and the notice shows in the app; a failed email must not undo either.
         logger.exception("Message email to user %s failed", user.pk)
+
+
+def mark_read(*, user: User, url: str) -> None:
+    """Opening a page reads the notices that lead to it (a conversation: every message's notice)."""
+    Notification.objects.filter(user=user, url=url, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def unread(*, user: User, url: str) -> int:
+    return Notification.objects.filter(user=user, url=url, read_at__isnull=True).count()

@@ -48,8 +48,25 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
     def text(self) -> str:
-        with translation.override(language_of(self.user)):
-            return (str(self.message) % self.params)[:300]
+        return notice_text(self.user, self.message, self.params)
+
+
+def notice_text(user: User, message: Any, params: dict[str, Any]) -> str:
+    """A notice's text in the recipient's language, cut to what the notice holds."""
+    with translation.override(language_of(user)):
+        return (str(message) % params)[:300]
+
+
+def email_body(first_line: str) -> str:
+    """An email announcing a notice: that there is something to read, and where. Nothing about whom or what.
+    Call in the recipient's language."""
+    lines = [first_line]
+    if settings.VEGVISER_SITE_URL:
+        lines += [_("Log in to read it:"), settings.VEGVISER_SITE_URL + reverse("accounts:notifications")]
+    else:
+        lines.append(_("Log in to Vegviser to read it."))
+    lines += ["", _("This email was sent automatically. Please do not reply to it.")]
+    return "\n".join(lines) + "\n"
 
 
 def language_of(user: User) -> str:
@@ -207,20 +224,10 @@ def _new_only(notices: Iterable[Notice]) -> list[Notice]:
 def _email(user: User, count: int) -> tuple[str, str]:
     """Subject and body: that there is something to read, and where. Nothing about whom or what."""
     with translation.override(language_of(user)):
-        subject = _("New notice in Vegviser")
-        lines = [
-            ngettext(
-                "You have a new notice in Vegviser.", "You have %(count)d new notices in Vegviser.", count
-            )
-            % {"count": count}
-        ]
-        if settings.VEGVISER_SITE_URL:
-            link = settings.VEGVISER_SITE_URL + reverse("accounts:notifications")
-            lines += [_("Log in to read it:"), link]
-        else:
-            lines.append(_("Log in to Vegviser to read it."))
-        lines += ["", _("This email was sent automatically. Please do not reply to it.")]
-    return subject, "\n".join(lines) + "\n"
+        first = ngettext(
+            "You have a new notice in Vegviser.", "You have %(count)d new notices in Vegviser.", count
+        ) % {"count": count}
+        return _("New notice in Vegviser"), email_body(first)
 
 
 def send_reminders(*, today: date | None = None, dry_run: bool = False) -> dict[str, int]:

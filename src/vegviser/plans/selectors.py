@@ -23,6 +23,7 @@ from vegviser.intake.models import CoordinatorAssignment
 from .models import (
     Evaluation,
     Goal,
+    GoalRating,
     IndividualPlan,
     Measure,
     MeasureStatus,
@@ -142,6 +143,16 @@ class PlanContent:
         return [(goal, [sub for sub in self.goals if sub.parent_id == goal.pk]) for goal in mains]
 
 
+def hides_private_goals(user: User, plan: IndividualPlan) -> bool:
+    """From 12 to 15 a young person may keep goals from their parents."""
+    return policy.plan_role(user, plan) == PlanRole.PARENT_OF_YOUTH
+
+
+def is_private_goal(goal: Goal) -> bool:
+    """Kept from the parents: the goal, or the main goal it belongs to (loaded with it)."""
+    return goal.private_to_parents or (goal.parent is not None and goal.parent.private_to_parents)
+
+
 def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
     """The plan as `user` may see it. The caller has checked PLAN_VIEW and logged the read.
 
@@ -182,9 +193,8 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
         goals = [goal for goal in goals if goal.pk in served]
         participants = [p for p in participants if p.user_id == user.pk]
         return PlanContent(plan=plan, role=role, goals=goals, measures=measures, participants=participants)
-    if role == PlanRole.PARENT_OF_YOUTH:
-        private = {goal.pk for goal in goals if goal.private_to_parents}
-        goals = [goal for goal in goals if goal.pk not in private and goal.parent_id not in private]
+    if hides_private_goals(user, plan):
+        goals = [goal for goal in goals if not is_private_goal(goal)]
     content = PlanContent(
         plan=plan,
         role=role,
@@ -372,6 +382,19 @@ def my_tasks(
     return sorted(entries, key=lambda entry: entry.day)
 
 
-def conversation(plan: IndividualPlan) -> list[PlanMessage]:
-    """The messages of the plan, oldest first. The caller has checked PLAN_MESSAGES and logged the read."""
+def conversation(*, user: User, plan: IndividualPlan) -> list[PlanMessage]:
+    """The messages of the plan, oldest first. The caller has logged the read of the plan."""
+    policy.require(user, Action.PLAN_MESSAGES, plan)
     return list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))
+
+
+def latest_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:
+    """Each goal's most recent rating, at an evaluation or by the person between evaluations. The caller
+    has checked and logged the read of the plan."""
+    latest: dict[uuid.UUID, GoalRating] = {}
+    ratings = (
+        GoalRating.objects.filter(goal__in=list(goals)).select_related("evaluation").order_by("-created_at")
+    )
+    for rating in ratings:
+        latest.setdefault(rating.goal_id, rating)
+    return latest

@@ -363,12 +363,16 @@ def end_participation(*, actor: User | None, participant: PlanParticipant, left_
 # Goals
 
 
+def _next_goal_position(plan: IndividualPlan) -> int:
+    return (plan.goals.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
 @transaction.atomic
 def add_goal(*, actor: User | None, plan: IndividualPlan, data: dict[str, Any]) -> Goal:
     authorise(actor, Action.PLAN_EDIT, plan)
     _require_open(plan)
     name, _role, _organisation = describe_actor(actor)
-    position = (plan.goals.aggregate(last=Max("position"))["last"] or 0) + 1
+    position = _next_goal_position(plan)
     goal = Goal(
         plan=plan, written_by=actor, written_by_name=data.get("written_by_name") or name, position=position
     )
@@ -810,7 +814,7 @@ def propose_goal(*, actor: User | None, plan: IndividualPlan, data: dict[str, An
     active."""
     authorise(actor, Action.PORTAL_CONTRIBUTE, plan)
     name, _role, _organisation = describe_actor(actor)
-    position = (plan.goals.aggregate(last=Max("position"))["last"] or 0) + 1
+    position = _next_goal_position(plan)
     goal = Goal(
         plan=plan, written_by=actor, written_by_name=name, status=GoalStatus.PROPOSED, position=position
     )
@@ -893,24 +897,16 @@ def send_message(*, actor: User | None, plan: IndividualPlan, text: str) -> Plan
     )
     save_new(message, actor=actor, action="plan.message.send", fields=["text"], person_id=plan.person_id)
     _touch(plan)
-    key = f"message:{message.pk}"
-    params = {"name": name, "person": plan.person.full_name}
     if from_person_side:
-        notices.tell(
-            users=[user for user in _professional_readers(plan) if user != actor],
-            key=key,
-            message=_("New message from %(name)s about the plan for %(person)s."),
-            params=params,
-            url=reverse("plans:messages", kwargs={"pk": plan.pk}),
-            email=True,
-        )
+        recipients, url = _professional_readers(plan), reverse("plans:messages", kwargs={"pk": plan.pk})
     else:
-        notices.tell(
-            users=[user for user in _person_side_users(plan) if user != actor],
-            key=key,
-            message=_("New message from %(name)s about the plan for %(person)s."),
-            params=params,
-            url=reverse("portal:messages", kwargs={"pk": plan.person_id}),
-            email=True,
-        )
+        recipients, url = _person_side_users(plan), reverse("portal:messages", kwargs={"pk": plan.person_id})
+    notices.tell(
+        users=[user for user in recipients if user != actor],
+        key=f"message:{message.pk}",
+        message=_("New message from %(name)s about the plan for %(person)s."),
+        params={"name": name, "person": plan.person.full_name},
+        url=url,
+        email=True,
+    )
     return message

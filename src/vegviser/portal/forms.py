@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vegviser.core.forms import DateInput, VersionedForm, radio_choices
 from vegviser.intake.models import NeedReport
+from vegviser.intake.services import HELP_FIELDS
 from vegviser.plans.models import Goal, IndividualPlan
 from vegviser.plans.services import PERSON_GOAL_FIELDS
 from vegviser.registry.models import Organisation
@@ -62,7 +63,7 @@ class RatingForm(forms.Form):
 class AskForHelpForm(forms.ModelForm):
     class Meta:
         model = NeedReport
-        fields = ["needs_plan", "needs_coordinator", "needs_child_coordinator", "description"]
+        fields = HELP_FIELDS
         labels = {
             "needs_plan": _("An individual plan"),
             "needs_coordinator": _("A coordinator"),

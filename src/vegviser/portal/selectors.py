@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
@@ -16,23 +15,20 @@ from django.utils.translation import gettext_lazy as _
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
-from vegviser.accounts.models import Notification
 from vegviser.audit.services import record_access
+from vegviser.core.http import ExplainedRefusal
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
+from vegviser.plans import notices
 from vegviser.plans import selectors as plan_selectors
-from vegviser.plans.models import GoalRating, IndividualPlan, Meeting, PlanStatus
+from vegviser.plans.models import IndividualPlan, Meeting, PlanStatus
 from vegviser.plans.selectors import PlanContent
-from vegviser.registry.models import Person, RelationKind
+from vegviser.registry.models import Person
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
-REPRESENTING = [RelationKind.PARENT, RelationKind.GUARDIAN, RelationKind.POWER_OF_ATTORNEY]
-# Who sees who has read the person's information: as for the plan's own access log.
-LOG_READERS = frozenset({policy.PlanRole.PERSON, policy.PlanRole.REPRESENTATIVE})
 
-
-class NoLongerRepresented(PermissionDenied):
+class NoLongerRepresented(ExplainedRefusal):
     """The user once acted for this person and no longer does: they are told so, plainly."""
 
     message = _(
@@ -57,7 +53,7 @@ class Subject:
 def subjects(user: User) -> list[Subject]:
     """The user's own pages (from 16) first, then those of everyone they act for today."""
     candidates = Person.objects.filter(
-        Q(user=user) | Q(relations__relative__user=user, relations__kind__in=REPRESENTING)
+        Q(user=user) | Q(relations__relative__user=user, relations__kind__in=policy.REPRESENTING_KINDS)
     ).distinct()
     found = [Subject(person, role) for person in candidates if (role := policy.portal_role(user, person))]
     return sorted(found, key=lambda s: (not s.is_self, s.person.given_name, s.person.family_name))
@@ -69,37 +65,15 @@ def get_subject(*, user: User, pk: uuid.UUID, action: str = Action.PORTAL_VIEW) 
     if person is None:
         raise Http404
     if not policy.can(user, action, person):
-        if policy.portal_role(user, person) is None and _represented_once(user, person):
+        if policy.no_longer_represents(user, person):
             raise NoLongerRepresented
         raise Http404
     return Subject(person, policy.portal_role(user, person) or "")
 
 
-def _represented_once(user: User, person: Person) -> bool:
-    """Whether the user acted for the person and no longer does for a reason they can be told: the child
-    turned 16, the relation ended, or the mandate does not cover health. A confidential address (code 6/7)
-    is never hinted at, nor is a mandate that has not begun."""
-    if person.has_confidential_address:
-        return False
-    today = timezone.localdate()
-    age = person.age_on(today)
-    for relation in person.relations.filter(relative__user=user, kind__in=REPRESENTING).select_related(
-        "relative"
-    ):
-        if relation.relative.has_confidential_address or relation.valid_from > today:
-            continue
-        if relation.valid_to is not None and relation.valid_to < today:
-            return True
-        if relation.kind == RelationKind.PARENT and age is not None and age >= 16:
-            return True
-        if relation.kind != RelationKind.PARENT and not relation.covers_health:
-            return True
-    return False
-
-
 def current_plan(person: Person) -> IndividualPlan | None:
     """The open plan, or else the newest closed one."""
-    plans = IndividualPlan.objects.filter(person=person).select_related("person", "municipality")
+    plans = plan_selectors.plans_with_person().filter(person=person)
     return plans.exclude(status=PlanStatus.CLOSED).first() or plans.order_by("-closed_at").first()
 
 
@@ -116,7 +90,6 @@ def log_read(*, user: User, subject: Subject, plan: IndividualPlan | None, purpo
 
 @dataclass
 class Home:
-    subject: Subject
     plan: IndividualPlan | None
     content: PlanContent | None
     coordinators: list[CoordinatorAssignment]
@@ -129,6 +102,8 @@ def home(*, user: User, subject: Subject) -> Home:
     """What the home page shows: the coordinator, the goals and progress, who helps with what, and what
     comes next."""
     plan = current_plan(subject.person)
+    if plan is not None:
+        policy.require(user, Action.PLAN_VIEW, plan)
     log_read(user=user, subject=subject, plan=plan, purpose="portal")
     content = plan_selectors.plan_content(user=user, plan=plan) if plan is not None else None
     coordinators = (
@@ -140,7 +115,7 @@ def home(*, user: User, subject: Subject) -> Home:
             )
         )
     )
-    result = Home(subject=subject, plan=plan, content=content, coordinators=coordinators)
+    result = Home(plan=plan, content=content, coordinators=coordinators)
     result.requests = list(
         NeedReport.objects.filter(person=subject.person, reported_by=user).order_by("-received_at")[:5]
     )
@@ -149,23 +124,17 @@ def home(*, user: User, subject: Subject) -> Home:
     attach_progress(content)
     now = timezone.now()
     result.next_meeting = next((m for m in content.meetings if m.starts_at >= now and not m.cancelled), None)
-    result.unread_messages = Notification.objects.filter(
-        user=user, read_at__isnull=True, url=reverse("portal:messages", kwargs={"pk": subject.person.pk})
-    ).count()
+    result.unread_messages = notices.unread(
+        user=user, url=reverse("portal:messages", kwargs={"pk": subject.person.pk})
+    )
     return result
 
 
 def attach_progress(content: PlanContent) -> None:
-    """Give each shown goal its newest rating (`latest`: at an evaluation or by the person) and the person's
-    side's own newest (`own_rating`), each with the words of its level on the goal's scale."""
-    goals = {goal.pk: goal for goal in content.goals}
-    for goal in goals.values():
-        goal.latest_rating = goal.own_rating = None  # type: ignore[attr-defined]
-    ratings = GoalRating.objects.filter(goal__in=list(goals)).order_by("-created_at")
-    for rating in ratings:
-        goal = goals[rating.goal_id]
-        rating.level_text = dict(goal.scale()).get(rating.attainment, "")  # type: ignore[attr-defined]
-        if goal.latest_rating is None:  # type: ignore[attr-defined]
-            goal.latest_rating = rating  # type: ignore[attr-defined]
-        if goal.own_rating is None and rating.evaluation_id is None:  # type: ignore[attr-defined]
-            goal.own_rating = rating  # type: ignore[attr-defined]
+    """Give each shown goal its newest rating (at an evaluation or by the person), with the words of its
+    level on the goal's scale."""
+    latest = plan_selectors.latest_ratings(content.goals)
+    for goal in content.goals:
+        rating = goal.latest_rating = latest.get(goal.pk)  # type: ignore[attr-defined]
+        if rating is not None:
+            rating.level_text = dict(goal.scale()).get(rating.attainment, "")  # type: ignore[attr-defined]

@@ -10,13 +10,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
+from vegviser.access import selectors as consent_selectors
 from vegviser.access.models import Consent
 from vegviser.access.policy import Action
 from vegviser.access.services import renew_own_consent, withdraw_own_consent
@@ -25,11 +27,11 @@ from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.intake.services import ask_for_help
+from vegviser.plans import notices
 from vegviser.plans import selectors as plan_selectors
 from vegviser.plans import services as plan_services
 from vegviser.plans.forms.plan import MessageForm
 from vegviser.plans.models import Goal, GoalStatus, IndividualPlan
-from vegviser.plans.views.messages import mark_read
 
 from . import selectors
 from .forms import AskForHelpForm, OwnGoalForm, RatingForm, WhatMattersForm, WithdrawForm
@@ -45,7 +47,7 @@ def _context(request: AuthenticatedRequest, subject: Subject, **context: Any) ->
         "others": [s for s in selectors.subjects(request.user) if s.person.pk != subject.person.pk],
         "may_contribute": plan is not None and policy.can(request.user, Action.PORTAL_CONTRIBUTE, plan),
         "may_consent": policy.can(request.user, Action.PORTAL_CONSENT, subject.person),
-        "may_see_log": subject.role in selectors.LOG_READERS,
+        "may_see_log": policy.can(request.user, Action.PORTAL_ACCESS_LOG, subject.person),
         "own_data": subject.is_self and policy.can(request.user, Action.OWN_DATA_EXPORT, subject.person),
     }
 
@@ -60,7 +62,7 @@ def _to_home(subject: Subject | uuid.UUID) -> HttpResponse:
 
 
 def _plan_of(
-    request: AuthenticatedRequest, subject: Subject, *, purpose: str, action: str | None = None
+    request: AuthenticatedRequest, subject: Subject, *, purpose: str, action: str = Action.PLAN_VIEW
 ) -> IndividualPlan | None:
     """The person's plan, if the user may do `action` to it (else 404), its read logged; none yet, and the
     user is told how to ask for one."""
@@ -70,8 +72,7 @@ def _plan_of(
             request, _("There is no individual plan yet. You can ask for one under “Ask for help”.")
         )
         return None
-    if action is not None:
-        policy.require(request.user, action, plan)
+    policy.require(request.user, action, plan)
     selectors.log_read(user=request.user, subject=subject, plan=plan, purpose=purpose)
     return plan
 
@@ -89,9 +90,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 def home(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     subject = selectors.get_subject(user=request.user, pk=pk)
     summary = selectors.home(user=request.user, subject=subject)
-    return _page(
-        request, "portal/home.html", subject, home=summary, plan=summary.plan, today=timezone.localdate()
-    )
+    return _page(request, "portal/home.html", subject, home=summary, plan=summary.plan)
 
 
 @login_required
@@ -109,7 +108,6 @@ def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         subject,
         plan=current,
         content=content,
-        today=timezone.localdate(),
         now=timezone.now(),
     )
 
@@ -225,8 +223,8 @@ def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Your message was sent."))
             return redirect("portal:messages", pk=subject.person.pk)
-    thread = plan_selectors.conversation(current)
-    mark_read(request, thread)
+    thread = plan_selectors.conversation(user=request.user, plan=current)
+    notices.mark_read(user=request.user, url=reverse("portal:messages", kwargs={"pk": subject.person.pk}))
     return _page(request, "portal/messages.html", subject, plan=current, thread=thread, form=form)
 
 
@@ -235,8 +233,8 @@ def consents(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """What the person has agreed to, and with whom information is shared."""
     subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_CONSENT)
     selectors.log_read(user=request.user, subject=subject, plan=None, purpose="portal-consent")
-    rows = list(
-        subject.person.consents.prefetch_related("shared_with").order_by("-valid_from", "-created_at")
+    rows = consent_selectors.consents_of(
+        user=request.user, person=subject.person, action=Action.PORTAL_CONSENT, page_logged=True
     )
     return _page(request, "portal/consents.html", subject, consents=rows, today=timezone.localdate())
 
@@ -303,9 +301,7 @@ def consent_renew(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Who has seen the person's information, emergency access included."""
-    subject = selectors.get_subject(user=request.user, pk=pk)
-    if subject.role not in selectors.LOG_READERS:
-        raise Http404
+    subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_ACCESS_LOG)
     current = selectors.current_plan(subject.person)
     selectors.log_read(user=request.user, subject=subject, plan=current, purpose="plan-access-log")
     reads = audit_selectors.reads_of_person(subject.person.pk)
@@ -335,10 +331,3 @@ def help_request(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             )
             return _to_home(subject)
     return _page(request, "portal/ask_for_help.html", subject, form=form)
-
-
-def refused(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The site's 403 page: it explains itself where the refusal has something to say to the user (a
-    representative who no longer acts for the person), and says no more than "not allowed" otherwise."""
-    reason = exception.message if isinstance(exception, selectors.NoLongerRepresented) else None
-    return render(request, "403.html", {"reason": reason}, status=403)

@@ -17,6 +17,7 @@ from vegviser.access.policy import Action
 from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
+from vegviser.core.editing import versioned_edit
 from vegviser.core.http import AuthenticatedRequest, posted
 from vegviser.core.services import ConflictError
 from vegviser.intake import selectors as intake_selectors
@@ -81,28 +82,17 @@ def person_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = selectors.get_person(
         user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
     )
-    form = PersonForm(posted(request), instance=person)
-    current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_person(
-                actor=request.user,
-                person=person,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"] or 0,
-            )
-        except ConflictError:
-            # Keep what the user wrote, show what is saved now, and let a second save be a deliberate choice.
-            current = type(person).objects.get(pk=person.pk)
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = PersonForm(data, instance=type(person).objects.get(pk=person.pk))
-            form.is_valid()
-            form.add_error(None, ConflictError.message)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("registry:person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "person": person, "current": current})
+    response = versioned_edit(
+        request,
+        form_class=PersonForm,
+        instance=person,
+        save=lambda data, version: services.update_person(
+            actor=request.user, person=person, data=data, expected_version=version
+        ),
+        template="registry/person_form.html",
+        context={"person": person},
+    )
+    return response or redirect("registry:person_detail", pk=person.pk)
 
 
 @login_required

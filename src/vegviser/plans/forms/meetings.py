@@ -23,10 +23,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def _participant_label(participant: PlanParticipant) -> str:
-    return str(participant)
-
-
 class MeetingForm(VersionedForm):
     invited = forms.ModelMultipleChoiceField(
         label=_("Invited"),
@@ -50,7 +46,6 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args: Any, plan: IndividualPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.plan = plan
         invited = cast(forms.ModelMultipleChoiceField, self.fields["invited"])
         # Someone invited before they left the plan stays ticked: saving must not quietly uninvite them.
         current = Q(active=True)
@@ -58,7 +53,6 @@ class MeetingForm(VersionedForm):
             current |= Q(pk__in=self.instance.invited.values("pk"))
         participants: QuerySet[PlanParticipant] = plan.participants.filter(current).order_by("kind", "name")
         invited.queryset = participants
-        invited.label_from_instance = _participant_label  # type: ignore[method-assign,assignment]
         if self.instance.pk:
             invited.initial = list(self.instance.invited.all())
         else:

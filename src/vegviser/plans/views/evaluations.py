@@ -26,8 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vegviser.access import policy
-from vegviser.access.policy import Action, PlanRole
+from vegviser.access.policy import Action
 from vegviser.assessments.gas import weights_for
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
@@ -41,7 +40,6 @@ from ..models import (
     SCALE_FIELDS,
     Evaluation,
     Goal,
-    GoalRating,
     IndividualPlan,
     Measure,
     MeasureStatus,
@@ -50,15 +48,6 @@ from ..models import (
 )
 
 # Evaluations
-
-
-def _latest_ratings(goals: list[Goal]) -> dict[Any, GoalRating]:
-    """Each goal's most recent rating, at an evaluation or by the person between evaluations."""
-    latest: dict[Any, GoalRating] = {}
-    ratings = GoalRating.objects.filter(goal__in=goals).select_related("evaluation").order_by("-created_at")
-    for rating in ratings:
-        latest.setdefault(rating.goal_id, rating)
-    return latest
 
 
 @login_required
@@ -75,7 +64,7 @@ def evaluation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
         goals=goals,
         measures=measures,
         meetings=plan.meetings.filter(cancelled=False).order_by("-starts_at"),
-        latest=_latest_ratings(goals),
+        latest=selectors.latest_ratings(goals),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -108,7 +97,7 @@ def evaluation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
 def _hidden_goals(user: Any, plan: IndividualPlan) -> set[str]:
     """The goals a parent of a 12–15-year-old may not read (those the young person keeps private, and their
     sub-goals), by id as a snapshot keys them. The snapshot does not store the flag, so today's is used."""
-    if policy.plan_role(user, plan) != PlanRole.PARENT_OF_YOUTH:
+    if not selectors.hides_private_goals(user, plan):
         return set()
     private = Goal.objects.filter(plan=plan).filter(
         Q(private_to_parents=True) | Q(parent__private_to_parents=True)
@@ -140,6 +129,16 @@ def _verdict(score: float | None) -> str:
     return "better" if rounded > 50 else "worse"
 
 
+def _previous_version(version: PlanVersion) -> PlanVersion | None:
+    """The version kept before this one, to compare with (only its id is needed)."""
+    return (
+        PlanVersion.objects.filter(plan_id=version.plan_id, number__lt=version.number)
+        .order_by("-number")
+        .only("pk")
+        .first()
+    )
+
+
 @login_required
 def evaluation_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     evaluation: Evaluation = selectors.get_plan_item(
@@ -169,12 +168,7 @@ def evaluation_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
                 rated_by=rating.rated_by_name,
             )
         )
-    previous = (
-        PlanVersion.objects.filter(plan=plan, number__lt=version.number)
-        .order_by("-number")
-        .only("pk")
-        .first()
-    )
+    previous = _previous_version(version)
     context = {
         "plan": plan,
         "evaluation": evaluation,
@@ -214,12 +208,7 @@ def version_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
     plan = version.plan
     snapshot = _without(version.snapshot, _hidden_goals(request.user, plan))
     names = _names(snapshot)
-    previous = (
-        PlanVersion.objects.filter(plan=plan, number__lt=version.number)
-        .order_by("-number")
-        .only("pk")
-        .first()
-    )
+    previous = _previous_version(version)
     context = {
         "plan": plan,
         "version": version,

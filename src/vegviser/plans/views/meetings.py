@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
-from vegviser.access.policy import Action, PlanRole
+from vegviser.access.policy import Action
 from vegviser.audit.models import Channel
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
@@ -68,21 +68,11 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
         )
     )
     # From 12 to 15 a young person may keep goals from their parents; a decision does not reveal them.
-    hide_private = policy.plan_role(request.user, plan) == PlanRole.PARENT_OF_YOUTH
+    hide_private = selectors.hides_private_goals(request.user, plan)
     decided = [
         (
             decision,
-            [
-                goal
-                for goal in decision.goals.all()
-                if not (
-                    hide_private
-                    and (
-                        goal.private_to_parents
-                        or (goal.parent is not None and goal.parent.private_to_parents)
-                    )
-                )
-            ],
+            [goal for goal in decision.goals.all() if not (hide_private and selectors.is_private_goal(goal))],
             list(decision.measures.all()),
         )
         for decision in decisions

@@ -9,17 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vegviser.access.policy import Action
-from vegviser.accounts.models import Notification
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import AuthenticatedRequest, posted
 
-from .. import selectors, services
+from .. import notices, selectors, services
 from ..forms.plan import MessageForm
-from ..models import PlanMessage
 
 
 @login_required
@@ -34,14 +32,6 @@ def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Your message was sent."))
             return redirect("plans:messages", pk=plan.pk)
-    thread = selectors.conversation(plan)
-    mark_read(request, thread)
+    thread = selectors.conversation(user=request.user, plan=plan)
+    notices.mark_read(user=request.user, url=reverse("plans:messages", kwargs={"pk": plan.pk}))
     return render(request, "plans/messages.html", {"plan": plan, "thread": thread, "form": form})
-
-
-def mark_read(request: AuthenticatedRequest, thread: list[PlanMessage]) -> None:
-    """Opening the conversation reads the notices of its messages."""
-    keys = [f"message:{message.pk}" for message in thread]
-    Notification.objects.filter(user=request.user, key__in=keys, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

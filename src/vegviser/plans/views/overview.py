@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from vegviser.audit.models import Channel
+from vegviser.core.documents import spreadsheet_cell
 from vegviser.core.http import AuthenticatedRequest
 
-from ..models import PlanStatus
 from ..overview import OverviewRow, municipality_overview
 
 # Excel opens a semicolon-separated file in columns in the Norwegian locale, and reads UTF-8 only after a BOM.
@@ -20,15 +20,10 @@ CSV_DELIMITER = ";"
 BYTE_ORDER_MARK = "\ufeff"
 
 
-def spreadsheet_cell(value: str) -> str:
-    # A spreadsheet runs a cell starting with these as a formula: a name typed as "=…" must stay text.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 def overview(request: AuthenticatedRequest) -> HttpResponse:
     result = municipality_overview(user=request.user, status=request.GET.get("status", ""))
-    context = {"overview": result, "statuses": PlanStatus.choices}
+    context = {"overview": result}
     return render(request, "plans/overview.html", context)
 
 

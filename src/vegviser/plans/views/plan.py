@@ -76,6 +76,10 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "content": content,
         "may_edit": coordinator,
         "may_note": policy.can(request.user, Action.PLAN_NOTE, plan),
+        # The page's links follow the rules of the pages they lead to.
+        "may_message": policy.can(request.user, Action.PLAN_MESSAGES, plan),
+        "may_see_log": policy.can(request.user, Action.PLAN_ACCESS_LOG, plan),
+        "may_get_notice": policy.can(request.user, Action.RECORD_NOTICE, plan),
         "goal_cards": page.goal_cards(content, may_edit=coordinator),
         "measure_rows": page.measure_rows(content, editable=editable_measures),
         "participant_rows": page.participant_rows(content, may_edit=coordinator),
