@@ -7,8 +7,7 @@ named, and the table's world has nobody on them: they are declared 0 here and ch
 tests/audit/test_reads_logged.py. A new page is taken to read one person: one that reads none, or a list, must
 be declared so here.
 
-Used by the access table for its personas and by the plan matrix (tests/access/test_plan_matrix.py) for its
-own. Kept apart from both so that each can import it.
+Used by the access table for every persona, and kept apart from it so that tests/audit can import it too.
 """
 
 from __future__ import annotations

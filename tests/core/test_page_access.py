@@ -1,6 +1,11 @@
 """Who may and who may not open each page: one declared table, checked for every persona, with the reads it
 logs: an allowed read writes one access record per person read (tests/audit/reads.py), a refused one none.
 
+The personas are the issue's thirteen: the eight shared ones (tests/conftest.py), and five made for the test
+that uses them, each in a relation to the world's patient or plan: a parent of a child under 12, a parent of a
+16-year-old, a limited participant, a participant whose organisation the person withdrew consent for, and a
+professional outside the plan. Every URL is checked for every persona, with the objects its entry builds.
+
 A URL pattern without an entry in the table fails `test_every_url_is_in_the_table`.
 """
 
@@ -17,28 +22,43 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from vegviser.access.models import Consent
-from vegviser.access.services import open_emergency_access
-from vegviser.accounts.models import Notification
+from vegviser.access.services import open_emergency_access, withdraw_own_consent
+from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AccessRecord
 from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
 from vegviser.plans import services
-from vegviser.plans.models import Evaluation
-from vegviser.registry.models import Membership, PersonRelation, RelationKind
+from vegviser.plans.models import AccessLevel, Evaluation, Goal, IndividualPlan, ParticipantKind
+from vegviser.registry.models import Membership, OrganisationKind, PersonRelation, RelationKind
 
 from ..audit.reads import reads
-from ..conftest import PERSONAS, World, client_for
-from ..factories import PersonFactory
-from ..plans.helpers import plan_for
+from ..conftest import PERSONAS, World, client_as
+from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
+from ..plans.helpers import child_with_parent, plan_for
 
-ALL = set(PERSONAS)
+# The personas made for the test that uses them (see `_persona_user`).
+PARENT = "parent_under_12"  # acts for the child as the child would
+PARENT_OF_16 = "parent_of_16"  # acted for the child until their 16th birthday
+LIMITED = "limited_participant"  # reads the goals and measures they are responsible for
+WITHDRAWN = "withdrawn_participant"  # a full participant whose organisation the consent no longer covers
+OUTSIDER = "outsider"  # a professional of the coordinator's own service, not in the plan
+MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER]
+
+ALL = set(MATRIX_PERSONAS)
 SIGNED_IN = ALL - {"anonymous"}
 KE = {"ke_officer"}
 KE_BOTH = KE | {"ke_officer_tromso"}
-PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin"}
+PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin", LIMITED, WITHDRAWN, OUTSIDER}
 ADMINS = {"system_admin", "org_admin"}
-PLAN_READERS = {"coordinator", "team_member", "patient_user"}
 COORDINATOR = {"coordinator"}
-PATIENT = {"patient_user"}
+# The person's side: the person, or the parent of a child under 12.
+PATIENT = {"patient_user", PARENT}
+# Citizens with a person of their own: their own data and pages, whoever else they act for.
+CITIZENS = {"patient_user", PARENT, PARENT_OF_16}
+PLAN_READERS = COORDINATOR | {"team_member"} | PATIENT
+# The plan page and the timeline show a limited participant their own goals and measures.
+PLAN_PAGE_READERS = PLAN_READERS | {LIMITED}
+# A citizen with pages of their own is taken to them; a parent of a child under 12 chooses whose.
+CITIZEN_HOME = {"patient_user": 302, PARENT: 302, PARENT_OF_16: 302, "*": 200}
 
 
 def _relation(world: World) -> dict[str, Any]:
@@ -133,7 +153,13 @@ def _portal(world: World) -> dict[str, Any]:
 
 
 def _own_goal(world: World) -> dict[str, Any]:
-    goal = services.propose_goal(actor=world.patient_user, plan=plan_for(world), data={"text": "Sykle"})
+    """A goal proposed in the portal by the person's side: the person, or the parent of a child (for a child
+    who has turned 16: proposed before that)."""
+    plan = plan_for(world)
+    parent = world.patient.relations.filter(kind=RelationKind.PARENT).select_related("relative").first()
+    writer = world.patient.user or (parent.relative.user if parent else None)
+    goal = services.propose_goal(actor=None, plan=plan, data={"text": "Sykle"})
+    Goal.objects.filter(pk=goal.pk).update(written_by=writer)
     return {"pk": goal.pk}
 
 
@@ -188,7 +214,7 @@ PUBLIC = "public"
 
 TABLE: dict[str, Entry | str] = {
     # A citizen's home is their own pages in the portal.
-    "core:home": ("get", NO_ARGS, SIGNED_IN, {"patient_user": 302, "*": 200}),
+    "core:home": ("get", NO_ARGS, SIGNED_IN, CITIZEN_HOME),
     "core:healthz": PUBLIC,
     "set_language": PUBLIC,
     "public:index": PUBLIC,
@@ -215,9 +241,9 @@ TABLE: dict[str, Entry | str] = {
     "registry:person_edit": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "registry:relation_create": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "registry:relation_end": ("post", _relation, KE, 302),
-    "registry:my_data": ("get", NO_ARGS, PATIENT, 200),
-    "registry:my_data_json": ("get", NO_ARGS, PATIENT, 200),
-    "registry:my_data_pdf": ("get", NO_ARGS, PATIENT, 200),
+    "registry:my_data": ("get", NO_ARGS, CITIZENS, 200),
+    "registry:my_data_json": ("get", NO_ARGS, CITIZENS, 200),
+    "registry:my_data_pdf": ("get", NO_ARGS, CITIZENS, 200),
     "registry:organisation_list": ("get", NO_ARGS, ADMINS, 200),
     "registry:organisation_create": ("get", NO_ARGS, {"system_admin"}, 200),
     "registry:organisation_edit": ("get", lambda w: {"pk": w.physio.pk}, {"system_admin"}, 200),
@@ -244,17 +270,17 @@ TABLE: dict[str, Entry | str] = {
     "access:emergency_review": ("get", NO_ARGS, KE_BOTH, 200),
     "access:emergency_reviewed": ("post", _emergency, KE, 302),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
-    "plans:plan_detail": ("get", _plan, PLAN_READERS, 200),
+    "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),
     "plans:plan_status": ("post", _plan, COORDINATOR, 302),
     "plans:plan_close": ("get", _plan, COORDINATOR, 200),
     "plans:plan_revise": ("get", _plan, COORDINATOR, 200),
-    "plans:plan_timeline": ("get", _plan, PLAN_READERS, 200),
-    "plans:plan_access_log": ("get", _plan, {"coordinator", "patient_user"}, 200),
+    "plans:plan_timeline": ("get", _plan, PLAN_PAGE_READERS, 200),
+    "plans:plan_access_log": ("get", _plan, COORDINATOR | PATIENT, 200),
     "plans:plan_print": ("get", _plan, PLAN_READERS, 200),
     "plans:plan_pdf": ("get", _plan, PLAN_READERS, 200),
-    "plans:record_notice": ("get", _plan, KE | {"coordinator", "team_member"}, 200),
-    "plans:record_notice_json": ("get", _plan, KE | {"coordinator", "team_member"}, 200),
+    "plans:record_notice": ("get", _plan, KE | {"coordinator", "team_member", LIMITED}, 200),
+    "plans:record_notice_json": ("get", _plan, KE | {"coordinator", "team_member", LIMITED}, 200),
     "plans:participant_add": ("get", _plan, COORDINATOR, 200),
     "plans:participant_edit": ("get", _plan_item("participant"), COORDINATOR, 200),
     "plans:participant_end": ("post", _plan_item("participant"), COORDINATOR, 302),
@@ -282,8 +308,8 @@ TABLE: dict[str, Entry | str] = {
     "plans:version_detail": ("get", _plan_version, PLAN_READERS, 200),
     "plans:version_compare": ("get", _evaluated_plan, PLAN_READERS, 200),
     "plans:messages": ("get", _plan, PLAN_READERS, 200),
-    # The portal: the person's own pages (parents and representatives: tests/portal).
-    "portal:index": ("get", NO_ARGS, SIGNED_IN, {"patient_user": 302, "*": 200}),
+    # The portal: the person's own pages (guardians, attorneys, the parent of a 12–15-year-old: tests/portal).
+    "portal:index": ("get", NO_ARGS, SIGNED_IN, {"patient_user": 302, PARENT_OF_16: 302, "*": 200}),
     "portal:home": ("get", _portal, PATIENT, 200),
     "portal:plan": ("get", _portal, PATIENT, 200),
     "portal:what_matters": ("get", _portal, PATIENT, 200),
@@ -321,16 +347,95 @@ def test_every_url_is_in_the_table() -> None:
     assert set(TABLE) - names == set(), "the table names URLs that no longer exist"
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+def _join(world: World, organisation_kind: str, access_level: str) -> User:
+    """A professional of a new organisation, in the patient's plan if the URL's objects made one."""
+    user = MembershipFactory(
+        organisation=OrganisationFactory(kind=organisation_kind), role="team_member"
+    ).user
+    plan = IndividualPlan.objects.filter(person=world.patient).first()
+    if plan is not None:
+        services.add_participant(
+            actor=None,
+            plan=plan,
+            data={
+                "kind": ParticipantKind.PROFESSIONAL,
+                "user": user,
+                "organisation": user.memberships.get().organisation,
+                "name": user.display_name,
+                "role": "Deltaker",
+                "access_level": access_level,
+            },
+        )
+    return user
+
+
+def _limited_participant(world: World) -> User:
+    user = _join(world, OrganisationKind.PHYSIOTHERAPY, AccessLevel.LIMITED)
+    consent = world.patient.consents.filter(withdrawn_at__isnull=True).first()
+    if consent is not None:  # the consent covers the world's physiotherapy service and school; this one too
+        consent.shared_with.add(user.memberships.get().organisation)
+    return user
+
+
+def _withdrawn_participant(world: World) -> User:
+    """A full participant whose organisation the person shared with, and then withdrew that in the portal."""
+    user = _join(world, OrganisationKind.NAV_OFFICE, AccessLevel.FULL)
+    organisation = user.memberships.get().organisation
+    consent = world.patient.consents.filter(withdrawn_at__isnull=True).first()
+    if consent is not None:
+        consent.shared_with.add(organisation)
+        withdraw_own_consent(actor=None, consent=consent, organisation=organisation)
+    return user
+
+
+def _persona_user(world: World, persona: str, make_objects: Callable[[], dict[str, Any]]) -> tuple[Any, ...]:
+    """The persona's user (none: anonymous) and the URL's kwargs. A parent makes the patient their child
+    before the objects are made; a participant joins the plan after."""
+    parent = None
+    if persona == PARENT:
+        parent = child_with_parent(world, 7)
+    elif persona == PARENT_OF_16:
+        parent = child_with_parent(world, 16)
+    kwargs = make_objects()
+    if parent is not None:
+        return parent, kwargs
+    if persona == LIMITED:
+        return _limited_participant(world), kwargs
+    if persona == WITHDRAWN:
+        return _withdrawn_participant(world), kwargs
+    if persona == OUTSIDER:
+        return MembershipFactory(organisation=world.physio, role="team_member").user, kwargs
+    return (None if persona == "anonymous" else getattr(world, persona)), kwargs
+
+
+# Refused objects answer 404, so a refused user cannot tell whether they exist; a parent who acted for the
+# child until their 16th birthday is told why on the child's own pages, opened by the child's id or a consent
+# of theirs (the child and the parent know both). A goal's pages answer 404 like any refused object.
+TOLD_WHY = {PARENT_OF_16: 403}
+TOLD_WHY_PAGES = {
+    name
+    for name in TABLE
+    if name.startswith("portal:") and name not in {"portal:index", "portal:goal_edit", "portal:goal_rate"}
+}
+# Whose read of a plan's page is allowed by a role in the plan, which the access record names ("plan:…").
+PLAN_ROLES = PLAN_PAGE_READERS
+PLAN_PAGES = {
+    name
+    for name, entry in TABLE.items()
+    if name.startswith("plans:") and entry[1] not in (NO_ARGS, _patient_with_coordinator)
+}
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
 @pytest.mark.parametrize("name", PROTECTED)
 def test_page_access(world: World, name: str, persona: str) -> None:
     entry = TABLE[name]
     assert not isinstance(entry, str)
     method, make_kwargs, allowed, status = entry
-    url = reverse(name, kwargs=make_kwargs(world))
-    client = client_for(world, persona)
+    user, kwargs = _persona_user(world, persona, lambda: make_kwargs(world))
+    client = client_as(user)
     before = AccessRecord.objects.count()
-    response = getattr(client, method)(url)
+    response = getattr(client, method)(reverse(name, kwargs=kwargs))
     written = list(AccessRecord.objects.order_by("id")[before:])
     if persona == "anonymous":
         assert response.status_code == 302
@@ -339,12 +444,11 @@ def test_page_access(world: World, name: str, persona: str) -> None:
         else:
             assert response["Location"].startswith(reverse("accounts:login"))
     elif persona in allowed:
-        assert response.status_code == (
-            status.get(persona, status["*"]) if isinstance(status, dict) else status
-        )
+        expected = status.get(persona, status["*"]) if isinstance(status, dict) else status
+        assert response.status_code == expected, f"{persona} should open {name}"
     else:
-        # Refused objects answer 404, so a refused user cannot tell whether they exist.
-        assert response.status_code == 404
+        refused = TOLD_WHY.get(persona, 404) if name in TOLD_WHY_PAGES else 404
+        assert response.status_code == refused, f"{persona} must not open {name} ({response.status_code})"
     if persona == "anonymous" or persona not in allowed:
         assert written == [], f"{persona} was refused {name} yet {len(written)} read(s) were logged"
         return
@@ -354,8 +458,10 @@ def test_page_access(world: World, name: str, persona: str) -> None:
     if method == "get":
         assert len(written) == reads(name), f"{name} as {persona}: {[r.purpose for r in written]}"
         # The record names the one who read, and the way they read.
-        assert all(record.actor_id == getattr(world, persona).pk for record in written)
+        assert all(record.actor_id == user.pk for record in written)
         assert all(record.purpose and record.channel for record in written)
+        if name in PLAN_PAGES and persona in PLAN_ROLES:
+            assert all(record.actor_role.startswith("plan:") for record in written), name
 
 
 def test_healthz_and_login_are_public(client: Any, db: None) -> None:
