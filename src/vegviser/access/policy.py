@@ -95,8 +95,23 @@ def _within_request(user: User, key: Hashable, compute: Callable[[], Answer]) ->
     return cast(Answer, cache[(request_id, key)])
 
 
-def _active_memberships(user: User, role: str) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, role=role, active=True, organisation__active=True)
+def memberships(user: AnyUser | None) -> list[Membership]:
+    """The user's active memberships with their organisations, in the registry's order: one query per
+    request, from which the header, the access log's description of the actor and every question below about
+    the user's roles are answered."""
+    active = _active_user(user)
+    if active is None:
+        return []
+    return _within_request(
+        active,
+        "memberships",
+        lambda: list(Membership.objects.filter(user=active, active=True).select_related("organisation")),
+    )
+
+
+def _roles(user: User, role: str) -> list[Organisation]:
+    """The active organisations where the user holds `role`."""
+    return [m.organisation for m in memberships(user) if m.role == role and m.organisation.active]
 
 
 def coordinating_unit_municipalities(user: AnyUser | None) -> set[str]:
@@ -104,33 +119,18 @@ def coordinating_unit_municipalities(user: AnyUser | None) -> set[str]:
     active = _active_user(user)
     if active is None:
         return set()
-    cache = getattr(active, "_ke_municipalities", None)
-    if cache is None:
-        cache = set(
-            _active_memberships(active, MembershipRole.COORDINATING_UNIT_OFFICER)
-            .filter(
-                organisation__kind=OrganisationKind.COORDINATING_UNIT,
-                organisation__municipality__isnull=False,
-            )
-            .values_list("organisation__municipality_id", flat=True)
-        )
-        active._ke_municipalities = cache  # type: ignore[attr-defined]
-    return cache
+    return {
+        organisation.municipality_id
+        for organisation in _roles(active, MembershipRole.COORDINATING_UNIT_OFFICER)
+        if organisation.kind == OrganisationKind.COORDINATING_UNIT and organisation.municipality_id
+    }
 
 
 def administered_organisation_ids(user: AnyUser | None) -> set[Any]:
     active = _active_user(user)
     if active is None:
         return set()
-    cache = getattr(active, "_admin_organisations", None)
-    if cache is None:
-        cache = set(
-            _active_memberships(active, MembershipRole.ORGANISATION_ADMIN).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        active._admin_organisations = cache  # type: ignore[attr-defined]
-    return cache
+    return {organisation.pk for organisation in _roles(active, MembershipRole.ORGANISATION_ADMIN)}
 
 
 def is_system_admin(user: AnyUser | None) -> bool:
@@ -148,28 +148,17 @@ def audit_municipalities(user: AnyUser | None) -> set[str]:
     active = _active_user(user)
     if active is None:
         return set()
-
-    def compute() -> set[str]:
-        privacy = _active_memberships(active, MembershipRole.PRIVACY_OFFICER).filter(
-            organisation__kind=OrganisationKind.COORDINATING_UNIT, organisation__municipality__isnull=False
-        )
-        return coordinating_unit_municipalities(active) | set(
-            privacy.values_list("organisation__municipality_id", flat=True)
-        )
-
-    return _within_request(active, "audit_municipalities", compute)
+    privacy = {
+        organisation.municipality_id
+        for organisation in _roles(active, MembershipRole.PRIVACY_OFFICER)
+        if organisation.kind == OrganisationKind.COORDINATING_UNIT and organisation.municipality_id
+    }
+    return coordinating_unit_municipalities(active) | privacy
 
 
 def is_professional(user: AnyUser | None) -> bool:
     """A member of any active organisation: may report a need, whatever the sector."""
-    active = _active_user(user)
-    if active is None:
-        return False
-    return _within_request(
-        active,
-        "is_professional",
-        lambda: active.memberships.filter(active=True, organisation__active=True).exists(),
-    )
+    return any(m.organisation.active for m in memberships(user))
 
 
 def coordinates(user: AnyUser | None, person: Person) -> bool:
@@ -183,8 +172,7 @@ def coordinates(user: AnyUser | None, person: Person) -> bool:
         person=person,
         coordinator=active,
         active=True,
-        organisation__memberships__user=active,
-        organisation__memberships__active=True,
+        organisation_id__in=[membership.organisation_id for membership in memberships(active)],
     ).exists()
 
 

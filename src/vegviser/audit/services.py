@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
+from vegviser.access.policy import memberships
 from vegviser.core.middleware import current_request_id
 
 from .models import AccessRecord, AuditRecord, Channel
@@ -35,7 +36,7 @@ def describe_actor(actor: User | None) -> tuple[str, str, str]:
         return SYSTEM_ACTOR_NAME, "", ""
     if actor.is_system_admin:
         return actor.display_name, SYSTEM_ADMIN_ROLE, ""
-    membership = actor.memberships.filter(active=True).select_related("organisation").first()
+    membership = next(iter(memberships(actor)), None)
     if membership is not None:
         return actor.display_name, membership.role, membership.organisation.name
     return actor.display_name, actor.profession, ""

@@ -16,7 +16,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         return {}
     membership = None
     if not user.is_system_admin:
-        membership = user.memberships.filter(active=True).select_related("organisation").first()
+        membership = next(iter(policy.memberships(user)), None)
     menu = {
         "persons": policy.can(user, Action.PERSON_SEARCH),
         "organisations": policy.can(user, Action.ORGANISATION_LIST),
