@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from vegviser.access import policy
 from vegviser.access.models import Consent
@@ -27,7 +27,7 @@ from vegviser.registry.models import Person, PersonRelation, RelationKind
 
 from ..conftest import World, client_as
 from ..factories import PersonFactory, UserFactory, born_years_ago
-from ..plans.helpers import english_messages
+from ..plans.helpers import english_messages, plan_for
 from .helpers import family, goal_of, plan_of_person, url, young_person
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
@@ -371,3 +371,19 @@ def test_without_a_plan_the_pages_say_so_and_offer_to_ask_for_one(world: World) 
         response = client.get(url(name, world.patient.pk), follow=True)
         assert response.redirect_chain == [(url("home", world.patient.pk), 302)], name
         assert "There is no individual plan yet. You can ask for one" in response.content.decode()
+
+
+def test_who_takes_part_names_the_coordinator_once(world: World) -> None:
+    plan = plan_for(world, active=True)
+    name = world.coordinator.display_name
+    client = client_as(world.patient_user)
+
+    def times_named() -> int:
+        page = client.get(url("plan", world.patient.pk)).content.decode()
+        section = page[page.index('id="people-heading"') :]
+        return html.unescape(section[: section.index("</section>")]).count(name)
+
+    assert times_named() == 1  # the coordinator's own row among those who take part
+    row = plan.participants.get(user=world.coordinator)
+    services.end_participation(actor=None, participant=row, left_on=timezone.localdate())
+    assert times_named() == 1  # still the coordinator, without a row of their own

@@ -136,6 +136,13 @@ class PlanContent:
         return {letter for letter, _words in self.missing}
 
     @property
+    def coordinators_not_taking_part(self) -> list[CoordinatorAssignment]:
+        """The coordinators who have no row of their own among the plan's active participants: a list of who
+        takes part names the others once, with their row."""
+        taking_part = {participant.user_id for participant in self.participants if participant.active}
+        return [a for a in self.coordinators if a.coordinator_id not in taking_part]
+
+    @property
     def main_goals(self) -> list[tuple[Goal, list[Goal]]]:
         """Main goals with their sub-goals; a sub-goal whose main goal is hidden stands on its own."""
         shown = {goal.pk for goal in self.goals}
