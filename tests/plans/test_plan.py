@@ -28,7 +28,7 @@ from vegviser.plans.models import (
 )
 from vegviser.registry.models import AddressProtection
 
-from ..conftest import World, client_for, english, sign_in
+from ..conftest import World, client_as, client_for, english, sign_in
 from ..factories import MembershipFactory, PersonFactory, UserFactory, born_years_ago
 from .helpers import appoint, child_with_parent, english_messages, give_consent, plan_for
 
@@ -488,6 +488,43 @@ def test_add_a_professional_participant(world: World) -> None:
         {"kind": "relative", "role": "Kone", "access_level": "full"},
     )
     assert "Write the relative&#x27;s name." in response.content.decode()
+    # Every other participant needs a role, and what was typed stays in the form.
+    response = client.post(
+        reverse("plans:participant_add", kwargs={"pk": plan.pk}),
+        {"kind": "relative", "name": "Kari Nordmann", "role": "", "access_level": "full"},
+    )
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert "Kari Nordmann" in response.content.decode()
+
+
+PERSONS_ROLE = {
+    "en": "The person the plan is for",
+    "nb": "Personen planen gjelder",
+    "nn": "Personen planen gjeld",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "nn"])
+def test_the_persons_role_is_shown_in_the_readers_language(world: World, language: str) -> None:
+    plan = plan_for(world)
+    person = plan.participants.get(kind=ParticipantKind.PERSON)
+    assert person.role == ""  # no words of the plan maker's language are kept
+    words = PERSONS_ROLE[language]
+    client = client_as(world.coordinator, language=language)
+    assert words in client.get(reverse("plans:plan_detail", kwargs={"pk": plan.pk})).content.decode()
+    # The printed plan is in the person's language (Bokmål here), whoever prints it.
+    printed = client.get(reverse("plans:plan_print", kwargs={"pk": plan.pk})).content.decode()
+    assert PERSONS_ROLE["nb"] in printed
+    portal = client_as(world.patient_user, language=language).get(
+        reverse("portal:plan", kwargs={"pk": world.patient.pk})
+    )
+    assert words in portal.content.decode()
+    # Its edit form asks for no role; saving it keeps none.
+    url = reverse("plans:participant_edit", kwargs={"pk": person.pk})
+    data = {"version": person.version, "role": "", "contribution": "Sier hva som er viktig"}
+    assert client.post(url, data | {"access_level": "full"}).status_code == 302
+    person.refresh_from_db()
+    assert (person.role, person.contribution) == ("", "Sier hva som er viktig")
 
 
 def test_notes_by_participants(world: World) -> None:

@@ -231,8 +231,12 @@ class PlanParticipant(PersonalDataModel):
         related_name="plan_participations",
     )
     name = models.CharField(_("name"), max_length=200)
+    # Blank for the person the plan is for: their role is shown in the reader's language (`role_label`).
     role = models.CharField(
-        _("role in the plan"), max_length=200, help_text=_("For example physiotherapist, teacher, mother.")
+        _("role in the plan"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example physiotherapist, teacher, mother."),
     )
     contribution = _text(_("what they will contribute"), limit=2000)
     access_level = models.CharField(
@@ -265,7 +269,14 @@ class PlanParticipant(PersonalDataModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.role})" if self.role else self.name
+        return f"{self.name} ({self.role_label})" if self.role_label else self.name
+
+    @property
+    def role_label(self) -> str:
+        """The role as written, or for the person the plan is for, in the reader's language."""
+        if not self.role and self.kind == ParticipantKind.PERSON:
+            return str(_("The person the plan is for"))
+        return self.role
 
 
 class LifeArea(models.TextChoices):

@@ -137,7 +137,6 @@ def create_plan(
             "kind": ParticipantKind.PERSON,
             "user": person.user,
             "name": person.full_name,
-            "role": str(_("The person the plan is for")),
         },
     )
     for assignment in person.coordinator_assignments.filter(active=True).select_related(

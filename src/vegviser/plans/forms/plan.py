@@ -76,6 +76,7 @@ class ParticipantForm(forms.ModelForm):
         membership.label_from_instance = lambda m: f"{m.user.display_name} – {m.organisation.name}"  # type: ignore[method-assign,assignment]
         self.fields["name"].required = False
         self.fields["name"].help_text = _("For a relative. A professional's name is taken from their user.")
+        self.fields["role"].required = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -96,6 +97,11 @@ class ParticipantEditForm(VersionedForm):
     class Meta:
         model = PlanParticipant
         fields = ["role", "contribution", "access_level", "phone", "email"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The person the plan is for has a role without words of its own ("the person the plan is for").
+        self.fields["role"].required = self.instance.kind != ParticipantKind.PERSON
 
 
 class GoalForm(VersionedForm):
