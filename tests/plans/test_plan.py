@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.access.services import withdraw_consent
@@ -525,6 +525,12 @@ def test_the_persons_role_is_shown_in_the_readers_language(world: World, languag
     assert client.post(url, data | {"access_level": "full"}).status_code == 302
     person.refresh_from_db()
     assert (person.role, person.contribution) == ("", "Sier hva som er viktig")
+    # Anyone else has a role in words, whichever way they are added.
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        services.add_participant(
+            actor=None, plan=plan, data={"kind": ParticipantKind.RELATIVE, "name": "Kari", "role": ""}
+        )
+    assert error.value.messages == ["Write the participant's role in the plan."]
 
 
 def test_notes_by_participants(world: World) -> None:

@@ -265,6 +265,11 @@ class PlanParticipant(PersonalDataModel):
                 name="plans_professional_has_user_and_organisation",
                 violation_error_message=_("A professional takes part as a user of an organisation."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind="person") | ~models.Q(role=""),
+                name="plans_participant_has_a_role",
+                violation_error_message=_("Write the participant's role in the plan."),
+            ),
             _period_in_order("joined_on", "left_on", "plans_participation_period_in_order"),
         ]
 
