@@ -149,10 +149,16 @@ PERSONAS = [
 ]
 
 
+def persona_user(world: World, persona: str) -> User | None:
+    """The persona's user; none for anonymous."""
+    return None if persona == "anonymous" else getattr(world, persona)
+
+
 def client_for(world: World, persona: str) -> Client:
     client = Client()
-    if persona != "anonymous":
-        sign_in(client, getattr(world, persona))
+    user = persona_user(world, persona)
+    if user is not None:
+        sign_in(client, user)
     return client
 
 
@@ -167,7 +173,7 @@ def client_as(user: User | None, *, language: str = "en") -> Client:
 
 def english(world: World, persona: str = "ke_officer") -> Client:
     """A client for the persona whose pages come in English, the catalogue's source language."""
-    return client_as(None if persona == "anonymous" else getattr(world, persona))
+    return client_as(persona_user(world, persona))
 
 
 @pytest.fixture
@@ -175,4 +181,4 @@ def login(world: World):  # type: ignore[no-untyped-def]
     return lambda persona: client_for(world, persona)
 
 
-__all__ = ["PASSWORD", "PERSONAS", "World", "client_as", "client_for", "english", "sign_in"]
+__all__ = ["PASSWORD", "PERSONAS", "World", "client_as", "client_for", "english", "persona_user", "sign_in"]

@@ -7,7 +7,8 @@ named, and the table's world has nobody on them: they are declared 0 here and ch
 tests/audit/test_reads_logged.py. A new page is taken to read one person: one that reads none, or a list, must
 be declared so here.
 
-Used by the access table for every persona, and kept apart from it so that tests/audit can import it too.
+Used by the access table for every persona; kept apart from it because tests/audit/test_reads_logged.py
+imports the table, and the table imports these declarations.
 """
 
 from __future__ import annotations

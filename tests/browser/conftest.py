@@ -140,17 +140,11 @@ def load_axe(page: Page) -> None:
         page.add_script_tag(url=urljoin(page.url, static(AXE_STATIC_PATH)))
 
 
-def axe_results(page: Page) -> dict[str, Any]:
-    """axe-core's results for the WCAG 2.0/2.1 A and AA rules on the page."""
+def axe_check(page: Page) -> None:
+    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page and fail on any violation."""
     load_axe(page)
     result: dict[str, Any] = page.evaluate(AXE_RUN_JS, AXE_TAGS)
     assert result["passes"], "axe ran no checks: is the page empty?"
-    return result
-
-
-def axe_check(page: Page) -> None:
-    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page and fail on any violation."""
-    result = axe_results(page)
     violations = result["violations"]
     lines = []
     for violation in violations:

@@ -32,6 +32,6 @@ def test_the_suite_wide_watch_catches_an_identity_number(world: World, identity_
     logging.getLogger("vegviser.test").warning("order 12345678901 is not an identity number")
     assert not identity_number_watch.found
     # Inside a UUID, eleven digits that happen to pass the check digits are part of the UUID, not a number.
-    uuid_like = f"0d3e4f5a-1b2c-4d5e-8f90-{world.patient.national_id}9"
+    uuid_like = f"0d3e4f5a-1b2c-4d5e-8f90-a{world.patient.national_id}"
     logging.getLogger("vegviser.test").warning("Not Found: /plans/%s/", uuid_like)
     assert not identity_number_watch.found

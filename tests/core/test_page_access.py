@@ -27,13 +27,14 @@ from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AccessRecord
 from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
 from vegviser.plans import services
-from vegviser.plans.models import AccessLevel, Evaluation, Goal, IndividualPlan, ParticipantKind
+from vegviser.plans.models import AccessLevel, Evaluation, IndividualPlan, ParticipantKind
 from vegviser.registry.models import Membership, OrganisationKind, PersonRelation, RelationKind
 
 from ..audit.reads import reads
-from ..conftest import PERSONAS, World, client_as
+from ..conftest import PERSONAS, World, client_as, persona_user
 from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
 from ..plans.helpers import child_with_parent, plan_for
+from ..portal.helpers import goal_written_by
 
 # The personas made for the test that uses them (see `_persona_user`).
 PARENT = "parent_under_12"  # acts for the child as the child would
@@ -57,7 +58,8 @@ CITIZENS = {"patient_user", PARENT, PARENT_OF_16}
 PLAN_READERS = COORDINATOR | {"team_member"} | PATIENT
 # The plan page and the timeline show a limited participant their own goals and measures.
 PLAN_PAGE_READERS = PLAN_READERS | {LIMITED}
-# A citizen with pages of their own is taken to them; a parent of a child under 12 chooses whose.
+# A citizen with pages of their own is taken to them (the portal's index: a parent of a child under 12 chooses
+# whose).
 CITIZEN_HOME = {"patient_user": 302, PARENT: 302, PARENT_OF_16: 302, "*": 200}
 
 
@@ -153,14 +155,11 @@ def _portal(world: World) -> dict[str, Any]:
 
 
 def _own_goal(world: World) -> dict[str, Any]:
-    """A goal proposed in the portal by the person's side: the person, or the parent of a child (for a child
-    who has turned 16: proposed before that)."""
+    """A goal written by the person's side: the person, or the parent of a child."""
     plan = plan_for(world)
     parent = world.patient.relations.filter(kind=RelationKind.PARENT).select_related("relative").first()
     writer = world.patient.user or (parent.relative.user if parent else None)
-    goal = services.propose_goal(actor=None, plan=plan, data={"text": "Sykle"})
-    Goal.objects.filter(pk=goal.pk).update(written_by=writer)
-    return {"pk": goal.pk}
+    return {"pk": goal_written_by(plan, writer).pk}
 
 
 def _patients_consent(world: World) -> dict[str, Any]:
@@ -309,7 +308,7 @@ TABLE: dict[str, Entry | str] = {
     "plans:version_compare": ("get", _evaluated_plan, PLAN_READERS, 200),
     "plans:messages": ("get", _plan, PLAN_READERS, 200),
     # The portal: the person's own pages (guardians, attorneys, the parent of a 12–15-year-old: tests/portal).
-    "portal:index": ("get", NO_ARGS, SIGNED_IN, {"patient_user": 302, PARENT_OF_16: 302, "*": 200}),
+    "portal:index": ("get", NO_ARGS, SIGNED_IN, {**CITIZEN_HOME, PARENT: 200}),
     "portal:home": ("get", _portal, PATIENT, 200),
     "portal:plan": ("get", _portal, PATIENT, 200),
     "portal:what_matters": ("get", _portal, PATIENT, 200),
@@ -405,7 +404,7 @@ def _persona_user(world: World, persona: str, make_objects: Callable[[], dict[st
         return _withdrawn_participant(world), kwargs
     if persona == OUTSIDER:
         return MembershipFactory(organisation=world.physio, role="team_member").user, kwargs
-    return (None if persona == "anonymous" else getattr(world, persona)), kwargs
+    return persona_user(world, persona), kwargs
 
 
 # Refused objects answer 404, so a refused user cannot tell whether they exist; a parent who acted for the
@@ -417,8 +416,8 @@ TOLD_WHY_PAGES = {
     for name in TABLE
     if name.startswith("portal:") and name not in {"portal:index", "portal:goal_edit", "portal:goal_rate"}
 }
-# Whose read of a plan's page is allowed by a role in the plan, which the access record names ("plan:…").
-PLAN_ROLES = PLAN_PAGE_READERS
+# The plan's pages, where a read allowed by a role in the plan (PLAN_PAGE_READERS) is recorded with that role
+# ("plan:…").
 PLAN_PAGES = {
     name
     for name, entry in TABLE.items()
@@ -460,7 +459,7 @@ def test_page_access(world: World, name: str, persona: str) -> None:
         # The record names the one who read, and the way they read.
         assert all(record.actor_id == user.pk for record in written)
         assert all(record.purpose and record.channel for record in written)
-        if name in PLAN_PAGES and persona in PLAN_ROLES:
+        if name in PLAN_PAGES and persona in PLAN_PAGE_READERS:
             assert all(record.actor_role.startswith("plan:") for record in written), name
 
 

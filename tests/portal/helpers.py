@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.accounts.models import User
+from vegviser.plans import services
 from vegviser.plans.models import Goal, IndividualPlan
 from vegviser.registry.models import AddressProtection, Person, PersonRelation, RelationKind
 
@@ -80,6 +81,14 @@ def young_person(world: World, *, age: int = 16) -> tuple[User, Person, Individu
         given_name="Ulrik", family_name="Nilsen", birth_date=born_years_ago(age), user=user
     )
     return user, person, plan_of_person(world, person)
+
+
+def goal_written_by(plan: IndividualPlan, user: User | None) -> Goal:
+    """A goal proposed in the portal and written by the user (for those who may not write one, as if
+    written before they lost the right)."""
+    goal = services.propose_goal(actor=None, plan=plan, data={"text": "Sykle til skolen"})
+    Goal.objects.filter(pk=goal.pk).update(written_by=user)
+    return Goal.objects.get(pk=goal.pk)
 
 
 def goal_of(plan: IndividualPlan) -> Goal:

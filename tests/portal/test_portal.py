@@ -28,7 +28,7 @@ from vegviser.registry.models import Person, PersonRelation, RelationKind
 from ..conftest import World, client_as
 from ..factories import PersonFactory, UserFactory, born_years_ago
 from ..plans.helpers import english_messages, plan_for
-from .helpers import family, goal_of, plan_of_person, url, young_person
+from .helpers import family, goal_of, goal_written_by, plan_of_person, url, young_person
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
@@ -69,13 +69,6 @@ class Case:
     # How a refusal of a page of the person reads: 404 (existence not told), or 403 saying the user no longer
     # acts for the person.
     refused_status: int = 404
-
-
-def _own_goal(case_plan: IndividualPlan, user: User) -> Goal:
-    """A goal the user wrote (for those who may not write one, as if written before they lost the right)."""
-    goal = services.propose_goal(actor=None, plan=case_plan, data={"text": "Sykle til skolen"})
-    Goal.objects.filter(pk=goal.pk).update(written_by=user)
-    return Goal.objects.get(pk=goal.pk)
 
 
 def _adult(world: World) -> Case:
@@ -151,7 +144,7 @@ CASES: dict[str, Callable[[World], Case]] = {
 
 def _target(case: Case, name: str) -> str:
     if name in GOAL_PAGES:
-        goal = _own_goal(case.plan, case.user) if name == "goal_edit" else goal_of(case.plan)
+        goal = goal_written_by(case.plan, case.user) if name == "goal_edit" else goal_of(case.plan)
         return url(name, goal.pk)
     if name in CONSENT_PAGES:
         return url(name, Consent.objects.filter(person=case.person).latest("created_at").pk)

@@ -21,6 +21,7 @@ from vegviser.registry.models import (
     Organisation,
     OrganisationKind,
     Person,
+    PersonRelation,
     RelationKind,
 )
 
@@ -109,21 +110,31 @@ def memberships(user: AnyUser | None) -> list[Membership]:
     )
 
 
+def _working_in(user: User) -> list[Any]:
+    """The organisations the user is an active member of, by id."""
+    return [membership.organisation_id for membership in memberships(user)]
+
+
 def _roles(user: User, role: str) -> list[Organisation]:
     """The active organisations where the user holds `role`."""
     return [m.organisation for m in memberships(user) if m.role == role and m.organisation.active]
 
 
-def coordinating_unit_municipalities(user: AnyUser | None) -> set[str]:
-    """Municipality numbers where the user is an officer of the coordinating unit."""
+def _unit_municipalities(user: AnyUser | None, role: str) -> set[str]:
+    """Municipality numbers of the coordinating units where the user holds `role`."""
     active = _active_user(user)
     if active is None:
         return set()
     return {
         organisation.municipality_id
-        for organisation in _roles(active, MembershipRole.COORDINATING_UNIT_OFFICER)
+        for organisation in _roles(active, role)
         if organisation.kind == OrganisationKind.COORDINATING_UNIT and organisation.municipality_id
     }
+
+
+def coordinating_unit_municipalities(user: AnyUser | None) -> set[str]:
+    """Municipality numbers where the user is an officer of the coordinating unit."""
+    return _unit_municipalities(user, MembershipRole.COORDINATING_UNIT_OFFICER)
 
 
 def administered_organisation_ids(user: AnyUser | None) -> set[Any]:
@@ -145,15 +156,7 @@ def is_coordinating_unit_officer(user: AnyUser | None) -> bool:
 def audit_municipalities(user: AnyUser | None) -> set[str]:
     """Where the user may search the logs: as coordinating unit officer, or as privacy officer of an
     organisation in the municipality."""
-    active = _active_user(user)
-    if active is None:
-        return set()
-    privacy = {
-        organisation.municipality_id
-        for organisation in _roles(active, MembershipRole.PRIVACY_OFFICER)
-        if organisation.kind == OrganisationKind.COORDINATING_UNIT and organisation.municipality_id
-    }
-    return coordinating_unit_municipalities(active) | privacy
+    return coordinating_unit_municipalities(user) | _unit_municipalities(user, MembershipRole.PRIVACY_OFFICER)
 
 
 def is_professional(user: AnyUser | None) -> bool:
@@ -172,7 +175,7 @@ def coordinates(user: AnyUser | None, person: Person) -> bool:
         person=person,
         coordinator=active,
         active=True,
-        organisation_id__in=[membership.organisation_id for membership in memberships(active)],
+        organisation_id__in=_working_in(active),
     ).exists()
 
 
@@ -208,6 +211,12 @@ PROFESSIONAL_ROLES = frozenset({PlanRole.COORDINATOR, PlanRole.FULL, PlanRole.LI
 REPRESENTING_KINDS = [RelationKind.PARENT, RelationKind.GUARDIAN, RelationKind.POWER_OF_ATTORNEY]
 
 
+def _representing_relations(user: User, person: Person) -> QuerySet[PersonRelation]:
+    """The relations through which the user acts, or once acted, for the person; each with the relative."""
+    relations = person.relations.filter(relative__user=user, kind__in=REPRESENTING_KINDS)
+    return relations.select_related("relative")
+
+
 def _representation_role(user: User, person: Person, today: Any) -> str | None:
     """Helsenorge's rules: parents act for a child under 12, read less from 12 to 15, and nothing from 16;
     a guardian or power-of-attorney holder within their mandate's period and scope (health and care). Code 6/7
@@ -215,11 +224,8 @@ def _representation_role(user: User, person: Person, today: Any) -> str | None:
     if person.has_confidential_address:
         return None
     age = person.age_on(today)
-    relations = person.relations.filter(relative__user=user, kind__in=REPRESENTING_KINDS).select_related(
-        "relative"
-    )
     best: str | None = None
-    for relation in relations:
+    for relation in _representing_relations(user, person):
         if not relation.in_force_on(today) or relation.relative.has_confidential_address:
             continue
         if relation.kind == RelationKind.PARENT:
@@ -250,12 +256,12 @@ def _plan_role(active: User, plan: IndividualPlan) -> str | None:
     elif plan.person.user_id == active.pk and portal_role(active, plan.person) == PlanRole.PERSON:
         role = PlanRole.PERSON
     if role is None:
+        # Only while still working in the organisation they take part for.
         participation = plan.participants.filter(
             user=active,
             kind=ParticipantKind.PROFESSIONAL,
             active=True,
-            organisation__memberships__user=active,
-            organisation__memberships__active=True,
+            organisation_id__in=_working_in(active),
         ).first()
         if participation is not None:
             # A professional reads only while the person's consent covers their organisation.
@@ -299,10 +305,7 @@ def no_longer_represents(user: AnyUser | None, person: Person) -> bool:
         return False
     today = timezone.localdate()
     age = person.age_on(today)
-    relations = person.relations.filter(relative__user=active, kind__in=REPRESENTING_KINDS).select_related(
-        "relative"
-    )
-    for relation in relations:
+    for relation in _representing_relations(active, person):
         if relation.relative.has_confidential_address or relation.valid_from > today:
             continue
         if relation.valid_to is not None and relation.valid_to < today:
