@@ -279,6 +279,32 @@ def test_parent_of_a_12_to_15_year_old_does_not_see_private_goals(world: World) 
     assert "Gå 1 km uten hjelp" in page and "Hemmelig mål" not in page
 
 
+def test_a_measure_does_not_name_a_private_goal_to_the_parents(world: World) -> None:
+    """The measure is shown, as every measure is; the private goal it serves is not named beside it."""
+    parent_user = child_with_parent(world, 14)
+    plan = plan_for(world)
+    private = services.add_goal(
+        actor=None, plan=plan, data={"text": "Hemmelig mål", "private_to_parents": True}
+    )
+    shared = plan.goals.get(private_to_parents=False)
+    services.add_measure(
+        actor=None,
+        plan=plan,
+        data={
+            "title": "Samtaler med helsesykepleier",
+            "goals": [shared, private],
+            "responsible_organisation": world.school,
+        },
+    )
+    client = Client()
+    sign_in(client, parent_user)
+    page = client.get(detail(plan)).content.decode()
+    assert "Samtaler med helsesykepleier" in page and "Gå 1 km uten hjelp" in page
+    assert "Hemmelig mål" not in page
+    # The coordinator sees which goals the measure serves, the private one included.
+    assert "Hemmelig mål" in client_for(world, "coordinator").get(detail(plan)).content.decode()
+
+
 def test_parent_of_a_16_year_old_has_no_access(world: World) -> None:
     parent_user = child_with_parent(world, 16)
     plan = plan_for(world)

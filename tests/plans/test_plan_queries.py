@@ -21,10 +21,12 @@ pytestmark = pytest.mark.django_db
 # change once, and no more as plans grow.
 #   3  middleware: the session, the user, the two-factor device
 #   4  get_plan: the plan with person and municipality; plan_role (the user's memberships, once per
-#      request; is the user the coordinator?); the access record's insert (its description of the actor
-#      comes from the memberships already loaded)
-#  11  plan_content: goals, measures, the goals each serves, participants, linked plans, notes,
-#      meetings, evaluations, versions, active coordinators, the consent in force
+#      request; the person's active coordinators, once per request, to ask whether the user is one of
+#      them); the access record's insert (its description of the actor comes from the memberships already
+#      loaded)
+#  10  plan_content: goals, measures, which goals each serves (pairs of ids), participants, linked plans,
+#      notes, meetings, evaluations, versions, the consent in force (the coordinators are those loaded
+#      above)
 #   1  the layout context processor: the user's own person (the header's membership and every menu
 #      question about the user's roles are answered from the memberships already loaded)
 # The session is not written: sessions expire when idle, and the store renews the expiry at most once a
@@ -32,8 +34,8 @@ pytestmark = pytest.mark.django_db
 # more: savepoint, update, release.
 # The same on SQLite and PostgreSQL. A test runs inside a transaction, so the access record's bulk insert
 # needs no transaction of its own. A real request, on autocommit, logs BEGIN and COMMIT around it (the
-# bench's 21).
-PLAN_PAGE_QUERIES = 19
+# bench's 20).
+PLAN_PAGE_QUERIES = 18
 # A participating professional is not the coordinator, so plan_role goes on to ask for their
 # participation, the consent in force, and whether that consent covers their organisation.
 PARTICIPANT_ROLE_QUERIES = 3

@@ -27,6 +27,7 @@ from vegviser.registry.models import (
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
+    from vegviser.intake.models import CoordinatorAssignment
     from vegviser.plans.models import IndividualPlan, Measure
 
     AnyUser = User | AnonymousUser
@@ -164,19 +165,30 @@ def is_professional(user: AnyUser | None) -> bool:
     return any(m.organisation.active for m in memberships(user))
 
 
-def coordinates(user: AnyUser | None, person: Person) -> bool:
+def active_coordinators(user: AnyUser | None, person: Person) -> list[CoordinatorAssignment]:
+    """The person's active coordinator assignments, each with its coordinator and organisation: one query per
+    request, from which both "does the user coordinate?" and the plan page's list of coordinators are
+    answered."""
     from vegviser.intake.models import CoordinatorAssignment
 
+    def load() -> list[CoordinatorAssignment]:
+        assignments = CoordinatorAssignment.objects.filter(person_id=person.pk, active=True)
+        return list(assignments.select_related("coordinator", "organisation"))
+
+    active = _active_user(user)
+    return load() if active is None else _within_request(active, ("coordinators", person.pk), load)
+
+
+def coordinates(user: AnyUser | None, person: Person) -> bool:
     active = _active_user(user)
     if active is None:
         return False
     # Only while still working in the organisation the assignment was made for.
-    return CoordinatorAssignment.objects.filter(
-        person=person,
-        coordinator=active,
-        active=True,
-        organisation_id__in=_working_in(active),
-    ).exists()
+    working_in = set(_working_in(active))
+    return any(
+        assignment.coordinator_id == active.pk and assignment.organisation_id in working_in
+        for assignment in active_coordinators(active, person)
+    )
 
 
 class PlanRole:

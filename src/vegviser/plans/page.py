@@ -139,7 +139,7 @@ def measure_rows(content: PlanContent, *, editable: set[Any]) -> list[MeasureRow
     return [
         MeasureRow(
             measure=measure,
-            served="; ".join(short(goal) for goal in measure.goals.all()),
+            served="; ".join(short(goal) for goal in content.served_goals.get(measure.pk, [])),
             status=status(measure.status),
             edit_url=edit(measure.pk) if measure.pk in editable else "",
         )

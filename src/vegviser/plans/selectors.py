@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -125,6 +126,8 @@ class PlanContent:
     versions: list[PlanVersion] = field(default_factory=list)
     coordinators: list[CoordinatorAssignment] = field(default_factory=list)
     consent: Consent | None = None
+    # By measure: the goals it serves that this reader may see.
+    served_goals: dict[Any, list[Goal]] = field(default_factory=dict)
     missing: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -168,22 +171,23 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
     role = policy.plan_role(user, plan)
     if role is None:
         raise Http404
-    goals = _in_plan(
-        list(
-            # Not the ratings: no page built from this shows them, and they grow with every evaluation.
-            Goal.objects.filter(plan=plan).select_related("parent").order_by("position", "created_at")
-        ),
-        plan,
-    )
+    # Not the ratings: no page built from this shows them, and they grow with every evaluation.
+    goals = _in_plan(list(Goal.objects.filter(plan=plan).order_by("position", "created_at")), plan)
+    _with_main_goals(goals)
     measures = _in_plan(
         list(
             Measure.objects.filter(plan=plan)
             .select_related("responsible_participant", "responsible_organisation")
-            .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("pk", "text", "plan_id")))
             .order_by("starts_on", "created_at")
         ),
         plan,
     )
+    # Which goals each measure serves, by id: the goals themselves are those loaded above.
+    served_ids: dict[Any, set[Any]] = defaultdict(set)
+    for measure_id, goal_id in Measure.goals.through.objects.filter(measure__plan=plan).values_list(
+        "measure_id", "goal_id"
+    ):
+        served_ids[measure_id].add(goal_id)
     participants = _in_plan(
         list(
             PlanParticipant.objects.filter(plan=plan)
@@ -196,11 +200,10 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
         measures = [
             m for m in measures if m.responsible_participant and m.responsible_participant.user_id == user.pk
         ]
-        served = {goal.pk for measure in measures for goal in measure.goals.all()}
+        served = {goal_id for measure in measures for goal_id in served_ids[measure.pk]}
         goals = [goal for goal in goals if goal.pk in served]
         participants = [p for p in participants if p.user_id == user.pk]
-        return PlanContent(plan=plan, role=role, goals=goals, measures=measures, participants=participants)
-    if hides_private_goals(user, plan):
+    elif hides_private_goals(user, plan):
         goals = [goal for goal in goals if not is_private_goal(goal)]
     content = PlanContent(
         plan=plan,
@@ -208,29 +211,46 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
         goals=goals,
         measures=measures,
         participants=participants,
-        sub_plans=list(SubPlan.objects.filter(plan=plan).select_related("held_by")),
-        notes=list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50]),
-        meetings=_in_plan(list(Meeting.objects.filter(plan=plan).order_by("starts_at")), plan),
-        # Each version's snapshot is the whole plan as it stood: the page lists evaluations, never reads one.
-        evaluations=_in_plan(
-            list(
-                Evaluation.objects.filter(plan=plan)
-                .select_related("plan_version")
-                .defer("plan_version__snapshot")
-                .order_by("-evaluated_on")
-            ),
-            plan,
-        ),
-        versions=list(PlanVersion.objects.filter(plan=plan).defer("snapshot").order_by("-number")),
-        coordinators=list(
-            CoordinatorAssignment.objects.filter(person_id=plan.person_id, active=True).select_related(
-                "coordinator", "organisation"
-            )
-        ),
-        consent=consent_in_force(plan.person, covering="plan"),
+        served_goals=_served_goals(measures, goals, served_ids),
     )
+    if role == PlanRole.LIMITED:
+        # Their own measures and the goals those serve: nothing else of the plan.
+        return content
+    content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
+    content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
+    content.meetings = _in_plan(list(Meeting.objects.filter(plan=plan).order_by("starts_at")), plan)
+    # Each version's snapshot is the whole plan as it stood: the page lists evaluations, never reads one.
+    content.evaluations = _in_plan(
+        list(
+            Evaluation.objects.filter(plan=plan)
+            .select_related("plan_version")
+            .defer("plan_version__snapshot")
+            .order_by("-evaluated_on")
+        ),
+        plan,
+    )
+    content.versions = list(PlanVersion.objects.filter(plan=plan).defer("snapshot").order_by("-number"))
+    content.coordinators = policy.active_coordinators(user, plan.person)
+    content.consent = consent_in_force(plan.person, covering="plan")
     content.missing = missing_elements(content)
     return content
+
+
+def _with_main_goals(goals: list[Goal]) -> None:
+    """Give each sub-goal its main goal from the same list (a goal and its sub-goals belong to one plan), as
+    `is_private_goal` asks for it."""
+    by_id = {goal.pk: goal for goal in goals}
+    for goal in goals:
+        if goal.parent_id in by_id:
+            goal.parent = by_id[goal.parent_id]
+
+
+def _served_goals(
+    measures: list[Measure], goals: list[Goal], served_ids: dict[Any, set[Any]]
+) -> dict[Any, list[Goal]]:
+    """For each measure, the goals it serves among those the reader may see, in the plan's order: a goal kept
+    from the parents is not named beside a measure either."""
+    return {measure.pk: [goal for goal in goals if goal.pk in served_ids[measure.pk]] for measure in measures}
 
 
 def missing_elements(content: PlanContent) -> list[tuple[str, str]]:
