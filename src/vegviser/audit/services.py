@@ -126,7 +126,12 @@ def record_access(
         )
         for person_id in person_ids
     ]
-    AccessRecord.objects.bulk_create(records)
+    if len(records) == 1:
+        # One row needs no transaction of its own; bulk_create would open one around it (BEGIN and COMMIT on
+        # every page read).
+        records[0].save(force_insert=True)
+    else:
+        AccessRecord.objects.bulk_create(records)
     return len(records)
 
 
