@@ -123,7 +123,7 @@ class PlanContent:
     notes: list[PlanNote] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
-    versions: list[PlanVersion] = field(default_factory=list)
+    version_count: int = 0
     coordinators: list[CoordinatorAssignment] = field(default_factory=list)
     consent: Consent | None = None
     # By measure: the goals it serves that this reader may see.
@@ -219,17 +219,9 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
     content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
     content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
     content.meetings = _in_plan(list(Meeting.objects.filter(plan=plan).order_by("starts_at")), plan)
-    # Each version's snapshot is the whole plan as it stood: the page lists evaluations, never reads one.
-    content.evaluations = _in_plan(
-        list(
-            Evaluation.objects.filter(plan=plan)
-            .select_related("plan_version")
-            .defer("plan_version__snapshot")
-            .order_by("-evaluated_on")
-        ),
-        plan,
-    )
-    content.versions = list(PlanVersion.objects.filter(plan=plan).defer("snapshot").order_by("-number"))
+    content.evaluations = _in_plan(list(Evaluation.objects.filter(plan=plan).order_by("-evaluated_on")), plan)
+    # Each version's snapshot is the whole plan as it stood: the page links to them, never reads one.
+    content.version_count = PlanVersion.objects.filter(plan=plan).count()
     content.coordinators = policy.active_coordinators(user, plan.person)
     content.consent = consent_in_force(plan.person, covering="plan")
     content.missing = missing_elements(content)
