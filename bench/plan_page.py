@@ -71,6 +71,14 @@ def main() -> None:
         help="instead of timing, profile N requests of the coordinator's large plan (cProfile) and print "
         "where the time goes",
     )
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of timing whole requests, time N requests of each of the coordinator's plans by part "
+        "(access and log, plan content, template) and print the CPU time of each",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         # Without it, settings fall back to the development database, which must not get 100 000 plans.
@@ -97,6 +105,9 @@ def main() -> None:
 
     if args.profile:
         profile_page(bench.coordinator, large, args.profile, args.warmup)
+        return
+    if args.parts:
+        time_parts(bench.coordinator, {"large": large, "small": small}, args.parts, args.warmup)
         return
     rows = []
     load_before = os.getloadavg()
@@ -499,6 +510,49 @@ def profile_page(user: User, plan: IndividualPlan, requests: int, warmup: int) -
     print(f"\n{requests} requests of the large plan as its coordinator\n")
     stats.sort_stats("tottime").print_stats(40)
     stats.sort_stats("cumulative").print_stats(80)
+
+
+def time_parts(user: User, plans: dict[str, IndividualPlan], requests: int, warmup: int) -> None:
+    """CPU milliseconds of each part of the plan page's request (median and p95 of `requests`), by wrapping
+    the functions the view calls in a timer; the rest is the middleware, the policy's questions about links,
+    arranging rows (plans/page.py) and the test client."""
+    from django.urls import reverse
+
+    from vegviser.plans import selectors
+    from vegviser.plans.views import plan as view
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(module: object, name: str, part: str) -> None:
+        function = getattr(module, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent.setdefault(part, []).append((time.process_time() - started) * 1000)
+
+        setattr(module, name, wrapper)
+
+    timed(selectors, "get_plan", "access check and access record (get_plan)")
+    timed(selectors, "plan_content", "what the user may see (plan_content)")
+    timed(view, "render", "template, with the context processors (render)")
+    client = signed_in(user)
+    for size, plan in plans.items():
+        url = reverse("plans:plan_detail", args=[plan.pk])
+        for _round in range(warmup):
+            client.get(url, secure=True)
+        spent.clear()
+        whole = []
+        for _round in range(requests):
+            started = time.process_time()
+            client.get(url, secure=True)
+            whole.append((time.process_time() - started) * 1000)
+        print(f"\n{size} plan, {requests} requests as its coordinator: CPU milliseconds, median and p95\n")
+        print("| part | median | p95 |\n|---|---:|---:|")
+        for part, samples in [*spent.items(), ("whole request", whole)]:
+            print(f"| {part} | {statistics.median(samples):.1f} | {p95(samples):.1f} |")
 
 
 def p95(samples: list[float]) -> float:
