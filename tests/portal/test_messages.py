@@ -71,6 +71,22 @@ def test_a_limited_participant_is_not_told(world: World, django_capture_on_commi
     assert client_as(world.team_member).get(_thread(plan)).status_code == 404
 
 
+def test_a_coordinator_who_has_left_the_organisation_is_not_told(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The assignment is still active until the unit appoints someone else, but one who no longer works where
+    they were appointed cannot open the plan, and is not told about it either."""
+    plan = plan_for(world, active=True)
+    world.coordinator.memberships.update(active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.send_message(actor=world.patient_user, plan=plan, text=TEXT)
+    assert {notice.user for notice in Notification.objects.filter(key=f"message:{message.pk}")} == {
+        world.team_member
+    }
+    assert [email.to for email in mail.outbox] == [[world.team_member.email]]
+    assert client_as(world.coordinator).get(_thread(plan)).status_code == 404
+
+
 def test_a_professionals_reply_tells_the_persons_side(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:

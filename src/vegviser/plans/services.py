@@ -22,7 +22,7 @@ from vegviser.access.services import consent_in_force
 from vegviser.assessments.gas import t_score, weights_for
 from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
 from vegviser.core.services import assign, update_versioned
-from vegviser.intake.models import CoordinatorAssignment, NeedReport
+from vegviser.intake.models import NeedReport
 from vegviser.registry.models import Person
 
 from . import notices, versions
@@ -741,10 +741,10 @@ PERSON_GOAL_FIELDS = ["text", "life_area", "target_date"]
 
 
 def _coordinator_users(plan: IndividualPlan) -> list[User]:
-    assignments = CoordinatorAssignment.objects.filter(person_id=plan.person_id, active=True).select_related(
-        "coordinator"
-    )
-    return [assignment.coordinator for assignment in assignments]
+    """The person's coordinators who can open the plan: one who no longer works in the organisation they were
+    appointed for is not told of it either (as with reminders)."""
+    assignments = policy.active_coordinators(None, plan.person)
+    return [a.coordinator for a in assignments if policy.coordinates(a.coordinator, plan.person)]
 
 
 def _professional_readers(plan: IndividualPlan) -> list[User]:
