@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import factory
 from django.utils import timezone
@@ -12,6 +12,13 @@ from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import Membership, Municipality, Organisation, OrganisationKind, Person
 
 PASSWORD = "correct horse battery"
+
+
+def days_ago(days: int, hour: int = 12) -> datetime:
+    """A moment `days` calendar days ago in local time, at `hour` o'clock. Not `now - timedelta(days=…)`:
+    in the evening, across a change to or from summer time, that lands on another local date."""
+    local = timezone.localdate() - timedelta(days=days)
+    return timezone.make_aware(datetime(local.year, local.month, local.day, hour))
 
 
 def born_years_ago(years: int, *, days: int = 10) -> date:

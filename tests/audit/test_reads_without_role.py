@@ -35,7 +35,7 @@ from vegviser.registry.models import (
 )
 
 from ..conftest import World, client_for, english
-from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
+from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory, days_ago
 from ..plans.helpers import plan_for
 
 
@@ -61,11 +61,6 @@ def listed(world: World, persona: str = "ke_officer") -> list[tuple[str, str, in
         (row.actor_name, row.person.full_name if row.person else "", row.reads)
         for row in response.context["found"].without_role
     ]
-
-
-def days_ago(days: int, hour: int = 12) -> datetime:
-    local = timezone.localdate() - timedelta(days=days)
-    return timezone.make_aware(datetime(local.year, local.month, local.day, hour))
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import Person
 
 from ..conftest import World, client_for, english
+from ..factories import days_ago
 
 
 def report_form(world: World, **overrides: Any) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def make_report(world: World, **overrides: Any) -> NeedReport:
 
 def test_the_queue_shows_age_and_flags_reports_over_30_days(world: World) -> None:
     report = make_report(world)
-    NeedReport.objects.filter(pk=report.pk).update(received_at=timezone.now() - timedelta(days=31))
+    NeedReport.objects.filter(pk=report.pk).update(received_at=days_ago(31))
     response = english(world, "ke_officer").get(reverse("intake:queue"))
     rows = response.context["rows"]
     assert [(r.pk, age, overdue) for r, age, overdue in rows] == [(report.pk, 31, True)]

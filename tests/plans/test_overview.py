@@ -20,6 +20,7 @@ from vegviser.plans.overview import OVERVIEW_PURPOSE, municipality_overview
 
 from ..conftest import World, client_for
 from ..factories import PersonFactory
+from ..factories import days_ago as days_ago_at_noon
 from .helpers import plan_for
 
 GOAL = "Gå 1 km uten hjelp"
@@ -42,7 +43,7 @@ def _report(world: World, *, days_ago: int, status: str = ReportStatus.RECEIVED,
         channel="written",
         consent_to_report="yes",
         reporter_name="Reporter",
-        received_at=timezone.now() - timedelta(days=days_ago),
+        received_at=days_ago_at_noon(days_ago),
         status=status,
     )
 
@@ -114,7 +115,7 @@ def test_overdue_revision_and_idle_plan_are_flagged(world: World) -> None:
     plan = plan_for(world, active=True)
     today = timezone.localdate()
     IndividualPlan.objects.filter(pk=plan.pk).update(
-        next_revision=today - timedelta(days=1), last_activity_at=timezone.now() - timedelta(days=91)
+        next_revision=today - timedelta(days=1), last_activity_at=days_ago_at_noon(91)
     )
     [row] = municipality_overview(user=world.ke_officer, today=today).rows
     assert row.revision_overdue
@@ -124,7 +125,7 @@ def test_overdue_revision_and_idle_plan_are_flagged(world: World) -> None:
     assert 'data-color="danger"' in page
 
     IndividualPlan.objects.filter(pk=plan.pk).update(
-        next_revision=today + timedelta(days=10), last_activity_at=timezone.now() - timedelta(days=30)
+        next_revision=today + timedelta(days=10), last_activity_at=days_ago_at_noon(30)
     )
     [row] = municipality_overview(user=world.ke_officer, today=today).rows
     assert not row.revision_overdue

@@ -18,6 +18,7 @@ from vegviser.plans.reminders import language_of, send_reminders
 
 from ..conftest import World, client_for
 from ..factories import PersonFactory
+from ..factories import days_ago as days_ago_at_noon
 from .helpers import english_messages, plan_for
 
 GOAL = "Gå 1 km uten hjelp"
@@ -66,7 +67,7 @@ def _report(world: World, *, days_ago: int, status: str = ReportStatus.RECEIVED)
         channel="written",
         consent_to_report="yes",
         reporter_name="Reporter",
-        received_at=timezone.now() - timedelta(days=days_ago),
+        received_at=days_ago_at_noon(days_ago),
         status=status,
     )
 
