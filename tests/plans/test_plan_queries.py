@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 #      them); the access record's insert (its description of the actor comes from the memberships already
 #      loaded)
 #  10  plan_content: goals, measures, which goals each serves (pairs of ids), participants, linked plans,
-#      notes, meetings, evaluations, versions, the consent in force (the coordinators are those loaded
-#      above)
+#      notes, meetings, evaluations, the number of versions, the consent in force (the coordinators are
+#      those loaded above)
 # The layout context processor adds none: the header's membership and every menu question about the user's
 # roles are answered from the memberships already loaded, and the menu asks for the user's own person only
 # on the home page.

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -12,52 +11,39 @@ from vegviser.access.policy import Action
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
+# What the menu and the home page may offer, each by the policy's action for it.
+MENU_ACTIONS = {
+    "persons": Action.PERSON_SEARCH,
+    "organisations": Action.ORGANISATION_LIST,
+    "report_need": Action.NEED_REPORT_CREATE,
+    "queue": Action.NEED_REPORT_QUEUE,
+    "my_plans": Action.PLANS_MINE,
+    "overview": Action.PLAN_OVERVIEW,
+    "emergency_review": Action.EMERGENCY_REVIEW,
+    "audit": Action.AUDIT_SEARCH,
+}
 
-class Menu:
-    """What the menu and the home page offer the user, each asked of the policy when a page first shows it:
-    the home page's "my data" costs a query (the user's own person) that no other page needs."""
+
+class Menu(dict[str, bool]):
+    """The menu's questions, each asked of the policy when a page first shows it (a template's `menu.audit`
+    looks the name up here): only the home page asks about "my data", which costs a query (the user's own
+    person) that no other page needs."""
 
     def __init__(self, user: User) -> None:
+        super().__init__()
         self.user = user
 
-    def _can(self, action: str, obj: Any = None) -> bool:
-        return policy.can(self.user, action, obj)
-
-    @cached_property
-    def persons(self) -> bool:
-        return self._can(Action.PERSON_SEARCH)
-
-    @cached_property
-    def organisations(self) -> bool:
-        return self._can(Action.ORGANISATION_LIST)
-
-    @cached_property
-    def report_need(self) -> bool:
-        return self._can(Action.NEED_REPORT_CREATE)
-
-    @cached_property
-    def queue(self) -> bool:
-        return self._can(Action.NEED_REPORT_QUEUE)
-
-    @cached_property
-    def my_plans(self) -> bool:
-        return self._can(Action.PLANS_MINE)
-
-    @cached_property
-    def overview(self) -> bool:
-        return self._can(Action.PLAN_OVERVIEW)
-
-    @cached_property
-    def emergency_review(self) -> bool:
-        return self._can(Action.EMERGENCY_REVIEW)
-
-    @cached_property
-    def audit(self) -> bool:
-        return self._can(Action.AUDIT_SEARCH)
-
-    @cached_property
-    def my_data(self) -> bool:
-        return hasattr(self.user, "person") and self._can(Action.OWN_DATA_EXPORT, self.user.person)
+    def __missing__(self, name: str) -> bool:
+        if name == "my_data":
+            answer = hasattr(self.user, "person") and policy.can(
+                self.user, Action.OWN_DATA_EXPORT, self.user.person
+            )
+        elif name in MENU_ACTIONS:
+            answer = policy.can(self.user, MENU_ACTIONS[name])
+        else:
+            raise KeyError(name)
+        self[name] = answer
+        return answer
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:

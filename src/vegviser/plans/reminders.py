@@ -18,14 +18,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from vegviser.access import policy
 from vegviser.accounts.models import Notification, User
-from vegviser.intake.models import CoordinatorAssignment
 from vegviser.registry.models import Membership, MembershipRole, OrganisationKind
 
 from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
@@ -85,27 +85,6 @@ def _day(value: date) -> str:
     return f"{value:%d.%m.%Y}"
 
 
-def _active_coordinators(person_ids: QuerySet[Any]) -> dict[uuid.UUID, list[User]]:
-    """The persons' active coordinators who still work in the organisation they were appointed for: only they
-    can open the plan (see `policy.coordinates`)."""
-    assignments = (
-        CoordinatorAssignment.objects.filter(
-            person_id__in=person_ids,
-            active=True,
-            coordinator__is_active=True,
-            organisation__memberships__user=F("coordinator"),
-            organisation__memberships__active=True,
-        )
-        .select_related("coordinator__person")
-        .order_by("started_on")
-    )
-    found: dict[uuid.UUID, list[User]] = defaultdict(list)
-    for assignment in assignments:
-        if assignment.coordinator not in found[assignment.person_id]:
-            found[assignment.person_id].append(assignment.coordinator)
-    return found
-
-
 def _revision_notices(today: date) -> Iterator[Notice]:
     plans = (
         IndividualPlan.objects.filter(
@@ -116,7 +95,7 @@ def _revision_notices(today: date) -> Iterator[Notice]:
         .select_related("person")
         .only("status", "next_revision", "person", "person__given_name", "person__family_name")
     )
-    coordinators = _active_coordinators(plans.values("person_id"))
+    coordinators = policy.coordinators_in_office(plans.values("person_id"))
     for plan in plans:
         assert plan.next_revision is not None
         message = (
@@ -157,7 +136,7 @@ def _meeting_notices(today: date) -> Iterator[Notice]:
         )
         .prefetch_related(Prefetch("invited", queryset=invited))
     )
-    coordinators = _active_coordinators(meetings.values("plan__person_id"))
+    coordinators = policy.coordinators_in_office(meetings.values("plan__person_id"))
     for meeting in meetings:
         starts = timezone.localtime(meeting.starts_at)
         users = [participant.user for participant in meeting.invited.all() if participant.user is not None]

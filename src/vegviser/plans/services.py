@@ -743,8 +743,7 @@ PERSON_GOAL_FIELDS = ["text", "life_area", "target_date"]
 def _coordinator_users(plan: IndividualPlan) -> list[User]:
     """The person's coordinators who can open the plan: one who no longer works in the organisation they were
     appointed for is not told of it either (as with reminders)."""
-    assignments = policy.active_coordinators(None, plan.person)
-    return [a.coordinator for a in assignments if policy.coordinates(a.coordinator, plan.person)]
+    return policy.coordinators_in_office([plan.person_id]).get(plan.person_id, [])
 
 
 def _professional_readers(plan: IndividualPlan) -> list[User]:
