@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from vegviser.access.models import Consent
+from vegviser.access.services import withdraw_consent
 from vegviser.plans.models import IndividualPlan
 
-from ..conftest import World, client_for
+from ..conftest import World, client_as, client_for
 from ..factories import MembershipFactory
 from . import large_plan
 from .helpers import plan_for
@@ -82,3 +84,18 @@ def test_plan_page_runs_the_same_queries_for_any_size_of_plan(
     assert response.status_code == 200
     html = response.content.decode()
     assert all(f"<strong>{measure.title}</strong>" in html for measure in plan.measures.all())
+
+
+def test_a_draft_plan_says_what_keeps_it_from_being_active_from_what_the_page_has_loaded(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    plan = plan_for(world)
+    assert plan.status == "draft"
+    withdraw_consent(actor=None, consent=Consent.objects.get(person=world.patient))
+    client = client_as(world.coordinator)
+    with django_assert_num_queries(PLAN_PAGE_QUERIES):
+        response = client.get(reverse("plans:plan_detail", args=[plan.pk]))
+    html = response.content.decode()
+    assert "The plan can be made active when:" in html
+    assert "There is no consent in force to the plan." in html
+    assert "The person has no coordinator." not in html

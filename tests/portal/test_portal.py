@@ -11,6 +11,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -380,3 +382,18 @@ def test_who_takes_part_names_the_coordinator_once(world: World) -> None:
     row = plan.participants.get(user=world.coordinator)
     services.end_participation(actor=None, participant=row, left_on=timezone.localdate())
     assert times_named() == 1  # still the coordinator, without a row of their own
+
+
+@pytest.mark.parametrize("page", ["home", "plan"])
+def test_the_portal_does_not_load_what_only_professionals_see(world: World, page: str) -> None:
+    """The plan's log, linked plans, evaluations and versions are on the professionals' page, not the
+    person's: the portal's pages leave them unloaded."""
+    plan = plan_for(world, active=True)
+    services.add_note(actor=world.coordinator, plan=plan, text="Ringte skolen")
+    client = client_as(world.patient_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(page, world.patient.pk))
+    assert response.status_code == 200
+    assert "Ringte skolen" not in response.content.decode()
+    tables = ["plans_plannote", "plans_subplan", "plans_evaluation", "plans_planversion"]
+    assert [t for t in tables for q in queries.captured_queries if f'FROM "{t}"' in q["sql"]] == []

@@ -163,11 +163,13 @@ def is_private_goal(goal: Goal) -> bool:
     return goal.private_to_parents or (goal.parent is not None and goal.parent.private_to_parents)
 
 
-def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
+def plan_content(*, user: User, plan: IndividualPlan, records: bool = True) -> PlanContent:
     """The plan as `user` may see it. The caller has checked PLAN_VIEW and logged the read.
 
     A limited participant sees only the measures they are responsible for and the goals those serve; a parent
-    of a 12–15-year-old sees everything but the goals the young person keeps private."""
+    of a 12–15-year-old sees everything but the goals the young person keeps private. `records` are the linked
+    plans, the plan log, the evaluations and the number of versions: the professionals' plan page and the
+    print-outs show them, the portal does not, and leaves them unloaded."""
     role = policy.plan_role(user, plan)
     if role is None:
         raise Http404
@@ -216,15 +218,18 @@ def plan_content(*, user: User, plan: IndividualPlan) -> PlanContent:
     if role == PlanRole.LIMITED:
         # Their own measures and the goals those serve: nothing else of the plan.
         return content
-    content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
-    content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
     content.meetings = _in_plan(list(Meeting.objects.filter(plan=plan).order_by("starts_at")), plan)
-    content.evaluations = _in_plan(list(Evaluation.objects.filter(plan=plan).order_by("-evaluated_on")), plan)
-    # Each version's snapshot is the whole plan as it stood: the page links to them, never reads one.
-    content.version_count = PlanVersion.objects.filter(plan=plan).count()
     content.coordinators = policy.active_coordinators(user, plan.person)
     content.consent = consent_in_force(plan.person, covering="plan")
     content.missing = missing_elements(content)
+    if records:
+        content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
+        content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
+        content.evaluations = _in_plan(
+            list(Evaluation.objects.filter(plan=plan).order_by("-evaluated_on")), plan
+        )
+        # Each version's snapshot is the whole plan as it stood: the page links to them, never reads one.
+        content.version_count = PlanVersion.objects.filter(plan=plan).count()
     return content
 
 

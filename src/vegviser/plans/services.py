@@ -47,6 +47,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from vegviser.access.models import Consent
     from vegviser.accounts.models import User
 
 HEADER_FIELDS = [
@@ -179,10 +180,19 @@ def update_plan(
 
 
 def activation_problems(plan: IndividualPlan) -> list[str]:
+    return activation_problems_given(
+        consent=consent_in_force(plan.person, covering="plan"),
+        has_coordinator=plan.person.coordinator_assignments.filter(active=True).exists(),
+    )
+
+
+def activation_problems_given(*, consent: Consent | None, has_coordinator: bool) -> list[str]:
+    """What keeps a plan from being made active, from what the caller has loaded: the plan page has the
+    consent in force and the active coordinators already."""
     problems = []
-    if consent_in_force(plan.person, covering="plan") is None:
+    if consent is None:
         problems.append(str(_("There is no consent in force to the plan.")))
-    if not plan.person.coordinator_assignments.filter(active=True).exists():
+    if not has_coordinator:
         problems.append(str(_("The person has no coordinator.")))
     return problems
 

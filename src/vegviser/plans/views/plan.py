@@ -85,7 +85,9 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "participant_rows": page.participant_rows(content, may_edit=coordinator),
         "note_form": NoteForm(),
         "elements": ELEMENTS,
-        "activation_problems": services.activation_problems(plan)
+        "activation_problems": services.activation_problems_given(
+            consent=content.consent, has_coordinator=bool(content.coordinators)
+        )
         if coordinator and plan.status != "active"
         else [],
         # Coming up: what is due from today, and anything overdue.
@@ -336,19 +338,13 @@ def note_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         messages.success(request, _("The note was added to the plan log."))
         return _to_plan(plan)
     # Nothing typed is lost: the note comes back with its message.
-    content = selectors.plan_content(user=request.user, plan=plan)
-    return render(
-        request,
-        "plans/note_form.html",
-        {"plan": plan, "form": form, "content": content},
-        status=400,
-    )
+    return render(request, "plans/note_form.html", {"plan": plan, "form": form}, status=400)
 
 
 @login_required
 def plan_timeline(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, purpose="plan-timeline")
-    content = selectors.plan_content(user=request.user, plan=plan)
+    content = selectors.plan_content(user=request.user, plan=plan, records=False)
     return render(
         request,
         "plans/timeline.html",
