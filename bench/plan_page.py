@@ -79,6 +79,12 @@ def main() -> None:
         help="instead of timing whole requests, time N requests of each of the coordinator's plans by part "
         "(access and log, plan content, template) and print the CPU time of each",
     )
+    parser.add_argument(
+        "--without-template",
+        action="store_true",
+        help="time the pages with the template (and its context processors) replaced by an empty page: "
+        "the least the page could cost with any template engine",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         # Without it, settings fall back to the development database, which must not get 100 000 plans.
@@ -109,6 +115,8 @@ def main() -> None:
     if args.parts:
         time_parts(bench.coordinator, {"large": large, "small": small}, args.parts, args.warmup)
         return
+    if args.without_template:
+        without_template()
     rows = []
     load_before = os.getloadavg()
     for who, user in [("coordinator", bench.coordinator), ("full participant", bench.teacher)]:
@@ -553,6 +561,21 @@ def time_parts(user: User, plans: dict[str, IndividualPlan], requests: int, warm
         print("| part | median | p95 |\n|---|---:|---:|")
         for part, samples in [*spent.items(), ("whole request", whole)]:
             print(f"| {part} | {statistics.median(samples):.1f} | {p95(samples):.1f} |")
+
+
+def without_template() -> None:
+    """Replace the plan page's template by an empty page: what remains is everything else the request does
+    (middleware, access check and record, loading the plan, arranging rows), a floor that no faster way of
+    printing the page could go below."""
+    from django.http import HttpResponse
+
+    from vegviser.plans.views import plan as view
+
+    def empty_page(*args: object, **kwargs: object) -> HttpResponse:
+        return HttpResponse(b"")
+
+    view.render = empty_page  # type: ignore[assignment]
+    print("the template is replaced by an empty page (--without-template)")
 
 
 def p95(samples: list[float]) -> float:
