@@ -168,8 +168,8 @@ def plan_content(*, user: User, plan: IndividualPlan, records: bool = True) -> P
 
     A limited participant sees only the measures they are responsible for and the goals those serve; a parent
     of a 12–15-year-old sees everything but the goals the young person keeps private. `records` are the linked
-    plans, the plan log, the evaluations and the number of versions: the professionals' plan page and the
-    print-outs show them, the portal does not, and leaves them unloaded."""
+    plans, the plan log, the evaluations and the number of versions, which the professionals' plan page
+    shows: the portal and the timeline show none of them and leave them unloaded."""
     role = policy.plan_role(user, plan)
     if role is None:
         raise Http404
