@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -414,6 +416,19 @@ def test_an_edit_over_someone_elses_change_is_a_conflict_shown_both_ways(
     mine["version"] = Meeting.objects.get(pk=meeting.pk).version
     assert client.post(url, mine).status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).place == "Mitt forslag"
+
+
+def test_a_meeting_is_read_once_to_be_updated(world: World, plan: IndividualPlan) -> None:
+    """The row is locked and read once: the check on approved minutes and the update share it."""
+    meeting = schedule(plan)
+    with CaptureQueriesContext(connection) as queries:
+        updated = services.update_meeting(
+            actor=None, meeting=meeting, data={"place": "Helsehuset"}, expected_version=meeting.version
+        )
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "plans_meeting"')]
+    assert len(reads) == 1
+    assert (updated.place, updated.version) == ("Helsehuset", meeting.version + 1)
+    assert Meeting.objects.get(pk=meeting.pk).place == "Helsehuset"
 
 
 # Cancelling

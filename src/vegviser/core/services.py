@@ -55,10 +55,16 @@ def update_versioned(
     expected_version: int,
     action: str,
     person_id: uuid.UUID | None = None,
+    locked: VersionedRow | None = None,
 ) -> VersionedRow:
     """Apply the form's data to the row as stored now (locked), refusing a stale version; audit the change.
-    Call inside the service's transaction."""
-    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    Call inside the service's transaction; `locked` is the row as stored, when the service has already locked
+    it to check something first."""
+    current = (
+        locked
+        if locked is not None
+        else type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    )
     before = snapshot(current, fields)
     assign(current, fields, data)
     current.full_clean()

@@ -564,6 +564,7 @@ def update_meeting(
         expected_version=expected_version,
         action="plan.meeting.update",
         person_id=meeting.plan.person_id,
+        locked=saved,
     )
     if invited is not None:
         updated.invited.set(invited)
