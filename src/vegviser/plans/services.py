@@ -179,14 +179,7 @@ def update_plan(
     return plan
 
 
-def activation_problems(plan: IndividualPlan) -> list[str]:
-    return activation_problems_given(
-        consent=consent_in_force(plan.person, covering="plan"),
-        has_coordinator=plan.person.coordinator_assignments.filter(active=True).exists(),
-    )
-
-
-def activation_problems_given(*, consent: Consent | None, has_coordinator: bool) -> list[str]:
+def activation_problems(*, consent: Consent | None, has_coordinator: bool) -> list[str]:
     """What keeps a plan from being made active, from what the caller has loaded: the plan page has the
     consent in force and the active coordinators already."""
     problems = []
@@ -233,7 +226,10 @@ def _set_status(
 @transaction.atomic
 def activate_plan(*, actor: User | None, plan: IndividualPlan) -> IndividualPlan:
     """Draft or paused → active, only with consent and a coordinator. Freezes version 1 the first time."""
-    problems = activation_problems(plan)
+    problems = activation_problems(
+        consent=consent_in_force(plan.person, covering="plan"),
+        has_coordinator=plan.person.coordinator_assignments.filter(active=True).exists(),
+    )
     if problems:
         raise ValidationError(problems)
     first = plan.activated_at is None

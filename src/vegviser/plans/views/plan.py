@@ -85,7 +85,7 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "participant_rows": page.participant_rows(content, may_edit=coordinator),
         "note_form": NoteForm(),
         "elements": ELEMENTS,
-        "activation_problems": services.activation_problems_given(
+        "activation_problems": services.activation_problems(
             consent=content.consent, has_coordinator=bool(content.coordinators)
         )
         if coordinator and plan.status != "active"
