@@ -193,7 +193,7 @@ def plan_content(*, user: User, plan: IndividualPlan, records: bool = True) -> P
     participants = _in_plan(
         list(
             PlanParticipant.objects.filter(plan=plan)
-            .select_related("organisation", "user")
+            .select_related("organisation")
             .order_by("-active", "kind", "name")
         ),
         plan,
