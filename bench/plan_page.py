@@ -15,6 +15,7 @@ browser.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import statistics
@@ -24,7 +25,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY / "src"))
@@ -80,6 +81,14 @@ def main() -> None:
         "(access and log, plan content, template) and print the CPU time of each",
     )
     parser.add_argument(
+        "--queries",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of timing whole requests, time each query of N requests of the coordinator's large "
+        "plan (from sending it to having its rows) and print the median of each",
+    )
+    parser.add_argument(
         "--without-template",
         action="store_true",
         help="time the pages with the template (and its context processors) replaced by an empty page: "
@@ -114,6 +123,9 @@ def main() -> None:
         return
     if args.parts:
         time_parts(bench.coordinator, {"large": large, "small": small}, args.parts, args.warmup)
+        return
+    if args.queries:
+        time_queries(bench.coordinator, large, args.queries, args.warmup)
         return
     if args.without_template:
         without_template()
@@ -561,6 +573,45 @@ def time_parts(user: User, plans: dict[str, IndividualPlan], requests: int, warm
         print("| part | median | p95 |\n|---|---:|---:|")
         for part, samples in [*spent.items(), ("whole request", whole)]:
             print(f"| {part} | {statistics.median(samples):.1f} | {p95(samples):.1f} |")
+
+
+def time_queries(user: User, plan: IndividualPlan, requests: int, warmup: int) -> None:
+    """Wall-clock milliseconds of each of the page's queries, from sending it to PostgreSQL to having its
+    rows (not turning them into objects): the time the request waits for the database, query by query."""
+    from django.db import connection
+    from django.urls import reverse
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.setdefault(sql, []).append((time.perf_counter() - started) * 1000)
+
+    client = signed_in(user)
+    url = reverse("plans:plan_detail", args=[plan.pk])
+    for _round in range(warmup):
+        client.get(url, secure=True)
+    with connection.execute_wrapper(timed):
+        for _round in range(requests):
+            client.get(url, secure=True)
+    print(f"\n{requests} requests of the large plan as its coordinator: milliseconds per query\n")
+    print("| query | runs per request | median | p95 |\n|---|---:|---:|---:|")
+    total = 0.0
+    for sql, samples in spent.items():
+        # The session's renewal runs once in several hundred requests: not part of the typical request.
+        if len(samples) < requests:
+            continue
+        total += statistics.median(samples) * len(samples) / requests
+        words = sql.split()
+        table = next(word for before, word in itertools.pairwise(words) if before in ("FROM", "INTO"))
+        print(
+            f"| {words[0]} {table} | {len(samples) // requests} | {statistics.median(samples):.2f} "
+            f"| {p95(samples):.2f} |"
+        )
+    print(f"| all, summed medians | | {total:.1f} | |")
 
 
 def without_template() -> None:

@@ -117,8 +117,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL, so that psycopg can prepare a query that has run a few times on a
-    # connection: PostgreSQL then keeps its parse and plan instead of planning it again on every request. That
-    # nearly halves the time the plan page waits for its queries (docs/benchmarks.md). A connection pooler in
+    # connection: PostgreSQL then keeps its parse and plan instead of planning it again on every request. The
+    # plan page waits less than half as long for its queries (docs/benchmarks.md). A connection pooler in
     # transaction mode (PgBouncer without max_prepared_statements) cannot keep prepared statements: behind
     # one, set DATABASE_PREPARE_THRESHOLD to "off".
     _prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD") or "5"
