@@ -606,7 +606,8 @@ def time_queries(user: User, plan: IndividualPlan, requests: int, warmup: int) -
             continue
         total += statistics.median(samples) * len(samples) / requests
         words = sql.split()
-        table = next(word for before, word in itertools.pairwise(words) if before in ("FROM", "INTO"))
+        # Named by its table; a statement without one (SAVEPOINT, SELECT 1) by itself.
+        table = next((word for before, word in itertools.pairwise(words) if before in ("FROM", "INTO")), "")
         print(
             f"| {words[0]} {table} | {len(samples) // requests} | {statistics.median(samples):.2f} "
             f"| {p95(samples):.2f} |"

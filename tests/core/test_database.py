@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tests.core.test_deploy import PRODUCTION, run
 from vegviser.registry.models import Municipality
+
+from .test_deploy import PRODUCTION, run
 
 OPTIONS = (
     "import django; django.setup(); from django.conf import settings as s; "
