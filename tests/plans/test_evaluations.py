@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from vegviser.access.policy import PlanRole
 from vegviser.assessments.gas import t_score
 from vegviser.audit.models import AccessRecord
-from vegviser.plans import selectors, services, versions
+from vegviser.plans import page, selectors, services, versions
 from vegviser.plans.forms.evaluations import add_months
 from vegviser.plans.models import (
     AccessLevel,
@@ -482,21 +484,62 @@ def test_each_page_read_writes_one_access_record(world: World) -> None:
 # The section of the plan page
 
 
+def _section(content: selectors.PlanContent, *, may_edit: bool) -> str:
+    return render_to_string(
+        "plans/_evaluations_section.html",
+        {
+            "plan": content.plan,
+            "content": content,
+            "may_edit": may_edit,
+            "evaluation_rows": page.evaluation_rows(content),
+        },
+    )
+
+
 def test_the_plan_page_section(world: World) -> None:
     plan = plan_for(world, active=True)
     evaluation = _evaluate(world, plan, level=1)
     content = selectors.plan_content(user=world.coordinator, plan=plan)
     with translation.override("en"):
-        editable = render_to_string(
-            "plans/_evaluations_section.html", {"plan": plan, "content": content, "may_edit": True}
-        )
-        read_only = render_to_string(
-            "plans/_evaluations_section.html", {"plan": plan, "content": content, "may_edit": False}
-        )
-    assert "60.0" in editable
+        editable, read_only = _section(content, may_edit=True), _section(content, may_edit=False)
+    assert "Latest goal attainment T-score: <strong>60.0</strong>" in editable
+    assert f"Evaluation of {evaluation.evaluated_on:%d.%m.%Y}</a> – T-score 60.0" in editable
     assert reverse("plans:evaluation_detail", args=[evaluation.pk]) in editable
     assert reverse("plans:version_list", args=[plan.pk]) in editable
     assert reverse("plans:evaluation_create", args=[plan.pk]) in editable
     assert reverse("plans:plan_revise", args=[plan.pk]) in editable
     assert reverse("plans:evaluation_create", args=[plan.pk]) not in read_only
     assert reverse("plans:version_list", args=[plan.pk]) in read_only
+
+
+@pytest.mark.parametrize(("language", "score"), [("nb", "47,5"), ("nn", "47,5"), ("en", "47.5")])
+def test_the_section_keeps_the_t_score_from_the_parents_of_a_youth(language: str, score: str) -> None:
+    """The score counts the goals the young person keeps private, so their parents are told only when the plan
+    was evaluated; everyone else gets the score, printed as `floatformat:1` prints it in their language."""
+    plan = IndividualPlan()
+    evaluations = [
+        Evaluation(plan=plan, evaluated_on=date(2026, 11, 2), t_score=47.54),
+        Evaluation(plan=plan, evaluated_on=date(2026, 5, 4), t_score=None),
+    ]
+    with translation.override(language):
+        for role in (PlanRole.COORDINATOR, PlanRole.PERSON, PlanRole.PARENT_OF_YOUTH):
+            content = selectors.PlanContent(
+                plan=plan, role=role, goals=[], measures=[], participants=[], evaluations=evaluations
+            )
+            rows = page.evaluation_rows(content)
+            html = _section(content, may_edit=False)
+            assert [row.label for row in rows] == [
+                _("Evaluation of %(date)s") % {"date": "02.11.2026"},
+                _("Evaluation of %(date)s") % {"date": "04.05.2026"},
+            ]
+            assert [row.url for row in rows] == [
+                reverse("plans:evaluation_detail", args=[evaluation.pk]) for evaluation in evaluations
+            ]
+            if role == PlanRole.PARENT_OF_YOUTH:
+                assert [row.score for row in rows] == ["", ""]
+                assert score not in html
+                assert _("Latest evaluation: %(date)s.") % {"date": "02.11.2026"} in html
+            else:
+                assert [row.score for row in rows] == [score, ""]
+                assert rows[0].score_label == _("T-score %(score)s") % {"score": score}
+                assert f"<strong>{score}</strong>" in html and html.count(score) == 2

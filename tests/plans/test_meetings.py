@@ -15,15 +15,16 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from vegviser.access.models import Consent
 from vegviser.audit.models import AccessRecord, AuditRecord, Channel
 from vegviser.intake.models import CoordinatorAssignment
-from vegviser.plans import selectors, services
+from vegviser.plans import page, selectors, services
 from vegviser.plans.models import AccessLevel, IndividualPlan, Meeting
+from vegviser.plans.selectors import PlanContent
 from vegviser.plans.views.meetings import ics_fold, ics_text
 from vegviser.registry.models import PersonRelation, RelationKind
 
@@ -736,6 +737,19 @@ def test_a_refused_read_writes_no_access_record(world: World, plan: IndividualPl
 # The section on the plan page
 
 
+def section(content: PlanContent, *, may_edit: bool) -> str:
+    """The section as the plan page renders it, for the coordinator (`may_edit`) or another reader."""
+    return render_to_string(
+        "plans/_meetings_section.html",
+        {
+            "plan": content.plan,
+            "content": content,
+            "may_edit": may_edit,
+            "meetings": page.meetings(content, may_edit=may_edit),
+        },
+    )
+
+
 def test_the_plan_page_section_lists_upcoming_and_earlier_meetings(
     world: World, plan: IndividualPlan
 ) -> None:
@@ -743,9 +757,7 @@ def test_the_plan_page_section_lists_upcoming_and_earlier_meetings(
     earlier = services.approve_minutes(actor=None, meeting=held(plan))
     cancelled = services.cancel_meeting(actor=None, meeting=schedule(plan, place="Avlyst sted"))
     content = selectors.plan_content(user=world.coordinator, plan=plan)
-    html = render_to_string(
-        "plans/_meetings_section.html", {"plan": plan, "content": content, "may_edit": True}
-    )
+    html = section(content, may_edit=True)
     for meeting in (upcoming, earlier, cancelled):
         assert reverse("plans:meeting_detail", kwargs={"pk": meeting.pk}) in html
     upcoming_part, earlier_part = html.split("Earlier meetings")
@@ -753,17 +765,33 @@ def test_the_plan_page_section_lists_upcoming_and_earlier_meetings(
     assert reverse("plans:meeting_detail", kwargs={"pk": earlier.pk}) in earlier_part
     assert "Minutes approved" in earlier_part
     assert reverse("plans:meeting_create", kwargs={"pk": plan.pk}) in html
-    reader = render_to_string(
-        "plans/_meetings_section.html", {"plan": plan, "content": content, "may_edit": False}
-    )
+    reader = section(content, may_edit=False)
     assert reverse("plans:meeting_create", kwargs={"pk": plan.pk}) not in reader
+
+
+def test_each_meeting_is_tagged_by_its_state_and_place(world: World, plan: IndividualPlan) -> None:
+    """Cancelled, minutes approved or not (the last only for the coordinator, who approves them), and where:
+    the place, or "by video" for a meeting held by video only."""
+    schedule(plan, place="", video_link="https://video.example.no/rom/1")
+    services.cancel_meeting(actor=None, meeting=held(plan))
+    services.approve_minutes(actor=None, meeting=held(plan))
+    held(plan)
+    content = selectors.plan_content(user=world.coordinator, plan=plan)
+    with translation.override("en"):
+        coordinator, reader = section(content, may_edit=True), section(content, may_edit=False)
+    for html in (coordinator, reader):
+        upcoming, earlier = html.split("Earlier meetings")
+        assert upcoming.count(" · by video") == 1 and "ds-tag" not in upcoming
+        assert earlier.count('<span class="ds-tag" data-color="danger">Cancelled</span>') == 1
+        assert earlier.count('<span class="ds-tag" data-color="success">Minutes approved</span>') == 1
+        assert earlier.count(" · Bodø rådhus, møterom 2") == 3
+    assert coordinator.count('<span class="ds-tag" data-color="warning">Minutes not approved</span>') == 1
+    assert "Minutes not approved" not in reader
 
 
 def test_the_section_without_meetings_says_so(world: World, plan: IndividualPlan) -> None:
     content = selectors.plan_content(user=world.coordinator, plan=plan)
-    html = render_to_string(
-        "plans/_meetings_section.html", {"plan": plan, "content": content, "may_edit": False}
-    )
+    html = section(content, may_edit=False)
     assert "No meetings are scheduled." in html
     assert "Earlier meetings" not in html
 
@@ -772,9 +800,7 @@ def test_a_limited_participant_gets_no_meeting_section(world: World) -> None:
     plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
     schedule(plan)
     content = selectors.plan_content(user=world.team_member, plan=plan)
-    html = render_to_string(
-        "plans/_meetings_section.html", {"plan": plan, "content": content, "may_edit": False}
-    )
+    html = section(content, may_edit=False)
     assert html.strip() == ""
 
 

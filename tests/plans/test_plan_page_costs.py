@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from vegviser.core.sessions import SessionStore
-from vegviser.plans import page, services
+from vegviser.plans import page, selectors, services
 from vegviser.plans.models import IndividualPlan, Meeting
 from vegviser.plans.selectors import PlanContent
 
@@ -90,9 +90,16 @@ OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_page_prints_dates_as_the_date_filter_does(value: object, language: str) -> None:
     template = Template('{% load plan_page %}{{ v|date:"d.m.Y" }}|{{ v|day }}')
+    # A plan note's time; the date filter refuses a time format for a date.
+    with_time = Template('{% load plan_page %}{{ v|date:"d.m.Y H:i" }}|{{ v|stamp }}')
+    timed = isinstance(value, datetime) or not value
     with translation.override(language):
-        printed = template.render(Context({"v": value})).split("|")
-    assert printed[0] == printed[1]
+        by_filter, by_page = template.render(Context({"v": value})).split("|")
+        with_time_by_filter, with_time_by_page = (
+            with_time.render(Context({"v": value})).split("|") if timed else ("", "")
+        )
+    assert by_filter == by_page
+    assert with_time_by_filter == with_time_by_page
 
 
 @pytest.mark.parametrize(
@@ -131,7 +138,9 @@ def test_a_meeting_is_upcoming_until_the_minute_it_ends() -> None:
     tomorrow, next_week = meeting(now + timedelta(days=1)), meeting(now + timedelta(days=7))
     last_week, yesterday = meeting(now - timedelta(days=7)), meeting(now - timedelta(days=1))
     split = page.meetings(
-        _content_with([last_week, next_week, this_minute, yesterday, tomorrow, last_minute]), now=now
+        _content_with([last_week, next_week, this_minute, yesterday, tomorrow, last_minute]),
+        may_edit=True,
+        now=now,
     )
     assert [row.meeting for row in split.upcoming] == [this_minute, tomorrow, next_week]
     assert [row.meeting for row in split.earlier] == [last_minute, yesterday, last_week]
@@ -171,3 +180,38 @@ def test_a_goals_facts_are_one_line_in_the_readers_language(world: World, langua
         reverse("plans:plan_detail", args=[plan.pk])
     )
     assert facts.format(name=goal.written_by_name) in page_html.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "weights"),
+    [
+        ("nb", "start", "Viktighet 3, vanskelighetsgrad 2"),
+        ("nn", "start", "Viktigheit 3, vanskegrad 2"),
+        ("en", "start", "Importance 3, difficulty 2"),
+    ],
+)
+def test_a_goals_scale_and_weights_are_printed_in_the_readers_language(
+    world: World, language: str, start: str, weights: str
+) -> None:
+    """The scale's steps with the baseline marked, the importance and difficulty, and the edit link's hidden
+    words: worked out in plans/page.py, translated as the template did."""
+    plan = plan_for(world)
+    scaled = {"level_0": "Går til skolen med følge", "baseline": -1, "importance": 3, "difficulty": 2}
+    goal = services.add_goal(
+        actor=world.coordinator,
+        plan=plan,
+        data={"text": "Gå alene til skolen hver dag, også om vinteren", **scaled},
+    )
+    html = (
+        client_as(world.coordinator, language=language)
+        .get(reverse("plans:plan_detail", args=[plan.pk]))
+        .content.decode()
+    )
+    assert f"<dt>-1 ({start})</dt>" in html and "<dt>0</dt><dd>Går til skolen med følge</dd>" in html
+    assert f'<p class="ds-paragraph" data-size="sm">{weights}</p>' in html
+    assert '<span class="ds-sr-only"> Gå alene til skolen hver dag, også om v…</span>' in html
+    content = selectors.plan_content(user=world.coordinator, plan=plan)
+    (row,) = [
+        row for card in page.goal_cards(content, may_edit=False) for row in card.rows if row.goal == goal
+    ]
+    assert row.short_text == "" and row.edit_url == ""

@@ -3,8 +3,10 @@
 A large plan has dozens of goals, measures and meetings; Django's template language is slow at logic done
 once per row (sorting, comparing dates as text, reversing a URL, shortening the same goal's text for every
 measure that serves it), and each printed value and `{% if %}` costs more there than in Python: a goal's
-facts, a measure's period and a meeting's time are joined here. What is shown, and to whom, is decided as
-before: by `selectors.plan_content` and the policy; this module only arranges it."""
+facts, a measure's period, a meeting's time and an evaluation's line are joined here, and the tags that cost
+most per row there (`{% url %}`, `{% blocktranslate %}`, the `date`, `floatformat` and `truncatechars`
+filters) are done here once per row instead. What is shown, and to whom, is decided as before: by
+`selectors.plan_content` and the policy; this module only arranges it."""
 
 from __future__ import annotations
 
@@ -15,13 +17,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, Measure, Meeting, PlanParticipant
+from vegviser.access.policy import PlanRole
+
+from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Evaluation, Goal, Measure, Meeting, PlanParticipant
 from .selectors import PlanContent
 
 # Any UUID will do: it is replaced by each row's own.
@@ -58,6 +64,13 @@ def clock(value: datetime | None) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+def stamp(value: datetime | None) -> str:
+    """What `value|date:"d.m.Y H:i"` prints (a time given in local time)."""
+    if not value:
+        return ""
+    return f"{day(value)} {clock(value)}"
+
+
 def meeting_time(meeting: Meeting) -> str:
     """When a meeting is, as the page lists it: "mandag 04.05.2026, 14:30–15:30" in the active language and
     time zone, as `date:"l d.m.Y"` and `time:"H:i"` print it, with each time converted to local time once."""
@@ -67,9 +80,8 @@ def meeting_time(meeting: Meeting) -> str:
 
 @dataclass
 class ScaleStep:
-    label: str  # "-2" … "+2"
+    term: str  # "-2" … "+2", and "(start)" after the goal's baseline
     description: str
-    start: bool  # the goal's baseline
 
 
 @dataclass
@@ -79,6 +91,8 @@ class GoalRow:
     # Status, life area, target date, who wrote it, whether it is kept from the parents: joined with " · ".
     facts: str
     scale: list[ScaleStep]
+    weights: str  # "Importance 2, difficulty 1", or nothing when they are not set
+    short_text: str  # for the edit link's hidden words
     edit_url: str = ""
 
 
@@ -109,10 +123,18 @@ class ParticipantRow:
 
 
 @dataclass
+class Tag:
+    color: str
+    text: str
+
+
+@dataclass
 class MeetingRow:
     meeting: Meeting
     url: str
     when: str  # see `meeting_time`
+    where: str  # the place, "by video", or nothing
+    tag: Tag | None = None  # cancelled; for a meeting held, whether its minutes are approved
 
 
 @dataclass
@@ -121,19 +143,32 @@ class Meetings:
     earlier: list[MeetingRow] = field(default_factory=list)
 
 
+@dataclass
+class EvaluationRow:
+    evaluation: Evaluation
+    url: str
+    day: str
+    label: str  # "Evaluation of 23.11.2026"
+    # The T-score as `floatformat:1` prints it, and "T-score 52,6"; nothing without one, or for the parents of
+    # a 12–15-year-old.
+    score: str
+    score_label: str
+
+
 def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
     edit = url_for_each("plans:goal_edit") if may_edit else None
     add_sub_goal = reverse("plans:goal_add", args=[content.plan.pk]) + "?parent=" if may_edit else ""
     status, life_area = labels(Goal, "status"), labels(Goal, "life_area")
+    start = _("start")
+
+    def term(level: int, goal: Goal) -> str:
+        label = f"+{level}" if level > 0 else str(level)
+        return f"{label} ({start})" if level == goal.baseline else label
 
     def row(goal: Goal, *, sub: bool) -> GoalRow:
         scale = (
             [
-                ScaleStep(
-                    label=f"+{level}" if level > 0 else str(level),
-                    description=getattr(goal, SCALE_FIELDS[level]) or "–",
-                    start=level == goal.baseline,
-                )
+                ScaleStep(term=term(level, goal), description=getattr(goal, SCALE_FIELDS[level]) or "–")
                 for level in ATTAINMENT_LEVELS
             ]
             if goal.level_0
@@ -153,6 +188,11 @@ def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
             sub=sub,
             facts=" · ".join(facts),
             scale=scale,
+            weights=_("Importance %(importance)s, difficulty %(difficulty)s")
+            % {"importance": goal.importance, "difficulty": goal.difficulty}
+            if scale and goal.importance is not None
+            else "",
+            short_text=Truncator(goal.text).chars(40) if edit else "",
             edit_url=edit(goal.pk) if edit else "",
         )
 
@@ -212,20 +252,61 @@ def _to_the_minute(value: datetime) -> datetime:
     return timezone.localtime(value).replace(second=0, microsecond=0, tzinfo=None)
 
 
-def meetings(content: PlanContent, *, now: datetime | None = None) -> Meetings:
-    """Upcoming meetings by when they end, soonest first; then those that have ended, latest first."""
+def meetings(content: PlanContent, *, may_edit: bool, now: datetime | None = None) -> Meetings:
+    """Upcoming meetings by when they end, soonest first; then those that have ended, latest first. A meeting
+    held is tagged by its minutes; that they are not yet approved, only for the coordinator, who approves
+    them."""
     now_local = _to_the_minute(now or timezone.now())
     url = url_for_each("plans:meeting_detail")
+    by_video = _("by video")
+    cancelled = Tag("danger", pgettext("meeting", "Cancelled"))
+    approved, not_approved = Tag("success", _("Minutes approved")), Tag("warning", _("Minutes not approved"))
+
+    def row(meeting: Meeting, *, held: bool) -> MeetingRow:
+        if meeting.cancelled:
+            tag: Tag | None = cancelled
+        elif not held:
+            tag = None
+        elif meeting.minutes_approved_at:
+            tag = approved
+        else:
+            tag = not_approved if may_edit else None
+        return MeetingRow(
+            meeting,
+            url(meeting.pk),
+            meeting_time(meeting),
+            where=meeting.place or (by_video if meeting.video_link else ""),
+            tag=tag,
+        )
+
     by_end = sorted(content.meetings, key=lambda meeting: meeting.ends_at)
     return Meetings(
-        upcoming=[
-            MeetingRow(m, url(m.pk), meeting_time(m))
-            for m in by_end
-            if _to_the_minute(m.ends_at) >= now_local
-        ],
+        upcoming=[row(m, held=False) for m in by_end if _to_the_minute(m.ends_at) >= now_local],
         earlier=[
-            MeetingRow(m, url(m.pk), meeting_time(m))
+            row(m, held=True)
             for m in sorted(content.meetings, key=lambda meeting: meeting.ends_at, reverse=True)
             if _to_the_minute(m.ends_at) < now_local
         ],
     )
+
+
+def evaluation_rows(content: PlanContent) -> list[EvaluationRow]:
+    """The plan's evaluations, latest first. The parents of a 12–15-year-old are not shown the T-score: it is
+    worked out from every goal, the private ones too."""
+    url = url_for_each("plans:evaluation_detail")
+    show_score = content.role != PlanRole.PARENT_OF_YOUTH
+    rows = []
+    for evaluation in content.evaluations:
+        evaluated_on = day(evaluation.evaluated_on)
+        score = floatformat(evaluation.t_score, 1) if evaluation.t_score is not None and show_score else ""
+        rows.append(
+            EvaluationRow(
+                evaluation=evaluation,
+                url=url(evaluation.pk),
+                day=evaluated_on,
+                label=_("Evaluation of %(date)s") % {"date": evaluated_on},
+                score=score,
+                score_label=_("T-score %(score)s") % {"score": score} if score else "",
+            )
+        )
+    return rows

@@ -83,6 +83,8 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "goal_cards": page.goal_cards(content, may_edit=coordinator),
         "measure_rows": page.measure_rows(content, editable=editable_measures),
         "participant_rows": page.participant_rows(content, may_edit=coordinator),
+        "meetings": page.meetings(content, may_edit=coordinator),
+        "evaluation_rows": page.evaluation_rows(content),
         "note_form": NoteForm(),
         "elements": ELEMENTS,
         "activation_problems": services.activation_problems(
