@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -263,3 +264,18 @@ def test_verification_does_not_go_on_to_another_site(world: World, next_url: str
     response = client.post(reverse(VERIFY), {"token": token_at(device)}, QUERY_STRING=f"next={next_url}")
     assert response.status_code == 302
     assert response.url == reverse("core:home")
+
+
+def test_views_get_the_user_itself_with_its_verification(world: World) -> None:
+    """The middleware hands the views the user object out of its lazy wrappers (each read through them is
+    slow), with what two-factor sign-in put on it kept: the device and whether the code was given."""
+    client = _password_only("koordinator")
+    device = _setup_device(client, world.coordinator)
+    client.post(reverse(SETUP), {"token": token_at(device)})
+    user = client.get(reverse("core:home")).wsgi_request.user
+    assert type(user) is type(world.coordinator) and user.pk == world.coordinator.pk
+    assert user.is_verified() and user.otp_device == device  # type: ignore[union-attr]
+    citizen = _password_only("pasient").get(reverse("portal:index")).wsgi_request.user
+    assert citizen == world.patient_user and type(citizen) is type(world.coordinator)
+    assert not citizen.is_verified()  # type: ignore[union-attr]
+    assert type(Client().get(reverse("core:home")).wsgi_request.user) is AnonymousUser
