@@ -479,7 +479,9 @@ def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warm
     load falls on all of them alike; and the number of queries of one further request.
 
     Besides the wall-clock time, the CPU time of this process: on a shared machine it shows how much of the
-    wall-clock time was waiting for a processor or for PostgreSQL rather than work done here."""
+    wall-clock time was waiting for a processor or for PostgreSQL rather than work done here. After each
+    round, one round of the machine check, so that the report says how steady the machine was while the
+    pages were timed, not only before."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -488,6 +490,7 @@ def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warm
     urls = {size: reverse("plans:plan_detail", args=[plan.pk]) for size, plan in plans.items()}
     samples: dict[str, list[float]] = {size: [] for size in plans}
     cpu: dict[str, list[float]] = {size: [] for size in plans}
+    machine: list[float] = []
     for round_ in range(warmup + requests):
         for size, url in urls.items():
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -500,6 +503,12 @@ def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warm
             if round_ >= warmup:
                 samples[size].append(elapsed)
                 cpu[size].append(elapsed_cpu)
+        if round_ >= warmup:
+            machine.append(fixed_work())
+    print(
+        f"machine check while timing as {user.username}: median {statistics.median(machine):.1f} ms, "
+        f"p95 {p95(machine):.1f} ms"
+    )
     result = {}
     for size, url in urls.items():
         with CaptureQueriesContext(connection) as queries:
@@ -649,23 +658,21 @@ def report(rows: list[tuple[str, str, Timing]], requests: int) -> None:
         )
 
 
+def fixed_work() -> float:
+    """CPU milliseconds of a fixed piece of pure Python (60 000 dictionary writes): the same on a steady
+    machine whatever the code under test, so a slow spell of the machine shows here as well as in the page's
+    times, and a slower page does not."""
+    started = time.process_time()
+    total, table = 0, {}
+    for n in range(60_000):
+        table[n % 1000] = str(n)
+        total += len(table[n % 1000])
+    return (time.process_time() - started) * 1000
+
+
 def machine_speed(rounds: int = 600) -> tuple[float, float]:
-    """CPU milliseconds of a fixed piece of pure Python (60 000 dictionary writes), median and p95 of
-    `rounds`: the same on a steady machine whatever the code under test, so a slow spell of the machine shows
-    here as well as in the page's times, and a slower page does not."""
-
-    def work() -> int:
-        total, table = 0, {}
-        for n in range(60_000):
-            table[n % 1000] = str(n)
-            total += len(table[n % 1000])
-        return total
-
-    samples = []
-    for _round in range(rounds):
-        started = time.process_time()
-        work()
-        samples.append((time.process_time() - started) * 1000)
+    """The fixed work's median and p95 over `rounds`."""
+    samples = [fixed_work() for _round in range(rounds)]
     return statistics.median(samples), p95(samples)
 
 
