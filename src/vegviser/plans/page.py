@@ -25,10 +25,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from vegviser.access.policy import PlanRole
-
-from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Evaluation, Goal, Measure, Meeting, PlanParticipant
-from .selectors import PlanContent
+from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, Measure, Meeting, PlanParticipant
+from .selectors import PlanContent, private_goals_hidden_from
 
 # Any UUID will do: it is replaced by each row's own.
 _PLACEHOLDER = str(uuid.UUID(int=0))
@@ -145,7 +143,6 @@ class Meetings:
 
 @dataclass
 class EvaluationRow:
-    evaluation: Evaluation
     url: str
     day: str
     label: str  # "Evaluation of 23.11.2026"
@@ -294,14 +291,13 @@ def evaluation_rows(content: PlanContent) -> list[EvaluationRow]:
     """The plan's evaluations, latest first. The parents of a 12–15-year-old are not shown the T-score: it is
     worked out from every goal, the private ones too."""
     url = url_for_each("plans:evaluation_detail")
-    show_score = content.role != PlanRole.PARENT_OF_YOUTH
+    show_score = not private_goals_hidden_from(content.role)
     rows = []
     for evaluation in content.evaluations:
         evaluated_on = day(evaluation.evaluated_on)
         score = floatformat(evaluation.t_score, 1) if evaluation.t_score is not None and show_score else ""
         rows.append(
             EvaluationRow(
-                evaluation=evaluation,
                 url=url(evaluation.pk),
                 day=evaluated_on,
                 label=_("Evaluation of %(date)s") % {"date": evaluated_on},

@@ -155,7 +155,13 @@ class PlanContent:
 
 def hides_private_goals(user: User, plan: IndividualPlan) -> bool:
     """From 12 to 15 a young person may keep goals from their parents."""
-    return policy.plan_role(user, plan) == PlanRole.PARENT_OF_YOUTH
+    return private_goals_hidden_from(policy.plan_role(user, plan))
+
+
+def private_goals_hidden_from(role: str | None) -> bool:
+    """Whether a reader in `role` is kept from the goals the young person keeps private (and from what counts
+    them, as the T-score does)."""
+    return role == PlanRole.PARENT_OF_YOUTH
 
 
 def is_private_goal(goal: Goal) -> bool:
@@ -205,7 +211,7 @@ def plan_content(*, user: User, plan: IndividualPlan, records: bool = True) -> P
         served = {goal_id for measure in measures for goal_id in served_ids[measure.pk]}
         goals = [goal for goal in goals if goal.pk in served]
         participants = [p for p in participants if p.user_id == user.pk]
-    elif hides_private_goals(user, plan):
+    elif private_goals_hidden_from(role):
         goals = [goal for goal in goals if not is_private_goal(goal)]
     content = PlanContent(
         plan=plan,
