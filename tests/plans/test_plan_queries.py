@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from vegviser.access.models import Consent
 from vegviser.access.services import withdraw_consent
@@ -83,7 +86,10 @@ def test_plan_page_runs_the_same_queries_for_any_size_of_plan(
         response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert all(f"<strong>{measure.title}</strong>" in html for measure in plan.measures.all())
+    # Each measure with who is responsible for it (a participant is taken from the participants loaded).
+    measures = plan.measures.select_related("responsible_participant", "responsible_organisation")
+    assert all(f"<strong>{measure.title}</strong>" in html for measure in measures)
+    assert all(f"<td>{escape(measure.responsible_name)}</td>" in html for measure in measures)
 
 
 def test_a_draft_plan_says_what_keeps_it_from_being_active_from_what_the_page_has_loaded(
@@ -99,3 +105,27 @@ def test_a_draft_plan_says_what_keeps_it_from_being_active_from_what_the_page_ha
     assert "The plan can be made active when:" in html
     assert "There is no consent in force to the plan." in html
     assert "The person has no coordinator." not in html
+
+
+# What the plan page shows beyond goals, measures and participants, by the tables it is loaded from.
+LINKED_PLANS = {"plans_subplan"}
+HISTORY = {"plans_plannote", "plans_evaluation", "plans_planversion"}
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("plans:plan_detail", LINKED_PLANS | HISTORY),
+        ("plans:plan_print", LINKED_PLANS),
+        ("plans:plan_timeline", set()),
+    ],
+)
+def test_each_view_of_the_plan_loads_only_the_records_it_shows(
+    world: World, page: str, shown: set[str]
+) -> None:
+    plan = make_large(world, plan_for(world, active=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = client_as(world.coordinator).get(reverse(page, args=[plan.pk]))
+    assert response.status_code == 200
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert {table for table in LINKED_PLANS | HISTORY if f'"{table}"' in sql} == shown

@@ -279,11 +279,7 @@ def meetings(content: PlanContent, *, may_edit: bool, now: datetime | None = Non
     by_end = sorted(content.meetings, key=lambda meeting: meeting.ends_at)
     return Meetings(
         upcoming=[row(m, held=False) for m in by_end if _to_the_minute(m.ends_at) >= now_local],
-        earlier=[
-            row(m, held=True)
-            for m in sorted(content.meetings, key=lambda meeting: meeting.ends_at, reverse=True)
-            if _to_the_minute(m.ends_at) < now_local
-        ],
+        earlier=[row(m, held=True) for m in reversed(by_end) if _to_the_minute(m.ends_at) < now_local],
     )
 
 

@@ -169,33 +169,22 @@ def is_private_goal(goal: Goal) -> bool:
     return goal.private_to_parents or (goal.parent is not None and goal.parent.private_to_parents)
 
 
-def plan_content(*, user: User, plan: IndividualPlan, records: bool = True) -> PlanContent:
+def plan_content(
+    *, user: User, plan: IndividualPlan, linked_plans: bool = True, history: bool = True
+) -> PlanContent:
     """The plan as `user` may see it. The caller has checked PLAN_VIEW and logged the read.
 
     A limited participant sees only the measures they are responsible for and the goals those serve; a parent
-    of a 12–15-year-old sees everything but the goals the young person keeps private. `records` are the linked
-    plans, the plan log, the evaluations and the number of versions, which the professionals' plan page
-    shows: the portal and the timeline show none of them and leave them unloaded."""
+    of a 12–15-year-old sees everything but the goals the young person keeps private. Only what a page shows
+    is loaded: `linked_plans` (kept elsewhere) are shown by the plan page and the print, the `history` (the
+    plan log, the evaluations and the number of versions) by the plan page alone; the portal and the
+    timeline show neither."""
     role = policy.plan_role(user, plan)
     if role is None:
         raise Http404
     # Not the ratings: no page built from this shows them, and they grow with every evaluation.
     goals = _in_plan(list(Goal.objects.filter(plan=plan).order_by("position", "created_at")), plan)
     _with_main_goals(goals)
-    measures = _in_plan(
-        list(
-            Measure.objects.filter(plan=plan)
-            .select_related("responsible_participant", "responsible_organisation")
-            .order_by("starts_on", "created_at")
-        ),
-        plan,
-    )
-    # Which goals each measure serves, by id: the goals themselves are those loaded above.
-    served_ids: dict[Any, set[Any]] = defaultdict(set)
-    for measure_id, goal_id in Measure.goals.through.objects.filter(measure__plan=plan).values_list(
-        "measure_id", "goal_id"
-    ):
-        served_ids[measure_id].add(goal_id)
     participants = _in_plan(
         list(
             PlanParticipant.objects.filter(plan=plan)
@@ -204,6 +193,21 @@ def plan_content(*, user: User, plan: IndividualPlan, records: bool = True) -> P
         ),
         plan,
     )
+    measures = _in_plan(
+        list(
+            Measure.objects.filter(plan=plan)
+            .select_related("responsible_organisation")
+            .order_by("starts_on", "created_at")
+        ),
+        plan,
+    )
+    _with_responsible_participants(measures, participants)
+    # Which goals each measure serves, by id: the goals themselves are those loaded above.
+    served_ids: dict[Any, set[Any]] = defaultdict(set)
+    for measure_id, goal_id in Measure.goals.through.objects.filter(measure__plan=plan).values_list(
+        "measure_id", "goal_id"
+    ):
+        served_ids[measure_id].add(goal_id)
     if role == PlanRole.LIMITED:
         measures = [
             m for m in measures if m.responsible_participant and m.responsible_participant.user_id == user.pk
@@ -228,8 +232,9 @@ def plan_content(*, user: User, plan: IndividualPlan, records: bool = True) -> P
     content.coordinators = policy.active_coordinators(user, plan.person)
     content.consent = consent_in_force(plan.person, covering="plan")
     content.missing = missing_elements(content)
-    if records:
+    if linked_plans:
         content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
+    if history:
         content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
         content.evaluations = _in_plan(
             list(Evaluation.objects.filter(plan=plan).order_by("-evaluated_on")), plan
@@ -246,6 +251,16 @@ def _with_main_goals(goals: list[Goal]) -> None:
     for goal in goals:
         if goal.parent_id in by_id:
             goal.parent = by_id[goal.parent_id]
+
+
+def _with_responsible_participants(measures: list[Measure], participants: list[PlanParticipant]) -> None:
+    """Give each measure its responsible participant from the plan's participants, all of them loaded (the
+    one responsible takes part in the measure's plan), instead of a second copy of each joined to every
+    measure."""
+    by_id = {participant.pk: participant for participant in participants}
+    for measure in measures:
+        if measure.responsible_participant_id in by_id:
+            measure.responsible_participant = by_id[measure.responsible_participant_id]
 
 
 def _served_goals(

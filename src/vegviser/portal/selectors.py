@@ -105,7 +105,11 @@ def home(*, user: User, subject: Subject) -> Home:
     if plan is not None:
         policy.require(user, Action.PLAN_VIEW, plan)
     log_read(user=user, subject=subject, plan=plan, purpose="portal")
-    content = plan_selectors.plan_content(user=user, plan=plan, records=False) if plan is not None else None
+    content = (
+        plan_selectors.plan_content(user=user, plan=plan, linked_plans=False, history=False)
+        if plan is not None
+        else None
+    )
     coordinators = (
         content.coordinators
         if content is not None

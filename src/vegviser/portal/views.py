@@ -100,7 +100,7 @@ def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     current = _plan_of(request, subject, purpose="portal-plan")
     if current is None:
         return _to_home(subject)
-    content = plan_selectors.plan_content(user=request.user, plan=current, records=False)
+    content = plan_selectors.plan_content(user=request.user, plan=current, linked_plans=False, history=False)
     selectors.attach_progress(content)
     return _page(
         request,

@@ -346,7 +346,7 @@ def note_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def plan_timeline(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, purpose="plan-timeline")
-    content = selectors.plan_content(user=request.user, plan=plan, records=False)
+    content = selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
     return render(
         request,
         "plans/timeline.html",
@@ -393,7 +393,7 @@ def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> Htt
     plan = selectors.get_plan(
         user=request.user, pk=pk, action=Action.PLAN_VIEW_FULL, purpose="plan-print", channel=Channel.PRINT
     )
-    content = selectors.plan_content(user=request.user, plan=plan)
+    content = selectors.plan_content(user=request.user, plan=plan, history=False)
     language = _document_language(plan)
     context = {
         "plan": plan,
