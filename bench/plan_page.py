@@ -461,7 +461,13 @@ def large_plan(bench: BenchWorld) -> IndividualPlan:
 class Timing:
     wall: list[float]
     cpu: list[float]
+    # For each request, the machine check's time around it (the mean of the one just before and the one
+    # just after): the request's wall-clock time over it is its time in units of a fixed piece of work.
+    machine: list[float]
     queries: int
+
+    def in_checks(self) -> list[float]:
+        return [wall / machine for wall, machine in zip(self.wall, self.machine, strict=True)]
 
 
 def signed_in(user: User) -> Client:
@@ -479,9 +485,10 @@ def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warm
     load falls on all of them alike; and the number of queries of one further request.
 
     Besides the wall-clock time, the CPU time of this process: on a shared machine it shows how much of the
-    wall-clock time was waiting for a processor or for PostgreSQL rather than work done here. After each
-    round, one round of the machine check, so that the report says how steady the machine was while the
-    pages were timed, not only before."""
+    wall-clock time was waiting for a processor or for PostgreSQL rather than work done here. Around each
+    request, the machine check: its median and p95 over the timed rounds say how steady the machine was
+    while the pages were timed, and each request is also measured against the checks beside it, which the
+    machine's slow spells slow down alike (`Timing.in_checks`)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -490,7 +497,9 @@ def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warm
     urls = {size: reverse("plans:plan_detail", args=[plan.pk]) for size, plan in plans.items()}
     samples: dict[str, list[float]] = {size: [] for size in plans}
     cpu: dict[str, list[float]] = {size: [] for size in plans}
-    machine: list[float] = []
+    beside: dict[str, list[float]] = {size: [] for size in plans}
+    checks: list[float] = []
+    check = fixed_work()
     for round_ in range(warmup + requests):
         for size, url in urls.items():
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -500,20 +509,21 @@ def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warm
             elapsed_cpu = (time.process_time() - started_cpu) * 1000
             if response.status_code != 200:
                 raise SystemExit(f"{url} answered {response.status_code}")
+            check_before, check = check, fixed_work()
             if round_ >= warmup:
                 samples[size].append(elapsed)
                 cpu[size].append(elapsed_cpu)
-        if round_ >= warmup:
-            machine.append(fixed_work())
+                beside[size].append((check_before + check) / 2)
+                checks.append(check)
     print(
-        f"machine check while timing as {user.username}: median {statistics.median(machine):.1f} ms, "
-        f"p95 {p95(machine):.1f} ms"
+        f"machine check while timing as {user.username}: median {statistics.median(checks):.1f} ms, "
+        f"p95 {p95(checks):.1f} ms, fastest twentieth under {calm(checks):.1f} ms"
     )
     result = {}
     for size, url in urls.items():
         with CaptureQueriesContext(connection) as queries:
             client.get(url, secure=True)
-        result[size] = Timing(samples[size], cpu[size], len(queries.captured_queries))
+        result[size] = Timing(samples[size], cpu[size], beside[size], len(queries.captured_queries))
     return result
 
 
@@ -643,7 +653,13 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
+def calm(checks: list[float]) -> float:
+    """The machine check's time when nothing slowed it: the fastest twentieth of the checks is under this."""
+    return statistics.quantiles(checks, n=20, method="inclusive")[0]
+
+
 def report(rows: list[tuple[str, str, Timing]], requests: int) -> None:
+    calm_check = calm([check for _who, _size, timing in rows for check in timing.machine])
     medians = {(who, size): statistics.median(timing.wall) for who, size, timing in rows}
     print(f"\n{requests} requests per page after warm-up; milliseconds of server time\n")
     # The CPU p95 shows how much the same work's CPU time varies on the machine, apart from any waiting.
@@ -655,6 +671,17 @@ def report(rows: list[tuple[str, str, Timing]], requests: int) -> None:
             f"| {who} | {size} | {statistics.median(timing.wall):.1f} | {p95(timing.wall):.1f} "
             f"| {max(timing.wall):.1f} | {statistics.median(timing.cpu):.1f} | {p95(timing.cpu):.1f} "
             f"| {timing.queries} | {ratio} |"
+        )
+    # The same requests measured in machine checks, the ratio that the machine's slow spells move least;
+    # times the check's calm time, they are what the page takes when the machine runs at its calm speed.
+    print(f"\nThe same, over the machine check beside each request (calm: {calm_check:.1f} ms a check)\n")
+    print("| user | plan | median, in checks | p95, in checks | median at calm speed | p95 at calm speed |")
+    print("|---|---|---:|---:|---:|---:|")
+    for who, size, timing in rows:
+        in_checks = timing.in_checks()
+        print(
+            f"| {who} | {size} | {statistics.median(in_checks):.2f} | {p95(in_checks):.2f} "
+            f"| {statistics.median(in_checks) * calm_check:.1f} | {p95(in_checks) * calm_check:.1f} |"
         )
 
 
