@@ -3,6 +3,7 @@ participant, meeting or version. Timings are measured in bench/ (DESIGN §4), ne
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils.html import escape
 
 from vegviser.access.models import Consent
 from vegviser.access.services import withdraw_consent
+from vegviser.plans import selectors, services
 from vegviser.plans.models import IndividualPlan
 
 from ..conftest import World, client_as, client_for
@@ -129,3 +131,15 @@ def test_each_view_of_the_plan_loads_only_the_records_it_shows(
     assert response.status_code == 200
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert {table for table in LINKED_PLANS | HISTORY if f'"{table}"' in sql} == shown
+
+
+def test_measures_come_by_start_date_and_those_without_one_last_on_every_database(world: World) -> None:
+    """The measures are sorted in Python (plans/selectors.py), where SQLite and PostgreSQL would put a measure
+    with no start date at opposite ends."""
+    plan = plan_for(world, active=True)
+    for title, starts_on in [("Uten start", None), ("Seint", date(2027, 3, 1)), ("Tidleg", date(2027, 1, 1))]:
+        data = {"title": title, "starts_on": starts_on, "responsible_organisation": world.school}
+        services.add_measure(actor=None, plan=plan, data=data)
+    titles = [measure.title for measure in selectors.plan_content(user=world.coordinator, plan=plan).measures]
+    assert titles[-1] == "Uten start"
+    assert titles.index("Tidleg") < titles.index("Seint")
