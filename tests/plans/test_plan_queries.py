@@ -134,12 +134,16 @@ def test_each_view_of_the_plan_loads_only_the_records_it_shows(
 
 
 def test_measures_come_by_start_date_and_those_without_one_last_on_every_database(world: World) -> None:
-    """The measures are sorted in Python (plans/selectors.py), where SQLite and PostgreSQL would put a measure
-    with no start date at opposite ends."""
+    """SQLite and PostgreSQL put a measure with no start date at opposite ends unless told: the model's order
+    says last, and the plan's content, sorted in Python (plans/selectors.py), agrees with it."""
     plan = plan_for(world, active=True)
     for title, starts_on in [("Uten start", None), ("Seint", date(2027, 3, 1)), ("Tidleg", date(2027, 1, 1))]:
         data = {"title": title, "starts_on": starts_on, "responsible_organisation": world.school}
         services.add_measure(actor=None, plan=plan, data=data)
-    titles = [measure.title for measure in selectors.plan_content(user=world.coordinator, plan=plan).measures]
-    assert titles[-1] == "Uten start"
-    assert titles.index("Tidleg") < titles.index("Seint")
+    by_the_database = [measure.title for measure in plan.measures.all()]
+    in_the_content = [
+        measure.title for measure in selectors.plan_content(user=world.coordinator, plan=plan).measures
+    ]
+    assert in_the_content == by_the_database
+    assert by_the_database[-1] == "Uten start"
+    assert by_the_database.index("Tidleg") < by_the_database.index("Seint")

@@ -451,7 +451,8 @@ class Measure(PersonalDataModel):
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        ordering = ["starts_on", "created_at"]
+        # A measure with no start date last, on SQLite as on PostgreSQL (whose default this is).
+        ordering = [models.F("starts_on").asc(nulls_last=True), "created_at"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(responsible_participant__isnull=False)

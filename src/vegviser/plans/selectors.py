@@ -247,9 +247,8 @@ def plan_content(
 
 # A plan's goals, measures, meetings and evaluations are sorted here, in their models' order, rather than by
 # the database: for a plan's few rows, Django compiling the ORDER BY costs more than the sort (about 1 ms of
-# CPU for the four on the large plan; docs/benchmarks.md). A measure with no start date comes last, on SQLite
-# as on PostgreSQL. The participants, the linked plans and the notes stay sorted by the database: by name in
-# its collation, and the latest notes with a limit.
+# CPU for the four on the large plan; docs/benchmarks.md). The participants, the linked plans and the notes
+# stay sorted by the database: by name in its collation, and the latest notes with a limit.
 def _goal_order(goal: Goal) -> tuple[Any, ...]:
     return (goal.position, goal.created_at)
 
