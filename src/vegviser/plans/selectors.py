@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -40,6 +41,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 def plans_with_person() -> QuerySet[IndividualPlan]:
@@ -183,8 +186,9 @@ def plan_content(
     if role is None:
         raise Http404
     # Not the ratings: no page built from this shows them, and they grow with every evaluation.
-    goals = _in_plan(sorted(Goal.objects.filter(plan=plan).order_by(), key=_goal_order), plan)
-    _with_main_goals(goals)
+    goals = _in_plan(_in_model_order(Goal.objects.filter(plan=plan)), plan)
+    # A goal and its sub-goals belong to one plan; `is_private_goal` asks for the main goal.
+    _from_loaded(goals, "parent", goals)
     participants = _in_plan(
         list(
             PlanParticipant.objects.filter(plan=plan)
@@ -194,13 +198,10 @@ def plan_content(
         plan,
     )
     measures = _in_plan(
-        sorted(
-            Measure.objects.filter(plan=plan).select_related("responsible_organisation").order_by(),
-            key=_measure_order,
-        ),
-        plan,
+        _in_model_order(Measure.objects.filter(plan=plan).select_related("responsible_organisation")), plan
     )
-    _with_responsible_participants(measures, participants)
+    # The one responsible takes part in the measure's plan: not a second copy of them joined to every measure.
+    _from_loaded(measures, "responsible_participant", participants)
     # Which goals each measure serves, by id: the goals themselves are those loaded above.
     served_ids: dict[Any, set[Any]] = defaultdict(set)
     for measure_id, goal_id in Measure.goals.through.objects.filter(measure__plan=plan).values_list(
@@ -227,9 +228,7 @@ def plan_content(
     if role == PlanRole.LIMITED:
         # Their own measures and the goals those serve: nothing else of the plan.
         return content
-    content.meetings = _in_plan(
-        sorted(Meeting.objects.filter(plan=plan).order_by(), key=_meeting_order), plan
-    )
+    content.meetings = _in_plan(_in_model_order(Meeting.objects.filter(plan=plan)), plan)
     content.coordinators = policy.active_coordinators(user, plan.person)
     content.consent = consent_in_force(plan.person, covering="plan")
     content.missing = missing_elements(content)
@@ -237,51 +236,45 @@ def plan_content(
         content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
     if history:
         content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
-        content.evaluations = _in_plan(
-            sorted(Evaluation.objects.filter(plan=plan).order_by(), key=_evaluation_order, reverse=True), plan
-        )
+        content.evaluations = _in_plan(_in_model_order(Evaluation.objects.filter(plan=plan)), plan)
         # Each version's snapshot is the whole plan as it stood: the page links to them, never reads one.
         content.version_count = PlanVersion.objects.filter(plan=plan).count()
     return content
 
 
-# A plan's goals, measures, meetings and evaluations are sorted here, in their models' order, rather than by
-# the database: for a plan's few rows, Django compiling the ORDER BY costs more than the sort (about 1 ms of
-# CPU for the four on the large plan; docs/benchmarks.md). The participants, the linked plans and the notes
-# stay sorted by the database: by name in its collation, and the latest notes with a limit.
-def _goal_order(goal: Goal) -> tuple[Any, ...]:
-    return (goal.position, goal.created_at)
+def _in_model_order(rows: QuerySet[_Row]) -> list[_Row]:
+    """The rows sorted here as their model's `Meta.ordering` sorts them in PostgreSQL, NULL as larger than
+    any value unless the ordering says where it goes. For a plan's few goals, measures, meetings and
+    evaluations, Django compiling the ORDER BY costs more than the sort (about 1 ms of CPU for the four on the
+    large plan; docs/benchmarks.md). The participants, the linked plans and the notes stay sorted by the
+    database: by name in its collation, and the latest notes with a limit."""
+    ordered = list(rows.order_by())
+    ordering: Sequence[Any] = rows.model._meta.ordering or []
+    # Python's sort is stable: sorted by the last term first, the first term decides.
+    for term in reversed(ordering):
+        if isinstance(term, str):
+            name, descending, nulls_high = term.lstrip("-"), term.startswith("-"), True
+        else:  # an expression such as F("starts_on").asc(nulls_last=True)
+            name, descending = term.expression.name, term.descending
+            # Where NULL goes before a descending term reverses the order.
+            nulls_high = bool(term.nulls_last) != descending if term.nulls_last or term.nulls_first else True
+        ordered.sort(key=partial(_sort_key, name, nulls_high), reverse=descending)
+    return ordered
 
 
-def _measure_order(measure: Measure) -> tuple[Any, ...]:
-    return (measure.starts_on is None, measure.starts_on, measure.created_at)
+def _sort_key(name: str, nulls_high: bool, row: Any) -> tuple[bool, Any]:
+    value = getattr(row, name)
+    return (value is None) == nulls_high, value
 
 
-def _meeting_order(meeting: Meeting) -> tuple[Any, ...]:
-    return (meeting.starts_at, meeting.created_at)
-
-
-def _evaluation_order(evaluation: Evaluation) -> tuple[Any, ...]:
-    return (evaluation.evaluated_on, evaluation.created_at)
-
-
-def _with_main_goals(goals: list[Goal]) -> None:
-    """Give each sub-goal its main goal from the same list (a goal and its sub-goals belong to one plan), as
-    `is_private_goal` asks for it."""
-    by_id = {goal.pk: goal for goal in goals}
-    for goal in goals:
-        if goal.parent_id in by_id:
-            goal.parent = by_id[goal.parent_id]
-
-
-def _with_responsible_participants(measures: list[Measure], participants: list[PlanParticipant]) -> None:
-    """Give each measure its responsible participant from the plan's participants, all of them loaded (the
-    one responsible takes part in the measure's plan), instead of a second copy of each joined to every
-    measure."""
-    by_id = {participant.pk: participant for participant in participants}
-    for measure in measures:
-        if measure.responsible_participant_id in by_id:
-            measure.responsible_participant = by_id[measure.responsible_participant_id]
+def _from_loaded(rows: list[Any], field: str, loaded: list[Any]) -> None:
+    """Give each row the object its foreign key `field` points to from the rows already `loaded`, instead of
+    a query or a join."""
+    by_id = {row.pk: row for row in loaded}
+    for row in rows:
+        related_id = getattr(row, f"{field}_id")
+        if related_id in by_id:
+            setattr(row, field, by_id[related_id])
 
 
 def _served_goals(
