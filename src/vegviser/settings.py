@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vegviser.core.context_processors.layout",
             ],
+            # `{% url %}` remembering the URLs it reverses, in place of Django's (core/templatetags/urls.py).
+            "builtins": ["vegviser.core.templatetags.urls"],
         },
     },
 ]
