@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from vegviser.core.ordering import in_model_order
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -174,7 +175,7 @@ def active_coordinators(user: AnyUser | None, person: Person) -> list[Coordinato
 
     def load() -> list[CoordinatorAssignment]:
         assignments = CoordinatorAssignment.objects.filter(person_id=person.pk, active=True)
-        return list(assignments.select_related("coordinator", "organisation"))
+        return in_model_order(assignments.select_related("coordinator", "organisation"))
 
     active = _active_user(user)
     return load() if active is None else _within_request(active, ("coordinators", person.pk), load)

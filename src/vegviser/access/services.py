@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
+from vegviser.core.ordering import in_model_order
 from vegviser.registry.models import Organisation, Person
 
 from .models import EMERGENCY_MAX_HOURS, Consent, EmergencyAccess
@@ -170,7 +171,7 @@ def consent_in_force(person: Person, *, covering: str) -> Consent | None:
     """The newest consent in force that covers `plan` or `coordinator`."""
     today = timezone.localdate()
     field = {"plan": "covers_plan", "coordinator": "covers_coordinator"}[covering]
-    for consent in person.consents.filter(**{field: True}, withdrawn_at__isnull=True).order_by("-valid_from"):
+    for consent in in_model_order(person.consents.filter(**{field: True}, withdrawn_at__isnull=True)):
         if consent.in_force_on(today):
             return consent
     return None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from vegviser.access.policy import Action, PlanRole
 from vegviser.access.services import consent_in_force
 from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
+from vegviser.core.ordering import in_model_order
 from vegviser.intake.models import CoordinatorAssignment
 
 from .models import (
@@ -42,8 +42,6 @@ from .models import (
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
-_Row = TypeVar("_Row", bound=Model)
-
 
 def plans_with_person() -> QuerySet[IndividualPlan]:
     return IndividualPlan.objects.select_related("person", "municipality")
@@ -58,9 +56,11 @@ def get_plan(
     channel: str = Channel.WEB,
 ) -> IndividualPlan:
     """The plan, if the user may do `action` to it; else 404. The read is logged with its purpose."""
-    plan = plans_with_person().filter(pk=pk).first()
-    if plan is None:
-        raise Http404
+    try:
+        # `get`, not `first`: the id is unique, and `first` would have the database sort by it.
+        plan = plans_with_person().get(pk=pk)
+    except IndividualPlan.DoesNotExist:
+        raise Http404 from None
     policy.require(user, action, plan)
     record_access(
         actor=user,
@@ -84,9 +84,10 @@ def get_plan_item(
 ) -> Any:
     """A goal, measure, participant, meeting … of a plan the user may do `action` to (the item itself is
     passed to the policy, so a rule can look at it, as measure editing does). Logged as a read."""
-    item = model.objects.select_related("plan__person", "plan__municipality").filter(pk=pk).first()
-    if item is None:
-        raise Http404
+    try:
+        item = model.objects.select_related("plan__person", "plan__municipality").get(pk=pk)
+    except model.DoesNotExist:
+        raise Http404 from None
     policy.require(user, action, item)
     record_access(
         actor=user,
@@ -186,7 +187,7 @@ def plan_content(
     if role is None:
         raise Http404
     # Not the ratings: no page built from this shows them, and they grow with every evaluation.
-    goals = _in_plan(_in_model_order(Goal.objects.filter(plan=plan)), plan)
+    goals = _in_plan(in_model_order(Goal.objects.filter(plan=plan)), plan)
     # A goal and its sub-goals belong to one plan; `is_private_goal` asks for the main goal.
     _from_loaded(goals, "parent", goals)
     participants = _in_plan(
@@ -198,7 +199,7 @@ def plan_content(
         plan,
     )
     measures = _in_plan(
-        _in_model_order(Measure.objects.filter(plan=plan).select_related("responsible_organisation")), plan
+        in_model_order(Measure.objects.filter(plan=plan).select_related("responsible_organisation")), plan
     )
     # The one responsible takes part in the measure's plan: not a second copy of them joined to every measure.
     _from_loaded(measures, "responsible_participant", participants)
@@ -228,7 +229,7 @@ def plan_content(
     if role == PlanRole.LIMITED:
         # Their own measures and the goals those serve: nothing else of the plan.
         return content
-    content.meetings = _in_plan(_in_model_order(Meeting.objects.filter(plan=plan)), plan)
+    content.meetings = _in_plan(in_model_order(Meeting.objects.filter(plan=plan)), plan)
     content.coordinators = policy.active_coordinators(user, plan.person)
     content.consent = consent_in_force(plan.person, covering="plan")
     content.missing = missing_elements(content)
@@ -236,35 +237,10 @@ def plan_content(
         content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
     if history:
         content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
-        content.evaluations = _in_plan(_in_model_order(Evaluation.objects.filter(plan=plan)), plan)
+        content.evaluations = _in_plan(in_model_order(Evaluation.objects.filter(plan=plan)), plan)
         # Each version's snapshot is the whole plan as it stood: the page links to them, never reads one.
         content.version_count = PlanVersion.objects.filter(plan=plan).count()
     return content
-
-
-def _in_model_order(rows: QuerySet[_Row]) -> list[_Row]:
-    """The rows sorted here as their model's `Meta.ordering` sorts them in PostgreSQL, NULL as larger than
-    any value unless the ordering says where it goes. For a plan's few goals, measures, meetings and
-    evaluations, Django compiling the ORDER BY costs more than the sort (about 1 ms of CPU for the four on the
-    large plan; docs/benchmarks.md). The participants, the linked plans and the notes stay sorted by the
-    database: by name in its collation, and the latest notes with a limit."""
-    ordered = list(rows.order_by())
-    ordering: Sequence[Any] = rows.model._meta.ordering or []
-    # Python's sort is stable: sorted by the last term first, the first term decides.
-    for term in reversed(ordering):
-        if isinstance(term, str):
-            name, descending, nulls_high = term.lstrip("-"), term.startswith("-"), True
-        else:  # an expression such as F("starts_on").asc(nulls_last=True)
-            name, descending = term.expression.name, term.descending
-            # Where NULL goes before a descending term reverses the order.
-            nulls_high = bool(term.nulls_last) != descending if term.nulls_last or term.nulls_first else True
-        ordered.sort(key=partial(_sort_key, name, nulls_high), reverse=descending)
-    return ordered
-
-
-def _sort_key(name: str, nulls_high: bool, row: Any) -> tuple[bool, Any]:
-    value = getattr(row, name)
-    return (value is None) == nulls_high, value
 
 
 def _from_loaded(rows: list[Any], field: str, loaded: list[Any]) -> None:
