@@ -1,4 +1,5 @@
-"""`{% url %}` remembers the URLs it reverses (core/templatetags/urls.py) and prints what Django's tag prints."""
+"""`{% url %}` remembers the URLs it reverses (core/templatetags/urls.py) and prints what Django's tag
+prints."""
 
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def forgetting() -> Iterator[None]:
 
 
 @pytest.mark.parametrize(("source", "values"), CASES)
-def test_the_tag_prints_what_djangos_own_prints(forgetting: None, source: str, values: dict[str, Any]) -> None:
+def test_the_tag_prints_what_djangos_own_prints(
+    forgetting: None, source: str, values: dict[str, Any]
+) -> None:
     djangos = Engine().from_string(source).render(Context(values))
     ours = project_engine().from_string(source)
     assert isinstance(ours.nodelist.get_nodes_by_type(RememberedURLNode)[0], RememberedURLNode)
