@@ -30,6 +30,7 @@ from vegviser.registry.models import Membership, MembershipRole, OrganisationKin
 
 from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
 from .overview import waiting_reports
+from .page import day
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +82,6 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _day(value: date) -> str:
-    return f"{value:%d.%m.%Y}"
-
-
 def _revision_notices(today: date) -> Iterator[Notice]:
     plans = (
         IndividualPlan.objects.filter(
@@ -111,7 +108,7 @@ def _revision_notices(today: date) -> Iterator[Notice]:
                 key=f"revision:{plan.pk}:{plan.next_revision.isoformat()}",
                 url=reverse("plans:plan_detail", kwargs={"pk": plan.pk}),
                 message=message,
-                params={"name": plan.person.full_name, "date": _day(plan.next_revision)},
+                params={"name": plan.person.full_name, "date": day(plan.next_revision)},
             )
 
 
@@ -152,7 +149,7 @@ def _meeting_notices(today: date) -> Iterator[Notice]:
                 ),
                 params={
                     "name": meeting.plan.person.full_name,
-                    "date": _day(starts),
+                    "date": day(starts),
                     "time": f"{starts:%H:%M}",
                 },
             )
