@@ -99,3 +99,28 @@ def test_a_value_that_cannot_be_remembered_is_reversed_as_django_does(forgetting
 def test_a_url_that_does_not_exist_is_an_error_as_before(forgetting: None) -> None:
     with pytest.raises(NoReverseMatch):
         project_engine().from_string("{% url 'public:page' 'no such page!' %}").render(Context())
+
+
+class Page:
+    """Like a model object: equal to another of the same key, printed by a name that can change."""
+
+    def __init__(self, key: int, name: str) -> None:
+        self.key, self.name = key, name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Page) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def test_an_object_is_reversed_by_what_it_prints_now(forgetting: None) -> None:
+    template = project_engine().from_string("{% url 'public:page' page %}")
+    page = Page(1, "rights")
+    assert template.render(Context({"page": page})) == "/info/rights/"
+    page.name = "coordinator"
+    assert template.render(Context({"page": page})) == "/info/coordinator/"
+    assert template.render(Context({"page": Page(1, "directory")})) == "/info/directory/"

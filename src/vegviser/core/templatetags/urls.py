@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from django import template
 from django.conf import settings
@@ -56,13 +57,14 @@ class RememberedURLNode(defaulttags.URLNode):
 
 
 def _reversed(view_name: str, args: tuple[Any, ...], kwargs: dict[str, Any], current_app: Any) -> str:
+    # Only values whose printed form follows from their type and value are remembered; others are reversed
+    # every time, as Django does: a list cannot be a key, and a model object is equal to another of the same
+    # primary key however each prints.
+    if not all(isinstance(value, (str, int, UUID)) for value in (*args, *kwargs.values())):
+        return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
     # Each value with its type: 1 and True are equal as keys, not as URLs.
     key_args = tuple((type(value), value) for value in args)
     key_kwargs = tuple((name, type(value), value) for name, value in kwargs.items())
-    try:
-        hash((key_args, key_kwargs))
-    except TypeError:  # a value that cannot be a key (a list): reversed every time, as Django does
-        return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
     return _remembered(
         view_name,
         key_args,
