@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import ConsoleMessage, Page, Request, Response
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.accounts.models import User
-from vegviser.intake.models import CoordinatorAssignment
+from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportChannel, ReportConsent
 from vegviser.registry.identity import parse_national_id, synthetic_national_id
 from vegviser.registry.models import Municipality, OrganisationKind, Person
 
@@ -291,6 +291,17 @@ def test_no_horizontal_scrolling_on_a_phone(
         organisation=ke_officer.memberships.get().organisation,
         started_on=date(2026, 1, 1),
     )
+    # A report undecided for 40 days, so the queue shows its flag.
+    NeedReport.objects.create(
+        person=person,
+        municipality=Municipality.objects.get(number="1804"),
+        needs_plan=True,
+        description="Trenger individuell plan.",
+        channel=ReportChannel.WRITTEN,
+        consent_to_report=ReportConsent.YES,
+        reporter_name="Fysioterapeut",
+        received_at=timezone.now() - timedelta(days=40),
+    )
 
     def assert_fits(what: str) -> None:
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -316,6 +327,10 @@ def test_no_horizontal_scrolling_on_a_phone(
     assert_fits("the form for adding a relative")
     page.goto(f"{server.url}/intake/reports/?status=all")
     assert_fits("the coordinating unit's queue")
+    if viewport["width"] == 360:
+        # The flag on a report waiting too long is in view before the table is scrolled.
+        flag = page.locator("main table .ds-tag").bounding_box()
+        assert flag is not None and flag["x"] + flag["width"] <= viewport["width"]
     page.goto(f"{server.url}/intake/reports/new/")
     assert_fits("the form for reporting a need")
     # The first page every professional sees in production; its heading is one long word in Norwegian.
