@@ -13,6 +13,15 @@ from vegviser.registry.models import Membership, Municipality, Organisation, Org
 
 PASSWORD = "correct horse battery"
 
+# The names tests/conftest.py gives the world's persons. Nobody else gets them by chance, so a test can say
+# that a person's name is not on a page that also shows other people's made-up names (the user's, say).
+WORLD_NAMES = frozenset({"Per", "Andersen", "Tove", "Tromsø"})
+
+
+def made_up(drawn: str, instead: str) -> factory.LazyAttribute:
+    """The name drawn into the hidden parameter `drawn`, or `instead` when it is one of the world's."""
+    return factory.LazyAttribute(lambda o: instead if getattr(o, drawn) in WORLD_NAMES else getattr(o, drawn))
+
 
 def days_ago(days: int, hour: int = 12) -> datetime:
     """A moment `days` calendar days ago in local time, at `hour` o'clock. Not `now - timedelta(days=…)`:
@@ -36,9 +45,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
+    class Params:
+        drawn_first = factory.Faker("first_name", locale="no_NO")
+        drawn_last = factory.Faker("last_name", locale="no_NO")
+
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="no_NO")
-    last_name = factory.Faker("last_name", locale="no_NO")
+    first_name = made_up("drawn_first", "Kari")
+    last_name = made_up("drawn_last", "Nordmann")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.no")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -70,8 +83,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
-    given_name = factory.Faker("first_name", locale="no_NO")
-    family_name = factory.Faker("last_name", locale="no_NO")
+    class Params:
+        drawn_given = factory.Faker("first_name", locale="no_NO")
+        drawn_family = factory.Faker("last_name", locale="no_NO")
+
+    given_name = made_up("drawn_given", "Kari")
+    family_name = made_up("drawn_family", "Nordmann")
     # A new birth date for each person, so the synthetic numbers never run out.
     birth_date = factory.Sequence(lambda n: date(1950, 1, 1) + timedelta(days=n % 20000))
     national_id = factory.LazyAttributeSequence(lambda o, n: synthetic_national_id(o.birth_date, n // 20000))
