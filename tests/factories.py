@@ -50,8 +50,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         drawn_last = factory.Faker("last_name", locale="no_NO")
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = made_up("drawn_first", "Kari")
-    last_name = made_up("drawn_last", "Nordmann")
+    first_name = made_up("drawn_first", "Ingrid")
+    last_name = made_up("drawn_last", "Haugland")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.no")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -87,8 +87,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
         drawn_given = factory.Faker("first_name", locale="no_NO")
         drawn_family = factory.Faker("last_name", locale="no_NO")
 
-    given_name = made_up("drawn_given", "Kari")
-    family_name = made_up("drawn_family", "Nordmann")
+    given_name = made_up("drawn_given", "Ingrid")
+    family_name = made_up("drawn_family", "Haugland")
     # A new birth date for each person, so the synthetic numbers never run out.
     birth_date = factory.Sequence(lambda n: date(1950, 1, 1) + timedelta(days=n % 20000))
     national_id = factory.LazyAttributeSequence(lambda o, n: synthetic_national_id(o.birth_date, n // 20000))
