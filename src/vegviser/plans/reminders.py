@@ -30,7 +30,7 @@ from vegviser.registry.models import Membership, MembershipRole, OrganisationKin
 
 from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
 from .overview import waiting_reports
-from .page import day
+from .page import clock, day
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def _meeting_notices(today: date) -> Iterator[Notice]:
                 params={
                     "name": meeting.plan.person.full_name,
                     "date": day(starts),
-                    "time": f"{starts:%H:%M}",
+                    "time": clock(starts),
                 },
             )
 
