@@ -17,10 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from vegviser.access import policy
+from vegviser.access.policy import Action
 from vegviser.access.services import open_emergency_access
 from vegviser.accounts.models import User
 from vegviser.audit import selectors
-from vegviser.audit.models import AccessRecord
+from vegviser.audit.models import AccessRecord, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans import services as plan_services
@@ -358,3 +360,45 @@ def test_the_search_page_has_a_fixed_number_of_queries(world: World) -> None:
     large = _queries_of_search(world)
     expected = SEARCH_QUERIES + (3 if connection.vendor == "postgresql" else 0)
     assert (small, large) == (expected, expected)
+
+
+@pytest.mark.parametrize("role", [MembershipRole.COORDINATING_UNIT_OFFICER, MembershipRole.PRIVACY_OFFICER])
+def test_the_units_own_work_is_what_the_policy_lets_the_unit_do(world: World, role: str) -> None:
+    """The query lists a read as explained by the unit's work exactly when the policy's rule for that purpose
+    lets a member of the unit in that role do it on a person of its municipality without any role in the
+    plan: a change to either that the other does not follow fails here."""
+    assert set(selectors.RULE_OF_PURPOSE) == set(ReadPurpose)
+    officer = member(world, role).user
+    plan = plan_for(world)
+    report = NeedReport.objects.create(
+        person=world.patient,
+        municipality=world.bodo,
+        needs_plan=True,
+        description="Trenger plan",
+        channel="written",
+        consent_to_report="yes",
+        reported_by=world.coordinator,
+        reporter_name="Reporter",
+    )
+    emergency = open_emergency_access(actor=outsider(world), plan=plan, reason="Innlagt akutt", hours=2)
+    objects = {
+        Action.PERSON_SEARCH: None,
+        Action.NEED_REPORT_QUEUE: None,
+        Action.PLAN_OVERVIEW: None,
+        Action.AUDIT_SEARCH: None,
+        Action.NEED_REPORT_ASSESS: report,
+        Action.EMERGENCY_REVIEW: emergency,
+        Action.PERSON_VIEW: world.patient,
+        Action.PERSON_EDIT: world.patient,
+        Action.CONSENT_VIEW: world.patient,
+        Action.COORDINATOR_APPOINT: world.patient,
+        Action.OWN_DATA_EXPORT: world.patient,
+        Action.PORTAL_VIEW: world.patient,
+        Action.PORTAL_CONSENT: world.patient,
+    }
+    allowed = {
+        purpose
+        for purpose, action in selectors.RULE_OF_PURPOSE.items()
+        if policy.can(officer, action, objects.get(action, plan))
+    }
+    assert allowed == selectors.UNIT_WORK[MembershipRole(role)]

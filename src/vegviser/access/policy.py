@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 
-class Action:
+class Action(StrEnum):
+    """What a user may be allowed to do; each has one rule in RULES."""
+
     PERSON_SEARCH = "person.search"
     PERSON_CREATE = "person.create"
     PERSON_VIEW = "person.view"
@@ -186,7 +189,7 @@ def coordinates(user: AnyUser | None, person: Person) -> bool:
     )
 
 
-class PlanRole:
+class PlanRole(StrEnum):
     """Why a user may read a plan. The strongest applies; `None` means no access at all."""
 
     COORDINATOR = "coordinator"
@@ -224,14 +227,14 @@ def _representing_relations(user: User, person: Person) -> QuerySet[PersonRelati
     return relations.select_related("relative")
 
 
-def _representation_role(user: User, person: Person, today: Any) -> str | None:
+def _representation_role(user: User, person: Person, today: Any) -> PlanRole | None:
     """Helsenorge's rules: parents act for a child under 12, read less from 12 to 15, and nothing from 16;
     a guardian or power-of-attorney holder within their mandate's period and scope (health and care). Code 6/7
     ends all of it."""
     if person.has_confidential_address:
         return None
     age = person.age_on(today)
-    best: str | None = None
+    best: PlanRole | None = None
     for relation in _representing_relations(user, person):
         if not relation.in_force_on(today) or relation.relative.has_confidential_address:
             continue
@@ -245,7 +248,7 @@ def _representation_role(user: User, person: Person, today: Any) -> str | None:
     return best
 
 
-def plan_role(user: AnyUser | None, plan: IndividualPlan) -> str | None:
+def plan_role(user: AnyUser | None, plan: IndividualPlan) -> PlanRole | None:
     """The user's role in this plan today: worked out once per request (see `_within_request`)."""
     active = _active_user(user)
     if active is None or active.is_system_admin:
@@ -253,8 +256,8 @@ def plan_role(user: AnyUser | None, plan: IndividualPlan) -> str | None:
     return within_request(active, ("plan_role", plan.pk), lambda: _plan_role(active, plan))
 
 
-def _plan_role(active: User, plan: IndividualPlan) -> str | None:
-    role: str | None = None
+def _plan_role(active: User, plan: IndividualPlan) -> PlanRole | None:
+    role: PlanRole | None = None
     if coordinates(active, plan.person):
         role = PlanRole.COORDINATOR
     elif plan.person.user_id == active.pk and portal_role(active, plan.person) == PlanRole.PERSON:
@@ -283,7 +286,7 @@ def _plan_role(active: User, plan: IndividualPlan) -> str | None:
     return role
 
 
-def portal_role(user: AnyUser | None, person: Person) -> str | None:
+def portal_role(user: AnyUser | None, person: Person) -> PlanRole | None:
     """The user's standing on the person's own pages: the person from 16, or whoever acts for them now."""
     active = _active_user(user)
     if active is None or active.is_system_admin:
@@ -291,7 +294,7 @@ def portal_role(user: AnyUser | None, person: Person) -> str | None:
     return within_request(active, ("portal_role", person.pk), lambda: _portal_role(active, person))
 
 
-def _portal_role(active: User, person: Person) -> str | None:
+def _portal_role(active: User, person: Person) -> PlanRole | None:
     today = timezone.localdate()
     if person.user_id == active.pk:
         age = person.age_on(today)
@@ -502,7 +505,7 @@ def may_grant(actor: AnyUser | None, target: Any, organisation: Organisation, ro
     return _belongs_to_admin(active, target, require_member=False)
 
 
-RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
+RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # Coordinating unit officers keep the person registry of their municipality (DESIGN §1).
     Action.PERSON_SEARCH: lambda user, obj: is_coordinating_unit_officer(user),
     Action.PERSON_CREATE: lambda user, obj: is_coordinating_unit_officer(user),
@@ -561,14 +564,14 @@ RULES: dict[str, Callable[[AnyUser | None, Any], bool]] = {
 }
 
 
-def can(user: AnyUser | None, action: str, obj: Any = None) -> bool:
+def can(user: AnyUser | None, action: Action, obj: Any = None) -> bool:
     rule = RULES.get(action)
     if rule is None or _active_user(user) is None:
         return False
     return rule(user, obj)
 
 
-def require(user: AnyUser | None, action: str, obj: Any = None) -> None:
+def require(user: AnyUser | None, action: Action, obj: Any = None) -> None:
     """Refuse with 404, so that a refused user learns nothing about whether the object exists."""
     if not can(user, action, obj):
         raise Http404
@@ -601,7 +604,7 @@ def manageable_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=administered_organisation_ids(user))
 
 
-def authorise(actor: User | None, action: str, obj: Any = None) -> None:
+def authorise(actor: User | None, action: Action, obj: Any = None) -> None:
     """For services: a user must be allowed; `None` is a system process (migration, demo loader, cron)."""
     if actor is not None and not can(actor, action, obj):
         raise PermissionDenied

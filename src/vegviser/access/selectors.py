@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def consents_of(
-    *, user: User, person: Person, action: str = Action.CONSENT_VIEW, page_logged: bool = False
+    *, user: User, person: Person, action: Action = Action.CONSENT_VIEW, page_logged: bool = False
 ) -> list[Consent]:
     """The person's consents, if the user may do `action` to the person (the unit and the coordinator keep
     them; the person or whoever consents for them sees their own). `page_logged`: shown on a page whose own
@@ -32,7 +32,7 @@ def consents_of(
 
 
 def get_consent(
-    *, user: User, pk: uuid.UUID, action: str = Action.CONSENT_VIEW, purpose: str = "consent"
+    *, user: User, pk: uuid.UUID, action: Action = Action.CONSENT_VIEW, purpose: str = "consent"
 ) -> Consent:
     consent = Consent.objects.select_related("person", "given_by_person").filter(pk=pk).first()
     if consent is None:

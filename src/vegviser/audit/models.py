@@ -18,6 +18,108 @@ class Channel(models.TextChoices):
     PRINT = "print", _("Print")
 
 
+class ReadPurpose(models.TextChoices):
+    """What a read of a person's data was for: each page or export that reads one logs it with its purpose."""
+
+    REGISTRY = "registry", _("Person page")
+    REGISTRY_EDIT = "registry-edit", _("Editing the person")
+    SEARCH = "search", _("Search in the person registry")
+    NEED_REPORT = "need-report", _("Report of need")
+    NEED_REPORT_QUEUE = "need-report-queue", _("The coordinating unit's queue")
+    CONSENT = "consent", _("Consent")
+    CONSENT_EVIDENCE = "consent-evidence", _("Signed consent")
+    COORDINATOR = "coordinator", _("Appointing a coordinator")
+    AUDIT_SEARCH = "audit-search", _("Log search")
+    OWN_DATA = "own-data", _("The person's own copy")
+    PLAN = "plan", _("Individual plan")
+    PLAN_PRINT = "plan-print", _("The plan printed or as PDF")
+    PLAN_TIMELINE = "plan-timeline", _("Who does what by when")
+    MY_PLANS = "my-plans", _("A professional's list of plans")
+    RECORD_NOTICE = "record-notice", _("Notice for the patient record")
+    PLAN_OVERVIEW = "plan-overview", _("The coordinating unit's overview")
+    MEETING = "meeting", _("Meeting of the responsibility group")
+    MEETING_INVITATION = "meeting-invitation", _("Meeting invitation")
+    PLAN_EVALUATION = "plan-evaluation", _("Evaluation of the plan")
+    PLAN_VERSIONS = "plan-versions", _("Versions of the plan")
+    PLAN_VERSION = "plan-version", _("A version of the plan")
+    PLAN_VERSION_COMPARE = "plan-version-compare", _("Versions of the plan compared")
+    PLAN_ACCESS_LOG = "plan-access-log", _("Who has seen the plan")
+    EMERGENCY_REVIEW = "emergency-review", _("Review of emergency access")
+    PLAN_MESSAGES = "plan-messages", _("Messages about the plan")
+    PORTAL = "portal", _("The person's own page")
+    PORTAL_PLAN = "portal-plan", _("The plan on the person's own page")
+    PORTAL_CONSENT = "portal-consent", _("Consents on the person's own page")
+    PORTAL_MESSAGES = "portal-messages", _("Messages on the person's own page")
+
+
+class AuditAction(models.TextChoices):
+    """What a change did: each service records its changes with one of these."""
+
+    PERSON_CREATE = "person.create", _("Person registered")
+    PERSON_UPDATE = "person.update", _("Person changed")
+    RELATION_CREATE = "relation.create", _("Relative added")
+    RELATION_END = "relation.end", _("Relation ended")
+    NEED_REPORT_CREATE = "need_report.create", _("Need reported")
+    NEED_REPORT_ASSIGN = "need_report.assign", _("Report assigned")
+    NEED_REPORT_DECIDE = "need_report.decide", _("Decision made")
+    NEED_REPORT_CLOSE = "need_report.close", _("Report closed")
+    CONSENT_RECORD = "consent.record", _("Consent recorded")
+    CONSENT_WITHDRAW = "consent.withdraw", _("Consent withdrawn")
+    COORDINATOR_APPOINT = "coordinator.appoint", _("Coordinator appointed")
+    COORDINATOR_END = "coordinator.end", _("Coordinator ended")
+    PLAN_CREATE = "plan.create", _("Plan started")
+    PLAN_UPDATE = "plan.update", _("Plan changed")
+    PLAN_ACTIVE = "plan.active", _("Plan made active")
+    PLAN_PAUSED = "plan.paused", _("Plan paused")
+    PLAN_CLOSED = "plan.closed", _("Plan closed")
+    PLAN_VERSION = "plan.version", _("Version of the plan saved")
+    PLAN_PARTICIPANT_ADD = "plan.participant.add", _("Participant added")
+    PLAN_PARTICIPANT_UPDATE = "plan.participant.update", _("Participant changed")
+    PLAN_PARTICIPANT_END = "plan.participant.end", _("Participation ended")
+    PLAN_GOAL_ADD = "plan.goal.add", _("Goal added")
+    PLAN_GOAL_UPDATE = "plan.goal.update", _("Goal changed")
+    PLAN_MEASURE_ADD = "plan.measure.add", _("Measure added")
+    PLAN_MEASURE_UPDATE = "plan.measure.update", _("Measure changed")
+    PLAN_MEASURE_GOALS = "plan.measure.goals", _("Goals of a measure changed")
+    PLAN_SUBPLAN_LINK = "plan.subplan.link", _("Plan linked")
+    PLAN_SUBPLAN_UNLINK = "plan.subplan.unlink", _("Linked plan removed")
+    PLAN_NOTE_ADD = "plan.note.add", _("Note written in the plan log")
+    PLAN_MEETING_SCHEDULE = "plan.meeting.schedule", _("Meeting scheduled")
+    PLAN_MEETING_UPDATE = "plan.meeting.update", _("Meeting changed")
+    PLAN_MEETING_APPROVE_MINUTES = "plan.meeting.approve_minutes", _("Minutes approved")
+    PLAN_MEETING_CANCEL = "plan.meeting.cancel", _("Meeting cancelled")
+    PLAN_MEETING_DECISION = "plan.meeting.decision", _("Decision recorded")
+    PLAN_EVALUATE = "plan.evaluate", _("Plan evaluated")
+    EMERGENCY_OPEN = "emergency.open", _("Emergency access opened")
+    EMERGENCY_REVIEW = "emergency.review", _("Emergency access reviewed")
+    CONSENT_RENEW = "consent.renew", _("Consent given again")
+    CONSENT_WITHDRAW_ORGANISATION = (
+        "consent.withdraw_organisation",
+        _("Consent withdrawn for one organisation"),
+    )
+    NEED_REPORT_ASK_FOR_HELP = "need_report.ask_for_help", _("Help asked for on the person's own page")
+    PLAN_WHAT_MATTERS_UPDATE = "plan.what_matters.update", _("What matters changed by the person")
+    PLAN_GOAL_PROPOSE = "plan.goal.propose", _("Goal proposed by the person")
+    PLAN_GOAL_UPDATE_OWN = "plan.goal.update_own", _("Goal changed by the person")
+    PLAN_GOAL_RATE = "plan.goal.rate", _("Progress rated by the person")
+    PLAN_MESSAGE_SEND = "plan.message.send", _("Message sent")
+    MEMBERSHIP_CREATE = "membership.create", _("Role given")
+    MEMBERSHIP_END = "membership.end", _("Role ended")
+    ORGANISATION_CREATE = "organisation.create", _("Organisation registered")
+    ORGANISATION_UPDATE = "organisation.update", _("Organisation changed")
+    USER_CREATE = "user.create", _("User created")
+    USER_UPDATE = "user.update", _("User changed")
+    USER_TWO_FACTOR_ENABLE = "user.two_factor_enable", _("Two-factor sign-in turned on")
+
+
+def label_of(choices: type[models.TextChoices], code: str) -> str:
+    """The code's words in the reader's language; a code no longer in use (an old record's) as it is."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
 class AuditRecord(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -30,7 +132,7 @@ class AuditRecord(models.Model):
     )
     actor_name = models.CharField(_("actor name"), max_length=200)
     actor_role = models.CharField(_("actor role"), max_length=200, blank=True)
-    action = models.CharField(_("action"), max_length=64)
+    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     person_id = models.UUIDField(_("person"), null=True, blank=True, db_index=True)
@@ -64,7 +166,7 @@ class AccessRecord(models.Model):
     person_id = models.UUIDField(_("person"), db_index=True)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
-    purpose = models.CharField(_("purpose"), max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=64, choices=ReadPurpose.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
 

@@ -29,97 +29,15 @@ from vegviser.registry.models import (
     RelationKind,
 )
 
-from .models import AccessRecord, AuditRecord, Channel
+from .models import AccessRecord, AuditAction, AuditRecord, Channel, ReadPurpose, label_of
 from .services import SYSTEM_ADMIN_ROLE, record_access
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
 RESULT_LIMIT = 2000
-AUDIT_SEARCH_PURPOSE = "audit-search"
 # An actor who reads more different persons than this in one day is listed for review.
 ANOMALY_PERSONS_PER_DAY = getattr(settings, "AUDIT_ANOMALY_PERSONS_PER_DAY", 20)
-
-
-# What a read was for and what a change did, in words; the codes are what services and selectors record.
-PURPOSES = {
-    "registry": _("Person page"),
-    "registry-edit": _("Editing the person"),
-    "search": _("Search in the person registry"),
-    "need-report": _("Report of need"),
-    "need-report-queue": _("The coordinating unit's queue"),
-    "consent": _("Consent"),
-    "consent-evidence": _("Signed consent"),
-    "coordinator": _("Appointing a coordinator"),
-    AUDIT_SEARCH_PURPOSE: _("Log search"),
-    "own-data": _("The person's own copy"),
-    "plan": _("Individual plan"),
-    "plan-print": _("The plan printed or as PDF"),
-    "plan-timeline": _("Who does what by when"),
-    "my-plans": _("A professional's list of plans"),
-    "record-notice": _("Notice for the patient record"),
-    "plan-overview": _("The coordinating unit's overview"),
-    "meeting": _("Meeting of the responsibility group"),
-    "meeting-invitation": _("Meeting invitation"),
-    "plan-evaluation": _("Evaluation of the plan"),
-    "plan-versions": _("Versions of the plan"),
-    "plan-version": _("A version of the plan"),
-    "plan-version-compare": _("Versions of the plan compared"),
-    "plan-access-log": _("Who has seen the plan"),
-    "emergency-review": _("Review of emergency access"),
-    "plan-messages": _("Messages about the plan"),
-    "portal": _("The person's own page"),
-    "portal-plan": _("The plan on the person's own page"),
-    "portal-consent": _("Consents on the person's own page"),
-    "portal-messages": _("Messages on the person's own page"),
-}
-ACTIONS = {
-    "person.create": _("Person registered"),
-    "person.update": _("Person changed"),
-    "relation.create": _("Relative added"),
-    "relation.end": _("Relation ended"),
-    "need_report.create": _("Need reported"),
-    "need_report.assign": _("Report assigned"),
-    "need_report.decide": _("Decision made"),
-    "need_report.close": _("Report closed"),
-    "consent.record": _("Consent recorded"),
-    "consent.withdraw": _("Consent withdrawn"),
-    "coordinator.appoint": _("Coordinator appointed"),
-    "coordinator.end": _("Coordinator ended"),
-    "plan.create": _("Plan started"),
-    "plan.update": _("Plan changed"),
-    "plan.active": _("Plan made active"),
-    "plan.paused": _("Plan paused"),
-    "plan.closed": _("Plan closed"),
-    "plan.version": _("Version of the plan saved"),
-    "plan.participant.add": _("Participant added"),
-    "plan.participant.update": _("Participant changed"),
-    "plan.participant.end": _("Participation ended"),
-    "plan.goal.add": _("Goal added"),
-    "plan.goal.update": _("Goal changed"),
-    "plan.measure.add": _("Measure added"),
-    "plan.measure.update": _("Measure changed"),
-    "plan.measure.goals": _("Goals of a measure changed"),
-    "plan.subplan.link": _("Plan linked"),
-    "plan.subplan.unlink": _("Linked plan removed"),
-    "plan.note.add": _("Note written in the plan log"),
-    "plan.meeting.schedule": _("Meeting scheduled"),
-    "plan.meeting.update": _("Meeting changed"),
-    "plan.meeting.approve_minutes": _("Minutes approved"),
-    "plan.meeting.cancel": _("Meeting cancelled"),
-    "plan.meeting.decision": _("Decision recorded"),
-    "plan.evaluate": _("Plan evaluated"),
-    "emergency.open": _("Emergency access opened"),
-    "emergency.review": _("Emergency access reviewed"),
-    "consent.renew": _("Consent given again"),
-    "consent.withdraw_organisation": _("Consent withdrawn for one organisation"),
-    "need_report.ask_for_help": _("Help asked for on the person's own page"),
-    "plan.what_matters.update": _("What matters changed by the person"),
-    "plan.goal.propose": _("Goal proposed by the person"),
-    "plan.goal.update_own": _("Goal changed by the person"),
-    "plan.goal.rate": _("Progress rated by the person"),
-    "plan.message.send": _("Message sent"),
-}
 
 
 def role_label(code: str) -> str:
@@ -206,37 +124,72 @@ class Review:
 # should be narrowed, not that the page should grow without bound.
 READS_WITHOUT_ROLE_LIMIT = 200
 
-# The coordinating unit's own work on the persons of its municipality, by the purpose its reads are logged
-# with (see PURPOSES), and the membership role that does it. These reads need no role in a plan: the policy
-# lets the unit keep the person registry of its municipality (search, person page, editing), receive and
-# assess reports of need, record consents, appoint coordinators, see the overview of plans, fetch the notice
-# for the patient record, review emergency access and search the logs (access.policy.RULES). A privacy officer
-# of the unit does only the last two. Reads of plan content ("plan", meetings, evaluations, versions, the
-# print-out, the timeline) are not unit work: the unit sees no plan content unless an officer also takes part
-# in the plan, so an officer's read of a plan is checked against participation like anyone else's. Neither is
-# "my-plans" (a professional's own list, explained by coordination or participation) nor "own-data" (the
-# person's own copy).
-UNIT_WORK: dict[str, frozenset[str]] = {
+# Every purpose a read is logged with, and the policy's action that allowed the read (access.policy.RULES).
+# Reads for an action that the policy grants the coordinating unit on the persons of its municipality (its
+# officers keep the person registry, receive and assess reports of need, keep consents, appoint coordinators,
+# see the overview of plans, fetch the notice for the patient record, review emergency access and search the
+# logs; a privacy officer does only the last two) need no role in a plan: they are the unit's own work. Reads
+# of plan content are not: the unit sees no plan content unless an officer also takes part in the plan, so an
+# officer's read of a plan is checked against participation like anyone else's. tests/audit/
+# test_reads_without_role.py asks the policy, for each purpose and unit role, and fails when the two disagree.
+RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
+    ReadPurpose.REGISTRY: Action.PERSON_VIEW,
+    ReadPurpose.REGISTRY_EDIT: Action.PERSON_EDIT,
+    ReadPurpose.SEARCH: Action.PERSON_SEARCH,
+    ReadPurpose.NEED_REPORT: Action.NEED_REPORT_ASSESS,
+    ReadPurpose.NEED_REPORT_QUEUE: Action.NEED_REPORT_QUEUE,
+    ReadPurpose.CONSENT: Action.CONSENT_VIEW,
+    ReadPurpose.CONSENT_EVIDENCE: Action.CONSENT_VIEW,
+    ReadPurpose.COORDINATOR: Action.COORDINATOR_APPOINT,
+    ReadPurpose.AUDIT_SEARCH: Action.AUDIT_SEARCH,
+    ReadPurpose.OWN_DATA: Action.OWN_DATA_EXPORT,
+    ReadPurpose.PLAN: Action.PLAN_VIEW,
+    ReadPurpose.PLAN_PRINT: Action.PLAN_VIEW,
+    ReadPurpose.PLAN_TIMELINE: Action.PLAN_VIEW,
+    # The list shows the plans the professional has a role in: each read of it is a read of such a plan.
+    ReadPurpose.MY_PLANS: Action.PLAN_VIEW,
+    ReadPurpose.RECORD_NOTICE: Action.RECORD_NOTICE,
+    ReadPurpose.PLAN_OVERVIEW: Action.PLAN_OVERVIEW,
+    ReadPurpose.MEETING: Action.PLAN_VIEW,
+    ReadPurpose.MEETING_INVITATION: Action.PLAN_VIEW,
+    ReadPurpose.PLAN_EVALUATION: Action.PLAN_VIEW_FULL,
+    ReadPurpose.PLAN_VERSIONS: Action.PLAN_VIEW_FULL,
+    ReadPurpose.PLAN_VERSION: Action.PLAN_VIEW_FULL,
+    ReadPurpose.PLAN_VERSION_COMPARE: Action.PLAN_VIEW_FULL,
+    ReadPurpose.PLAN_ACCESS_LOG: Action.PLAN_ACCESS_LOG,
+    ReadPurpose.EMERGENCY_REVIEW: Action.EMERGENCY_REVIEW,
+    ReadPurpose.PLAN_MESSAGES: Action.PLAN_MESSAGES,
+    ReadPurpose.PORTAL: Action.PORTAL_VIEW,
+    ReadPurpose.PORTAL_PLAN: Action.PORTAL_VIEW,
+    ReadPurpose.PORTAL_CONSENT: Action.PORTAL_CONSENT,
+    ReadPurpose.PORTAL_MESSAGES: Action.PLAN_MESSAGES,
+}
+UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
         {
-            "registry",
-            "registry-edit",
-            "search",
-            "need-report",
-            "need-report-queue",
-            "consent",
-            "consent-evidence",
-            "coordinator",
-            "plan-overview",
-            "record-notice",
-            "emergency-review",
-            AUDIT_SEARCH_PURPOSE,
+            Action.PERSON_VIEW,
+            Action.PERSON_EDIT,
+            Action.PERSON_SEARCH,
+            Action.NEED_REPORT_ASSESS,
+            Action.NEED_REPORT_QUEUE,
+            Action.CONSENT_VIEW,
+            Action.COORDINATOR_APPOINT,
+            Action.PLAN_OVERVIEW,
+            Action.RECORD_NOTICE,
+            Action.EMERGENCY_REVIEW,
+            Action.AUDIT_SEARCH,
         }
     ),
-    MembershipRole.PRIVACY_OFFICER: frozenset({"emergency-review", AUDIT_SEARCH_PURPOSE}),
+    MembershipRole.PRIVACY_OFFICER: frozenset({Action.EMERGENCY_REVIEW, Action.AUDIT_SEARCH}),
 }
-# The professional who reported a need reads their own report of it (intake.selectors.reports_by, get_report).
-REPORTER_PURPOSES = frozenset({"need-report"})
+# The purposes of the unit's own work, by the membership role that does it.
+UNIT_WORK: dict[MembershipRole, frozenset[ReadPurpose]] = {
+    role: frozenset(purpose for purpose, action in RULE_OF_PURPOSE.items() if action in actions)
+    for role, actions in UNIT_ACTIONS.items()
+}
+# The professional who reported a need reads their own report of it (intake.selectors.reports_by, get_report):
+# the policy's rule for NEED_REPORT_VIEW_OWN.
+REPORTER_PURPOSES = frozenset({ReadPurpose.NEED_REPORT})
 
 
 @contextmanager
@@ -312,7 +265,7 @@ def _as_lines(
             actor_role=role_label(r.actor_role),
             actor_organisation=r.actor_organisation,
             person=by_id.get(r.person_id),
-            what=str(PURPOSES.get(r.purpose, r.purpose)),
+            what=label_of(ReadPurpose, r.purpose),
             channel=r.get_channel_display(),
         )
         for r in read_rows
@@ -325,7 +278,7 @@ def _as_lines(
             actor_role=role_label(c.actor_role),
             actor_organisation="",
             person=by_id.get(c.person_id) if c.person_id else None,
-            what=str(ACTIONS.get(c.action, c.action)),
+            what=label_of(AuditAction, c.action),
             channel="",
         )
         for c in change_rows
@@ -341,7 +294,7 @@ def _log_review(user: User, person_ids: set[Any], channel: str) -> None:
         actor=user,
         person_ids=person_ids,
         object_type="audit.accessrecord",
-        purpose=AUDIT_SEARCH_PURPOSE,
+        purpose=ReadPurpose.AUDIT_SEARCH,
         channel=channel,
     )
 
@@ -415,7 +368,7 @@ def _many_persons(*, user: User, date_from: date, date_to: date) -> list[Anomaly
     """Actors who read more than ANOMALY_PERSONS_PER_DAY different persons in a day.
 
     Reviews of the logs themselves are left out: reviewing is what the searcher is there to do."""
-    reads = _reads_in_scope(user, date_from, date_to).exclude(purpose=AUDIT_SEARCH_PURPOSE)
+    reads = _reads_in_scope(user, date_from, date_to).exclude(purpose=ReadPurpose.AUDIT_SEARCH)
     rows = (
         reads.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
         .values("actor", "day")
@@ -540,7 +493,7 @@ def reads_of_person(person_id: uuid.UUID, *, limit: int = 500) -> list[LogLine]:
             actor_role=role_label(r.actor_role),
             actor_organisation=r.actor_organisation,
             person=None,
-            what=str(PURPOSES.get(r.purpose, r.purpose)),
+            what=label_of(ReadPurpose, r.purpose),
             channel=r.get_channel_display(),
         )
         for r in rows

@@ -56,7 +56,7 @@ def reports_by(*, user: User) -> list[NeedReport]:
 
 
 def get_report(
-    *, user: User, pk: uuid.UUID, action: str = Action.NEED_REPORT_ASSESS, channel: str = Channel.WEB
+    *, user: User, pk: uuid.UUID, action: Action = Action.NEED_REPORT_ASSESS, channel: str = Channel.WEB
 ) -> NeedReport:
     report = NeedReport.objects.select_related("person", "municipality", "assigned_to").filter(pk=pk).first()
     if report is None:

@@ -49,7 +49,7 @@ def get_plan(
     *,
     user: User,
     pk: uuid.UUID,
-    action: str = Action.PLAN_VIEW,
+    action: Action = Action.PLAN_VIEW,
     purpose: str = "plan",
     channel: str = Channel.WEB,
 ) -> IndividualPlan:
@@ -76,7 +76,7 @@ def get_plan_item(
     *,
     user: User,
     pk: uuid.UUID,
-    action: str = Action.PLAN_EDIT,
+    action: Action = Action.PLAN_EDIT,
     purpose: str = "plan",
     channel: str = Channel.WEB,
 ) -> Any:
@@ -117,7 +117,7 @@ class PlanContent:
     """What one user may see of one plan, loaded with a fixed number of queries."""
 
     plan: IndividualPlan
-    role: str
+    role: PlanRole
     goals: list[Goal]
     measures: list[Measure]
     participants: list[PlanParticipant]
@@ -160,7 +160,7 @@ def hides_private_goals(user: User, plan: IndividualPlan) -> bool:
     return private_goals_hidden_from(policy.plan_role(user, plan))
 
 
-def private_goals_hidden_from(role: str | None) -> bool:
+def private_goals_hidden_from(role: PlanRole | None) -> bool:
     """Whether a reader in `role` is kept from the goals the young person keeps private (and from what counts
     them, as the T-score does)."""
     return role == PlanRole.PARENT_OF_YOUTH

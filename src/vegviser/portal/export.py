@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vegviser.audit.models import AccessRecord, AuditRecord
-from vegviser.audit.selectors import ACTIONS, PURPOSES, role_label
+from vegviser.audit.models import AccessRecord, AuditAction, AuditRecord, ReadPurpose, label_of
+from vegviser.audit.selectors import role_label
 from vegviser.registry.models import Person
 
 
@@ -105,7 +105,7 @@ def everything_about(person: Person) -> dict[str, Any]:
                 "who": record.actor_name,
                 "role": role_label(record.actor_role),
                 "organisation": record.actor_organisation,
-                "what": str(PURPOSES.get(record.purpose, record.purpose)),
+                "what": label_of(ReadPurpose, record.purpose),
                 "channel": str(record.get_channel_display()),
             }
             for record in AccessRecord.objects.filter(person_id=person.pk).order_by("-at")
@@ -114,7 +114,7 @@ def everything_about(person: Person) -> dict[str, Any]:
             {
                 "when": _date(record.at),
                 "who": record.actor_name,
-                "what": str(ACTIONS.get(record.action, record.action)),
+                "what": label_of(AuditAction, record.action),
             }
             for record in AuditRecord.objects.filter(person_id=person.pk).order_by("-at")
         ],

@@ -43,7 +43,7 @@ class Subject:
     """A person whose pages the user may open, and why."""
 
     person: Person
-    role: str
+    role: policy.PlanRole
 
     @property
     def is_self(self) -> bool:
@@ -59,7 +59,7 @@ def subjects(user: User) -> list[Subject]:
     return sorted(found, key=lambda s: (not s.is_self, s.person.given_name, s.person.family_name))
 
 
-def get_subject(*, user: User, pk: uuid.UUID, action: str = Action.PORTAL_VIEW) -> Subject:
+def get_subject(*, user: User, pk: uuid.UUID, action: Action = Action.PORTAL_VIEW) -> Subject:
     """The person, if the user may do `action` on their pages; a former representative is told why not."""
     person = Person.objects.select_related("municipality").filter(pk=pk).first()
     if person is None:
@@ -68,7 +68,10 @@ def get_subject(*, user: User, pk: uuid.UUID, action: str = Action.PORTAL_VIEW) 
         if policy.no_longer_represents(user, person):
             raise NoLongerRepresented
         raise Http404
-    return Subject(person, policy.portal_role(user, person) or "")
+    role = policy.portal_role(user, person)
+    if role is None:  # every action on the person's pages asks for a standing on them
+        raise Http404
+    return Subject(person, role)
 
 
 def current_plan(person: Person) -> IndividualPlan | None:

@@ -69,7 +69,7 @@ def _to_home(subject: Subject | uuid.UUID) -> HttpResponse:
 
 
 def _plan_of(
-    request: AuthenticatedRequest, subject: Subject, *, purpose: str, action: str = Action.PLAN_VIEW
+    request: AuthenticatedRequest, subject: Subject, *, purpose: str, action: Action = Action.PLAN_VIEW
 ) -> IndividualPlan | None:
     """The person's plan, if the user may do `action` to it (else 404), its read logged; none yet, and the
     user is told how to ask for one."""

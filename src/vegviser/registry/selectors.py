@@ -42,7 +42,7 @@ def search_persons(*, user: User, query: str) -> list[Person]:
 
 
 def get_person(
-    *, user: User, pk: uuid.UUID, action: str = Action.PERSON_VIEW, purpose: str = "registry"
+    *, user: User, pk: uuid.UUID, action: Action = Action.PERSON_VIEW, purpose: str = "registry"
 ) -> Person:
     person = Person.objects.select_related("municipality").filter(pk=pk).first()
     if person is None:

@@ -35,7 +35,7 @@ def _to_meeting(meeting: Meeting) -> HttpResponse:
     return redirect("plans:meeting_detail", pk=meeting.pk)
 
 
-def _meeting(request: AuthenticatedRequest, pk: uuid.UUID, action: str = Action.PLAN_EDIT) -> Meeting:
+def _meeting(request: AuthenticatedRequest, pk: uuid.UUID, action: Action = Action.PLAN_EDIT) -> Meeting:
     meeting: Meeting = selectors.get_plan_item(
         Meeting, user=request.user, pk=pk, action=action, purpose="meeting"
     )
