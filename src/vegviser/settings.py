@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "vegviser.plans",
     "vegviser.portal",
     "vegviser.public",
+    # Last: the demo sits on top of every app and calls their services like a view.
+    "vegviser.demo",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,8 @@ from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.accounts.models import User
-from vegviser.core.demo import DEMO_PASSWORD, load_demo
+from vegviser.demo.loader import load_demo
+from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.intake.models import NeedReport, ReportStatus
 
 from .conftest import BROWSER_DB, SWEEP_REPORT, sign_in

@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
-from vegviser.core.demo import DEMO_PASSWORD, load_demo
+from vegviser.demo.loader import load_demo
+from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.plans.models import Evaluation, IndividualPlan, PlanStatus
 from vegviser.registry.identity import synthetic_national_id
 

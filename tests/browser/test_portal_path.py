@@ -18,7 +18,8 @@ from pytest_django.live_server_helper import LiveServer
 from vegviser.access import policy
 from vegviser.accounts.models import User
 from vegviser.audit.models import AccessRecord
-from vegviser.core.demo import DEMO_PASSWORD, load_demo
+from vegviser.demo.loader import load_demo
+from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.plans.models import Goal, GoalRating, GoalStatus, IndividualPlan, PlanMessage
 from vegviser.registry.models import Person, PersonRelation, RelationKind
 

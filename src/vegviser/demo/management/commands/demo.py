@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from vegviser.core.demo import database_is_empty, load_demo
+from vegviser.demo.loader import database_is_empty, load_demo
 
 
 class Command(BaseCommand):
