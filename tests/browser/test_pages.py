@@ -266,6 +266,21 @@ def test_keyboard_only(page: Page, server: LiveServer, ke_officer: User) -> None
     ), "Tab after the skip link should go to the main content"
 
 
+def report_for(person: Person, *, status: str = "received", days_ago: int = 0) -> NeedReport:
+    """A written report of need to Bodø, received `days_ago` days ago."""
+    return NeedReport.objects.create(
+        person=person,
+        municipality=Municipality.objects.get(number="1804"),
+        needs_plan=True,
+        description="Trenger individuell plan.",
+        channel=ReportChannel.WRITTEN,
+        consent_to_report=ReportConsent.YES,
+        reporter_name="Fysioterapeut",
+        status=status,
+        received_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
 @pytest.mark.parametrize(
     "viewport",
     [{"width": 360, "height": 740}, {"width": 320, "height": 640}],
@@ -292,16 +307,7 @@ def test_no_horizontal_scrolling_on_a_phone(
         started_on=date(2026, 1, 1),
     )
     # A report undecided for 40 days, so the queue shows its flag.
-    NeedReport.objects.create(
-        person=person,
-        municipality=Municipality.objects.get(number="1804"),
-        needs_plan=True,
-        description="Trenger individuell plan.",
-        channel=ReportChannel.WRITTEN,
-        consent_to_report=ReportConsent.YES,
-        reporter_name="Fysioterapeut",
-        received_at=timezone.now() - timedelta(days=40),
-    )
+    report_for(person, days_ago=40)
 
     def assert_fits(what: str) -> None:
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -417,24 +423,11 @@ def test_two_factor_setup(page: Page, server: LiveServer, ke_officer: User, sett
     assert TOTPDevice.objects.filter(user=ke_officer, confirmed=True).count() == 1
 
 
-def _report_for(person: Person, *, status: str = "received") -> NeedReport:
-    return NeedReport.objects.create(
-        person=person,
-        municipality=Municipality.objects.get(number="1804"),
-        needs_plan=True,
-        description="Trenger individuell plan.",
-        channel=ReportChannel.WRITTEN,
-        consent_to_report=ReportConsent.YES,
-        reporter_name="Fysioterapeut",
-        status=status,
-    )
-
-
 def test_the_queue_filter_swaps_the_list_in_place(page: Page, server: LiveServer, ke_officer: User) -> None:
     """Choosing a filter replaces the list without loading the page anew; the address follows, focus stays on
     the filter chosen, and going back shows the list as it was, loaded anew from the server."""
-    _report_for(PersonFactory(**born(date(1990, 1, 1)), given_name="Åpen", family_name="Sak"))
-    _report_for(
+    report_for(PersonFactory(**born(date(1990, 1, 1)), given_name="Åpen", family_name="Sak"))
+    report_for(
         PersonFactory(**born(date(1991, 1, 1)), given_name="Lukket", family_name="Sak"), status="closed"
     )
     problems = watch_for_problems(page)
