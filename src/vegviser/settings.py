@@ -6,44 +6,32 @@ Production is the default: a deployment that forgets a variable gets the safe va
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.core import env
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
+DEBUG = env.boolean("VEGVISER_DEBUG", False)
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("VEGVISER_DEBUG", False)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.text("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set (see docs/deploy.md).")
     SECRET_KEY = "development-only-key-never-used-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS")
 
 # Synthetic identity numbers (month + 80) are for the demo and the tests only.
-VEGVISER_TEST_IDENTITIES = env_bool("VEGVISER_TEST_IDENTITIES", False)
+VEGVISER_TEST_IDENTITIES = env.boolean("VEGVISER_TEST_IDENTITIES", False)
 # Two-factor authentication is required for professionals in production.
-VEGVISER_REQUIRE_2FA = env_bool("VEGVISER_REQUIRE_2FA", not DEBUG)
+VEGVISER_REQUIRE_2FA = env.boolean("VEGVISER_REQUIRE_2FA", not DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -73,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vegviser.core.middleware.RequestIdMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "vegviser.core.middleware.HtmxRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,22 +101,22 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 FORM_RENDERER = "vegviser.core.forms.FormRenderer"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{PROJECT_DIR / 'var' / 'vegviser.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": env.database(
+        "DATABASE_URL",
+        f"sqlite:///{PROJECT_DIR / 'var' / 'vegviser.sqlite3'}",
+        conn_max_age=env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0, maximum=24 * 3600),
     )
 }
+# Read on SQLite too, so that a mistake shows before the move to PostgreSQL.
+_prepare_threshold = env.integer_or_off("DATABASE_PREPARE_THRESHOLD", 5, minimum=0, maximum=1000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL, so that psycopg can prepare a query that has run a few times on a
     # connection: PostgreSQL then keeps its parse and plan instead of planning it again on every request. The
     # plan page waits less than half as long for its queries (docs/benchmarks.md). A connection pooler in
     # transaction mode (PgBouncer without max_prepared_statements) cannot keep prepared statements: behind
     # one, set DATABASE_PREPARE_THRESHOLD to "off".
-    _prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD") or "5"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=None if _prepare_threshold == "off" else int(_prepare_threshold),
+        server_side_binding=True, prepare_threshold=_prepare_threshold
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,19 +141,20 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after repeated failed logins, per user name and address together, so one attacker cannot lock
 # everybody out from one address.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # How many proxies in front of the application add to X-Forwarded-For (docs/deploy.md).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 AXES_CLIENT_IP_CALLABLE = "vegviser.accounts.middleware.client_ip"
 
 # Sessions end after 30 idle minutes: every request renews the expiry. The store writes the renewal at
-# most once a minute while nothing else in the session changes (vegviser/core/sessions.py).
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+# most once a minute while nothing else in the session changes (vegviser/core/sessions.py). The page warns two
+# minutes before the end: an idle time under five minutes would leave no time to act on the warning.
+SESSION_COOKIE_AGE = env.integer("SESSION_IDLE_SECONDS", 30 * 60, minimum=5 * 60, maximum=24 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ENGINE = "vegviser.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -176,7 +167,7 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
@@ -215,7 +206,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "var" / "static"))
+STATIC_ROOT = env.absolute_path("STATIC_ROOT", PROJECT_DIR / "var" / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -224,24 +215,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "media"))
+MEDIA_ROOT = env.absolute_path("MEDIA_ROOT", PROJECT_DIR / "var" / "media")
 
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env.text(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST = env.text("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.text("EMAIL_HOST_PASSWORD", "")
 # Reset and welcome emails carry sign-in links: encrypted by default in production.
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not DEBUG)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Vegviser <noreply@localhost>")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", not DEBUG)
+DEFAULT_FROM_EMAIL = env.email_address("DEFAULT_FROM_EMAIL", "Vegviser <noreply@localhost>")
 # Where users reach Vegviser, e.g. https://vegviser.kommune.no: emails sent outside a request (reminders)
 # link there. Without it those emails carry no link.
-VEGVISER_SITE_URL = os.environ.get("VEGVISER_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+VEGVISER_SITE_URL = env.site_url("VEGVISER_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 OTP_TOTP_ISSUER = "Vegviser"
 
@@ -255,5 +246,8 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
 }

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone, translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import ConsoleMessage, Page, Request, Response
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.accounts.models import User
@@ -266,6 +266,21 @@ def test_keyboard_only(page: Page, server: LiveServer, ke_officer: User) -> None
     ), "Tab after the skip link should go to the main content"
 
 
+def report_for(person: Person, *, status: str = "received", days_ago: int = 0) -> NeedReport:
+    """A written report of need to Bodø, received `days_ago` days ago."""
+    return NeedReport.objects.create(
+        person=person,
+        municipality=Municipality.objects.get(number="1804"),
+        needs_plan=True,
+        description="Trenger individuell plan.",
+        channel=ReportChannel.WRITTEN,
+        consent_to_report=ReportConsent.YES,
+        reporter_name="Fysioterapeut",
+        status=status,
+        received_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
 @pytest.mark.parametrize(
     "viewport",
     [{"width": 360, "height": 740}, {"width": 320, "height": 640}],
@@ -292,16 +307,7 @@ def test_no_horizontal_scrolling_on_a_phone(
         started_on=date(2026, 1, 1),
     )
     # A report undecided for 40 days, so the queue shows its flag.
-    NeedReport.objects.create(
-        person=person,
-        municipality=Municipality.objects.get(number="1804"),
-        needs_plan=True,
-        description="Trenger individuell plan.",
-        channel=ReportChannel.WRITTEN,
-        consent_to_report=ReportConsent.YES,
-        reporter_name="Fysioterapeut",
-        received_at=timezone.now() - timedelta(days=40),
-    )
+    report_for(person, days_ago=40)
 
     def assert_fits(what: str) -> None:
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -338,10 +344,9 @@ def test_no_horizontal_scrolling_on_a_phone(
     assert_fits("the two-factor setup page")
 
 
-def test_content_security_policy(page: Page, server: LiveServer, ke_officer: User) -> None:
-    """Every page sends the policy and loads without console errors, CSP violations or failed requests."""
+def watch_for_problems(page: Page) -> list[str]:
+    """The console errors, CSP violations and failed requests of the page from now on."""
     problems: list[str] = []
-    documents: list[Response] = []
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -355,14 +360,21 @@ def test_content_security_policy(page: Page, server: LiveServer, ke_officer: Use
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", on_request_failed)
-    page.on(
-        "response",
-        lambda response: documents.append(response) if response.request.is_navigation_request() else None,
-    )
     # Injected by the browser itself, so the policy does not apply to this listener.
     page.add_init_script(
         """document.addEventListener("securitypolicyviolation", event =>
             console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));"""
+    )
+    return problems
+
+
+def test_content_security_policy(page: Page, server: LiveServer, ke_officer: User) -> None:
+    """Every page sends the policy and loads without console errors, CSP violations or failed requests."""
+    problems = watch_for_problems(page)
+    documents: list[Response] = []
+    page.on(
+        "response",
+        lambda response: documents.append(response) if response.request.is_navigation_request() else None,
     )
     person = PersonFactory(**born(date(1975, 11, 2)), given_name="Per", family_name="Andersen")
 
@@ -409,3 +421,76 @@ def test_two_factor_setup(page: Page, server: LiveServer, ke_officer: User, sett
     assert page.url == server.url + "/"
     assert page.locator("main .ds-alert").inner_text() == "Totrinnsinnlogging er nå slått på for kontoen din."
     assert TOTPDevice.objects.filter(user=ke_officer, confirmed=True).count() == 1
+
+
+def test_the_queue_filter_swaps_the_list_in_place(page: Page, server: LiveServer, ke_officer: User) -> None:
+    """Choosing a filter replaces the list without loading the page anew; the address follows, focus stays on
+    the filter chosen, and going back shows the list as it was, loaded anew from the server."""
+    report_for(PersonFactory(**born(date(1990, 1, 1)), given_name="Åpen", family_name="Sak"))
+    report_for(
+        PersonFactory(**born(date(1991, 1, 1)), given_name="Lukket", family_name="Sak"), status="closed"
+    )
+    problems = watch_for_problems(page)
+    sign_in(page, server, ke_officer.username)
+    page.goto(server.url + "/intake/reports/")
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 1
+    page.evaluate("window.sameDocument = true")
+
+    page.locator("#queue-status-all").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/intake/reports/?status=all")
+    expect(rows).to_have_count(2)
+    assert page.evaluate("window.sameDocument") is True
+    assert page.evaluate("document.activeElement.id") == "queue-status-all"
+    assert page.locator("main [aria-current=true]").inner_text() == "Alle"
+    axe_check(page)
+
+    page.go_back()
+    page.wait_for_url("**/intake/reports/")
+    expect(rows).to_have_count(1)
+    assert page.evaluate("window.sameDocument") is None
+    assert page.locator("main [aria-current=true]").inner_text() == "Åpne"
+    assert not problems, "\n".join(problems)
+
+    # A part that fails to come (here a server error) is opened as the whole page instead.
+    def fail_the_part(route: Route) -> None:
+        if route.request.headers.get("hx-request"):
+            route.fulfill(status=500, body="")
+        else:
+            route.continue_()
+
+    page.route("**/intake/reports/?status=all", fail_the_part)
+    page.evaluate("window.sameDocument = true")
+    page.locator("#queue-status-all").click()
+    page.wait_for_url("**/intake/reports/?status=all")
+    expect(rows).to_have_count(2)
+    assert page.evaluate("window.sameDocument") is None
+
+
+def test_the_overview_filter_works_without_javascript_and_after_the_session_ended(
+    browser: Browser, page: Page, server: LiveServer, ke_officer: User
+) -> None:
+    """Without JavaScript a filter is an ordinary link. With it, a filter chosen after the session ended leads
+    to the login page as a whole page (not into the list), and back to the list chosen after logging in."""
+    without_script = browser.new_context(locale="nb-NO", java_script_enabled=False)
+    plain = without_script.new_page()
+    sign_in(plain, server, ke_officer.username)
+    plain.goto(server.url + "/plans/overview/")
+    with plain.expect_navigation():
+        plain.locator("#overview-status-closed").click()
+    assert plain.url.endswith("/plans/overview/?status=closed")
+    assert plain.locator("#overview-status-closed").get_attribute("aria-current") == "true"
+    without_script.close()
+
+    sign_in(page, server, ke_officer.username)
+    page.goto(server.url + "/plans/overview/")
+    page.context.clear_cookies()
+    page.locator("#overview-status-closed").click()
+    page.wait_for_url("**/account/login/?next=/plans/overview/%3Fstatus%3Dclosed")
+    assert page.locator("main h1").inner_text() == "Logg inn i Vegviser"
+    page.fill("#id_username", ke_officer.username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/plans/overview/?status=closed")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from .models import User
 
@@ -9,3 +10,4 @@ class AuthenticatedRequest(HttpRequest):
     """The request of a view behind `login_required`: its user is a signed-in `User`."""
 
     user: User
+    htmx: HtmxDetails

@@ -3,12 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
     """The form data of a POST, even an empty one; `None` for any other method, so the form is unbound."""
     return request.POST if request.method == "POST" else None
+
+
+def render_page(request: HttpRequest, template: str, context: dict[str, Any], *, part: str) -> HttpResponse:
+    """The page `template`, or for an htmx request only `part`: the template the page includes for what is
+    swapped in place. The view has done the same work either way, so the policy and the access records are
+    the same for the part as for the page. Going back in history asks for the whole page."""
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)  # set by django-htmx's middleware
+    swapping = htmx is not None and bool(htmx) and not htmx.history_restore_request
+    response = render(request, part if swapping else template, context)
+    # One address answers both: a browser's cache must not hand the part back for the page.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 class ExplainedRefusal(PermissionDenied):

@@ -1,4 +1,5 @@
-"""A request id for every request: written to audit rows and log lines so the two can be matched."""
+"""A request id for every request: written to audit rows and log lines so the two can be matched. A redirect
+answering an htmx request is followed by the whole page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django_htmx.http import HttpResponseClientRedirect
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 # A proxy may pass its own id on; accept only a short, harmless token so nothing else reaches the logs.
@@ -39,3 +41,19 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
         return True
+
+
+class HtmxRedirectMiddleware:
+    """An htmx request answered with a redirect (the session has ended, the second factor is asked for) sends
+    the browser there as a whole page: followed in the background, the login page would be swapped into the
+    part of the page that asked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = request.htmx  # type: ignore[attr-defined]
+        if htmx and 300 <= response.status_code < 400 and response.has_header("Location"):
+            return HttpResponseClientRedirect(response["Location"])
+        return response

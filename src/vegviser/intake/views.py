@@ -22,7 +22,7 @@ from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
 from vegviser.core.forms import add_service_error
-from vegviser.core.http import posted
+from vegviser.core.http import posted, render_page
 from vegviser.registry import selectors as registry_selectors
 from vegviser.registry.models import MembershipRole, Organisation
 from vegviser.registry.services import find_or_register_person
@@ -83,7 +83,8 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [(report, report.age_in_days(today), report.is_overdue(today)) for report in reports]
     statuses = [("open", _("Open")), *ReportStatus.choices, ("all", _("All"))]
-    return render(request, "intake/queue.html", {"rows": rows, "status": status, "statuses": statuses})
+    context = {"rows": rows, "status": status, "statuses": statuses}
+    return render_page(request, "intake/queue.html", context, part="intake/_queue.html")
 
 
 def _unit_officers(report_municipality_id: str) -> QuerySet[User]:

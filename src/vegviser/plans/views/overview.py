@@ -6,12 +6,12 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import Channel
 from vegviser.core.documents import spreadsheet_cell
+from vegviser.core.http import render_page
 
 from ..overview import OverviewRow, municipality_overview
 
@@ -24,7 +24,7 @@ BYTE_ORDER_MARK = "\ufeff"
 def overview(request: AuthenticatedRequest) -> HttpResponse:
     result = municipality_overview(user=request.user, status=request.GET.get("status", ""))
     context = {"overview": result}
-    return render(request, "plans/overview.html", context)
+    return render_page(request, "plans/overview.html", context, part="plans/_overview.html")
 
 
 @login_required

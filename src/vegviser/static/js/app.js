@@ -7,6 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// A part of a page that cannot be fetched in place (an error, the network) is opened as the whole page instead,
+// so the user sees what the server answered, as without JavaScript.
+for (const failure of ["htmx:responseError", "htmx:sendError"]) {
+  document.addEventListener(failure, (event) => window.location.assign(event.detail.pathInfo.finalRequestPath));
+}
+
 // Idle sessions end after SESSION_COOKIE_AGE seconds. Two minutes before, warn and offer to stay; after, say
 // so without leaving the page, so that nothing typed is lost.
 (() => {
@@ -38,6 +44,12 @@ document.addEventListener("DOMContentLoaded", () => {
     }, seconds * 1000);
   };
 
+  // A part of the page fetched in place (htmx) has renewed the session as a whole page would.
+  body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful) {
+      start();
+    }
+  });
   stay.addEventListener("click", async () => {
     const response = await fetch(body.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual" });
     if (response.status === 204) {
