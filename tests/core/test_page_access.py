@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -25,15 +24,22 @@ from vegviser.access.models import Consent
 from vegviser.access.services import open_emergency_access, withdraw_own_consent
 from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AccessRecord
-from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
+from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, Evaluation, IndividualPlan, ParticipantKind
-from vegviser.registry.models import Membership, OrganisationKind, PersonRelation, RelationKind
+from vegviser.registry.models import Membership, OrganisationKind, RelationKind
 
 from ..audit.reads import reads
 from ..conftest import PERSONAS, World, client_as, persona_user
-from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
-from ..plans.helpers import child_with_parent, plan_for
+from ..factories import (
+    ConsentFactory,
+    MembershipFactory,
+    NeedReportFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PersonRelationFactory,
+)
+from ..plans.helpers import appoint, child_with_parent, plan_for
 from ..portal.helpers import goal_written_by
 
 # The personas made for the test that uses them (see `_persona_user`).
@@ -65,9 +71,7 @@ CITIZEN_HOME = {"patient_user": 302, PARENT: 302, PARENT_OF_16: 302, "*": 200}
 
 def _relation(world: World) -> dict[str, Any]:
     relative = PersonFactory(given_name="Rita")
-    relation = PersonRelation.objects.create(
-        person=world.patient, relative=relative, kind=RelationKind.NEXT_OF_KIN, valid_from="2020-01-01"
-    )
+    relation = PersonRelationFactory(person=world.patient, relative=relative, kind=RelationKind.NEXT_OF_KIN)
     return {"pk": relation.pk}
 
 
@@ -76,36 +80,14 @@ def _membership(world: World) -> dict[str, Any]:
 
 
 def _report(world: World, decided: bool = False) -> dict[str, Any]:
-    report = NeedReport.objects.create(
-        person=world.patient,
-        municipality=world.bodo,
-        needs_plan=True,
-        description="Needs",
-        channel="written",
-        consent_to_report="yes",
-        reported_by=world.coordinator,
-        reporter_name="Reporter",
-        status=ReportStatus.DECIDED if decided else ReportStatus.RECEIVED,
-        decision="granted" if decided else "",
-        plan_granted=decided,
-        decided_at=timezone.now() if decided else None,
-    )
+    report = NeedReportFactory(person=world.patient, reported_by=world.coordinator, decided=decided)
     return {"pk": report.pk}
 
 
 def _consent(world: World) -> dict[str, Any]:
     """A consent with a signed paper, and the coordinator appointed on it."""
-    consent = Consent.objects.create(
-        person=world.patient, given_by="person", valid_from=date(2026, 1, 1), evidence="paper"
-    )
-    consent.evidence_file.save("signed.pdf", ContentFile(b"%PDF-1.4"))
-    CoordinatorAssignment.objects.create(
-        person=world.patient,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
+    consent = ConsentFactory(person=world.patient, signed_on_paper=True)
+    appoint(world)
     return {"pk": consent.pk}
 
 
