@@ -7,9 +7,29 @@ from datetime import date, datetime, timedelta
 import factory
 from django.utils import timezone
 
+from vegviser.access.models import Consent, ConsentEvidence, ConsentGiver
 from vegviser.accounts.models import User
+from vegviser.intake.models import (
+    CoordinatorAssignment,
+    CoordinatorKind,
+    Decision,
+    NeedReport,
+    ReportChannel,
+    ReportConsent,
+    ReportStatus,
+)
+from vegviser.plans.models import IndividualPlan
 from vegviser.registry.identity import synthetic_national_id
-from vegviser.registry.models import Membership, Municipality, Organisation, OrganisationKind, Person
+from vegviser.registry.models import (
+    Membership,
+    MembershipRole,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Person,
+    PersonRelation,
+    RelationKind,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -96,3 +116,96 @@ class PersonFactory(factory.django.DjangoModelFactory):
     address = "Storgata 1"
     postal_code = "8006"
     postal_town = "Bodø"
+
+
+class PersonRelationFactory(factory.django.DjangoModelFactory):
+    """A parent since the person's birth, unless the test names another kind of relation."""
+
+    class Meta:
+        model = PersonRelation
+
+    person = factory.SubFactory(PersonFactory)
+    relative = factory.SubFactory(PersonFactory)
+    kind = RelationKind.PARENT
+    valid_from = factory.LazyAttribute(
+        lambda o: o.person.birth_date if o.kind == RelationKind.PARENT else date(2020, 1, 1)
+    )
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """The person's own consent to a plan and a coordinator, given orally this year and in force; shared
+    with the organisations passed as `shared_with`. `signed_on_paper=True` gives one with a signed PDF."""
+
+    class Meta:
+        model = Consent
+        skip_postgeneration_save = True
+
+    class Params:
+        signed_on_paper = factory.Trait(
+            evidence=ConsentEvidence.PAPER,
+            journal_reference="",
+            evidence_file=factory.django.FileField(filename="signed.pdf", data=b"%PDF-1.4"),
+        )
+
+    person = factory.SubFactory(PersonFactory)
+    given_by = ConsentGiver.PERSON
+    valid_from = date(2026, 1, 1)
+    evidence = ConsentEvidence.ORAL
+    journal_reference = "J-1"
+
+    @factory.post_generation
+    def shared_with(obj: Consent, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            obj.shared_with.set(extracted)
+
+
+class CoordinatorAssignmentFactory(factory.django.DjangoModelFactory):
+    """An active coordinator since the start of the year; unless the test names one, a coordinator of the
+    organisation made for it."""
+
+    class Meta:
+        model = CoordinatorAssignment
+
+    person = factory.SubFactory(PersonFactory)
+    kind = CoordinatorKind.COORDINATOR
+    organisation = factory.SubFactory(OrganisationFactory)
+    coordinator = factory.LazyAttribute(
+        lambda o: MembershipFactory(organisation=o.organisation, role=MembershipRole.COORDINATOR).user
+    )
+    started_on = date(2026, 1, 1)
+
+
+class NeedReportFactory(factory.django.DjangoModelFactory):
+    """A written report, with consent, that the person needs an individual plan, sent to the person's
+    municipality; `decided=True` gives one the unit has granted."""
+
+    class Meta:
+        model = NeedReport
+
+    class Params:
+        decided = factory.Trait(
+            status=ReportStatus.DECIDED,
+            decision=Decision.GRANTED,
+            plan_granted=True,
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+
+    person = factory.SubFactory(PersonFactory)
+    municipality = factory.LazyAttribute(lambda o: o.person.municipality)
+    needs_plan = True
+    description = "Trenger individuell plan"
+    channel = ReportChannel.WRITTEN
+    consent_to_report = ReportConsent.YES
+    reported_by = factory.SubFactory(UserFactory)
+    reporter_name = factory.LazyAttribute(lambda o: o.reported_by.display_name if o.reported_by else "")
+
+
+class IndividualPlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan led by the person's municipality, written directly: for tests that only read plans. A
+    plan to work in comes through the services (tests/plans/helpers.py `plan_for`)."""
+
+    class Meta:
+        model = IndividualPlan
+
+    person = factory.SubFactory(PersonFactory)
+    municipality = factory.LazyAttribute(lambda o: o.person.municipality)

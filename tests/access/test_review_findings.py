@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from vegviser.access.models import Consent
 from vegviser.audit.models import AccessRecord
 from vegviser.audit.services import record_access
-from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
+from vegviser.intake.models import NeedReport, ReportStatus
 from vegviser.registry.models import AddressProtection, Membership, MembershipRole, Person
 
 from ..conftest import World, client_for
-from ..factories import PersonFactory, UserFactory
+from ..factories import ConsentFactory, NeedReportFactory, PersonFactory, UserFactory
+from ..plans.helpers import appoint
 
 
 def members_url(world: World) -> str:
@@ -100,20 +100,8 @@ def test_a_relative_is_found_only_among_persons_the_officer_may_see(world: World
 
 
 def test_a_coordinator_who_leaves_the_organisation_loses_the_consents(world: World) -> None:
-    consent = Consent.objects.create(
-        person=world.patient,
-        given_by="person",
-        valid_from=date(2026, 1, 1),
-        evidence="oral",
-        journal_reference="J",
-    )
-    CoordinatorAssignment.objects.create(
-        person=world.patient,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
+    consent = ConsentFactory(person=world.patient)
+    appoint(world)
     url = reverse("access:consent_detail", kwargs={"pk": consent.pk})
     assert client_for(world, "coordinator").get(url).status_code == 200
     Membership.objects.filter(user=world.coordinator).update(active=False)
@@ -124,15 +112,7 @@ def test_a_coordinator_who_leaves_the_organisation_loses_the_consents(world: Wor
 
 
 def test_only_a_decided_report_is_closed(world: World) -> None:
-    report = NeedReport.objects.create(
-        person=world.patient,
-        municipality=world.bodo,
-        needs_plan=True,
-        description="d",
-        channel="written",
-        consent_to_report="yes",
-        reporter_name="r",
-    )
+    report = NeedReportFactory(person=world.patient)
     response = client_for(world, "ke_officer").post(reverse("intake:report_close", kwargs={"pk": report.pk}))
     assert response.status_code == 302
     report.refresh_from_db()
@@ -140,13 +120,7 @@ def test_only_a_decided_report_is_closed(world: World) -> None:
 
 
 def test_the_end_coordinator_page_and_my_reports_are_logged(world: World) -> None:
-    assignment = CoordinatorAssignment.objects.create(
-        person=world.patient,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
+    assignment = appoint(world)
     client_for(world, "ke_officer").get(reverse("intake:coordinator_end", kwargs={"pk": assignment.pk}))
     assert AccessRecord.objects.filter(person_id=world.patient.pk, purpose="coordinator").count() == 1
 

@@ -7,7 +7,7 @@ people on them, and the declarations kept in step with the table.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.audit.models import AccessRecord
-from vegviser.intake.models import CoordinatorAssignment, NeedReport
+from vegviser.intake.models import NeedReport
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import IndividualPlan
 
 from ..conftest import World, client_for
 from ..core.test_page_access import PROTECTED, TABLE
-from ..factories import PersonFactory
+from ..factories import CoordinatorAssignmentFactory, NeedReportFactory, PersonFactory
 from ..plans.helpers import plan_for
 from .reads import LISTS, NO_HEALTH_DATA
 
@@ -49,28 +49,18 @@ def _records_of(client: Client, method: str, url: str, data: dict[str, Any] | No
 
 
 def _report(world: World, person: Any, reporter: Any = None) -> NeedReport:
-    return NeedReport.objects.create(
+    return NeedReportFactory(
         person=person,
         municipality=world.bodo,
-        needs_plan=True,
         description="Trenger plan",
-        channel="written",
-        consent_to_report="yes",
         reported_by=reporter or world.coordinator,
-        reporter_name="Reporter",
     )
 
 
 def test_my_plans_logs_each_person_once(world: World) -> None:
     plan_for(world, active=True)
     other = PersonFactory()
-    CoordinatorAssignment.objects.create(
-        person=other,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
+    CoordinatorAssignmentFactory(person=other, coordinator=world.coordinator, organisation=world.physio)
     reads = _records_of(client_for(world, "coordinator"), "get", reverse("plans:mine"))
     assert reads == {world.patient.pk: 1, other.pk: 1}
     reads = _records_of(client_for(world, "team_member"), "get", reverse("plans:mine"))

@@ -24,7 +24,7 @@ from vegviser.accounts.models import User
 from vegviser.audit import selectors
 from vegviser.audit.models import AccessRecord, ReadPurpose
 from vegviser.audit.services import record_access
-from vegviser.intake.models import CoordinatorAssignment, NeedReport
+from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import IndividualPlan
 from vegviser.registry.models import (
@@ -32,12 +32,20 @@ from vegviser.registry.models import (
     MembershipRole,
     Municipality,
     OrganisationKind,
-    PersonRelation,
     RelationKind,
 )
 
 from ..conftest import World, client_for, english
-from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory, days_ago
+from ..factories import (
+    IndividualPlanFactory,
+    MembershipFactory,
+    NeedReportFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PersonRelationFactory,
+    UserFactory,
+    days_ago,
+)
 from ..plans.helpers import plan_for
 
 
@@ -173,7 +181,7 @@ def test_an_officer_of_another_municipality_is_listed_and_a_former_officer_is_no
 def test_the_unit_leading_the_plan_of_a_person_living_elsewhere_does_its_work(world: World) -> None:
     """The municipality leads the plan also for a person registered in another; its unit sees the plan in
     its overview and fetches the record notice. A unit with neither is listed."""
-    IndividualPlan.objects.create(person=world.person_tromso, municipality=world.bodo)
+    IndividualPlanFactory(person=world.person_tromso, municipality=world.bodo)
     read(world.ke_officer, world.person_tromso.pk, days_ago(2), purpose="plan-overview")
     read(world.ke_officer, world.person_tromso.pk, days_ago(2), purpose="record-notice")
     read(world.ke_officer, world.person_tromso.pk, days_ago(2), purpose="plan")
@@ -196,28 +204,15 @@ def test_the_person_those_acting_for_them_and_the_reporter_are_not_listed(world:
     read(world.patient_user, world.patient.pk, days_ago(2), purpose="own-data")
     mother_user = UserFactory()
     mother = PersonFactory(user=mother_user)
-    PersonRelation.objects.create(
-        person=world.patient, relative=mother, kind=RelationKind.GUARDIAN, valid_from="2020-01-01"
-    )
+    PersonRelationFactory(person=world.patient, relative=mother, kind=RelationKind.GUARDIAN)
     read(mother_user, world.patient.pk, days_ago(2), role="plan:representative")
     neighbour_user = UserFactory()
     neighbour = PersonFactory(user=neighbour_user)
-    PersonRelation.objects.create(
-        person=world.patient, relative=neighbour, kind=RelationKind.NEXT_OF_KIN, valid_from="2020-01-01"
-    )
+    PersonRelationFactory(person=world.patient, relative=neighbour, kind=RelationKind.NEXT_OF_KIN)
     read(neighbour_user, world.patient.pk, days_ago(2))
     # The professional who reported a need reads their own report; other reads of theirs need a role.
     reporter = outsider(world)
-    NeedReport.objects.create(
-        person=world.patient,
-        municipality=world.bodo,
-        needs_plan=True,
-        description="Trenger plan",
-        channel="written",
-        consent_to_report="yes",
-        reported_by=reporter,
-        reporter_name="Reporter",
-    )
+    NeedReportFactory(person=world.patient, description="Trenger plan", reported_by=reporter)
     read(reporter, world.patient.pk, timezone.now(), purpose="need-report")
     read(reporter, world.patient.pk, timezone.now(), purpose="plan")
     assert sorted(listed(world)) == sorted(
@@ -370,16 +365,7 @@ def test_the_units_own_work_is_what_the_policy_lets_the_unit_do(world: World, ro
     assert set(selectors.RULE_OF_PURPOSE) == set(ReadPurpose)
     officer = member(world, role).user
     plan = plan_for(world)
-    report = NeedReport.objects.create(
-        person=world.patient,
-        municipality=world.bodo,
-        needs_plan=True,
-        description="Trenger plan",
-        channel="written",
-        consent_to_report="yes",
-        reported_by=world.coordinator,
-        reporter_name="Reporter",
-    )
+    report = NeedReportFactory(person=world.patient, municipality=world.bodo, reported_by=world.coordinator)
     emergency = open_emergency_access(actor=outsider(world), plan=plan, reason="Innlagt akutt", hours=2)
     objects = {
         Action.PERSON_SEARCH: None,

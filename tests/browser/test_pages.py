@@ -17,11 +17,18 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.accounts.models import User
-from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportChannel, ReportConsent
+from vegviser.intake.models import NeedReport
 from vegviser.registry.identity import parse_national_id, synthetic_national_id
 from vegviser.registry.models import Municipality, OrganisationKind, Person
 
-from ..factories import PASSWORD, MembershipFactory, OrganisationFactory, PersonFactory
+from ..factories import (
+    PASSWORD,
+    CoordinatorAssignmentFactory,
+    MembershipFactory,
+    NeedReportFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
 from .conftest import BROWSER_DB, axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -268,17 +275,16 @@ def test_keyboard_only(page: Page, server: LiveServer, ke_officer: User) -> None
 
 def report_for(person: Person, *, status: str = "received", days_ago: int = 0) -> NeedReport:
     """A written report of need to Bodø, received `days_ago` days ago."""
-    return NeedReport.objects.create(
+    report: NeedReport = NeedReportFactory(
         person=person,
         municipality=Municipality.objects.get(number="1804"),
-        needs_plan=True,
         description="Trenger individuell plan.",
-        channel=ReportChannel.WRITTEN,
-        consent_to_report=ReportConsent.YES,
+        reported_by=None,
         reporter_name="Fysioterapeut",
         status=status,
         received_at=timezone.now() - timedelta(days=days_ago),
     )
+    return report
 
 
 @pytest.mark.parametrize(
@@ -299,12 +305,8 @@ def test_no_horizontal_scrolling_on_a_phone(
         address="Kong Olav Vs gate 123 B",
     )
     # A coordinator, so the person page shows its widest table too.
-    CoordinatorAssignment.objects.create(
-        person=person,
-        kind="coordinator",
-        coordinator=ke_officer,
-        organisation=ke_officer.memberships.get().organisation,
-        started_on=date(2026, 1, 1),
+    CoordinatorAssignmentFactory(
+        person=person, coordinator=ke_officer, organisation=ke_officer.memberships.get().organisation
     )
     # A report undecided for 40 days, so the queue shows its flag.
     report_for(person, days_ago=40)

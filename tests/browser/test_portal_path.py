@@ -21,9 +21,9 @@ from vegviser.audit.models import AccessRecord
 from vegviser.demo.loader import load_demo
 from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.plans.models import Goal, GoalRating, GoalStatus, IndividualPlan, PlanMessage
-from vegviser.registry.models import Person, PersonRelation, RelationKind
+from vegviser.registry.models import Person
 
-from ..factories import PASSWORD, PersonFactory, UserFactory
+from ..factories import PASSWORD, PersonFactory, PersonRelationFactory, UserFactory
 from .conftest import BROWSER_DB, axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -202,9 +202,7 @@ def test_the_young_person_has_their_own_page_and_the_parent_is_told_why_they_hav
     # The demo has no parent of Ulrik with a user: one is registered here.
     parent_user = UserFactory(username="ulriks_mor", first_name="Nina", last_name="Nilsen")
     parent = PersonFactory(given_name="Nina", family_name="Nilsen", user=parent_user)
-    PersonRelation.objects.create(
-        person=ulrik, relative=parent, kind=RelationKind.PARENT, valid_from=ulrik.birth_date
-    )
+    PersonRelationFactory(person=ulrik, relative=parent)
     page = as_user(phone, server, "ulriks_mor", PASSWORD)
     response = page.goto(f"{server.url}/me/{ulrik.pk}/plan/")
     assert response is not None and response.status == 403

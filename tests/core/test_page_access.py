@@ -1,10 +1,8 @@
 """Who may and who may not open each page: one declared table, checked for every persona, with the reads it
 logs: an allowed read writes one access record per person read (tests/audit/reads.py), a refused one none.
 
-The personas are the issue's thirteen: the eight shared ones (tests/conftest.py), and five made for the test
-that uses them, each in a relation to the world's patient or plan: a parent of a child under 12, a parent of a
-16-year-old, a limited participant, a participant whose organisation the person withdrew consent for, and a
-professional outside the plan. Every URL is checked for every persona, with the objects its entry builds.
+The personas are the issue's thirteen (tests/personas.py). Every URL is checked for every persona, with the
+objects its entry builds.
 
 A URL pattern without an entry in the table fails `test_every_url_is_in_the_table`.
 """
@@ -13,48 +11,43 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from vegviser.access.models import Consent
-from vegviser.access.services import open_emergency_access, withdraw_own_consent
-from vegviser.accounts.models import Notification, User
+from vegviser.access.services import open_emergency_access
+from vegviser.accounts.models import Notification
 from vegviser.audit.models import AccessRecord
-from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
+from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import services
-from vegviser.plans.models import AccessLevel, Evaluation, IndividualPlan, ParticipantKind
-from vegviser.registry.models import Membership, OrganisationKind, PersonRelation, RelationKind
+from vegviser.plans.models import Evaluation
+from vegviser.registry.models import Membership, RelationKind
 
 from ..audit.reads import reads
-from ..conftest import PERSONAS, World, client_as, persona_user
-from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
-from ..plans.helpers import child_with_parent, plan_for
+from ..conftest import World, client_as
+from ..factories import ConsentFactory, NeedReportFactory, PersonFactory, PersonRelationFactory
+from ..personas import (
+    ADMINS,
+    CITIZENS,
+    COORDINATOR,
+    KE,
+    KE_BOTH,
+    LIMITED,
+    MATRIX_PERSONAS,
+    PARENT,
+    PARENT_OF_16,
+    PATIENT,
+    PROFESSIONALS,
+    SIGNED_IN,
+    user_and_objects,
+)
+from ..plans.helpers import appoint, plan_for
 from ..portal.helpers import goal_written_by
 
-# The personas made for the test that uses them (see `_persona_user`).
-PARENT = "parent_under_12"  # acts for the child as the child would
-PARENT_OF_16 = "parent_of_16"  # acted for the child until their 16th birthday
-LIMITED = "limited_participant"  # reads the goals and measures they are responsible for
-WITHDRAWN = "withdrawn_participant"  # a full participant whose organisation the consent no longer covers
-OUTSIDER = "outsider"  # a professional of the coordinator's own service, not in the plan
-MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER]
-
-ALL = set(MATRIX_PERSONAS)
-SIGNED_IN = ALL - {"anonymous"}
-KE = {"ke_officer"}
-KE_BOTH = KE | {"ke_officer_tromso"}
-PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin", LIMITED, WITHDRAWN, OUTSIDER}
-ADMINS = {"system_admin", "org_admin"}
-COORDINATOR = {"coordinator"}
-# The person's side: the person, or the parent of a child under 12.
-PATIENT = {"patient_user", PARENT}
-# Citizens with a person of their own: their own data and pages, whoever else they act for.
-CITIZENS = {"patient_user", PARENT, PARENT_OF_16}
 PLAN_READERS = COORDINATOR | {"team_member"} | PATIENT
 # The plan page and the timeline show a limited participant their own goals and measures.
 PLAN_PAGE_READERS = PLAN_READERS | {LIMITED}
@@ -65,9 +58,7 @@ CITIZEN_HOME = {"patient_user": 302, PARENT: 302, PARENT_OF_16: 302, "*": 200}
 
 def _relation(world: World) -> dict[str, Any]:
     relative = PersonFactory(given_name="Rita")
-    relation = PersonRelation.objects.create(
-        person=world.patient, relative=relative, kind=RelationKind.NEXT_OF_KIN, valid_from="2020-01-01"
-    )
+    relation = PersonRelationFactory(person=world.patient, relative=relative, kind=RelationKind.NEXT_OF_KIN)
     return {"pk": relation.pk}
 
 
@@ -76,36 +67,14 @@ def _membership(world: World) -> dict[str, Any]:
 
 
 def _report(world: World, decided: bool = False) -> dict[str, Any]:
-    report = NeedReport.objects.create(
-        person=world.patient,
-        municipality=world.bodo,
-        needs_plan=True,
-        description="Needs",
-        channel="written",
-        consent_to_report="yes",
-        reported_by=world.coordinator,
-        reporter_name="Reporter",
-        status=ReportStatus.DECIDED if decided else ReportStatus.RECEIVED,
-        decision="granted" if decided else "",
-        plan_granted=decided,
-        decided_at=timezone.now() if decided else None,
-    )
+    report = NeedReportFactory(person=world.patient, reported_by=world.coordinator, decided=decided)
     return {"pk": report.pk}
 
 
 def _consent(world: World) -> dict[str, Any]:
     """A consent with a signed paper, and the coordinator appointed on it."""
-    consent = Consent.objects.create(
-        person=world.patient, given_by="person", valid_from=date(2026, 1, 1), evidence="paper"
-    )
-    consent.evidence_file.save("signed.pdf", ContentFile(b"%PDF-1.4"))
-    CoordinatorAssignment.objects.create(
-        person=world.patient,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
+    consent = ConsentFactory(person=world.patient, signed_on_paper=True)
+    appoint(world)
     return {"pk": consent.pk}
 
 
@@ -346,67 +315,6 @@ def test_every_url_is_in_the_table() -> None:
     assert set(TABLE) - names == set(), "the table names URLs that no longer exist"
 
 
-def _join(world: World, organisation_kind: str, access_level: str) -> User:
-    """A professional of a new organisation, in the patient's plan if the URL's objects made one."""
-    user = MembershipFactory(
-        organisation=OrganisationFactory(kind=organisation_kind), role="team_member"
-    ).user
-    plan = IndividualPlan.objects.filter(person=world.patient).first()
-    if plan is not None:
-        services.add_participant(
-            actor=None,
-            plan=plan,
-            data={
-                "kind": ParticipantKind.PROFESSIONAL,
-                "user": user,
-                "organisation": user.memberships.get().organisation,
-                "name": user.display_name,
-                "role": "Deltaker",
-                "access_level": access_level,
-            },
-        )
-    return user
-
-
-def _limited_participant(world: World) -> User:
-    user = _join(world, OrganisationKind.PHYSIOTHERAPY, AccessLevel.LIMITED)
-    consent = world.patient.consents.filter(withdrawn_at__isnull=True).first()
-    if consent is not None:  # the consent covers the world's physiotherapy service and school; this one too
-        consent.shared_with.add(user.memberships.get().organisation)
-    return user
-
-
-def _withdrawn_participant(world: World) -> User:
-    """A full participant whose organisation the person shared with, and then withdrew that in the portal."""
-    user = _join(world, OrganisationKind.NAV_OFFICE, AccessLevel.FULL)
-    organisation = user.memberships.get().organisation
-    consent = world.patient.consents.filter(withdrawn_at__isnull=True).first()
-    if consent is not None:
-        consent.shared_with.add(organisation)
-        withdraw_own_consent(actor=None, consent=consent, organisation=organisation)
-    return user
-
-
-def _persona_user(world: World, persona: str, make_objects: Callable[[], dict[str, Any]]) -> tuple[Any, ...]:
-    """The persona's user (none: anonymous) and the URL's kwargs. A parent makes the patient their child
-    before the objects are made; a participant joins the plan after."""
-    parent = None
-    if persona == PARENT:
-        parent = child_with_parent(world, 7)
-    elif persona == PARENT_OF_16:
-        parent = child_with_parent(world, 16)
-    kwargs = make_objects()
-    if parent is not None:
-        return parent, kwargs
-    if persona == LIMITED:
-        return _limited_participant(world), kwargs
-    if persona == WITHDRAWN:
-        return _withdrawn_participant(world), kwargs
-    if persona == OUTSIDER:
-        return MembershipFactory(organisation=world.physio, role="team_member").user, kwargs
-    return persona_user(world, persona), kwargs
-
-
 # Refused objects answer 404, so a refused user cannot tell whether they exist; a parent who acted for the
 # child until their 16th birthday is told why on the child's own pages, opened by the child's id or a consent
 # of theirs (the child and the parent know both). A goal's pages answer 404 like any refused object.
@@ -431,7 +339,7 @@ def test_page_access(world: World, name: str, persona: str) -> None:
     entry = TABLE[name]
     assert not isinstance(entry, str)
     method, make_kwargs, allowed, status = entry
-    user, kwargs = _persona_user(world, persona, lambda: make_kwargs(world))
+    user, kwargs = user_and_objects(world, persona, lambda: make_kwargs(world))
     client = client_as(user)
     before = AccessRecord.objects.count()
     response = getattr(client, method)(reverse(name, kwargs=kwargs))

@@ -15,9 +15,10 @@ from vegviser.access.models import Consent
 from vegviser.audit.models import AuditRecord
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.registry.identity import synthetic_national_id
-from vegviser.registry.models import Person, PersonRelation, RelationKind
+from vegviser.registry.models import Person, RelationKind
 
 from ..conftest import World, client_for, english
+from ..factories import ConsentFactory, CoordinatorAssignmentFactory, PersonRelationFactory
 
 
 def consent_form(world: World, **overrides: Any) -> dict[str, Any]:
@@ -127,9 +128,7 @@ def test_a_child_under_16_needs_a_registered_parent(world: World) -> None:
     assert "Under 16" in " ".join(response.context["form"].errors["given_by"])
     response = english(world).post(url, consent_form(world, given_by="parent"))
     assert "given_by_person" in response.context["form"].errors
-    PersonRelation.objects.create(
-        person=child, relative=world.patient, kind=RelationKind.PARENT, valid_from=born
-    )
+    PersonRelationFactory(person=child, relative=world.patient, kind=RelationKind.PARENT, valid_from=born)
     response = english(world).post(
         url,
         consent_form(
@@ -190,12 +189,8 @@ def test_one_active_coordinator_of_each_kind_is_a_database_constraint(world: Wor
     record_consent(world)
     appoint(world)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CoordinatorAssignment.objects.create(
-            person=world.patient,
-            kind="coordinator",
-            coordinator=world.org_admin,
-            organisation=world.physio,
-            started_on=date(2026, 1, 1),
+        CoordinatorAssignmentFactory(
+            person=world.patient, coordinator=world.org_admin, organisation=world.physio
         )
 
 
@@ -234,14 +229,8 @@ def test_the_consent_in_force_is_the_newest_that_covers_and_lasts_today(
     today = timezone.localdate()
 
     def consent(valid_from: date, **fields: Any) -> Consent:
-        return Consent.objects.create(
-            person=world.patient,
-            given_by="person",
-            valid_from=valid_from,
-            evidence="oral",
-            journal_reference="J",
-            **fields,
-        )
+        made: Consent = ConsentFactory(person=world.patient, valid_from=valid_from, **fields)
+        return made
 
     older = consent(today - timedelta(days=90))
     consent(today - timedelta(days=30), valid_to=today - timedelta(days=1))

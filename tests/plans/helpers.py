@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from django.utils import translation
@@ -13,10 +12,16 @@ from vegviser.accounts.models import User
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, IndividualPlan
-from vegviser.registry.models import PersonRelation, RelationKind
 
 from ..conftest import World
-from ..factories import PersonFactory, UserFactory, born_years_ago
+from ..factories import (
+    ConsentFactory,
+    CoordinatorAssignmentFactory,
+    PersonFactory,
+    PersonRelationFactory,
+    UserFactory,
+    born_years_ago,
+)
 from .large_plan import first_plan
 
 
@@ -29,24 +34,12 @@ def english_messages() -> Iterator[None]:
 
 
 def give_consent(world: World, *, shared_with: tuple = ()) -> Consent:
-    consent = Consent.objects.create(
-        person=world.patient,
-        given_by="person",
-        valid_from=date(2026, 1, 1),
-        evidence="oral",
-        journal_reference="J-1",
-    )
-    consent.shared_with.set(shared_with or (world.physio, world.school))
-    return consent
+    return ConsentFactory(person=world.patient, shared_with=shared_with or (world.physio, world.school))
 
 
 def appoint(world: World) -> CoordinatorAssignment:
-    return CoordinatorAssignment.objects.create(
-        person=world.patient,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
+    return CoordinatorAssignmentFactory(
+        person=world.patient, coordinator=world.coordinator, organisation=world.physio
     )
 
 
@@ -56,9 +49,7 @@ def child_with_parent(world: World, age: int) -> User:
     child = PersonFactory(given_name="Emil", birth_date=born_years_ago(age))
     parent_user = UserFactory()
     parent = PersonFactory(given_name="Fatima", user=parent_user)
-    PersonRelation.objects.create(
-        person=child, relative=parent, kind=RelationKind.PARENT, valid_from=child.birth_date
-    )
+    PersonRelationFactory(person=child, relative=parent)
     world.patient = child
     return parent_user
 

@@ -28,10 +28,15 @@ from vegviser.plans.models import (
     MeasureStatus,
     PlanVersion,
 )
-from vegviser.registry.models import PersonRelation, RelationKind
 
 from ..conftest import World, client_as, english
-from ..factories import PersonFactory, UserFactory, born_years_ago
+from ..factories import (
+    IndividualPlanFactory,
+    PersonFactory,
+    PersonRelationFactory,
+    UserFactory,
+    born_years_ago,
+)
 from .helpers import plan_for
 
 READERS = {"coordinator", "team_member", "patient_user"}
@@ -339,9 +344,7 @@ def test_a_parent_of_a_young_person_does_not_see_private_goals(world: World) -> 
     patient.save()
     parent_user = UserFactory(username="forelder")
     parent = PersonFactory(given_name="Mor", user=parent_user)
-    PersonRelation.objects.create(
-        person=patient, relative=parent, kind=RelationKind.PARENT, valid_from=date(2012, 1, 1)
-    )
+    PersonRelationFactory(person=patient, relative=parent, valid_from=date(2012, 1, 1))
     plan = plan_for(world, active=True)
     private = _add_goal(plan, "Et hemmelig mål", private_to_parents=True)
     evaluation = services.evaluate_plan(
@@ -441,7 +444,7 @@ def test_compare_explains_missing_and_wrong_choices(world: World) -> None:
     same = client.get(url, {"older": first.pk, "newer": second.pk})
     assert "Nothing in the plan changed between these versions." in same.content.decode()
 
-    other_plan = IndividualPlan.objects.create(person=world.person_tromso, municipality=world.tromso)
+    other_plan = IndividualPlanFactory(person=world.person_tromso)
     foreign = PlanVersion.objects.create(plan=other_plan, number=1, reason="revision", snapshot={})
     assert client.get(url, {"older": foreign.pk, "newer": second.pk}).status_code == 404
     assert client.get(url, {"older": first.pk, "newer": foreign.pk}).status_code == 404

@@ -19,17 +19,20 @@ from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vegviser.access.models import Consent
 from vegviser.audit.models import AccessRecord, AuditRecord, Channel
-from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import page, selectors, services
 from vegviser.plans.models import AccessLevel, IndividualPlan, Meeting
 from vegviser.plans.selectors import PlanContent
 from vegviser.plans.views.meetings import ics_fold, ics_text
-from vegviser.registry.models import PersonRelation, RelationKind
 
 from ..conftest import World, client_for, english
-from ..factories import PersonFactory, UserFactory
+from ..factories import (
+    ConsentFactory,
+    CoordinatorAssignmentFactory,
+    PersonFactory,
+    PersonRelationFactory,
+    UserFactory,
+)
 from .helpers import english_messages, plan_for
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -511,21 +514,8 @@ def test_a_decision_needs_its_text_and_the_plans_own_goals(world: World, plan: I
 def _other_plan(world: World) -> IndividualPlan:
     """A plan for the person in Tromsø, with one goal."""
     person = world.person_tromso
-    consent = Consent.objects.create(
-        person=person,
-        given_by="person",
-        valid_from=date(2026, 1, 1),
-        evidence="oral",
-        journal_reference="J-2",
-    )
-    consent.shared_with.set([world.physio])
-    CoordinatorAssignment.objects.create(
-        person=person,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
+    ConsentFactory(person=person, shared_with=[world.physio])
+    CoordinatorAssignmentFactory(person=person, coordinator=world.coordinator, organisation=world.physio)
     other = services.create_plan(actor=None, person=person)
     services.add_goal(actor=None, plan=other, data={"text": "Et annet mål", "baseline": -1})
     return other
@@ -537,9 +527,7 @@ def test_a_parent_of_a_young_person_does_not_see_private_goals_through_a_decisio
     world.patient.save()
     parent_user = UserFactory(username="forelder")
     parent = PersonFactory(given_name="Mor", user=parent_user)
-    PersonRelation.objects.create(
-        person=world.patient, relative=parent, kind=RelationKind.PARENT, valid_from=date(2013, 1, 1)
-    )
+    PersonRelationFactory(person=world.patient, relative=parent, valid_from=date(2013, 1, 1))
     plan = plan_for(world, active=True)
     shared = plan.goals.get()
     private = services.add_goal(

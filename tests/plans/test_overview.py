@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -14,14 +14,14 @@ from django.utils import timezone
 
 from vegviser.audit.models import AccessRecord, Channel
 from vegviser.core.documents import spreadsheet_cell
-from vegviser.intake.models import CoordinatorAssignment, NeedReport, ReportStatus
+from vegviser.intake.models import NeedReport, ReportStatus
 from vegviser.plans.models import IndividualPlan, PlanStatus
 from vegviser.plans.overview import OVERVIEW_PURPOSE, municipality_overview
 
 from ..conftest import World, client_for
-from ..factories import PersonFactory
+from ..factories import CoordinatorAssignmentFactory, IndividualPlanFactory, NeedReportFactory, PersonFactory
 from ..factories import days_ago as days_ago_at_noon
-from .helpers import plan_for
+from .helpers import appoint, plan_for
 
 GOAL = "Gå 1 km uten hjelp"
 WHAT_MATTERS = "Å gå tur med hunden"
@@ -35,14 +35,12 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 
 
 def _report(world: World, *, days_ago: int, status: str = ReportStatus.RECEIVED, person=None) -> NeedReport:
-    return NeedReport.objects.create(
+    return NeedReportFactory(
         person=person or world.patient,
         municipality=world.bodo,
+        needs_plan=False,
         needs_coordinator=True,
         description="Trenger koordinator",
-        channel="written",
-        consent_to_report="yes",
-        reporter_name="Reporter",
         received_at=days_ago_at_noon(days_ago),
         status=status,
     )
@@ -51,16 +49,8 @@ def _report(world: World, *, days_ago: int, status: str = ReportStatus.RECEIVED,
 def _another_plan(world: World, *, given_name: str = "Kari") -> IndividualPlan:
     """A plan and a coordinator for a new resident of Bodø, written directly: the overview only reads them."""
     person = PersonFactory(given_name=given_name, family_name="Nilsen")
-    CoordinatorAssignment.objects.create(
-        person=person,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
-    return IndividualPlan.objects.create(
-        person=person, municipality=world.bodo, status=PlanStatus.ACTIVE, what_matters=WHAT_MATTERS
-    )
+    CoordinatorAssignmentFactory(person=person, coordinator=world.coordinator, organisation=world.physio)
+    return IndividualPlanFactory(person=person, status=PlanStatus.ACTIVE, what_matters=WHAT_MATTERS)
 
 
 def test_the_unit_sees_its_municipalitys_plans(world: World) -> None:
@@ -133,13 +123,7 @@ def test_overdue_revision_and_idle_plan_are_flagged(world: World) -> None:
 
 
 def test_a_coordinator_without_a_plan_is_listed(world: World) -> None:
-    CoordinatorAssignment.objects.create(
-        person=world.patient,
-        kind="coordinator",
-        coordinator=world.coordinator,
-        organisation=world.physio,
-        started_on=date(2026, 1, 1),
-    )
+    appoint(world)
     [row] = municipality_overview(user=world.ke_officer).rows
     assert row.name == "Per Andersen"
     assert row.plan_status == ""

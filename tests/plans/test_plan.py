@@ -29,7 +29,7 @@ from vegviser.plans.models import (
 from vegviser.registry.models import AddressProtection
 
 from ..conftest import World, client_as, client_for, english, sign_in
-from ..factories import MembershipFactory, PersonFactory, UserFactory, born_years_ago
+from ..factories import IndividualPlanFactory, MembershipFactory, PersonFactory, UserFactory, born_years_ago
 from .helpers import appoint, child_with_parent, english_messages, give_consent, plan_for
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
@@ -67,7 +67,7 @@ def test_a_second_open_plan_is_refused_by_service_and_database(world: World) -> 
     with pytest.raises(ValidationError, match="already has an individual plan"):
         services.create_plan(actor=world.coordinator, person=world.patient)
     with pytest.raises(IntegrityError), transaction.atomic():
-        IndividualPlan.objects.create(person=world.patient, municipality=world.bodo)
+        IndividualPlanFactory(person=world.patient)
     # Once closed, a new plan may start.
     services.close_plan(actor=world.coordinator, plan=plan, reason="Flyttet")
     assert services.create_plan(actor=world.coordinator, person=world.patient).status == PlanStatus.DRAFT
@@ -480,9 +480,7 @@ def test_measure_goals_must_be_of_the_same_plan(world: World) -> None:
     other_person = PersonFactory()
     other_goal = Goal(plan=plan, text="x")  # unsaved goal of this plan is fine; one of another plan is not
     assert other_goal.plan_id == plan.pk
-    foreign = Goal.objects.create(
-        plan=IndividualPlan.objects.create(person=other_person, municipality=world.bodo), text="Fremmed"
-    )
+    foreign = Goal.objects.create(plan=IndividualPlanFactory(person=other_person), text="Fremmed")
     with pytest.raises(ValidationError):
         services.add_measure(
             actor=None,

@@ -17,7 +17,7 @@ from vegviser.plans.models import IndividualPlan, Meeting, PlanStatus
 from vegviser.plans.reminders import language_of, send_reminders
 
 from ..conftest import World, client_for
-from ..factories import PersonFactory
+from ..factories import NeedReportFactory, PersonFactory
 from ..factories import days_ago as days_ago_at_noon
 from .helpers import english_messages, plan_for
 
@@ -59,14 +59,11 @@ def _meeting(plan: IndividualPlan, *, in_days: int = 1, cancelled: bool = False)
 
 
 def _report(world: World, *, days_ago: int, status: str = ReportStatus.RECEIVED) -> NeedReport:
-    return NeedReport.objects.create(
+    return NeedReportFactory(
         person=world.patient,
-        municipality=world.bodo,
+        needs_plan=False,
         needs_coordinator=True,
         description="Trenger koordinator etter hjerneslag",
-        channel="written",
-        consent_to_report="yes",
-        reporter_name="Reporter",
         received_at=days_ago_at_noon(days_ago),
         status=status,
     )

@@ -13,10 +13,10 @@ from django.utils import timezone
 from vegviser.accounts.models import User
 from vegviser.plans import services
 from vegviser.plans.models import Goal, IndividualPlan
-from vegviser.registry.models import AddressProtection, Person, PersonRelation, RelationKind
+from vegviser.registry.models import AddressProtection, Person, RelationKind
 
 from ..conftest import World
-from ..factories import PersonFactory, UserFactory, born_years_ago
+from ..factories import PersonFactory, PersonRelationFactory, UserFactory, born_years_ago
 from ..plans.helpers import plan_for
 
 
@@ -62,7 +62,7 @@ def family(
     )
     relative_user = UserFactory(first_name="Fatima", last_name="Haugen")
     relative = PersonFactory(given_name="Fatima", family_name="Haugen", user=relative_user)
-    PersonRelation.objects.create(
+    PersonRelationFactory(
         person=person,
         relative=relative,
         kind=kind,

@@ -25,10 +25,10 @@ from vegviser.audit.models import AccessRecord
 from vegviser.plans import services
 from vegviser.plans.models import Goal, GoalRating, IndividualPlan, PlanMessage
 from vegviser.portal.selectors import NoLongerRepresented
-from vegviser.registry.models import Person, PersonRelation, RelationKind
+from vegviser.registry.models import Person, RelationKind
 
 from ..conftest import World, client_as
-from ..factories import PersonFactory, UserFactory, born_years_ago
+from ..factories import PersonFactory, PersonRelationFactory, UserFactory, born_years_ago
 from ..plans.helpers import english_messages, plan_for
 from .helpers import family, goal_of, goal_written_by, plan_of_person, url, young_person
 
@@ -285,9 +285,7 @@ def test_a_parent_with_a_plan_of_their_own_switches_between_theirs_and_their_chi
     parent = world.patient
     own_plan = plan_of_person(world, parent)
     child = PersonFactory(given_name="Emil", family_name="Andersen", birth_date=born_years_ago(7))
-    PersonRelation.objects.create(
-        person=child, relative=parent, kind=RelationKind.PARENT, valid_from=child.birth_date
-    )
+    PersonRelationFactory(person=child, relative=parent)
     child_plan = plan_of_person(world, child)
     client = client_as(world.patient_user)
 

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from vegviser.access.policy import PlanRole, plan_role, portal_role
-from vegviser.registry.models import PersonRelation, RelationKind
+from vegviser.registry.models import RelationKind
 
 from ..conftest import World, sign_in
-from ..factories import PersonFactory, UserFactory
+from ..factories import PersonFactory, PersonRelationFactory, UserFactory
 from ..plans.helpers import plan_for
 
 
@@ -24,13 +24,7 @@ def test_the_mandate_must_cover_health(world: World, kind: str, covers_health: b
     plan = plan_for(world)
     holder_user = UserFactory()
     holder = PersonFactory(user=holder_user, birth_date=date(1970, 1, 1))
-    PersonRelation.objects.create(
-        person=world.patient,
-        relative=holder,
-        kind=kind,
-        valid_from=date(2020, 1, 1),
-        covers_health=covers_health,
-    )
+    PersonRelationFactory(person=world.patient, relative=holder, kind=kind, covers_health=covers_health)
     expected = PlanRole.REPRESENTATIVE if covers_health else None
     assert plan_role(holder_user, plan) == expected
     assert portal_role(holder_user, world.patient) == expected
@@ -40,12 +34,8 @@ def test_a_mandate_without_health_is_told_plainly_in_the_portal(world: World) ->
     plan_for(world)
     holder_user = UserFactory()
     holder = PersonFactory(user=holder_user, birth_date=date(1970, 1, 1))
-    PersonRelation.objects.create(
-        person=world.patient,
-        relative=holder,
-        kind=RelationKind.GUARDIAN,
-        valid_from=date(2020, 1, 1),
-        covers_health=False,
+    PersonRelationFactory(
+        person=world.patient, relative=holder, kind=RelationKind.GUARDIAN, covers_health=False
     )
     client = Client()
     sign_in(client, holder_user)
