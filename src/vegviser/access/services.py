@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
+from vegviser.audit.services import describe_actor, record_change, save_change, save_new, snapshot
 from vegviser.registry.models import Organisation, Person
 
 from .models import EMERGENCY_MAX_HOURS, Consent, EmergencyAccess
@@ -69,18 +69,16 @@ def _withdraw(actor: User | None, consent: Consent, note: str) -> Consent:
     current = Consent.objects.select_for_update().get(pk=consent.pk)
     if current.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
-    current.withdrawn_at = timezone.now()
-    current.withdrawal_note = note
-    current.save(update_fields=["withdrawn_at", "withdrawal_note", "updated_at"])
-    record_change(
+    return save_change(
+        current,
         actor=actor,
         action="consent.withdraw",
-        obj=current,
-        before={"withdrawn_at": None},
-        after={"withdrawn_at": current.withdrawn_at.isoformat()},
+        fields=["withdrawn_at", "withdrawal_note"],
+        data={"withdrawn_at": timezone.now(), "withdrawal_note": note},
         person_id=current.person_id,
+        locked=True,
+        validate=False,
     )
-    return current
 
 
 def _consent_giver(actor: User | None, person: Person) -> dict[str, Any]:
@@ -199,15 +197,13 @@ def review_emergency_access(*, actor: User | None, access: EmergencyAccess, note
     current = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
     if current.reviewed_at is not None:
         raise ValidationError(_("This emergency access has already been reviewed."))
-    current.reviewed_at = timezone.now()
-    current.reviewed_by = actor
-    current.review_note = note.strip()
-    current.save(update_fields=["reviewed_at", "reviewed_by", "review_note", "updated_at"])
-    record_change(
+    return save_change(
+        current,
         actor=actor,
         action="emergency.review",
-        obj=current,
-        after={"reviewed_at": current.reviewed_at.isoformat(), "review_note": current.review_note},
+        fields=["reviewed_at", "reviewed_by", "review_note"],
+        data={"reviewed_at": timezone.now(), "reviewed_by": actor, "review_note": note.strip()},
         person_id=current.plan.person_id,
+        locked=True,
+        validate=False,
     )
-    return current

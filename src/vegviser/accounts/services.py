@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access.policy import Action, authorise
-from vegviser.audit.services import record_change, save_new, snapshot
+from vegviser.audit.services import record_change, save_change, save_new
 from vegviser.registry.models import Organisation
 from vegviser.registry.services import add_membership
 
@@ -53,19 +53,10 @@ def create_user(
 
 @transaction.atomic
 def update_user(*, actor: User | None, user: User, data: dict[str, Any]) -> User:
-    # A bound ModelForm has already written its data onto `user`: take "before" from the database.
+    # A bound ModelForm has already written its data onto `user`: the policy asks about the user as stored.
     current = User.objects.select_for_update().get(pk=user.pk)
     authorise(actor, Action.USER_EDIT, current)
-    before = snapshot(current, USER_FIELDS)
-    for name in USER_FIELDS:
-        if name in data:
-            setattr(current, name, data[name])
-    current.full_clean()
-    current.save()
-    record_change(
-        actor=actor, action="user.update", obj=current, before=before, after=snapshot(current, USER_FIELDS)
-    )
-    return current
+    return save_change(current, actor=actor, action="user.update", fields=USER_FIELDS, data=data, locked=True)
 
 
 def send_welcome(*, request: HttpRequest, user: User) -> None:

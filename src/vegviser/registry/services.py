@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from vegviser.access.policy import Action, authorise, may_grant
-from vegviser.audit.services import record_change, save_new, snapshot, update_versioned
+from vegviser.audit.services import save_change, save_new
 from vegviser.core.services import assign
 
 from .models import Membership, Municipality, Organisation, Person, PersonRelation
@@ -70,16 +70,15 @@ def find_or_register_person(
     person = Person.objects.select_for_update().filter(national_id=national_id).first()
     if person is not None:
         if person.municipality_id is None:
-            before = snapshot(person, ["municipality"])
-            person.municipality = municipality
-            person.save(update_fields=["municipality", "updated_at"])
-            record_change(
+            person = save_change(
+                person,
                 actor=actor,
                 action="person.update",
-                obj=person,
-                before=before,
-                after=snapshot(person, ["municipality"]),
+                fields=["municipality"],
+                data={"municipality": municipality},
                 person_id=person.pk,
+                locked=True,
+                validate=False,
             )
         return person
     person = Person(
@@ -94,13 +93,13 @@ def update_person(
     *, actor: User | None, person: Person, data: dict[str, Any], expected_version: int
 ) -> Person:
     authorise(actor, Action.PERSON_EDIT, person)
-    return update_versioned(
+    return save_change(
+        person,
         actor=actor,
-        instance=person,
+        action="person.update",
         fields=PERSON_FIELDS,
         data=data,
         expected_version=expected_version,
-        action="person.update",
         person_id=person.pk,
     )
 
@@ -117,19 +116,14 @@ def add_relation(*, actor: User | None, person: Person, data: dict[str, Any]) ->
 @transaction.atomic
 def end_relation(*, actor: User | None, relation: PersonRelation, valid_to: date) -> PersonRelation:
     authorise(actor, Action.PERSON_EDIT, relation.person)
-    before = snapshot(relation, RELATION_FIELDS)
-    relation.valid_to = valid_to
-    relation.full_clean()
-    relation.save()
-    record_change(
+    return save_change(
+        relation,
         actor=actor,
         action="relation.end",
-        obj=relation,
-        before=before,
-        after=snapshot(relation, RELATION_FIELDS),
+        fields=RELATION_FIELDS,
+        data={"valid_to": valid_to},
         person_id=relation.person_id,
     )
-    return relation
 
 
 @transaction.atomic
@@ -146,13 +140,13 @@ def update_organisation(
     *, actor: User | None, organisation: Organisation, data: dict[str, Any], expected_version: int
 ) -> Organisation:
     authorise(actor, Action.ORGANISATION_EDIT, organisation)
-    return update_versioned(
+    return save_change(
+        organisation,
         actor=actor,
-        instance=organisation,
+        action="organisation.update",
         fields=ORGANISATION_FIELDS,
         data=data,
         expected_version=expected_version,
-        action="organisation.update",
     )
 
 
@@ -162,27 +156,19 @@ def add_membership(*, actor: User | None, organisation: Organisation, user: User
     if actor is not None and not may_grant(actor, user, organisation, role):
         raise PermissionDenied
     membership = Membership(organisation=organisation, user=user, role=role)
-    membership.full_clean()
-    membership.save()
-    record_change(
-        actor=actor,
-        action="membership.create",
-        obj=membership,
-        after=snapshot(membership, ["user", "organisation", "role", "active"]),
+    return save_new(
+        membership, actor=actor, action="membership.create", fields=["user", "organisation", "role", "active"]
     )
-    return membership
 
 
 @transaction.atomic
 def end_membership(*, actor: User | None, membership: Membership) -> Membership:
     authorise(actor, Action.MEMBERS_MANAGE, membership.organisation)
-    membership.active = False
-    membership.save(update_fields=["active"])
-    record_change(
+    return save_change(
+        membership,
         actor=actor,
         action="membership.end",
-        obj=membership,
-        before={"active": True},
-        after={"active": False},
+        fields=["active"],
+        data={"active": False},
+        validate=False,
     )
-    return membership
