@@ -59,6 +59,16 @@ def update_user(*, actor: User | None, user: User, data: dict[str, Any]) -> User
     return save_change(current, actor=actor, action="user.update", fields=USER_FIELDS, data=data, locked=True)
 
 
+@transaction.atomic
+def choose_language(*, actor: User | None, user: User, language: str) -> User:
+    """The language chosen with the switcher, kept with the account: the pages at the next sign-in on any
+    device, and the notices and emails the user is sent, are in it."""
+    authorise(actor, Action.OWN_ACCOUNT, user)
+    return save_change(
+        user, actor=actor, action="user.language", fields=["language"], data={"language": language}
+    )
+
+
 def send_welcome(*, request: HttpRequest, user: User) -> None:
     """The password-reset email doubles as the invitation to choose a first password."""
     if not user.email:
@@ -74,9 +84,24 @@ def send_welcome(*, request: HttpRequest, user: User) -> None:
 
 
 @transaction.atomic
-def confirm_totp_device(*, user: User, device: TOTPDevice) -> None:
+def add_totp_device(*, actor: User | None, user: User) -> TOTPDevice:
+    """The authenticator the user is setting up: the one not yet confirmed, or a new one with its own secret.
+    The oldest one waiting is kept, so two setup pages opened at once do not leave the user between two."""
+    authorise(actor, Action.OWN_ACCOUNT, user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="app")
+        record_change(actor=actor, action="user.two_factor.add", obj=user, after={"device": device.pk})
+    return device
+
+
+@transaction.atomic
+def confirm_totp_device(*, actor: User | None, device: TOTPDevice) -> None:
+    """The device gave a valid code: from now on the user signs in with it."""
+    user = device.user
+    authorise(actor, Action.OWN_ACCOUNT, user)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # Only one authenticator per user: a new one replaces the old.
     TOTPDevice.objects.devices_for_user(user).exclude(pk=device.pk).delete()
-    record_change(actor=user, action="user.two_factor_enable", obj=user, after={"two_factor": True})
+    record_change(actor=actor, action="user.two_factor_enable", obj=user, after={"two_factor": True})

@@ -119,6 +119,8 @@ ACTIONS = {
     "plan.goal.update_own": _("Goal changed by the person"),
     "plan.goal.rate": _("Progress rated by the person"),
     "plan.message.send": _("Message sent"),
+    "user.language": _("Language chosen"),
+    "user.two_factor.add": _("Authenticator app added"),
 }
 
 
