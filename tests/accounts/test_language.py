@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -65,3 +65,10 @@ def test_nobody_chooses_the_language_for_another_user(world: World, actor: str) 
     world.team_member.refresh_from_db()
     assert world.team_member.language == ""
     assert not AuditRecord.objects.filter(action="user.language").exists()
+
+
+def test_the_service_refuses_a_language_not_offered(world: World) -> None:
+    with pytest.raises(ValidationError):
+        services.choose_language(actor=world.coordinator, user=world.coordinator, language="xx")
+    world.coordinator.refresh_from_db()
+    assert world.coordinator.language == ""
