@@ -7,12 +7,14 @@ import re
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import vegviser.settings as production
+from vegviser.accounts import services
 from vegviser.audit.models import AuditRecord
 
 from ..conftest import World
@@ -263,3 +265,27 @@ def test_verification_does_not_go_on_to_another_site(world: World, next_url: str
     response = client.post(reverse(VERIFY), {"token": token_at(device)}, QUERY_STRING=f"next={next_url}")
     assert response.status_code == 302
     assert response.url == reverse("home")
+
+
+def test_the_setup_page_records_the_new_authenticator_once(world: World) -> None:
+    client = _password_only("koordinator")
+    device = _setup_device(client, world.coordinator)
+    _setup_device(client, world.coordinator)
+    records = AuditRecord.objects.filter(action="user.two_factor.add", object_id=str(world.coordinator.pk))
+    assert [(record.actor, record.after) for record in records] == [
+        (world.coordinator, {"device": device.pk})
+    ]
+
+
+@pytest.mark.parametrize("actor", ["org_admin", "system_admin", "team_member"])
+def test_nobody_adds_or_confirms_an_authenticator_for_another_user(world: World, actor: str) -> None:
+    other = getattr(world, actor)
+    with pytest.raises(PermissionDenied):
+        services.add_totp_device(actor=other, user=world.coordinator)
+    device = TOTPDevice.objects.create(user=world.coordinator, name="app", confirmed=False)
+    with pytest.raises(PermissionDenied):
+        services.confirm_totp_device(actor=other, device=device)
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert list(TOTPDevice.objects.filter(user=world.coordinator)) == [device]
+    assert not AuditRecord.objects.filter(action__startswith="user.two_factor").exists()

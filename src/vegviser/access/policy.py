@@ -50,6 +50,7 @@ class Action(StrEnum):
     MEMBERS_MANAGE = "organisation.manage_members"
     USER_CREATE = "user.create"
     USER_EDIT = "user.edit"
+    OWN_ACCOUNT = "user.own_account"
     NEED_REPORT_CREATE = "need_report.create"
     NEED_REPORT_QUEUE = "need_report.queue"
     NEED_REPORT_ASSESS = "need_report.assess"
@@ -470,6 +471,11 @@ def _may_edit_user(user: AnyUser | None, obj: Any) -> bool:
     return _belongs_to_admin(user, obj, require_member=True)
 
 
+def _own_account(user: AnyUser | None, obj: Any) -> bool:
+    active = _active_user(user)
+    return isinstance(obj, User) and active is not None and obj.pk == active.pk
+
+
 def _belongs_to_admin(user: AnyUser | None, target: Any, *, require_member: bool) -> bool:
     """An organisation administrator manages users whose every current membership is in their organisations:
     never someone who also works elsewhere, and never someone who has left."""
@@ -520,6 +526,8 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     Action.MEMBERS_MANAGE: _manages_members,
     Action.USER_CREATE: lambda user, obj: is_system_admin(user) or bool(administered_organisation_ids(user)),
     Action.USER_EDIT: _may_edit_user,
+    # The language and the two-factor device are each user's own: nobody chooses them for another.
+    Action.OWN_ACCOUNT: _own_account,
     # Any professional, in any organisation and sector, may report a need to the coordinating unit.
     Action.NEED_REPORT_CREATE: lambda user, obj: is_professional(user),
     Action.NEED_REPORT_QUEUE: lambda user, obj: is_coordinating_unit_officer(user),

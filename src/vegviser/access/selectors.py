@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
+from vegviser.audit.models import ReadPurpose
 from vegviser.audit.services import record_access
 
 from . import policy
@@ -27,12 +28,18 @@ def consents_of(
     policy.require(user, action, person)
     consents = list(person.consents.prefetch_related("shared_with").select_related("given_by_person"))
     if not page_logged:
-        record_access(actor=user, person_ids=[person.pk], object_type="access.consent", purpose="consent")
+        record_access(
+            actor=user, person_ids=[person.pk], object_type="access.consent", purpose=ReadPurpose.CONSENT
+        )
     return consents
 
 
 def get_consent(
-    *, user: User, pk: uuid.UUID, action: Action = Action.CONSENT_VIEW, purpose: str = "consent"
+    *,
+    user: User,
+    pk: uuid.UUID,
+    action: Action = Action.CONSENT_VIEW,
+    purpose: ReadPurpose = ReadPurpose.CONSENT,
 ) -> Consent:
     consent = Consent.objects.select_related("person", "given_by_person").filter(pk=pk).first()
     if consent is None:
@@ -56,7 +63,7 @@ def emergency_accesses(*, user: User, unreviewed_only: bool = True) -> list[Emer
         actor=user,
         person_ids={access.plan.person_id for access in found},
         object_type="access.emergencyaccess",
-        purpose="emergency-review",
+        purpose=ReadPurpose.EMERGENCY_REVIEW,
     )
     return found
 
@@ -66,5 +73,7 @@ def get_emergency_access(*, user: User, pk: uuid.UUID) -> EmergencyAccess:
     if access is None:
         raise Http404
     policy.require(user, Action.EMERGENCY_REVIEW, access)
-    record_access(actor=user, person_ids=[access.plan.person_id], obj=access, purpose="emergency-review")
+    record_access(
+        actor=user, person_ids=[access.plan.person_id], obj=access, purpose=ReadPurpose.EMERGENCY_REVIEW
+    )
     return access

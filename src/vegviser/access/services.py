@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
+from vegviser.audit.models import AuditAction
+from vegviser.audit.services import describe_actor, record_change, save_change, save_new, snapshot
 from vegviser.registry.models import Organisation, Person
 
 from .models import EMERGENCY_MAX_HOURS, Consent, EmergencyAccess
@@ -42,11 +43,11 @@ def record_consent(
     for name in [*CONSENT_FIELDS, "evidence_file"]:
         if name in data:
             setattr(consent, name, data[name])
-    return _save_new_consent(actor, consent, shared_with, action="consent.record")
+    return _save_new_consent(actor, consent, shared_with, action=AuditAction.CONSENT_RECORD)
 
 
 def _save_new_consent(
-    actor: User | None, consent: Consent, shared_with: list[Organisation], *, action: str
+    actor: User | None, consent: Consent, shared_with: list[Organisation], *, action: AuditAction
 ) -> Consent:
     """Validate and insert a consent with the organisations it shares with, and record it; in the caller's
     transaction."""
@@ -69,18 +70,16 @@ def _withdraw(actor: User | None, consent: Consent, note: str) -> Consent:
     current = Consent.objects.select_for_update().get(pk=consent.pk)
     if current.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
-    current.withdrawn_at = timezone.now()
-    current.withdrawal_note = note
-    current.save(update_fields=["withdrawn_at", "withdrawal_note", "updated_at"])
-    record_change(
+    return save_change(
+        current,
         actor=actor,
-        action="consent.withdraw",
-        obj=current,
-        before={"withdrawn_at": None},
-        after={"withdrawn_at": current.withdrawn_at.isoformat()},
+        action=AuditAction.CONSENT_WITHDRAW,
+        fields=["withdrawn_at", "withdrawal_note"],
+        data={"withdrawn_at": timezone.now(), "withdrawal_note": note},
         person_id=current.person_id,
+        locked=True,
+        validate=False,
     )
-    return current
 
 
 def _consent_giver(actor: User | None, person: Person) -> dict[str, Any]:
@@ -104,7 +103,7 @@ def _consent_giver(actor: User | None, person: Person) -> dict[str, Any]:
 
 
 def _consent_anew(
-    actor: User | None, old: Consent, shared_with: list[Organisation], *, action: str, renew: bool
+    actor: User | None, old: Consent, shared_with: list[Organisation], *, action: AuditAction, renew: bool
 ) -> Consent:
     """A new consent in the portal with the old one's scope, from today: renewed, for as long as the old one
     ran; else (the old one narrowed) until the old one would have ended, so narrowing never extends it."""
@@ -153,7 +152,7 @@ def withdraw_own_consent(
         actor,
         consent,
         [o for o in shared if o != organisation],
-        action="consent.withdraw_organisation",
+        action=AuditAction.CONSENT_WITHDRAW_ORGANISATION,
         renew=False,
     )
 
@@ -163,7 +162,9 @@ def renew_own_consent(*, actor: User | None, consent: Consent) -> Consent:
     """The same consent given again, from today: for one that has run out, is running out, or was
     withdrawn."""
     authorise(actor, Action.PORTAL_CONSENT, consent.person)
-    return _consent_anew(actor, consent, list(consent.shared_with.all()), action="consent.renew", renew=True)
+    return _consent_anew(
+        actor, consent, list(consent.shared_with.all()), action=AuditAction.CONSENT_RENEW, renew=True
+    )
 
 
 @transaction.atomic
@@ -186,7 +187,7 @@ def open_emergency_access(*, actor: User, plan: IndividualPlan, reason: str, hou
     save_new(
         access,
         actor=actor,
-        action="emergency.open",
+        action=AuditAction.EMERGENCY_OPEN,
         fields=["plan", "reason", "granted_at", "expires_at"],
         person_id=plan.person_id,
     )
@@ -199,15 +200,13 @@ def review_emergency_access(*, actor: User | None, access: EmergencyAccess, note
     current = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
     if current.reviewed_at is not None:
         raise ValidationError(_("This emergency access has already been reviewed."))
-    current.reviewed_at = timezone.now()
-    current.reviewed_by = actor
-    current.review_note = note.strip()
-    current.save(update_fields=["reviewed_at", "reviewed_by", "review_note", "updated_at"])
-    record_change(
+    return save_change(
+        current,
         actor=actor,
-        action="emergency.review",
-        obj=current,
-        after={"reviewed_at": current.reviewed_at.isoformat(), "review_note": current.review_note},
+        action=AuditAction.EMERGENCY_REVIEW,
+        fields=["reviewed_at", "reviewed_by", "review_note"],
+        data={"reviewed_at": timezone.now(), "reviewed_by": actor, "review_note": note.strip()},
         person_id=current.plan.person_id,
+        locked=True,
+        validate=False,
     )
-    return current

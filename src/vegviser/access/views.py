@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.audit.models import ReadPurpose
 from vegviser.core.http import posted
 from vegviser.registry import selectors as registry_selectors
 
@@ -23,7 +24,7 @@ from .policy import Action
 @login_required
 def consent_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = registry_selectors.get_person(
-        user=request.user, pk=pk, action=Action.CONSENT_MANAGE, purpose="consent"
+        user=request.user, pk=pk, action=Action.CONSENT_MANAGE, purpose=ReadPurpose.CONSENT
     )
     form = ConsentForm(posted(request), request.FILES if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,7 @@ def consent_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 
 @login_required
 def consent_evidence(request: AuthenticatedRequest, pk: uuid.UUID) -> FileResponse:
-    consent = selectors.get_consent(user=request.user, pk=pk, purpose="consent-evidence")
+    consent = selectors.get_consent(user=request.user, pk=pk, purpose=ReadPurpose.CONSENT_EVIDENCE)
     if not consent.evidence_file:
         raise Http404
     content_type = mimetypes.guess_type(consent.evidence_file.name)[0] or "application/octet-stream"

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access.policy import Action, authorise
-from vegviser.audit.services import record_change, save_new, snapshot
+from vegviser.audit.models import AuditAction
+from vegviser.audit.services import record_change, save_change, save_new
 from vegviser.registry.models import Organisation
 from vegviser.registry.services import add_membership
 
@@ -45,7 +46,7 @@ def create_user(
     else:
         user.set_password(password)
     user.is_system_admin = bool(data.get("is_system_admin")) and (actor is None or actor.is_system_admin)
-    save_new(user, actor=actor, action="user.create", fields=USER_FIELDS)
+    save_new(user, actor=actor, action=AuditAction.USER_CREATE, fields=USER_FIELDS)
     if organisation is not None and role:
         add_membership(actor=actor, organisation=organisation, user=user, role=role)
     return user
@@ -53,19 +54,29 @@ def create_user(
 
 @transaction.atomic
 def update_user(*, actor: User | None, user: User, data: dict[str, Any]) -> User:
-    # A bound ModelForm has already written its data onto `user`: take "before" from the database.
+    # A bound ModelForm has already written its data onto `user`: the policy asks about the user as stored.
     current = User.objects.select_for_update().get(pk=user.pk)
     authorise(actor, Action.USER_EDIT, current)
-    before = snapshot(current, USER_FIELDS)
-    for name in USER_FIELDS:
-        if name in data:
-            setattr(current, name, data[name])
-    current.full_clean()
-    current.save()
-    record_change(
-        actor=actor, action="user.update", obj=current, before=before, after=snapshot(current, USER_FIELDS)
+    return save_change(
+        current, actor=actor, action=AuditAction.USER_UPDATE, fields=USER_FIELDS, data=data, locked=True
     )
-    return current
+
+
+@transaction.atomic
+def choose_language(*, actor: User | None, user: User, language: str) -> User:
+    """The language chosen with the switcher, kept with the account: the pages at the next sign-in on any
+    device, and the notices and emails the user is sent, are in it."""
+    authorise(actor, Action.OWN_ACCOUNT, user)
+    # Only the choice is checked, not the whole row: switching the language must work for any account.
+    User._meta.get_field("language").clean(language, user)
+    return save_change(
+        user,
+        actor=actor,
+        action=AuditAction.USER_LANGUAGE,
+        fields=["language"],
+        data={"language": language},
+        validate=False,
+    )
 
 
 def send_welcome(*, request: HttpRequest, user: User) -> None:
@@ -83,9 +94,28 @@ def send_welcome(*, request: HttpRequest, user: User) -> None:
 
 
 @transaction.atomic
-def confirm_totp_device(*, user: User, device: TOTPDevice) -> None:
+def add_totp_device(*, actor: User | None, user: User) -> TOTPDevice:
+    """The authenticator the user is setting up: the one not yet confirmed, or a new one with its own secret.
+    The oldest one waiting is kept, so two setup pages opened at once do not leave the user between two."""
+    authorise(actor, Action.OWN_ACCOUNT, user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="app")
+        record_change(
+            actor=actor, action=AuditAction.USER_TWO_FACTOR_ADD, obj=user, after={"device": device.pk}
+        )
+    return device
+
+
+@transaction.atomic
+def confirm_totp_device(*, actor: User | None, device: TOTPDevice) -> None:
+    """The device gave a valid code: from now on the user signs in with it."""
+    user = device.user
+    authorise(actor, Action.OWN_ACCOUNT, user)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # Only one authenticator per user: a new one replaces the old.
     TOTPDevice.objects.devices_for_user(user).exclude(pk=device.pk).delete()
-    record_change(actor=user, action="user.two_factor_enable", obj=user, after={"two_factor": True})
+    record_change(
+        actor=actor, action=AuditAction.USER_TWO_FACTOR_ENABLE, obj=user, after={"two_factor": True}
+    )

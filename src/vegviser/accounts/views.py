@@ -21,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
@@ -69,7 +68,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = i18n.set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        User.objects.filter(pk=request.user.pk).update(language=language)
+        services.choose_language(actor=request.user, user=request.user, language=language)
     return response
 
 
@@ -121,14 +120,13 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     # A new authenticator replaces the old one, so the old one must have been used in this session first.
     if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[attr-defined]
         return redirect("accounts:two_factor_verify")
-    # The oldest unconfirmed device: two pages opened at once must not leave the user stuck between two.
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, confirmed=False, name="app")
+    device = services.add_totp_device(actor=user, user=user)
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
+        # Checked here, not in the service: a wrong code counts against the device's throttle, which a
+        # refused transaction would undo.
         if device.verify_token(form.cleaned_data["token"]):
-            services.confirm_totp_device(user=user, device=device)
+            services.confirm_totp_device(actor=user, device=device)
             otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is now on for your account."))
             return redirect("home")

@@ -110,6 +110,8 @@ class AuditAction(models.TextChoices):
     USER_CREATE = "user.create", _("User created")
     USER_UPDATE = "user.update", _("User changed")
     USER_TWO_FACTOR_ENABLE = "user.two_factor_enable", _("Two-factor sign-in turned on")
+    USER_TWO_FACTOR_ADD = "user.two_factor.add", _("Authenticator app added")
+    USER_LANGUAGE = "user.language", _("Language chosen")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

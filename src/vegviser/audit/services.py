@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 from django.db.models import F
@@ -15,13 +15,12 @@ from vegviser.core.middleware import current_request_id
 from vegviser.core.services import ConflictError, assign
 from vegviser.registry.models import Membership
 
-from .models import AccessRecord, AuditRecord, Channel
+from .models import AccessRecord, AuditAction, AuditRecord, Channel, ReadPurpose
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
 ModelT = TypeVar("ModelT", bound=models.Model)
-VersionedRow = TypeVar("VersionedRow", bound=models.Model)
 SYSTEM_ACTOR_NAME = "system"
 # Fields whose value is masked in audit snapshots: an identity number must not spread into logs.
 MASKED_FIELDS = frozenset({"national_id"})
@@ -72,7 +71,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 def record_change(
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     obj: models.Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
@@ -104,7 +103,7 @@ def record_access(
     person_ids: Iterable[uuid.UUID],
     obj: models.Model | None = None,
     object_type: str = "",
-    purpose: str,
+    purpose: ReadPurpose,
     channel: str = Channel.WEB,
     role: str = "",
 ) -> int:
@@ -142,7 +141,7 @@ def save_new(
     instance: ModelT,
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     fields: Iterable[str],
     person_id: uuid.UUID | None = None,
 ) -> ModelT:
@@ -155,41 +154,62 @@ def save_new(
     return instance
 
 
-def _bump_version(instance: Any, expected_version: int) -> None:
-    """Claim the next version, or fail if someone else saved in between (optimistic concurrency)."""
-    updated = (
-        type(instance)
-        .objects.filter(pk=instance.pk, version=expected_version)
-        .update(version=F("version") + 1)
+def _is_versioned(instance: models.Model) -> bool:
+    return any(field.name == "version" for field in instance._meta.concrete_fields)
+
+
+def _claim_version(instance: Any, expected_version: int) -> None:
+    """Claim the next version, or fail if someone else saved since the form was opened (optimistic
+    concurrency). A conditional update, not a comparison in Python: it holds on a database that does not lock
+    the row when it is read."""
+    updated = instance._meta.model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1
     )
     if not updated:
         raise ConflictError
     instance.version = expected_version + 1
 
 
-def update_versioned(
+def save_change(
+    instance: ModelT,
     *,
     actor: User | None,
-    instance: VersionedRow,
-    fields: list[str],
-    data: dict[str, Any],
-    expected_version: int,
-    action: str,
+    action: AuditAction,
+    fields: Iterable[str],
     person_id: uuid.UUID | None = None,
-    locked: VersionedRow | None = None,
-) -> VersionedRow:
-    """Apply the form's data to the row as stored now (locked), refusing a stale version; audit the change.
-    Call inside the service's transaction; `locked` is the row as stored, when the service has already locked
-    it to check something first."""
-    current = (
-        locked
-        if locked is not None
-        else type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    )
+    data: dict[str, Any] | None = None,
+    apply: Callable[[ModelT], None] | None = None,
+    expected_version: int | None = None,
+    locked: bool = False,
+    validate: bool = True,
+) -> ModelT:
+    """Change a stored row and record the named fields before and after, in the caller's transaction.
+
+    The row is read as stored now and locked, so "before" is what was saved, not what a bound form has already
+    put on `instance`; `locked` says `instance` is that row already, locked by the caller to check something
+    first. The data's values for the named fields are copied onto it and `apply` makes any other change. Then
+    it is validated and a versioned row takes the next version (against `expected_version` when the change
+    comes from a form: a stale one is a ConflictError), saved and recorded. Returns the row as saved.
+
+    `validate=False` is for a step the service has checked itself and that must go through whatever else the
+    row holds: a consent recorded under older rules can still be withdrawn, a report still closed."""
+    fields = list(fields)
+    # Through `_meta`: the instance may be the request's lazy user, whose type is not the model's.
+    manager = instance._meta.model._default_manager
+    current = instance if locked else cast(ModelT, manager.select_for_update().get(pk=instance.pk))
     before = snapshot(current, fields)
-    assign(current, fields, data)
-    current.full_clean()
-    _bump_version(current, expected_version)
+    if data is not None:
+        assign(current, fields, data)
+    if apply is not None:
+        apply(current)
+    if validate:
+        current.full_clean()
+    if _is_versioned(current):
+        if expected_version is not None:
+            _claim_version(current, expected_version)
+        else:
+            # The row is locked: nobody else moves the version in between.
+            current.version += 1  # type: ignore[attr-defined]
     current.save()
     record_change(
         actor=actor,

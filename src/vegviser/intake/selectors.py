@@ -9,7 +9,7 @@ from django.http import Http404
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
-from vegviser.audit.models import Channel
+from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 
 from .models import CoordinatorAssignment, NeedReport, ReportStatus
@@ -37,7 +37,7 @@ def queue(*, user: User, status: str = "open") -> list[NeedReport]:
         actor=user,
         person_ids={report.person_id for report in found},
         object_type="intake.needreport",
-        purpose="need-report-queue",
+        purpose=ReadPurpose.NEED_REPORT_QUEUE,
     )
     return found
 
@@ -50,7 +50,7 @@ def reports_by(*, user: User) -> list[NeedReport]:
         actor=user,
         person_ids={report.person_id for report in reports},
         object_type="intake.needreport",
-        purpose="need-report",
+        purpose=ReadPurpose.NEED_REPORT,
     )
     return reports
 
@@ -63,7 +63,11 @@ def get_report(
         raise Http404
     policy.require(user, action, report)
     record_access(
-        actor=user, person_ids=[report.person_id], obj=report, purpose="need-report", channel=channel
+        actor=user,
+        person_ids=[report.person_id],
+        obj=report,
+        purpose=ReadPurpose.NEED_REPORT,
+        channel=channel,
     )
     return report
 

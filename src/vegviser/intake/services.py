@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vegviser.access.models import Consent
 from vegviser.access.policy import Action, authorise
-from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
+from vegviser.audit.models import AuditAction
+from vegviser.audit.services import describe_actor, save_change, save_new
 from vegviser.core.services import assign
 from vegviser.registry.models import Municipality, Organisation, Person
 
@@ -76,11 +77,11 @@ def report_need(
     if municipality_id is None:
         raise ValidationError(_("The person's municipality is not known, so the report cannot be sent."))
     report = NeedReport(person=person, municipality_id=municipality_id, reporter_organisation=organisation)
-    return _save_new_report(actor, report, data, fields=REPORT_FIELDS, action="need_report.create")
+    return _save_new_report(actor, report, data, fields=REPORT_FIELDS, action=AuditAction.NEED_REPORT_CREATE)
 
 
 def _save_new_report(
-    actor: User | None, report: NeedReport, data: dict[str, Any], *, fields: list[str], action: str
+    actor: User | None, report: NeedReport, data: dict[str, Any], *, fields: list[str], action: AuditAction
 ) -> NeedReport:
     """The report with its reporter and the fields the data holds, saved and recorded; in the caller's
     transaction."""
@@ -114,7 +115,9 @@ def ask_for_help(*, actor: User | None, person: Person, data: dict[str, Any]) ->
         channel=ReportChannel.WRITTEN,
         consent_to_report=ReportConsent.YES,
     )
-    return _save_new_report(actor, report, data, fields=HELP_FIELDS, action="need_report.ask_for_help")
+    return _save_new_report(
+        actor, report, data, fields=HELP_FIELDS, action=AuditAction.NEED_REPORT_ASK_FOR_HELP
+    )
 
 
 def _locked(report: NeedReport) -> NeedReport:
@@ -128,20 +131,22 @@ def assign_report(*, actor: User | None, report: NeedReport, officer: User | Non
     report = _locked(report)
     if not report.is_open:
         raise ValidationError(_("This report has already been decided."))
-    before = snapshot(report, ["assigned_to", "status"])
-    report.assigned_to = officer
-    if report.status == ReportStatus.RECEIVED:
-        report.status = ReportStatus.ASSESSING
-    report.save(update_fields=["assigned_to", "status", "updated_at"])
-    record_change(
+
+    def assign_officer(report: NeedReport) -> None:
+        report.assigned_to = officer
+        if report.status == ReportStatus.RECEIVED:
+            report.status = ReportStatus.ASSESSING
+
+    return save_change(
+        report,
         actor=actor,
-        action="need_report.assign",
-        obj=report,
-        before=before,
-        after=snapshot(report, ["assigned_to", "status"]),
+        action=AuditAction.NEED_REPORT_ASSIGN,
+        fields=["assigned_to", "status"],
+        apply=assign_officer,
         person_id=report.person_id,
+        locked=True,
+        validate=False,
     )
-    return report
 
 
 def child_coordinator_conditions(
@@ -167,9 +172,20 @@ def decide_report(*, actor: User | None, report: NeedReport, data: dict[str, Any
     report = _locked(report)
     if not report.is_open:
         raise ValidationError(_("This report has already been decided."))
-    before = snapshot(report, [*DECISION_FIELDS, "status"])
-    for field in DECISION_FIELDS:
-        setattr(report, field, data.get(field, getattr(report, field)))
+    return save_change(
+        report,
+        actor=actor,
+        action=AuditAction.NEED_REPORT_DECIDE,
+        fields=[*DECISION_FIELDS, "status"],
+        data=data,
+        apply=lambda report: _decide(report, actor=actor, data=data),
+        person_id=report.person_id,
+        locked=True,
+    )
+
+
+def _decide(report: NeedReport, *, actor: User | None, data: dict[str, Any]) -> None:
+    """The decision that follows from what was granted of what was asked for, with its reasons."""
     granted = [report.plan_granted, report.coordinator_granted, report.child_coordinator_granted]
     requested = [report.needs_plan, report.needs_coordinator, report.needs_child_coordinator]
     if not any(granted):
@@ -192,17 +208,6 @@ def decide_report(*, actor: User | None, report: NeedReport, data: dict[str, Any
     report.status = ReportStatus.DECIDED
     report.decided_at = timezone.now()
     report.decided_by = actor
-    report.full_clean()
-    report.save()
-    record_change(
-        actor=actor,
-        action="need_report.decide",
-        obj=report,
-        before=before,
-        after=snapshot(report, [*DECISION_FIELDS, "status"]),
-        person_id=report.person_id,
-    )
-    return report
 
 
 @transaction.atomic
@@ -212,18 +217,16 @@ def close_report(*, actor: User | None, report: NeedReport) -> NeedReport:
     # Only a decided report is closed: an open one would otherwise leave the queue undecided.
     if report.status != ReportStatus.DECIDED:
         raise ValidationError(_("Only a decided report can be closed."))
-    before = {"status": report.status}
-    report.status = ReportStatus.CLOSED
-    report.save(update_fields=["status", "updated_at"])
-    record_change(
+    return save_change(
+        report,
         actor=actor,
-        action="need_report.close",
-        obj=report,
-        before=before,
-        after={"status": report.status},
+        action=AuditAction.NEED_REPORT_CLOSE,
+        fields=["status"],
+        data={"status": ReportStatus.CLOSED},
         person_id=report.person_id,
+        locked=True,
+        validate=False,
     )
-    return report
 
 
 @transaction.atomic
@@ -275,7 +278,11 @@ def appoint_coordinator(
         appointed_by=actor,
     )
     save_new(
-        assignment, actor=actor, action="coordinator.appoint", fields=ASSIGNMENT_FIELDS, person_id=person.pk
+        assignment,
+        actor=actor,
+        action=AuditAction.COORDINATOR_APPOINT,
+        fields=ASSIGNMENT_FIELDS,
+        person_id=person.pk,
     )
     return assignment
 
@@ -285,18 +292,11 @@ def end_coordinator(
     *, actor: User | None, assignment: CoordinatorAssignment, ended_on: date, reason: str
 ) -> CoordinatorAssignment:
     authorise(actor, Action.COORDINATOR_APPOINT, assignment.person)
-    before = snapshot(assignment, ["ended_on", "active", "end_reason"])
-    assignment.ended_on = ended_on
-    assignment.active = False
-    assignment.end_reason = reason
-    assignment.full_clean()
-    assignment.save()
-    record_change(
+    return save_change(
+        assignment,
         actor=actor,
-        action="coordinator.end",
-        obj=assignment,
-        before=before,
-        after=snapshot(assignment, ["ended_on", "active", "end_reason"]),
+        action=AuditAction.COORDINATOR_END,
+        fields=["ended_on", "active", "end_reason"],
+        data={"ended_on": ended_on, "active": False, "end_reason": reason},
         person_id=assignment.person_id,
     )
-    return assignment

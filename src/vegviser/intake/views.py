@@ -18,7 +18,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.accounts.models import User
-from vegviser.audit.models import Channel
+from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
 from vegviser.core.forms import add_service_error
@@ -201,7 +201,7 @@ def report_close(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def coordinator_appoint(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = registry_selectors.get_person(
-        user=request.user, pk=pk, action=Action.COORDINATOR_APPOINT, purpose="coordinator"
+        user=request.user, pk=pk, action=Action.COORDINATOR_APPOINT, purpose=ReadPurpose.COORDINATOR
     )
     form = AppointCoordinatorForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -229,7 +229,7 @@ def coordinator_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
     assignment = get_object_or_404(CoordinatorAssignment.objects.select_related("person"), pk=pk, active=True)
     policy.require(request.user, Action.COORDINATOR_APPOINT, assignment.person)
     record_access(
-        actor=request.user, person_ids=[assignment.person_id], obj=assignment, purpose="coordinator"
+        actor=request.user, person_ids=[assignment.person_id], obj=assignment, purpose=ReadPurpose.COORDINATOR
     )
     form = EndCoordinatorForm(posted(request), initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
-from vegviser.audit.models import Channel
+from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.intake.models import (
     OVERDUE_AFTER_DAYS,
@@ -35,7 +35,7 @@ from .models import OPEN_STATUSES, IndividualPlan, PlanStatus
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
-OVERVIEW_PURPOSE = "plan-overview"
+OVERVIEW_PURPOSE = ReadPurpose.PLAN_OVERVIEW
 PERSON_FIELDS = ("given_name", "family_name", "birth_date", "municipality")
 PLAN_FIELDS = (
     "status",

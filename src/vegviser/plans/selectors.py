@@ -16,7 +16,7 @@ from django.utils import timezone
 from vegviser.access import policy
 from vegviser.access.models import Consent
 from vegviser.access.policy import Action, PlanRole
-from vegviser.audit.models import Channel
+from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.intake.models import CoordinatorAssignment
 
@@ -50,7 +50,7 @@ def get_plan(
     user: User,
     pk: uuid.UUID,
     action: Action = Action.PLAN_VIEW,
-    purpose: str = "plan",
+    purpose: ReadPurpose = ReadPurpose.PLAN,
     channel: str = Channel.WEB,
 ) -> IndividualPlan:
     """The plan, if the user may do `action` to it; else 404. The read is logged with its purpose."""
@@ -77,7 +77,7 @@ def get_plan_item(
     user: User,
     pk: uuid.UUID,
     action: Action = Action.PLAN_EDIT,
-    purpose: str = "plan",
+    purpose: ReadPurpose = ReadPurpose.PLAN,
     channel: str = Channel.WEB,
 ) -> Any:
     """A goal, measure, participant, meeting … of a plan the user may do `action` to (the item itself is
@@ -342,7 +342,7 @@ def my_plans(*, user: User) -> list[tuple[IndividualPlan, str]]:
         actor=user,
         person_ids={plan.person_id for plan, _role in plans},
         object_type="plans.individualplan",
-        purpose="my-plans",
+        purpose=ReadPurpose.MY_PLANS,
     )
     return [(plan, role or "") for plan, role in plans]
 
@@ -364,7 +364,7 @@ def coordinated_without_plan(
         actor=user,
         person_ids={assignment.person_id for assignment in assignments} - logged,
         object_type="intake.coordinatorassignment",
-        purpose="my-plans",
+        purpose=ReadPurpose.MY_PLANS,
     )
     return assignments
 

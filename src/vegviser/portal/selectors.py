@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.audit.models import ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.core.http import ExplainedRefusal
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
@@ -80,7 +81,7 @@ def current_plan(person: Person) -> IndividualPlan | None:
     return plans.exclude(status=PlanStatus.CLOSED).first() or plans.order_by("-closed_at").first()
 
 
-def log_read(*, user: User, subject: Subject, plan: IndividualPlan | None, purpose: str) -> None:
+def log_read(*, user: User, subject: Subject, plan: IndividualPlan | None, purpose: ReadPurpose) -> None:
     """One access record for the page: of the plan where there is one, else of the person."""
     record_access(
         actor=user,
@@ -107,7 +108,7 @@ def home(*, user: User, subject: Subject) -> Home:
     plan = current_plan(subject.person)
     if plan is not None:
         policy.require(user, Action.PLAN_VIEW, plan)
-    log_read(user=user, subject=subject, plan=plan, purpose="portal")
+    log_read(user=user, subject=subject, plan=plan, purpose=ReadPurpose.PORTAL)
     content = (
         plan_selectors.plan_content(user=user, plan=plan, linked_plans=False, history=False)
         if plan is not None

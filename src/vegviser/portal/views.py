@@ -25,7 +25,7 @@ from vegviser.access.policy import Action
 from vegviser.access.services import renew_own_consent, withdraw_own_consent
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit import selectors as audit_selectors
-from vegviser.audit.models import Channel
+from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
 from vegviser.core.editing import versioned_edit
@@ -69,7 +69,11 @@ def _to_home(subject: Subject | uuid.UUID) -> HttpResponse:
 
 
 def _plan_of(
-    request: AuthenticatedRequest, subject: Subject, *, purpose: str, action: Action = Action.PLAN_VIEW
+    request: AuthenticatedRequest,
+    subject: Subject,
+    *,
+    purpose: ReadPurpose,
+    action: Action = Action.PLAN_VIEW,
 ) -> IndividualPlan | None:
     """The person's plan, if the user may do `action` to it (else 404), its read logged; none yet, and the
     user is told how to ask for one."""
@@ -104,7 +108,7 @@ def home(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """The whole plan in plain words."""
     subject = selectors.get_subject(user=request.user, pk=pk)
-    current = _plan_of(request, subject, purpose="portal-plan")
+    current = _plan_of(request, subject, purpose=ReadPurpose.PORTAL_PLAN)
     if current is None:
         return _to_home(subject)
     content = plan_selectors.plan_content(user=request.user, plan=current, linked_plans=False, history=False)
@@ -122,7 +126,7 @@ def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def what_matters(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     subject = selectors.get_subject(user=request.user, pk=pk)
-    current = _plan_of(request, subject, purpose="portal-plan", action=Action.PORTAL_CONTRIBUTE)
+    current = _plan_of(request, subject, purpose=ReadPurpose.PORTAL_PLAN, action=Action.PORTAL_CONTRIBUTE)
     if current is None:
         return _to_home(subject)
     response = versioned_edit(
@@ -147,7 +151,7 @@ def _form_context(
 @login_required
 def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     subject = selectors.get_subject(user=request.user, pk=pk)
-    current = _plan_of(request, subject, purpose="portal-plan", action=Action.PORTAL_CONTRIBUTE)
+    current = _plan_of(request, subject, purpose=ReadPurpose.PORTAL_PLAN, action=Action.PORTAL_CONTRIBUTE)
     if current is None:
         return _to_home(subject)
     form = OwnGoalForm(posted(request))
@@ -168,7 +172,7 @@ def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     goal = plan_selectors.get_plan_item(
-        Goal, user=request.user, pk=pk, action=Action.PORTAL_GOAL_EDIT, purpose="portal-plan"
+        Goal, user=request.user, pk=pk, action=Action.PORTAL_GOAL_EDIT, purpose=ReadPurpose.PORTAL_PLAN
     )
     subject = selectors.get_subject(user=request.user, pk=goal.plan.person_id)
     response = versioned_edit(
@@ -188,7 +192,7 @@ def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Where the person is now on the goal's scale; the coordinator sees it at the next evaluation."""
     goal = plan_selectors.get_plan_item(
-        Goal, user=request.user, pk=pk, action=Action.PORTAL_CONTRIBUTE, purpose="portal-plan"
+        Goal, user=request.user, pk=pk, action=Action.PORTAL_CONTRIBUTE, purpose=ReadPurpose.PORTAL_PLAN
     )
     subject = selectors.get_subject(user=request.user, pk=goal.plan.person_id)
     if goal.status != GoalStatus.ACTIVE:
@@ -218,7 +222,7 @@ def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Messages with the coordinator and the team."""
     subject = selectors.get_subject(user=request.user, pk=pk)
-    current = _plan_of(request, subject, purpose="portal-messages", action=Action.PLAN_MESSAGES)
+    current = _plan_of(request, subject, purpose=ReadPurpose.PORTAL_MESSAGES, action=Action.PLAN_MESSAGES)
     if current is None:
         return _to_home(subject)
     form = MessageForm(posted(request))
@@ -239,7 +243,7 @@ def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def consents(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """What the person has agreed to, and with whom information is shared."""
     subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_CONSENT)
-    selectors.log_read(user=request.user, subject=subject, plan=None, purpose="portal-consent")
+    selectors.log_read(user=request.user, subject=subject, plan=None, purpose=ReadPurpose.PORTAL_CONSENT)
     rows = consent_selectors.consents_of(
         user=request.user, person=subject.person, action=Action.PORTAL_CONSENT, page_logged=True
     )
@@ -251,7 +255,7 @@ def _own_consent(request: AuthenticatedRequest, pk: uuid.UUID) -> tuple[Consent,
     if consent is None:
         raise Http404
     subject = selectors.get_subject(user=request.user, pk=consent.person_id, action=Action.PORTAL_CONSENT)
-    selectors.log_read(user=request.user, subject=subject, plan=None, purpose="portal-consent")
+    selectors.log_read(user=request.user, subject=subject, plan=None, purpose=ReadPurpose.PORTAL_CONSENT)
     return consent, subject
 
 
@@ -310,7 +314,7 @@ def access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Who has seen the person's information, emergency access included."""
     subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_ACCESS_LOG)
     current = selectors.current_plan(subject.person)
-    selectors.log_read(user=request.user, subject=subject, plan=current, purpose="plan-access-log")
+    selectors.log_read(user=request.user, subject=subject, plan=current, purpose=ReadPurpose.PLAN_ACCESS_LOG)
     reads = audit_selectors.reads_of_person(subject.person.pk)
     emergencies = current.emergency_accesses.order_by("-granted_at") if current is not None else []
     return _page(request, "portal/access_log.html", subject, reads=reads, emergencies=emergencies)
@@ -345,7 +349,9 @@ def _own_person(request: AuthenticatedRequest, channel: str) -> Person:
     if person is None:
         raise Http404
     policy.require(request.user, Action.OWN_DATA_EXPORT, person)
-    record_access(actor=request.user, person_ids=[person.pk], obj=person, purpose="own-data", channel=channel)
+    record_access(
+        actor=request.user, person_ids=[person.pk], obj=person, purpose=ReadPurpose.OWN_DATA, channel=channel
+    )
     return person
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.audit.models import ReadPurpose
 from vegviser.audit.services import record_access
 
 from .identity import parse_national_id
@@ -36,13 +37,20 @@ def search_persons(*, user: User, query: str) -> list[Person]:
             persons = persons.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
     found = list(persons.order_by("family_name", "given_name")[:SEARCH_LIMIT])
     record_access(
-        actor=user, person_ids=[p.pk for p in found], object_type="registry.person", purpose="search"
+        actor=user,
+        person_ids=[p.pk for p in found],
+        object_type="registry.person",
+        purpose=ReadPurpose.SEARCH,
     )
     return found
 
 
 def get_person(
-    *, user: User, pk: uuid.UUID, action: Action = Action.PERSON_VIEW, purpose: str = "registry"
+    *,
+    user: User,
+    pk: uuid.UUID,
+    action: Action = Action.PERSON_VIEW,
+    purpose: ReadPurpose = ReadPurpose.REGISTRY,
 ) -> Person:
     person = Person.objects.select_related("municipality").filter(pk=pk).first()
     if person is None:

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from vegviser.access.policy import Action, authorise, may_grant
-from vegviser.audit.services import record_change, save_new, snapshot, update_versioned
+from vegviser.audit.models import AuditAction
+from vegviser.audit.services import save_change, save_new
 from vegviser.core.services import assign
 
 from .models import Membership, Municipality, Organisation, Person, PersonRelation
@@ -55,7 +56,7 @@ def create_person(*, actor: User | None, data: dict[str, Any]) -> Person:
     authorise(actor, Action.PERSON_CREATE)
     person = Person()
     assign(person, PERSON_FIELDS, data)
-    save_new(person, actor=actor, action="person.create", fields=PERSON_FIELDS, person_id=person.pk)
+    save_new(person, actor=actor, action=AuditAction.PERSON_CREATE, fields=PERSON_FIELDS, person_id=person.pk)
     return person
 
 
@@ -70,22 +71,21 @@ def find_or_register_person(
     person = Person.objects.select_for_update().filter(national_id=national_id).first()
     if person is not None:
         if person.municipality_id is None:
-            before = snapshot(person, ["municipality"])
-            person.municipality = municipality
-            person.save(update_fields=["municipality", "updated_at"])
-            record_change(
+            person = save_change(
+                person,
                 actor=actor,
-                action="person.update",
-                obj=person,
-                before=before,
-                after=snapshot(person, ["municipality"]),
+                action=AuditAction.PERSON_UPDATE,
+                fields=["municipality"],
+                data={"municipality": municipality},
                 person_id=person.pk,
+                locked=True,
+                validate=False,
             )
         return person
     person = Person(
         given_name=given_name, family_name=family_name, national_id=national_id, municipality=municipality
     )
-    save_new(person, actor=actor, action="person.create", fields=PERSON_FIELDS, person_id=person.pk)
+    save_new(person, actor=actor, action=AuditAction.PERSON_CREATE, fields=PERSON_FIELDS, person_id=person.pk)
     return person
 
 
@@ -94,13 +94,13 @@ def update_person(
     *, actor: User | None, person: Person, data: dict[str, Any], expected_version: int
 ) -> Person:
     authorise(actor, Action.PERSON_EDIT, person)
-    return update_versioned(
+    return save_change(
+        person,
         actor=actor,
-        instance=person,
+        action=AuditAction.PERSON_UPDATE,
         fields=PERSON_FIELDS,
         data=data,
         expected_version=expected_version,
-        action="person.update",
         person_id=person.pk,
     )
 
@@ -110,26 +110,23 @@ def add_relation(*, actor: User | None, person: Person, data: dict[str, Any]) ->
     authorise(actor, Action.PERSON_EDIT, person)
     relation = PersonRelation(person=person)
     assign(relation, RELATION_FIELDS[1:], data)
-    save_new(relation, actor=actor, action="relation.create", fields=RELATION_FIELDS, person_id=person.pk)
+    save_new(
+        relation, actor=actor, action=AuditAction.RELATION_CREATE, fields=RELATION_FIELDS, person_id=person.pk
+    )
     return relation
 
 
 @transaction.atomic
 def end_relation(*, actor: User | None, relation: PersonRelation, valid_to: date) -> PersonRelation:
     authorise(actor, Action.PERSON_EDIT, relation.person)
-    before = snapshot(relation, RELATION_FIELDS)
-    relation.valid_to = valid_to
-    relation.full_clean()
-    relation.save()
-    record_change(
+    return save_change(
+        relation,
         actor=actor,
-        action="relation.end",
-        obj=relation,
-        before=before,
-        after=snapshot(relation, RELATION_FIELDS),
+        action=AuditAction.RELATION_END,
+        fields=RELATION_FIELDS,
+        data={"valid_to": valid_to},
         person_id=relation.person_id,
     )
-    return relation
 
 
 @transaction.atomic
@@ -137,7 +134,7 @@ def create_organisation(*, actor: User | None, data: dict[str, Any]) -> Organisa
     authorise(actor, Action.ORGANISATION_CREATE)
     organisation = Organisation()
     assign(organisation, ORGANISATION_FIELDS, data)
-    save_new(organisation, actor=actor, action="organisation.create", fields=ORGANISATION_FIELDS)
+    save_new(organisation, actor=actor, action=AuditAction.ORGANISATION_CREATE, fields=ORGANISATION_FIELDS)
     return organisation
 
 
@@ -146,13 +143,13 @@ def update_organisation(
     *, actor: User | None, organisation: Organisation, data: dict[str, Any], expected_version: int
 ) -> Organisation:
     authorise(actor, Action.ORGANISATION_EDIT, organisation)
-    return update_versioned(
+    return save_change(
+        organisation,
         actor=actor,
-        instance=organisation,
+        action=AuditAction.ORGANISATION_UPDATE,
         fields=ORGANISATION_FIELDS,
         data=data,
         expected_version=expected_version,
-        action="organisation.update",
     )
 
 
@@ -162,27 +159,22 @@ def add_membership(*, actor: User | None, organisation: Organisation, user: User
     if actor is not None and not may_grant(actor, user, organisation, role):
         raise PermissionDenied
     membership = Membership(organisation=organisation, user=user, role=role)
-    membership.full_clean()
-    membership.save()
-    record_change(
+    return save_new(
+        membership,
         actor=actor,
-        action="membership.create",
-        obj=membership,
-        after=snapshot(membership, ["user", "organisation", "role", "active"]),
+        action=AuditAction.MEMBERSHIP_CREATE,
+        fields=["user", "organisation", "role", "active"],
     )
-    return membership
 
 
 @transaction.atomic
 def end_membership(*, actor: User | None, membership: Membership) -> Membership:
     authorise(actor, Action.MEMBERS_MANAGE, membership.organisation)
-    membership.active = False
-    membership.save(update_fields=["active"])
-    record_change(
+    return save_change(
+        membership,
         actor=actor,
-        action="membership.end",
-        obj=membership,
-        before={"active": True},
-        after={"active": False},
+        action=AuditAction.MEMBERSHIP_END,
+        fields=["active"],
+        data={"active": False},
+        validate=False,
     )
-    return membership

@@ -14,6 +14,7 @@ from vegviser.access import policy
 from vegviser.access import selectors as consent_selectors
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.audit.models import ReadPurpose
 from vegviser.core.editing import versioned_edit
 from vegviser.core.http import posted
 from vegviser.core.services import ConflictError
@@ -76,7 +77,7 @@ def person_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def person_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = selectors.get_person(
-        user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
+        user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose=ReadPurpose.REGISTRY_EDIT
     )
     response = versioned_edit(
         request,
@@ -94,7 +95,7 @@ def person_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def relation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = selectors.get_person(
-        user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose="registry-edit"
+        user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose=ReadPurpose.REGISTRY_EDIT
     )
     form = RelationForm(posted(request), person=person, visible=policy.visible_persons(request.user))
     if request.method == "POST" and form.is_valid():

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
-from vegviser.audit.models import Channel
+from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
@@ -37,14 +37,14 @@ def _to_meeting(meeting: Meeting) -> HttpResponse:
 
 def _meeting(request: AuthenticatedRequest, pk: uuid.UUID, action: Action = Action.PLAN_EDIT) -> Meeting:
     meeting: Meeting = selectors.get_plan_item(
-        Meeting, user=request.user, pk=pk, action=action, purpose="meeting"
+        Meeting, user=request.user, pk=pk, action=action, purpose=ReadPurpose.MEETING
     )
     return meeting
 
 
 @login_required
 def meeting_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT, purpose="meeting")
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT, purpose=ReadPurpose.MEETING)
     form = MeetingForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +178,7 @@ def meeting_ics(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         user=request.user,
         pk=pk,
         action=Action.PLAN_VIEW_FULL,
-        purpose="meeting-invitation",
+        purpose=ReadPurpose.MEETING_INVITATION,
         channel=Channel.EXPORT,
     )
     url = request.build_absolute_uri(reverse("plans:meeting_detail", kwargs={"pk": meeting.pk}))

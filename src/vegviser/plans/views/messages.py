@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.audit.models import ReadPurpose
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
 
@@ -23,7 +24,9 @@ from ..forms.plan import MessageForm
 
 @login_required
 def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_MESSAGES, purpose="plan-messages")
+    plan = selectors.get_plan(
+        user=request.user, pk=pk, action=Action.PLAN_MESSAGES, purpose=ReadPurpose.PLAN_MESSAGES
+    )
     form = MessageForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,7 +21,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action, PlanRole
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit import selectors as audit_selectors
-from vegviser.audit.models import Channel
+from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.core.documents import pdf_response
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
@@ -51,7 +51,7 @@ def _to_plan(plan: IndividualPlan | uuid.UUID) -> HttpResponse:
 def plan_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Start the person's plan: a draft with the person and the coordinator in it."""
     person = registry_selectors.get_person(
-        user=request.user, pk=pk, action=Action.PLAN_CREATE, purpose="plan"
+        user=request.user, pk=pk, action=Action.PLAN_CREATE, purpose=ReadPurpose.PLAN
     )
     existing = IndividualPlan.objects.filter(person=person).exclude(status=PlanStatus.CLOSED).first()
     if request.method == "POST":
@@ -346,7 +346,7 @@ def note_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 def plan_timeline(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    plan = selectors.get_plan(user=request.user, pk=pk, purpose="plan-timeline")
+    plan = selectors.get_plan(user=request.user, pk=pk, purpose=ReadPurpose.PLAN_TIMELINE)
     content = selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
     return render(
         request,
@@ -359,7 +359,7 @@ def plan_timeline(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def plan_access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Who has seen the person's information, in plain words, newest first."""
     plan = selectors.get_plan(
-        user=request.user, pk=pk, action=Action.PLAN_ACCESS_LOG, purpose="plan-access-log"
+        user=request.user, pk=pk, action=Action.PLAN_ACCESS_LOG, purpose=ReadPurpose.PLAN_ACCESS_LOG
     )
     reads = audit_selectors.reads_of_person(plan.person_id)
     emergencies = plan.emergency_accesses.order_by("-granted_at")
@@ -392,7 +392,11 @@ def _document_language(plan: IndividualPlan) -> str:
 def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> HttpResponse:
     """The whole plan, every element a–i, in the person's language: for the person and the team."""
     plan = selectors.get_plan(
-        user=request.user, pk=pk, action=Action.PLAN_VIEW_FULL, purpose="plan-print", channel=Channel.PRINT
+        user=request.user,
+        pk=pk,
+        action=Action.PLAN_VIEW_FULL,
+        purpose=ReadPurpose.PLAN_PRINT,
+        channel=Channel.PRINT,
     )
     content = selectors.plan_content(user=request.user, plan=plan, history=False)
     language = _document_language(plan)
@@ -423,7 +427,9 @@ def plan_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def _record_notice(request: AuthenticatedRequest, pk: uuid.UUID) -> dict[str, Any]:
     """That the person has a plan and who the coordinator is: no plan content (the plan is not part of the
     patient record, but the record must say it exists)."""
-    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.RECORD_NOTICE, purpose="record-notice")
+    plan = selectors.get_plan(
+        user=request.user, pk=pk, action=Action.RECORD_NOTICE, purpose=ReadPurpose.RECORD_NOTICE
+    )
     coordinators = [
         {
             "kind": assignment.kind,

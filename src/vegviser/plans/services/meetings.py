@@ -1,0 +1,149 @@
+"""Meetings of the responsibility group: scheduling, minutes and their approval, decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vegviser.audit.models import AuditAction
+from vegviser.audit.services import save_change, save_new
+from vegviser.core.services import assign
+
+from ..models import Goal, IndividualPlan, Measure, Meeting, MeetingDecision, PlanParticipant
+from ._write import _plan_write
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+MEETING_FIELDS = ["starts_at", "ends_at", "place", "video_link", "agenda"]
+
+
+def _check_invited(plan: IndividualPlan, invited: Iterable[PlanParticipant]) -> list[PlanParticipant]:
+    invited = list(invited)
+    if any(participant.plan_id != plan.pk for participant in invited):
+        raise ValidationError({"invited": _("Invite participants of this plan.")})
+    return invited
+
+
+@transaction.atomic
+def schedule_meeting(*, actor: User | None, plan: IndividualPlan, data: dict[str, Any]) -> Meeting:
+    with _plan_write(actor, plan):
+        invited = _check_invited(plan, data.get("invited") or [])
+        meeting = Meeting(plan=plan, created_by=actor)
+        assign(meeting, MEETING_FIELDS, data)
+        save_new(
+            meeting,
+            actor=actor,
+            action=AuditAction.PLAN_MEETING_SCHEDULE,
+            fields=MEETING_FIELDS,
+            person_id=plan.person_id,
+        )
+        meeting.invited.set(invited)
+        return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *, actor: User | None, meeting: Meeting, data: dict[str, Any], expected_version: int
+) -> Meeting:
+    """Time, place, agenda, invitations and minutes. Approved minutes are final."""
+    with _plan_write(actor, meeting.plan):
+        # Compared with the row as saved: a bound model form has already put the new text on `meeting`.
+        saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if saved.minutes_approved_at is not None and data.get("minutes", saved.minutes) != saved.minutes:
+            raise ValidationError({"minutes": _("The minutes are approved and can no longer be changed.")})
+        invited = _check_invited(meeting.plan, data["invited"]) if "invited" in data else None
+        updated = save_change(
+            saved,
+            actor=actor,
+            action=AuditAction.PLAN_MEETING_UPDATE,
+            fields=[*MEETING_FIELDS, "minutes"],
+            data=data,
+            expected_version=expected_version,
+            person_id=meeting.plan.person_id,
+            locked=True,
+        )
+        if invited is not None:
+            updated.invited.set(invited)
+        return updated
+
+
+@transaction.atomic
+def approve_minutes(*, actor: User | None, meeting: Meeting) -> Meeting:
+    with _plan_write(actor, meeting.plan):
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if current.cancelled:
+            raise ValidationError(_("The meeting was cancelled."))
+        if current.minutes_approved_at is not None:
+            raise ValidationError(_("The minutes are already approved."))
+        if not current.minutes.strip():
+            raise ValidationError(_("Write the minutes before approving them."))
+        if current.starts_at > timezone.now():
+            raise ValidationError(_("Minutes can be approved only after the meeting has started."))
+        return save_change(
+            current,
+            actor=actor,
+            action=AuditAction.PLAN_MEETING_APPROVE_MINUTES,
+            fields=["minutes_approved_at", "minutes_approved_by"],
+            data={"minutes_approved_at": timezone.now(), "minutes_approved_by": actor},
+            person_id=meeting.plan.person_id,
+            locked=True,
+            validate=False,
+        )
+
+
+@transaction.atomic
+def cancel_meeting(*, actor: User | None, meeting: Meeting) -> Meeting:
+    with _plan_write(actor, meeting.plan):
+        current = Meeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
+        if current.cancelled or current.minutes_approved_at is not None:
+            raise ValidationError(_("This meeting can no longer be cancelled."))
+        return save_change(
+            current,
+            actor=actor,
+            action=AuditAction.PLAN_MEETING_CANCEL,
+            fields=["cancelled"],
+            data={"cancelled": True},
+            person_id=meeting.plan.person_id,
+            locked=True,
+            validate=False,
+        )
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    text: str,
+    goals: Iterable[Goal] = (),
+    measures: Iterable[Measure] = (),
+) -> MeetingDecision:
+    with _plan_write(actor, meeting.plan):
+        saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if saved.cancelled:
+            raise ValidationError(_("The meeting was cancelled."))
+        # Decisions are part of the minutes: once those are approved, nothing is added afterwards.
+        if saved.minutes_approved_at is not None:
+            raise ValidationError(_("The minutes are approved: no decisions can be added."))
+        goals, measures = list(goals), list(measures)
+        if any(goal.plan_id != meeting.plan_id for goal in goals) or any(
+            measure.plan_id != meeting.plan_id for measure in measures
+        ):
+            raise ValidationError(_("Link the decision to goals and measures of this plan."))
+        decision = MeetingDecision(meeting=meeting, text=text.strip())
+        save_new(
+            decision,
+            actor=actor,
+            action=AuditAction.PLAN_MEETING_DECISION,
+            fields=["text"],
+            person_id=meeting.plan.person_id,
+        )
+        decision.goals.set(goals)
+        decision.measures.set(measures)
+        return decision
