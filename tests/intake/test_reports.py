@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.intake.models import NeedReport, ReportStatus
+from vegviser.intake.services import decide_report
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import Person
 
 from ..conftest import World, client_for, english
-from ..factories import days_ago
+from ..factories import NeedReportFactory, UserFactory, days_ago
 
 
 def report_form(world: World, **overrides: Any) -> dict[str, Any]:
@@ -269,3 +270,16 @@ def test_the_report_goes_to_the_municipality_the_reporter_names(world: World) ->
     assert english(world, "ke_officer_tromso").get(reverse("intake:queue")).context["rows"][0][0] == report
     world.patient.refresh_from_db()
     assert world.patient.municipality_id == "1804"
+
+
+def test_a_report_whose_reporter_has_left_can_still_be_decided(world: World) -> None:
+    """Deleting the reporter's account empties `reported_by`; the report keeps the reporter's name and the
+    unit can still decide it."""
+    reporter = UserFactory()
+    report = NeedReportFactory(person=world.patient, municipality=world.bodo, reported_by=reporter)
+    reporter.delete()
+    report.refresh_from_db()
+    assert report.reported_by is None
+    assert report.reporter_name
+    decided = decide_report(actor=world.ke_officer, report=report, data={"plan_granted": True})
+    assert decided.status == ReportStatus.DECIDED

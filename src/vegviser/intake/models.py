@@ -64,7 +64,9 @@ class NeedReport(PersonalDataModel):
         settings.AUTH_USER_MODEL,
         verbose_name=_("reported by"),
         on_delete=models.SET_NULL,
+        # Empty once the reporter's account is deleted: the report stays, with the reporter's name.
         null=True,
+        blank=True,
         related_name="need_reports_made",
     )
     reporter_name = models.CharField(_("reporter"), max_length=200)
