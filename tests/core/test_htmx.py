@@ -18,8 +18,9 @@ from vegviser.intake import services as intake_services
 
 from ..conftest import World, client_as, client_for
 from ..factories import PersonFactory
+from ..personas import MATRIX_PERSONAS, user_and_objects
 from ..plans.helpers import plan_for
-from .test_page_access import MATRIX_PERSONAS, TABLE, _persona_user
+from .test_page_access import TABLE
 
 # The page, the part it swaps in place, and the element the part replaces.
 SWAPPED = {
@@ -38,7 +39,7 @@ def templates_of(response: Any) -> list[str]:
 @pytest.mark.parametrize("name", sorted(SWAPPED))
 def test_the_part_is_refused_and_logged_as_the_page_is(world: World, name: str, persona: str) -> None:
     _method, make_kwargs, allowed, status = TABLE[name]  # type: ignore[misc]
-    user, kwargs = _persona_user(world, persona, lambda: make_kwargs(world))
+    user, kwargs = user_and_objects(world, persona, lambda: make_kwargs(world))
     client = client_as(user)
     url = reverse(name, kwargs=kwargs)
     before = AccessRecord.objects.count()
@@ -78,7 +79,7 @@ def test_the_page_includes_the_part_and_loads_htmx(world: World, name: str) -> N
 
 
 def test_pages_that_swap_nothing_do_not_load_htmx(world: World) -> None:
-    for name in ["core:home", "registry:person_search", "audit:search"]:
+    for name in ["home", "registry:person_search", "audit:search"]:
         content = client_for(world, "ke_officer").get(reverse(name)).content.decode()
         assert "htmx" not in content, name
 
