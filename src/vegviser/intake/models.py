@@ -135,6 +135,10 @@ class NeedReport(PersonalDataModel):
     def is_open(self) -> bool:
         return self.status in (ReportStatus.RECEIVED, ReportStatus.ASSESSING)
 
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (ReportStatus.DECIDED, ReportStatus.CLOSED)
+
     def is_overdue(self, today: date | None = None) -> bool:
         return self.is_open and self.age_in_days(today) > OVERDUE_AFTER_DAYS
 
