@@ -145,7 +145,7 @@ class NeedReport(PersonalDataModel):
     def _number_the_case(self) -> None:
         """The next number of the year in the municipality. The municipality's row is locked till the report
         is stored, so two reports sent at once never get the same number."""
-        Municipality.objects.select_for_update().filter(pk=self.municipality_id).exists()
+        list(Municipality.objects.select_for_update().filter(pk=self.municipality_id).values_list("pk"))
         self.case_year = timezone.localdate(self.received_at).year
         last = NeedReport.objects.filter(
             municipality_id=self.municipality_id, case_year=self.case_year
