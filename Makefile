@@ -1,16 +1,22 @@
 # Vegviser. Two commands for a fresh machine: `make run` and `make test` (see README.md).
 SHELL := /bin/bash
-PYTHON ?= python3
+# Vegviser runs on Python 3.11: `python3.11` where the machine has it, else `python3` (checked below).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Development and demo: debug pages, synthetic identity numbers, no second factor required.
-DEV_ENV := VEGVISER_DEBUG=1 VEGVISER_TEST_IDENTITIES=1
+# Development and demo: synthetic identity numbers, no second factor required, e-mail to the console, links in
+# e-mail to this port; the site's own error pages (VEGVISER_DEBUG_PAGES=1 for Django's).
+DEV_ENV := VEGVISER_DEBUG=1 VEGVISER_TEST_IDENTITIES=1 PORT=$(PORT)
 TEST_ENV := SECRET_KEY=test-only-secret VEGVISER_TEST_IDENTITIES=1
 
 .PHONY: run test install system-deps lint messages check-deploy clean
 
 $(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+		echo "Vegviser needs Python 3.11, and $(PYTHON) is $$($(PYTHON) --version 2>/dev/null || echo "not found")." >&2; \
+		echo "Install Python 3.11 (e.g. apt-get install python3.11 python3.11-venv) or name it: make run PYTHON=/path/to/python3.11" >&2; \
+		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -17,21 +17,26 @@ from vegviser.core import env
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
-DEBUG = env.boolean("VEGVISER_DEBUG", False)
+# A development machine (`make run`): a fixed secret key, local hosts, e-mail to the console, cookies over
+# plain HTTP, static files served from the source tree, no second factor. Never in production.
+DEVELOPMENT = env.boolean("VEGVISER_DEBUG", False)
+# Django's own debug pages only when asked for: a newcomer trying the demo meets the site's translated error
+# pages, as its users do, not a traceback or the list of every URL.
+DEBUG = DEVELOPMENT and env.boolean("VEGVISER_DEBUG_PAGES", False)
 
 SECRET_KEY = env.text("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured("SECRET_KEY must be set (see docs/deploy.md).")
     SECRET_KEY = "development-only-key-never-used-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS")
 
 # Synthetic identity numbers (month + 80) are for the demo and the tests only.
 VEGVISER_TEST_IDENTITIES = env.boolean("VEGVISER_TEST_IDENTITIES", False)
 # Two-factor authentication is required for professionals in production.
-VEGVISER_REQUIRE_2FA = env.boolean("VEGVISER_REQUIRE_2FA", not DEBUG)
+VEGVISER_REQUIRE_2FA = env.boolean("VEGVISER_REQUIRE_2FA", not DEVELOPMENT)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -161,18 +166,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-LANGUAGE_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = not DEVELOPMENT
+CSRF_COOKIE_SECURE = not DEVELOPMENT
+LANGUAGE_COOKIE_SECURE = not DEVELOPMENT
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
-SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", not DEVELOPMENT)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_SECONDS = 0 if DEVELOPMENT else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEVELOPMENT
+SECURE_HSTS_PRELOAD = not DEVELOPMENT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -211,16 +216,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEVELOPMENT
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development WhiteNoise serves the files where they lie, with no collectstatic, also without DEBUG.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_ROOT = env.absolute_path("MEDIA_ROOT", PROJECT_DIR / "var" / "media")
 
 EMAIL_BACKEND = env.text(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if DEVELOPMENT
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env.text("EMAIL_HOST", "localhost")
@@ -228,11 +236,14 @@ EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.text("EMAIL_HOST_PASSWORD", "")
 # Reset and welcome emails carry sign-in links: encrypted by default in production.
-EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", not DEBUG)
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", not DEVELOPMENT)
 DEFAULT_FROM_EMAIL = env.email_address("DEFAULT_FROM_EMAIL", "Vegviser <noreply@localhost>")
 # Where users reach Vegviser, e.g. https://vegviser.kommune.no: emails sent outside a request (reminders)
-# link there. Without it those emails carry no link.
-VEGVISER_SITE_URL = env.site_url("VEGVISER_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# link there. Without it those emails carry no link. In development: the port `make run` serves (PORT).
+VEGVISER_SITE_URL = env.site_url(
+    "VEGVISER_SITE_URL",
+    f"http://127.0.0.1:{env.integer('PORT', 8000, minimum=1, maximum=65535)}" if DEVELOPMENT else "",
+)
 
 OTP_TOTP_ISSUER = "Vegviser"
 

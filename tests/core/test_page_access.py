@@ -22,7 +22,8 @@ from vegviser.access.models import Consent
 from vegviser.access.services import open_emergency_access
 from vegviser.accounts.models import Notification
 from vegviser.audit.models import AccessRecord
-from vegviser.intake.models import CoordinatorAssignment
+from vegviser.intake.models import CoordinatorAssignment, NeedReport
+from vegviser.intake.services import send_interim_reply
 from vegviser.plans import services
 from vegviser.plans.models import Evaluation
 from vegviser.registry.models import Membership, RelationKind
@@ -66,9 +67,23 @@ def _membership(world: World) -> dict[str, Any]:
     return {"pk": Membership.objects.get(user=world.coordinator, organisation=world.physio).pk}
 
 
-def _report(world: World, decided: bool = False) -> dict[str, Any]:
+def _report(world: World, decided: bool = False, overdue: bool = False) -> dict[str, Any]:
     report = NeedReportFactory(person=world.patient, reported_by=world.coordinator, decided=decided)
+    if overdue:
+        report.received_at = timezone.now() - timedelta(days=31)
+        report.save(update_fields=["received_at"])
     return {"pk": report.pk}
+
+
+def _interim_reply(world: World) -> dict[str, Any]:
+    report = NeedReport.objects.get(pk=_report(world, overdue=True)["pk"])
+    reply = send_interim_reply(
+        actor=world.ke_officer,
+        report=report,
+        reason="Vi venter på opplysninger fra sykehuset.",
+        decision_expected_on=timezone.localdate() + timedelta(days=14),
+    )
+    return {"pk": reply.pk}
 
 
 def _consent(world: World) -> dict[str, Any]:
@@ -226,6 +241,9 @@ TABLE: dict[str, Entry | str] = {
     "intake:decision_letter": ("get", lambda w: _report(w, decided=True), KE, 200),
     "intake:decision_letter_pdf": ("get", lambda w: _report(w, decided=True), KE, 200),
     "intake:report_close": ("post", lambda w: _report(w, decided=True), KE, 302),
+    "intake:interim_reply": ("get", lambda w: _report(w, overdue=True), KE, 200),
+    "intake:interim_letter": ("get", _interim_reply, KE, 200),
+    "intake:interim_letter_pdf": ("get", _interim_reply, KE, 200),
     "intake:coordinator_appoint": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "intake:coordinator_end": ("get", _assignment, KE, 200),
     "audit:search": ("get", NO_ARGS, KE_BOTH, 200),

@@ -209,6 +209,15 @@ def _report(world: World) -> Arguments:
     return {"report": NeedReportFactory(person=world.patient)}
 
 
+def _interim_reply(world: World) -> Arguments:
+    """A report undecided for 31 days, and what the letter tells the person."""
+    return {
+        "report": NeedReportFactory(person=world.patient, received_at=timezone.now() - timedelta(days=31)),
+        "reason": "Vi venter på opplysninger fra sykehuset.",
+        "decision_expected_on": timezone.localdate() + timedelta(days=14),
+    }
+
+
 def _appointment(world: World) -> Arguments:
     give_consent(world)
     return {
@@ -362,6 +371,7 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "intake.assign_report": (KE, lambda w: {**_report(w), "officer": w.ke_officer}),
     "intake.decide_report": (KE, lambda w: {**_report(w), "data": {"plan_granted": True}}),
     "intake.close_report": (KE, lambda w: {"report": NeedReportFactory(person=w.patient, decided=True)}),
+    "intake.send_interim_reply": (KE, _interim_reply),
     "intake.appoint_coordinator": (KE, _appointment),
     "intake.end_coordinator": (KE, _assignment),
     "plans.create_plan": (COORDINATOR, _patient_with_coordinator),

@@ -63,6 +63,7 @@ class AuditAction(models.TextChoices):
     NEED_REPORT_ASSIGN = "need_report.assign", _("Report assigned")
     NEED_REPORT_DECIDE = "need_report.decide", _("Decision made")
     NEED_REPORT_CLOSE = "need_report.close", _("Report closed")
+    NEED_REPORT_INTERIM_REPLY = "need_report.interim_reply", _("Interim reply sent")
     CONSENT_RECORD = "consent.record", _("Consent recorded")
     CONSENT_WITHDRAW = "consent.withdraw", _("Consent withdrawn")
     COORDINATOR_APPOINT = "coordinator.appoint", _("Coordinator appointed")

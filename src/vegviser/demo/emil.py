@@ -90,6 +90,7 @@ def report(world: World) -> NeedReport:
         person=world.people["emil"],
         organisation=world.organisations[OrganisationKind.PHYSIOTHERAPY],
         data={
+            "named_as": world.people["emil"].full_name,
             "needs_plan": True,
             "needs_child_coordinator": True,
             "description": "Cerebral parese. Skole, PPT, fysioterapi og habiliteringstjenesten må samordnes. "

@@ -91,6 +91,7 @@ def report(world: World) -> NeedReport:
         person=world.people["per"],
         organisation=world.organisations[OrganisationKind.REHABILITATION_UNIT],
         data={
+            "named_as": world.people["per"].full_name,
             "needs_plan": True,
             "needs_coordinator": True,
             "description": "Innlagt etter hjerneslag. Trenger hjelp i hverdagen, trening og vei tilbake til "

@@ -25,6 +25,7 @@ def _new_report(world: World) -> None:
         person=world.people["sigrid"],
         organisation=world.organisations[OrganisationKind.REHABILITATION_UNIT],
         data={
+            "named_as": world.people["sigrid"].full_name,
             "needs_coordinator": True,
             "description": "Lårhalsbrudd, operert. Bor alene, begynnende glemsomhet. Trenger hjelp hjemme "
             "etter utskrivning og én som holder trådene med datteren, som bor i Oslo.",
@@ -42,6 +43,7 @@ def _overdue_report(world: World) -> None:
         person=world.people["jonas"],
         organisation=world.organisations[OrganisationKind.PHYSIOTHERAPY],
         data={
+            "named_as": world.people["jonas"].full_name,
             "needs_plan": True,
             "needs_coordinator": True,
             "description": "Nakkeskade etter trafikkulykke, sykmeldt i åtte måneder. Fysioterapi, fastlege, "

@@ -25,6 +25,7 @@ def report(world: World) -> NeedReport:
         person=world.people["ulrik"],
         organisation=world.organisations[OrganisationKind.PHYSIOTHERAPY],
         data={
+            "named_as": world.people["ulrik"].full_name,
             "needs_coordinator": True,
             "description": "Langvarige smerter og mye fravær fra skolen. Trenger én å forholde seg til.",
             "channel": ReportChannel.ORAL,

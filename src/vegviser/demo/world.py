@@ -110,11 +110,16 @@ def _organisations(bodo: Municipality) -> dict[str, Organisation]:
         ("Sentrum legekontor, Bodø", OrganisationKind.GP_OFFICE, "75 55 80 00"),
     ]
     organisations = {"hospital": hospital}
+    # The unit's letters give the person its address and e-mail.
+    unit_contact = {
+        "address": "Postboks 319, 8001 Bodø",
+        "email": "koordinerende.enhet@demo.vegviser.invalid",
+    }
     for name, kind, phone in specs:
-        organisations[kind] = registry.create_organisation(
-            actor=None,
-            data={"name": name, "kind": kind, "municipality": bodo, "phone": phone, "address": "8001 Bodø"},
-        )
+        data = {"name": name, "kind": kind, "municipality": bodo, "phone": phone, "address": "8001 Bodø"}
+        if kind == OrganisationKind.COORDINATING_UNIT:
+            data.update(unit_contact)
+        organisations[kind] = registry.create_organisation(actor=None, data=data)
     for name, kind in [
         ("Habiliteringstjenesten, Nordlandssykehuset", OrganisationKind.HABILITATION_UNIT),
         ("Rehabiliteringsavdelingen, Nordlandssykehuset", OrganisationKind.REHABILITATION_UNIT),

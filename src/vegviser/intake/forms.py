@@ -105,6 +105,16 @@ class DecisionForm(forms.Form):
     )
 
 
+class InterimReplyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the decision takes time"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The person reads this in the letter: plain words, no more than they need to know."),
+    )
+    decision_expected_on = forms.DateField(label=_("Decision expected by"), widget=DateInput())
+
+
 class AppointCoordinatorForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CoordinatorKind.choices)
     coordinator = forms.ModelChoiceField(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +108,10 @@ class NeedReport(PersonalDataModel):
         blank=True,
         related_name="+",
     )
+    # The case number the letters carry (year/sequence within the municipality), given when the report is
+    # stored: never the identity number, and it never changes.
+    case_year = models.PositiveSmallIntegerField(_("case year"), blank=True, editable=False)
+    case_sequence = models.PositiveIntegerField(_("case sequence"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("report of need")
@@ -121,11 +127,43 @@ class NeedReport(PersonalDataModel):
                 violation_error_message=_(
                     "Say what the person needs: a plan, a coordinator or a child coordinator."
                 ),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "case_year", "case_sequence"], name="intake_one_case_number"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.received_at:%d.%m.%Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            if self.case_sequence is None:
+                self._number_the_case()
+            super().save(*args, **kwargs)
+
+    def _number_the_case(self) -> None:
+        """The next number of the year in the municipality. The municipality's row is locked till the report
+        is stored, so two reports sent at once never get the same number."""
+        list(Municipality.objects.select_for_update().filter(pk=self.municipality_id).values_list("pk"))
+        self.case_year = timezone.localdate(self.received_at).year
+        last = NeedReport.objects.filter(
+            municipality_id=self.municipality_id, case_year=self.case_year
+        ).aggregate(last=Max("case_sequence"))["last"]
+        self.case_sequence = (last or 0) + 1
+
+    @property
+    def case_number(self) -> str:
+        return f"{self.case_year}/{self.case_sequence:04d}" if self.case_sequence else ""
+
+    def requested(self) -> list[str]:
+        """What the report asks for, in the reader's language: the title of the letters names it."""
+        asked = [
+            (self.needs_plan, _("individual plan")),
+            (self.needs_coordinator, _("coordinator")),
+            (self.needs_child_coordinator, _("child coordinator")),
+        ]
+        return [str(label) for wanted, label in asked if wanted]
 
     def age_in_days(self, today: date | None = None) -> int:
         today = today or timezone.localdate()
@@ -135,8 +173,45 @@ class NeedReport(PersonalDataModel):
     def is_open(self) -> bool:
         return self.status in (ReportStatus.RECEIVED, ReportStatus.ASSESSING)
 
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (ReportStatus.DECIDED, ReportStatus.CLOSED)
+
     def is_overdue(self, today: date | None = None) -> bool:
         return self.is_open and self.age_in_days(today) > OVERDUE_AFTER_DAYS
+
+
+class InterimReply(PersonalDataModel):
+    """A reply telling the person why the decision takes time and when it is expected (forvaltningsloven
+    § 11 a): sent when a report has waited more than 30 days."""
+
+    report = models.ForeignKey(
+        NeedReport, verbose_name=_("report of need"), on_delete=models.CASCADE, related_name="interim_replies"
+    )
+    reason = models.TextField(
+        _("why the decision takes time"),
+        validators=[MaxLengthValidator(2000)],
+        help_text=_("Written to the person: in plain words, without details they do not know."),
+    )
+    decision_expected_on = models.DateField(_("decision expected by"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sender_name = models.CharField(_("sender"), max_length=200)
+
+    class Meta:
+        verbose_name = _("interim reply")
+        verbose_name_plural = _("interim replies")
+        ordering = ["sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.sent_at:%d.%m.%Y}"
 
 
 class CoordinatorKind(models.TextChoices):

@@ -11,8 +11,9 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
+from vegviser.registry.models import Organisation, OrganisationKind
 
-from .models import CoordinatorAssignment, NeedReport, ReportStatus
+from .models import CoordinatorAssignment, InterimReply, NeedReport, ReportStatus
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -78,3 +79,23 @@ def coordinators_of(person: Person) -> list[CoordinatorAssignment]:
             "-active", "-started_on"
         )
     )
+
+
+def coordinating_unit_of(report: NeedReport) -> Organisation | None:
+    """The unit that answers for the report: its contact details go on every letter."""
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.COORDINATING_UNIT, municipality_id=report.municipality_id, active=True
+        )
+        .order_by("name")
+        .first()
+    )
+
+
+def get_interim_reply(*, user: User, pk: uuid.UUID, channel: str = Channel.WEB) -> InterimReply:
+    """An interim reply, for those who may open its report; the read is logged as one of the report."""
+    reply = InterimReply.objects.filter(pk=pk).first()
+    if reply is None:
+        raise Http404
+    reply.report = get_report(user=user, pk=reply.report_id, channel=channel)
+    return reply

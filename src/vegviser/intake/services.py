@@ -24,6 +24,7 @@ from .models import (
     CoordinatorAssignment,
     CoordinatorKind,
     Decision,
+    InterimReply,
     NeedReport,
     ReportChannel,
     ReportConsent,
@@ -226,6 +227,36 @@ def close_report(*, actor: User | None, report: NeedReport) -> NeedReport:
         person_id=report.person_id,
         locked=True,
         validate=False,
+    )
+
+
+INTERIM_REPLY_FIELDS = ["report", "reason", "decision_expected_on"]
+
+
+@transaction.atomic
+def send_interim_reply(
+    *, actor: User | None, report: NeedReport, reason: str, decision_expected_on: date
+) -> InterimReply:
+    """Tell the person why the decision takes time and when it is expected (forvaltningsloven § 11 a). Only
+    for a report still undecided after 30 days: before that the unit decides."""
+    authorise(actor, Action.NEED_REPORT_ASSESS, report)
+    report = _locked(report)
+    if not report.is_open:
+        raise ValidationError(_("This report has already been decided."))
+    if not report.is_overdue():
+        raise ValidationError(_("An interim reply is sent when a report has waited more than 30 days."))
+    if decision_expected_on <= timezone.localdate():
+        raise ValidationError({"decision_expected_on": _("The decision must be expected after today.")})
+    reply = InterimReply(
+        report=report, reason=reason, decision_expected_on=decision_expected_on, sent_by=actor
+    )
+    reply.sender_name, _role, _organisation = describe_actor(actor)
+    return save_new(
+        reply,
+        actor=actor,
+        action=AuditAction.NEED_REPORT_INTERIM_REPLY,
+        fields=INTERIM_REPLY_FIELDS,
+        person_id=report.person_id,
     )
 
 

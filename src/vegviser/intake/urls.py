@@ -15,6 +15,9 @@ urlpatterns = [
     path("reports/<uuid:pk>/letter/", views.decision_letter, name="decision_letter"),
     path("reports/<uuid:pk>/letter.pdf", views.decision_letter_pdf, name="decision_letter_pdf"),
     path("reports/<uuid:pk>/close/", views.report_close, name="report_close"),
+    path("reports/<uuid:pk>/interim-reply/", views.interim_reply, name="interim_reply"),
+    path("interim-replies/<uuid:pk>/letter/", views.interim_letter, name="interim_letter"),
+    path("interim-replies/<uuid:pk>/letter.pdf", views.interim_letter_pdf, name="interim_letter_pdf"),
     path("persons/<uuid:pk>/coordinator/", views.coordinator_appoint, name="coordinator_appoint"),
     path("coordinators/<uuid:pk>/end/", views.coordinator_end, name="coordinator_end"),
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,8 +30,15 @@ from vegviser.registry.models import MembershipRole, Organisation
 from vegviser.registry.services import find_or_register_person
 
 from . import selectors, services
-from .forms import AppointCoordinatorForm, AssignForm, DecisionForm, EndCoordinatorForm, NeedReportForm
-from .models import CoordinatorAssignment, ReportStatus
+from .forms import (
+    AppointCoordinatorForm,
+    AssignForm,
+    DecisionForm,
+    EndCoordinatorForm,
+    InterimReplyForm,
+    NeedReportForm,
+)
+from .models import CoordinatorAssignment, NeedReport, ReportStatus
 
 
 @login_required
@@ -120,6 +129,8 @@ def report_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         if may_assess and report.is_open
         else None,
         "coordinators": selectors.coordinators_of(report.person) if may_assess else [],
+        "interim_replies": list(report.interim_replies.all()) if may_assess else [],
+        "may_send_interim_reply": may_assess and report.is_overdue(),
     }
     return render(request, "intake/report_detail.html", context)
 
@@ -156,23 +167,44 @@ def report_decide(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "intake/report_decide.html", {"report": report, "form": form})
 
 
+def _letter(
+    request: AuthenticatedRequest,
+    report: NeedReport,
+    template: str,
+    context: dict[str, Any],
+    *,
+    pdf_name: str | None,
+) -> HttpResponse:
+    """A letter to the person, in their language where the UI has it (Bokmål otherwise), with the unit's
+    contact details and the case number; as HTML, or as PDF under `pdf_name`."""
+    language = report.person.preferred_language
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    context = {
+        **context,
+        "report": report,
+        "unit": selectors.coordinating_unit_of(report),
+        "letter_language": language,
+        "as_pdf": pdf_name is not None,
+    }
+    with translation.override(language):
+        context["requested"] = get_text_list(report.requested(), _("and"))
+        if pdf_name is not None:
+            return pdf_response(request, template, context, filename=pdf_name)
+        return render(request, template, context)
+
+
 def _decision_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> HttpResponse:
     channel = Channel.PRINT if as_pdf else Channel.WEB
     report = selectors.get_report(user=request.user, pk=pk, channel=channel)
     if report.status not in (ReportStatus.DECIDED, ReportStatus.CLOSED):
         return redirect("intake:report_detail", pk=report.pk)
-    # The letter speaks the person's language where the UI has it; Bokmål otherwise.
-    language = report.person.preferred_language
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
-    coordinators = selectors.coordinators_of(report.person)
-    context = {"report": report, "letter_language": language, "coordinators": coordinators, "as_pdf": as_pdf}
-    with translation.override(language):
-        if as_pdf:
-            decided = timezone.localtime(report.decided_at) if report.decided_at else None
-            filename = f"vedtak-{decided:%Y-%m-%d}.pdf" if decided else "vedtak.pdf"
-            return pdf_response(request, "intake/decision_letter.html", context, filename=filename)
-        return render(request, "intake/decision_letter.html", context)
+    decided = timezone.localtime(report.decided_at) if report.decided_at else None
+    filename = f"vedtak-{decided:%Y-%m-%d}.pdf" if decided else "vedtak.pdf"
+    context = {"coordinators": selectors.coordinators_of(report.person)}
+    return _letter(
+        request, report, "intake/decision_letter.html", context, pdf_name=filename if as_pdf else None
+    )
 
 
 @login_required
@@ -183,6 +215,53 @@ def decision_letter(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
 @login_required
 def decision_letter_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _decision_letter(request, pk, as_pdf=True)
+
+
+@login_required
+def interim_reply(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    report = selectors.get_report(user=request.user, pk=pk)
+    # Before 30 days the unit decides; an interim reply is not offered.
+    if not report.is_overdue():
+        return redirect("intake:report_detail", pk=report.pk)
+    form = InterimReplyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply = services.send_interim_reply(
+                actor=request.user,
+                report=report,
+                reason=form.cleaned_data["reason"],
+                decision_expected_on=form.cleaned_data["decision_expected_on"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The interim reply was saved. Print it or send it as PDF."))
+            return redirect("intake:interim_letter", pk=reply.pk)
+    return render(request, "intake/interim_reply_form.html", {"report": report, "form": form})
+
+
+def _interim_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> HttpResponse:
+    reply = selectors.get_interim_reply(
+        user=request.user, pk=pk, channel=Channel.PRINT if as_pdf else Channel.WEB
+    )
+    filename = f"forelopig-svar-{timezone.localtime(reply.sent_at):%Y-%m-%d}.pdf"
+    return _letter(
+        request,
+        reply.report,
+        "intake/interim_letter.html",
+        {"reply": reply},
+        pdf_name=filename if as_pdf else None,
+    )
+
+
+@login_required
+def interim_letter(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _interim_letter(request, pk, as_pdf=False)
+
+
+@login_required
+def interim_letter_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _interim_letter(request, pk, as_pdf=True)
 
 
 @login_required
