@@ -4,12 +4,11 @@ two tabs saving the same goal, and a meeting whose minutes are approved."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.demo.loader import load_demo
@@ -17,17 +16,13 @@ from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.plans import services
 from vegviser.plans.models import Goal, IndividualPlan, Meeting, PlanStatus
 
+from . import test_plan_path
 from .conftest import BROWSER_DB, sign_in
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
-
-@pytest.fixture
-def english(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
+# The profile in English of the whole path, so the steps read the UI's source text.
+english = test_plan_path.english
 
 
 @pytest.fixture
@@ -43,6 +38,7 @@ def pers_plan() -> IndividualPlan:
 
 
 def submit(page: Page, text: str) -> None:
+    """Submit the form; a refusal is for the test to check, the conflict page being one."""
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name=text, exact=True).click()
 
@@ -98,4 +94,48 @@ def test_approved_minutes_lock_the_meeting(server: LiveServer, coordinator: Page
         approved.starts_at,
         "Bodø rådhus",
         approved.version,
+    )
+
+
+def test_two_tabs_edit_the_same_goal(server: LiveServer, coordinator: Page, english: BrowserContext) -> None:
+    goal = pers_plan().goals.filter(parent__isnull=True).first()
+    assert goal is not None
+    url = f"{server.url}/plans/goals/{goal.pk}/edit/"
+    tab_a = coordinator
+    tab_a.goto(url)
+    tab_b = english.new_page()
+    tab_b.goto(url)
+    # B changes one level text and saves first; A changes the goal itself and saves on top.
+    tab_b.fill("#id_level_plus_1", "Går 3 km uten hvile")
+    submit(tab_b, "Save")
+    tab_a.fill("#id_text", "Gå til butikken og hjem igjen")
+    submit(tab_a, "Save")
+    assert "The changes were saved." in tab_a.content()
+    assert "their changes were kept" in tab_a.content()
+    goal.refresh_from_db()
+    assert (goal.text, goal.level_plus_1) == ("Gå til butikken og hjem igjen", "Går 3 km uten hvile")
+
+    # Both change the expected outcome: that field alone is for A to decide, the rest is merged.
+    tab_a.goto(url)
+    tab_b.goto(url)
+    tab_b.fill("#id_level_0", "2 km med to pauser")
+    tab_b.fill("#id_level_minus_2", "Kommer seg ikke ut")
+    submit(tab_b, "Save")
+    tab_a.fill("#id_level_0", "2 km med én pause")
+    tab_a.fill("#id_level_plus_2", "5 km alene")
+    submit(tab_a, "Save")
+    alert = tab_a.locator(".ds-alert", has_text="Saved by someone else meanwhile")
+    assert alert.locator("tbody th").all_inner_texts() == ["0: the expected outcome"]
+    assert "2 km med to pauser" in alert.inner_text() and "2 km med én pause" in alert.inner_text()
+    assert tab_a.input_value("#id_level_minus_2") == "Kommer seg ikke ut"
+    assert tab_a.input_value("#id_level_0") == "2 km med én pause"
+    goal.refresh_from_db()
+    assert goal.level_0 == "2 km med to pauser"
+    submit(tab_a, "Save")
+    assert "The changes were saved." in tab_a.content()
+    goal.refresh_from_db()
+    assert (goal.level_0, goal.level_plus_2, goal.level_minus_2) == (
+        "2 km med én pause",
+        "5 km alene",
+        "Kommer seg ikke ut",
     )
