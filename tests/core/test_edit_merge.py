@@ -11,6 +11,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from vegviser.audit.models import AuditRecord
 from vegviser.plans import services
 from vegviser.plans.models import Goal, IndividualPlan, Measure
 from vegviser.registry.models import Person
@@ -148,3 +149,17 @@ def test_a_person_changed_in_the_same_field_by_both_is_a_choice(world: World) ->
     assert conflict_table(page) == [str(Person._meta.get_field("phone").verbose_name).capitalize()]
     assert "per@example.no" not in re.findall(r"<table.*?</table>", page, re.S)[0]
     assert Person.objects.get(pk=person.pk).phone == "22 22 22 22"
+
+
+def test_saving_an_untouched_form_over_another_change_changes_nothing(world: World) -> None:
+    plan = plan_for(world)
+    goal = plan.goals.get()
+    client = english(world, "coordinator")
+    url = reverse("plans:goal_edit", kwargs={"pk": goal.pk})
+    tab_a, tab_b = opened(client, url), opened(client, url)
+    assert client.post(url, changed(tab_b, text="Deres mål")).status_code == 302
+    records = AuditRecord.objects.filter(object_id=str(goal.pk)).count()
+    assert client.post(url, tab_a).status_code == 302
+    goal.refresh_from_db()
+    assert (goal.text, goal.version) == ("Deres mål", int(tab_a["version"][0]) + 1)
+    assert AuditRecord.objects.filter(object_id=str(goal.pk)).count() == records

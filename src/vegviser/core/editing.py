@@ -48,13 +48,17 @@ def versioned_edit(
                 save(form.cleaned_data, form.cleaned_data.get("version") or 0)
             except ConflictError:
                 current = model.objects.get(pk=instance.pk)
-                form, both_changed = _merge(form, current, form_class, form_kwargs)
+                form, both_changed, nothing_of_mine = _merge(form, current, form_class, form_kwargs)
                 valid = form.is_valid()
                 if both_changed:
                     conflict = _conflict_rows(form, current, both_changed)
                     form.add_error(None, ConflictError.message)
                 if both_changed or not valid:
                     break
+                if nothing_of_mine:
+                    # What the user saved is what is stored now: a save would only move the version.
+                    messages.success(request, _("The changes were saved."))
+                    return None
                 merged = True
             except ValidationError as error:
                 add_service_error(form, error)
@@ -73,9 +77,9 @@ def versioned_edit(
 
 def _merge(
     form: Any, current: Any, form_class: type[Any], form_kwargs: dict[str, Any]
-) -> tuple[Any, list[str]]:
-    """The user's form merged with the row as stored now, bound to the current version, and the fields both
-    changed (which keep what the user wrote).
+) -> tuple[Any, list[str], bool]:
+    """The user's form merged with the row as stored now, bound to the current version; the fields both
+    changed (which keep what the user wrote); and whether the merge is simply the stored row.
 
     Compared as posted values: what the form showed when it was opened (carried in the form), what the user
     wrote, and what a form opened now would show. Without what it showed (a post from elsewhere), every field
@@ -96,8 +100,13 @@ def _merge(
     data["version"] = str(current.version)
     # The next save starts from what is stored now.
     data["original"] = json.dumps(stored, ensure_ascii=False, sort_keys=True)
+    nothing_of_mine = all(data.getlist(name) == theirs for name, theirs in stored.items())
     # A bound model form puts its values on its instance: `current` stays the row as stored, for the table.
-    return form_class(data, instance=type(current).objects.get(pk=current.pk), **form_kwargs), both_changed
+    return (
+        form_class(data, instance=type(current).objects.get(pk=current.pk), **form_kwargs),
+        both_changed,
+        nothing_of_mine,
+    )
 
 
 def _shown(field: forms.Field, value: Any) -> Any:
