@@ -43,6 +43,9 @@ REFUSED = ["ke_officer", "ke_officer_tromso", "org_admin", "system_admin"]
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
 
+LOCKED = "The minutes are approved, so the meeting can no longer be changed."
+
+
 def schedule(plan: IndividualPlan, *, starts: datetime | None = None, **data: Any) -> Meeting:
     starts = starts or timezone.now() + timedelta(days=7)
     fields = {
@@ -356,24 +359,67 @@ def test_minutes_are_approved_once(world: World, plan: IndividualPlan) -> None:
     assert Meeting.objects.get(pk=meeting.pk).minutes_approved_at == first
 
 
-def test_approved_minutes_cannot_be_edited(world: World, plan: IndividualPlan) -> None:
+def test_approved_minutes_lock_the_meeting_on_its_pages(world: World, plan: IndividualPlan) -> None:
     meeting = services.approve_minutes(actor=None, meeting=held(plan))
     client = english(world, "coordinator")
+    page = client.get(reverse("plans:meeting_detail", kwargs={"pk": meeting.pk})).content.decode()
+    assert reverse("plans:meeting_edit", kwargs={"pk": meeting.pk}) not in page
+    assert reverse("plans:meeting_decision_add", kwargs={"pk": meeting.pk}) not in page
+    assert "Record a decision" not in page
     url = reverse("plans:meeting_edit", kwargs={"pk": meeting.pk})
-    page = client.get(url).content.decode()
-    assert "The minutes are approved and can no longer be changed." in page
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plans:meeting_detail", kwargs={"pk": meeting.pk})
+    assert LOCKED in response.content.decode()
     data = meeting_form(
         plan,
-        starts_at=local(meeting.starts_at),
-        ends_at=local(meeting.ends_at),
+        starts_at=local(meeting.starts_at + timedelta(days=1)),
+        ends_at=local(meeting.ends_at + timedelta(days=1)),
         place="Nytt sted",
+        invited=[],
         minutes="Endret i ettertid",
         version=meeting.version,
     )
-    assert client.post(url, data).status_code == 302
-    meeting.refresh_from_db()
-    assert meeting.place == "Nytt sted"
-    assert meeting.minutes == "Vi ble enige om å fortsette gangtreningen."
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert LOCKED in response.content.decode()
+    # What was typed is still in the form, for the user to copy into a new meeting.
+    assert "Nytt sted" in response.content.decode()
+    saved = Meeting.objects.get(pk=meeting.pk)
+    assert (saved.starts_at, saved.place, saved.minutes) == (
+        meeting.starts_at,
+        meeting.place,
+        meeting.minutes,
+    )
+    assert saved.invited.count() == meeting.invited.count() > 0
+    decision = reverse("plans:meeting_decision_add", kwargs={"pk": meeting.pk})
+    response = client.get(decision, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plans:meeting_detail", kwargs={"pk": meeting.pk})
+    assert "The minutes are approved: no decisions can be added." in response.content.decode()
+    client.post(decision, {"text": "For sent"})
+    assert not meeting.decisions.exists()
+
+
+def test_the_service_refuses_to_move_a_meeting_whose_minutes_are_approved(plan: IndividualPlan) -> None:
+    meeting = services.approve_minutes(actor=None, meeting=held(plan))
+    changes: list[dict[str, Any]] = [
+        {"starts_at": meeting.starts_at + timedelta(days=1), "ends_at": meeting.ends_at + timedelta(days=1)},
+        {"place": "Nytt sted"},
+        {"invited": []},
+        {"agenda": "Ny dagsorden"},
+    ]
+    for change in changes:
+        with pytest.raises(ValidationError, match="the meeting can no longer be changed"):
+            services.update_meeting(
+                actor=None, meeting=meeting, data=change, expected_version=meeting.version
+            )
+    saved = Meeting.objects.get(pk=meeting.pk)
+    assert (saved.starts_at, saved.place, saved.agenda, saved.version) == (
+        meeting.starts_at,
+        meeting.place,
+        meeting.agenda,
+        meeting.version,
+    )
+    assert saved.invited.count() == meeting.invited.count() > 0
 
 
 def test_the_service_refuses_to_change_approved_minutes_whatever_the_object_holds(

@@ -423,6 +423,27 @@ def test_sub_goals_stay_two_levels(world: World) -> None:
         services.add_goal(actor=None, plan=plan, data={"text": "Under-delmål", "parent": sub})
 
 
+def test_a_sub_goal_is_added_through_the_form(world: World) -> None:
+    plan = plan_for(world)
+    main = plan.goals.get()
+    client = english(world, "coordinator")
+    url = reverse("plans:goal_add", kwargs={"pk": plan.pk})
+    page = client.get(url, {"parent": main.pk}).content.decode()
+    assert f'<option value="{main.pk}" selected>' in page
+    response = client.post(
+        url, {"text": "Sykle til skolen", "parent": main.pk, "status": "active", "baseline": "-1"}
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert Goal.objects.get(text="Sykle til skolen").parent == main
+    # A sub-goal's sub-goal is still refused, in the form as in the service.
+    sub = Goal.objects.get(text="Sykle til skolen")
+    response = client.post(
+        url, {"text": "Under-delmål", "parent": sub.pk, "status": "active", "baseline": "-1"}
+    )
+    assert response.status_code == 200
+    assert not Goal.objects.filter(text="Under-delmål").exists()
+
+
 def test_measure_needs_someone_responsible_and_keeps_what_was_typed(world: World) -> None:
     plan = plan_for(world)
     response = english(world, "coordinator").post(

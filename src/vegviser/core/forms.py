@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,15 +62,73 @@ class ConstraintFieldErrorsMixin:
         super().add_error(field, error)  # type: ignore[misc]
 
 
+def posted_value(field: Field, value: Any) -> list[str]:
+    """A field's value as the browser posts it back when nobody touches it: one form in which what the user
+    started from, what they wrote and what is stored now compare, and from which a form can be bound again."""
+    widget = field.widget
+    prepared = field.prepare_value(value)
+    if isinstance(widget, CheckboxInput):
+        return ["on"] if widget.check_test(prepared) else []
+    shown = widget.format_value(prepared)
+    if isinstance(shown, list | tuple):
+        values = ["" if item is None else str(item) for item in shown]
+        return sorted(values) if widget.allow_multiple_selected else values
+    # Browsers post line breaks as CRLF; the stored text has LF.
+    return ["" if shown is None else str(shown).replace("\r\n", "\n")]
+
+
 class VersionedForm(ConstraintFieldErrorsMixin, forms.ModelForm):
-    """Carries the version the user started from, so a save over someone else's change is caught."""
+    """Carries the version the user started from, so a save over someone else's change is caught, and the
+    values the form showed then (`original`), so that a change made meanwhile is merged field by field: the
+    fields the user left alone take the stored value, and only those both changed are the user's to decide."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+    bookkeeping = frozenset({"version", "original"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance._state.adding:
             self.fields["version"].initial = self.instance.version
+
+    def get_initial_for_field(self, field: Field, field_name: str) -> Any:
+        # Worked out when the form is shown, after a subclass has set its fields' initial values.
+        if field_name == "original":
+            return json.dumps(self.shown_values(), ensure_ascii=False, sort_keys=True)
+        return super().get_initial_for_field(field, field_name)
+
+    def edited_fields(self) -> list[str]:
+        """The fields the user can change here; hidden bookkeeping and disabled fields are not theirs."""
+        return [
+            name for name, field in self.fields.items() if name not in self.bookkeeping and not field.disabled
+        ]
+
+    def shown_values(self) -> dict[str, list[str]]:
+        """What the unbound form shows: the stored values, as they would be posted."""
+        return {
+            name: posted_value(self.fields[name], self.get_initial_for_field(self.fields[name], name))
+            for name in self.edited_fields()
+        }
+
+    def written_values(self) -> dict[str, list[str]]:
+        """What the user posted, cleaned, in the same form as `shown_values`."""
+        return {
+            name: posted_value(self.fields[name], self.cleaned_data[name])
+            for name in self.edited_fields()
+            if name in self.cleaned_data
+        }
+
+    def original_values(self) -> dict[str, list[str]]:
+        """The values the form showed when it was opened; empty when the post did not carry them."""
+        try:
+            original = json.loads(self.cleaned_data.get("original") or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(original, dict):
+            return {}
+        return {
+            name: [str(item) for item in value] for name, value in original.items() if isinstance(value, list)
+        }
 
 
 class DateInput(forms.DateInput):

@@ -112,6 +112,10 @@ class GoalForm(VersionedForm):
 
     def __init__(self, *args: Any, plan: IndividualPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            # The model checks that the main goal is in the goal's own plan: a new goal must know its plan
+            # before the form validates it, not only when the service saves it.
+            self.instance.plan = plan
         parent = cast(forms.ModelChoiceField, self.fields["parent"])
         main_goals: QuerySet[Goal] = plan.goals.filter(parent__isnull=True)
         if self.instance.pk:

@@ -10,6 +10,8 @@ from .goals import GOAL_FIELDS, add_goal, update_goal
 from .measures import MEASURE_FIELDS, add_measure, update_measure
 from .meetings import (
     MEETING_FIELDS,
+    MEETING_LOCKED,
+    NO_DECISIONS_AFTER_APPROVAL,
     approve_minutes,
     cancel_meeting,
     record_decision,
@@ -44,6 +46,8 @@ __all__ = [
     "HEADER_FIELDS",
     "MEASURE_FIELDS",
     "MEETING_FIELDS",
+    "MEETING_LOCKED",
+    "NO_DECISIONS_AFTER_APPROVAL",
     "PARTICIPANT_FIELDS",
     "PERSON_GOAL_FIELDS",
     "RATING_FIELDS",

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
 MEETING_FIELDS = ["starts_at", "ends_at", "place", "video_link", "agenda"]
+MEETING_LOCKED = _("The minutes are approved, so the meeting can no longer be changed.")
+NO_DECISIONS_AFTER_APPROVAL = _("The minutes are approved: no decisions can be added.")
 
 
 def _check_invited(plan: IndividualPlan, invited: Iterable[PlanParticipant]) -> list[PlanParticipant]:
@@ -51,12 +53,14 @@ def schedule_meeting(*, actor: User | None, plan: IndividualPlan, data: dict[str
 def update_meeting(
     *, actor: User | None, meeting: Meeting, data: dict[str, Any], expected_version: int
 ) -> Meeting:
-    """Time, place, agenda, invitations and minutes. Approved minutes are final."""
+    """Time, place, agenda, invitations and minutes. Approved minutes are final, and so is the meeting they
+    record: who was invited, when and where it was held."""
     with _plan_write(actor, meeting.plan):
-        # Compared with the row as saved: a bound model form has already put the new text on `meeting`.
+        # Checked on the row as saved, before the version: a bound model form has already put its values on
+        # `meeting`, and a form opened before the approval must be told why, not shown a conflict to resolve.
         saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if saved.minutes_approved_at is not None and data.get("minutes", saved.minutes) != saved.minutes:
-            raise ValidationError({"minutes": _("The minutes are approved and can no longer be changed.")})
+        if saved.minutes_approved_at is not None:
+            raise ValidationError(MEETING_LOCKED)
         invited = _check_invited(meeting.plan, data["invited"]) if "invited" in data else None
         updated = save_change(
             saved,
@@ -130,7 +134,7 @@ def record_decision(
             raise ValidationError(_("The meeting was cancelled."))
         # Decisions are part of the minutes: once those are approved, nothing is added afterwards.
         if saved.minutes_approved_at is not None:
-            raise ValidationError(_("The minutes are approved: no decisions can be added."))
+            raise ValidationError(NO_DECISIONS_AFTER_APPROVAL)
         goals, measures = list(goals), list(measures)
         if any(goal.plan_id != meeting.plan_id for goal in goals) or any(
             measure.plan_id != meeting.plan_id for measure in measures

@@ -101,6 +101,10 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 @login_required
 def meeting_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, pk)
+    if request.method != "POST" and meeting.minutes_approved_at is not None:
+        # A form posted after the approval reaches the service, which refuses it and keeps what was typed.
+        messages.error(request, services.MEETING_LOCKED)
+        return _to_meeting(meeting)
     response = versioned_edit(
         request,
         form_class=MeetingEditForm,
@@ -149,6 +153,9 @@ def meeting_cancel(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 @login_required
 def meeting_decision_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, pk)
+    if request.method != "POST" and meeting.minutes_approved_at is not None:
+        messages.error(request, services.NO_DECISIONS_AFTER_APPROVAL)
+        return _to_meeting(meeting)
     form = DecisionForm(posted(request), plan=meeting.plan)
     if request.method == "POST" and form.is_valid():
         try:
