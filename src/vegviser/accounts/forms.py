@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.access.policy import grantable_roles
-from vegviser.core.forms import ConstraintFieldErrorsMixin
+from vegviser.core.forms import VersionedForm
 from vegviser.registry.models import MembershipRole, Organisation
 
 from .models import User
@@ -51,7 +51,12 @@ class TokenForm(forms.Form):
     )
 
 
-class UserForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+# How the account signs in: whoever may change these can take the account over (see `services.update_user`).
+SIGN_IN_FIELDS = ("username", "email", "is_active")
+SIGN_IN_REFUSED = _("Only the user can change how they sign in to this account.")
+
+
+class UserForm(VersionedForm):
     constraint_fields = {"duplicate_hpr_number": "hpr_number"}
 
     class Meta:
@@ -67,13 +72,18 @@ class UserForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             "is_active",
         ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sign_in_locked: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self.fields["email"].required = True
         if self.instance._state.adding:
             del self.fields["is_active"]
+        self.sign_in_locked = sign_in_locked
+        if sign_in_locked:
+            for name in SIGN_IN_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = SIGN_IN_REFUSED
 
 
 class NewUserForm(UserForm):

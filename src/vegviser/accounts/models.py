@@ -46,6 +46,8 @@ class User(AbstractUser):
     # The language last chosen with the switcher: the pages at the next sign-in, and notices and emails.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     is_system_admin = models.BooleanField(_("system administrator"), default=False)
+    # Two administrators saving the same account, or a form opened before a deactivation, must not overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("user")

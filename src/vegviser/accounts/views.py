@@ -24,6 +24,7 @@ from django_otp import match_token, user_has_device
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.core.editing import versioned_edit
 from vegviser.core.http import posted
 from vegviser.portal import selectors as portal_selectors
 
@@ -79,6 +80,8 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
+
+
 password_reset = auth_views.PasswordResetView.as_view(
     form_class=ResetForm,
     template_name="accounts/password_reset.html",
@@ -89,6 +92,8 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
+
+
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),
@@ -157,13 +162,7 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.ORGANISATION_LIST)
-    if policy.is_system_admin(request.user):
-        users = User.objects.order_by("last_name", "first_name")
-    else:
-        users = User.objects.filter(
-            memberships__organisation__in=policy.manageable_organisations(request.user),
-            memberships__active=True,
-        ).distinct()
+    users = policy.manageable_users(request.user)
     users = users.prefetch_related("memberships__organisation").order_by("last_name", "first_name")
     return render(request, "accounts/user_list.html", {"users": users})
 
@@ -190,12 +189,19 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 def user_edit(request: AuthenticatedRequest, pk: str) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     policy.require(request.user, Action.USER_EDIT, user)
-    form = UserForm(posted(request), instance=user)
-    if request.method == "POST" and form.is_valid():
-        services.update_user(actor=request.user, user=user, data=form.cleaned_data)
-        messages.success(request, _("The changes were saved."))
-        return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "creating": False, "edited": user})
+    sign_in_locked = not policy.can(request.user, Action.USER_SIGN_IN_EDIT, user)
+    response = versioned_edit(
+        request,
+        form_class=UserForm,
+        instance=user,
+        save=lambda data, version: services.update_user(
+            actor=request.user, user=user, data=data, expected_version=version
+        ),
+        template="accounts/user_form.html",
+        context={"creating": False, "edited": user, "sign_in_locked": sign_in_locked},
+        form_kwargs={"sign_in_locked": sign_in_locked},
+    )
+    return response or redirect("accounts:user_list")
 
 
 NOTIFICATIONS_SHOWN = 200
