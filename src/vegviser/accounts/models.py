@@ -110,3 +110,22 @@ class Notification(models.Model):
         if self.read_at is None:
             self.read_at = timezone.now()
             Notification.objects.filter(pk=self.pk, read_at__isnull=True).update(read_at=self.read_at)
+
+
+class ResetRequest(models.Model):
+    """One request for a password-reset link, kept for as long as it counts against the limits: by the
+    address asked for and by the client asking, each as a keyed hash, never as written."""
+
+    key = models.CharField(_("key"), max_length=64)
+    made_at = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [
+            models.Index(fields=["key", "made_at"], name="accounts_reset_key_made"),
+            models.Index(fields=["made_at"], name="accounts_reset_made"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
