@@ -125,11 +125,18 @@ def test_sign_in_of_a_professional_who_is_also_a_citizen_is_shown_locked(
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    for name in ("username", "email", "is_active"):
-        assert re.search(rf'<input[^>]*name="{name}"[^>]*disabled', html), name
+    for name in ("username", "email"):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*readonly', html), name
+    assert re.search(r'<input[^>]*name="is_active"[^>]*disabled', html)
     assert "Bare brukeren selv kan endre hvordan hen logger inn" in html
     with committed():
-        response = client.post(url, _edit_data(user, email="admin@evil.example", phone="75 00 00 00"))
+        refused = client.post(url, _edit_data(user, email="admin@evil.example", phone="75 00 00 00"))
+    assert refused.status_code == 200
+    assert refused.context["form"].has_error("email")
+    user.refresh_from_db()
+    assert (user.email, user.phone) == ("koordinator@example.no", "")
+    with committed():
+        response = client.post(url, _edit_data(user, phone="75 00 00 00"))
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.email == "koordinator@example.no"

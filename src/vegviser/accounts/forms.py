@@ -108,9 +108,24 @@ class UserForm(VersionedForm):
             del self.fields["is_active"]
         self.sign_in_locked = sign_in_locked
         if sign_in_locked:
-            for name in SIGN_IN_FIELDS:
-                self.fields[name].disabled = True
+            # Read-only rather than disabled where it can be: a disabled field's description is too faint to
+            # read. A checkbox cannot be read-only; the notice above the form says why it is disabled.
+            for name in ("username", "email"):
+                self.fields[name].widget.attrs["readonly"] = True
                 self.fields[name].help_text = SIGN_IN_REFUSED
+            self.fields["is_active"].disabled = True
+            self.fields["is_active"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.sign_in_locked:
+            # A page that posts another value all the same (an old copy of the form) is told so.
+            for name in ("username", "email"):
+                posted = self.data.get(self.add_prefix(name))
+                initial = self.get_initial_for_field(self.fields[name], name)
+                if posted is not None and posted.strip() != str(initial):
+                    self.add_error(name, SIGN_IN_REFUSED)
+        return cleaned
 
 
 class NewUserForm(UserForm):
