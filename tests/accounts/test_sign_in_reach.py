@@ -24,7 +24,7 @@ from vegviser.registry.models import Membership
 
 from ..conftest import World
 from ..factories import PersonFactory, PersonRelationFactory
-from .helpers import password_login
+from .helpers import password_login, user_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,23 +35,6 @@ NEW_PASSWORD = "fjellbekk solskinn 42"
 def committed(django_capture_on_commit_callbacks: Any) -> Any:
     """Runs what a commit would run when the block ends: the emails go out only after a commit."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def _edit_data(user: User, **changes: Any) -> dict[str, Any]:
-    user = User.objects.get(pk=user.pk)
-    data = {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "phone": user.phone,
-        "profession": user.profession,
-        "hpr_number": user.hpr_number,
-        "is_active": "on" if user.is_active else "",
-        "version": str(user.version),
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value != "" or key != "is_active"}
 
 
 def _also_a_parent(user: User) -> User:
@@ -71,7 +54,7 @@ def test_no_administrator_opens_or_changes_a_citizens_account(
     url = reverse("accounts:user_edit", args=[world.patient_user.pk])
     assert client.get(url).status_code == 404
     with committed():
-        response = client.post(url, _edit_data(world.patient_user, email="admin@evil.example"))
+        response = client.post(url, user_form_data(world.patient_user, email="admin@evil.example"))
     assert response.status_code == 404
     world.patient_user.refresh_from_db()
     assert world.patient_user.email == "pasient@example.no"
@@ -130,13 +113,13 @@ def test_sign_in_of_a_professional_who_is_also_a_citizen_is_shown_locked(
     assert re.search(r'<input[^>]*name="is_active"[^>]*disabled', html)
     assert "Bare brukeren selv kan endre hvordan hen logger inn" in html
     with committed():
-        refused = client.post(url, _edit_data(user, email="admin@evil.example", phone="75 00 00 00"))
+        refused = client.post(url, user_form_data(user, email="admin@evil.example", phone="75 00 00 00"))
     assert refused.status_code == 200
     assert refused.context["form"].has_error("email")
     user.refresh_from_db()
     assert (user.email, user.phone) == ("koordinator@example.no", "")
     with committed():
-        response = client.post(url, _edit_data(user, phone="75 00 00 00"))
+        response = client.post(url, user_form_data(user, phone="75 00 00 00"))
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.email == "koordinator@example.no"
@@ -191,7 +174,7 @@ def test_an_email_changed_by_an_administrator_is_told_to_the_old_address(
     old = user.email
     url = reverse("accounts:user_edit", args=[user.pk])
     with committed():
-        response = login(admin).post(url, _edit_data(user, email="ny@example.no"))
+        response = login(admin).post(url, user_form_data(user, email="ny@example.no"))
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.email == "ny@example.no"
@@ -235,7 +218,7 @@ def test_a_taken_over_address_still_meets_the_professionals_second_factor(
     with committed():
         login("system_admin").post(
             reverse("accounts:user_edit", args=[world.team_member.pk]),
-            _edit_data(world.team_member, email="admin@evil.example"),
+            user_form_data(world.team_member, email="admin@evil.example"),
         )
     assert mail.outbox[0].to == ["laerer@example.no"]
     Client().post(reverse("accounts:password_reset"), {"email": "admin@evil.example"})

@@ -13,7 +13,7 @@ from vegviser.accounts.models import User
 from vegviser.core.services import ConflictError
 
 from ..conftest import World
-from .test_sign_in_reach import _edit_data
+from .helpers import user_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_the_user_form_carries_the_version(world: World, login: Any) -> None:
 
 def test_each_save_takes_the_next_version(world: World, login: Any) -> None:
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
-    assert login("org_admin").post(url, _edit_data(world.coordinator, phone="1")).status_code == 302
+    assert login("org_admin").post(url, user_form_data(world.coordinator, phone="1")).status_code == 302
     world.coordinator.refresh_from_db()
     assert world.coordinator.version == 2
 
@@ -35,7 +35,7 @@ def test_two_administrators_saving_the_same_user_do_not_overwrite_each_other(
     world: World, login: Any
 ) -> None:
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
-    opened = _edit_data(world.coordinator)  # both open the form at version 1
+    opened = user_form_data(world.coordinator)  # both open the form at version 1
     first, second = login("system_admin"), login("org_admin")
     assert first.post(url, {**opened, "phone": "75 00 00 01"}).status_code == 302
     response = second.post(url, {**opened, "phone": "75 00 00 02", "hpr_number": "1234567"})
@@ -59,7 +59,7 @@ def test_a_form_opened_before_a_deactivation_does_not_reactivate_the_account(
     world: World, login: Any
 ) -> None:
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
-    opened = _edit_data(world.coordinator)
+    opened = user_form_data(world.coordinator)
     assert login("system_admin").post(url, {**opened, "is_active": ""}).status_code == 302
     world.coordinator.refresh_from_db()
     assert world.coordinator.is_active is False
