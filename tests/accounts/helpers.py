@@ -9,6 +9,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vegviser.accounts.models import User
+
 
 def password_login(client: Client, username: str, password: str, **extra: Any) -> Any:
     """Log in through the login page, as a browser does, so that Axes and the middleware take part."""
@@ -34,3 +36,22 @@ def wrong_token(device: TOTPDevice) -> str:
 
 def is_signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
+
+
+def user_form_data(user: User, **changes: Any) -> dict[str, Any]:
+    """The user page's form as the browser posts it for the account as stored, with `changes`."""
+    user = User.objects.get(pk=user.pk)
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "phone": user.phone,
+        "profession": user.profession,
+        "hpr_number": user.hpr_number,
+        "is_active": "on" if user.is_active else "",
+        "version": str(user.version),
+    }
+    data.update(changes)
+    # An unticked checkbox is not posted at all.
+    return {key: value for key, value in data.items() if value != "" or key != "is_active"}

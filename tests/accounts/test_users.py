@@ -16,7 +16,7 @@ from vegviser.registry.models import Membership, Organisation
 
 from ..conftest import World, client_for
 from ..factories import PASSWORD, MembershipFactory, UserFactory
-from .helpers import is_signed_in, password_login
+from .helpers import is_signed_in, password_login, user_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,21 +39,6 @@ def _new_user(organisation: Any, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def _edit_data(user: User, **changes: Any) -> dict[str, Any]:
-    data = {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "phone": user.phone,
-        "profession": user.profession,
-        "hpr_number": user.hpr_number,
-        "is_active": "on" if user.is_active else "",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value != "" or key != "is_active"}
-
-
 def _usernames(response: Any) -> set[str]:
     return {user.username for user in response.context["users"]}
 
@@ -61,11 +46,16 @@ def _usernames(response: Any) -> set[str]:
 # The list
 
 
-def test_system_admin_sees_all_users(world: World, login: Any) -> None:
+def test_system_admin_sees_every_user_but_the_citizens(world: World, login: Any) -> None:
     response = login("system_admin").get(reverse("accounts:user_list"))
     assert response.status_code == 200
-    assert _usernames(response) == set(User.objects.values_list("username", flat=True))
-    assert "laerer" in response.content.decode()
+    assert _usernames(response) == set(
+        User.objects.exclude(username="pasient").values_list("username", flat=True)
+    )
+    html = response.content.decode()
+    assert "laerer" in html
+    assert "pasient" not in html
+    assert "Andersen" not in html
 
 
 def test_org_admin_sees_only_users_in_organisations_they_administer(world: World, login: Any) -> None:
@@ -89,7 +79,7 @@ def test_other_users_may_not_edit_users(world: World, login: Any, persona: str) 
     client = login(persona)
     url = reverse("accounts:user_edit", args=[target.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, _edit_data(target, first_name="Endret")).status_code == 404
+    assert client.post(url, user_form_data(target, first_name="Endret")).status_code == 404
     target.refresh_from_db()
     assert target.first_name != "Endret"
 
@@ -217,7 +207,7 @@ def test_org_admin_edits_a_user_in_their_organisation(world: World, login: Any) 
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
     client = login("org_admin")
     assert client.get(url).status_code == 200
-    response = client.post(url, _edit_data(world.coordinator, phone="75 00 00 00"))
+    response = client.post(url, user_form_data(world.coordinator, phone="75 00 00 00"))
     assert response.status_code == 302
     assert response.url == reverse("accounts:user_list")
     world.coordinator.refresh_from_db()
@@ -236,7 +226,7 @@ def test_org_admin_may_not_edit_a_system_admin_or_a_user_outside_their_organisat
     client = login("org_admin")
     url = reverse("accounts:user_edit", args=[user.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, _edit_data(user, email="taken@evil.example")).status_code == 404
+    assert client.post(url, user_form_data(user, email="taken@evil.example")).status_code == 404
     user.refresh_from_db()
     assert user.email != "taken@evil.example"
     assert not AuditRecord.objects.filter(action="user.update", object_id=str(user.pk)).exists()
@@ -248,11 +238,11 @@ def test_org_admin_may_not_edit_a_system_admin_who_is_also_a_member(world: World
     assert login("org_admin").get(url).status_code == 404
 
 
-def test_system_admin_edits_any_user(world: World, login: Any) -> None:
+def test_system_admin_edits_any_professional(world: World, login: Any) -> None:
     client = login("system_admin")
-    for user in (world.team_member, world.ke_officer_tromso, world.patient_user):
+    for user in (world.team_member, world.ke_officer_tromso, world.org_admin):
         url = reverse("accounts:user_edit", args=[user.pk])
-        response = client.post(url, _edit_data(user, last_name="Endret"))
+        response = client.post(url, user_form_data(user, last_name="Endret"))
         assert response.status_code == 302
         user.refresh_from_db()
         assert user.last_name == "Endret"
@@ -265,7 +255,7 @@ def test_unknown_user_is_not_found(world: World, login: Any) -> None:
 
 def test_deactivating_a_user_stops_their_login(world: World, login: Any) -> None:
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
-    response = login("org_admin").post(url, _edit_data(world.coordinator, is_active=""))
+    response = login("org_admin").post(url, user_form_data(world.coordinator, is_active=""))
     assert response.status_code == 302
     world.coordinator.refresh_from_db()
     assert world.coordinator.is_active is False
@@ -279,7 +269,7 @@ def test_hpr_number_that_is_not_four_to_nine_digits_is_shown_next_to_the_field(
     world: World, login: Any, hpr: str
 ) -> None:
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
-    response = login("system_admin").post(url, _edit_data(world.coordinator, hpr_number=hpr))
+    response = login("system_admin").post(url, user_form_data(world.coordinator, hpr_number=hpr))
     assert response.status_code == 200
     form = response.context["form"]
     assert form.has_error("hpr_number")
@@ -292,7 +282,7 @@ def test_hpr_number_that_is_not_four_to_nine_digits_is_shown_next_to_the_field(
 
 def test_valid_hpr_number_is_saved(world: World, login: Any) -> None:
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
-    response = login("system_admin").post(url, _edit_data(world.coordinator, hpr_number="1234567"))
+    response = login("system_admin").post(url, user_form_data(world.coordinator, hpr_number="1234567"))
     assert response.status_code == 302
     world.coordinator.refresh_from_db()
     assert world.coordinator.hpr_number == "1234567"
@@ -301,7 +291,7 @@ def test_valid_hpr_number_is_saved(world: World, login: Any) -> None:
 def test_two_users_with_the_same_hpr_number_are_refused(world: World, login: Any) -> None:
     User.objects.filter(pk=world.ke_officer.pk).update(hpr_number="1234567")
     url = reverse("accounts:user_edit", args=[world.coordinator.pk])
-    response = login("system_admin").post(url, _edit_data(world.coordinator, hpr_number="1234567"))
+    response = login("system_admin").post(url, user_form_data(world.coordinator, hpr_number="1234567"))
     assert response.status_code == 200
     assert response.context["form"].has_error("hpr_number", "duplicate_hpr_number")
     assert "En annen bruker har allerede dette HPR-nummeret." in response.content.decode()

@@ -50,6 +50,7 @@ class Action(StrEnum):
     MEMBERS_MANAGE = "organisation.manage_members"
     USER_CREATE = "user.create"
     USER_EDIT = "user.edit"
+    USER_SIGN_IN_EDIT = "user.sign_in_edit"
     OWN_ACCOUNT = "user.own_account"
     NEED_REPORT_CREATE = "need_report.create"
     NEED_REPORT_QUEUE = "need_report.queue"
@@ -461,14 +462,37 @@ def _manages_members(user: AnyUser | None, obj: Any) -> bool:
     return is_system_admin(user) or obj.pk in administered_organisation_ids(user)
 
 
+def _citizen_only() -> Q:
+    """Accounts of citizens: a person in the registry (or a relative) signs in with it, and it holds no role
+    in any organisation. No administrator manages them or learns that they exist."""
+    holds_a_role = Membership.objects.filter(active=True).values("user_id")
+    return Q(person__isnull=False, is_system_admin=False) & ~Q(pk__in=holds_a_role)
+
+
+def is_citizen_only(target: User) -> bool:
+    return User.objects.filter(_citizen_only(), pk=target.pk).exists()
+
+
+def _is_citizen(target: User) -> bool:
+    """The account is a citizen's, whatever roles it also holds: it opens the person's own pages."""
+    return Person.objects.filter(user_id=target.pk).exists()
+
+
 def _may_edit_user(user: AnyUser | None, obj: Any) -> bool:
-    if not isinstance(obj, User):
+    if not isinstance(obj, User) or is_citizen_only(obj):
         return False
     if is_system_admin(user):
         return True
     if obj.is_system_admin:
         return False
     return _belongs_to_admin(user, obj, require_member=True)
+
+
+def _may_edit_sign_in(user: AnyUser | None, obj: Any) -> bool:
+    """How an account signs in (user name, email address, whether it is active) is changed by an administrator
+    only for a professional in their reach, never for an account a citizen also signs in with: whoever
+    controls the address controls the account."""
+    return _may_edit_user(user, obj) and (_own_account(user, obj) or not _is_citizen(obj))
 
 
 def _own_account(user: AnyUser | None, obj: Any) -> bool:
@@ -500,9 +524,10 @@ def grantable_roles(user: AnyUser | None) -> list[tuple[str, Any]]:
 
 def may_grant(actor: AnyUser | None, target: Any, organisation: Organisation, role: str) -> bool:
     """May `actor` give `target` this role in this organisation? Nobody grants roles to themselves, and
-    system administrators hold no roles: they must never see health data."""
+    system administrators hold no roles: they must never see health data. A citizen's account gets no role
+    either: a professional role would bring it within an administrator's reach."""
     active = _active_user(actor)
-    if active is None or target.is_system_admin or target.pk == active.pk:
+    if active is None or target.is_system_admin or target.pk == active.pk or is_citizen_only(target):
         return False
     if is_system_admin(active):
         return True
@@ -526,6 +551,7 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     Action.MEMBERS_MANAGE: _manages_members,
     Action.USER_CREATE: lambda user, obj: is_system_admin(user) or bool(administered_organisation_ids(user)),
     Action.USER_EDIT: _may_edit_user,
+    Action.USER_SIGN_IN_EDIT: _may_edit_sign_in,
     # The language and the two-factor device are each user's own: nobody chooses them for another.
     Action.OWN_ACCOUNT: _own_account,
     # Any professional, in any organisation and sector, may report a need to the coordinating unit.
@@ -603,6 +629,16 @@ def candidate_plans(user: AnyUser | None) -> QuerySet[IndividualPlan]:
         | Q(participants__user=active, participants__active=True)
         | Q(person__user=active)
         | Q(person__relations__relative__user=active)
+    ).distinct()
+
+
+def manageable_users(user: AnyUser | None) -> QuerySet[User]:
+    """The users an administrator sees in the list: the system administrator every account but the citizens',
+    an organisation administrator the members of their organisations."""
+    if is_system_admin(user):
+        return User.objects.exclude(_citizen_only())
+    return User.objects.filter(
+        memberships__organisation__in=manageable_organisations(user), memberships__active=True
     ).distinct()
 
 

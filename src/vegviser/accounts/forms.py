@@ -5,11 +5,13 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMessage
 from django.core.validators import RegexValidator
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.access.policy import grantable_roles
-from vegviser.core.forms import ConstraintFieldErrorsMixin
+from vegviser.core.forms import VersionedForm
 from vegviser.registry.models import MembershipRole, Organisation
 
 from .models import User
@@ -23,10 +25,35 @@ class LoginForm(AuthenticationForm):
 
 
 class ResetForm(PasswordResetForm):
-    """Also for users who have not chosen a first password yet (their welcome link may have expired)."""
+    """Also for users who have not chosen a first password yet (their welcome link may have expired).
+
+    The emails are written, not sent: the view sends them once the page is answered (`outgoing`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outgoing: list[EmailMessage] = []
 
     def get_users(self, email: str) -> Iterable[User]:
-        return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+        users = list(User.objects.filter(email__iexact=email, is_active=True).exclude(email=""))
+        # Without an account the same email is written for a stand-in, and dropped: the answer does the same
+        # work either way, so the time it takes does not tell whether the address has an account.
+        return users or [User(email=email)]
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        message = EmailMessage(
+            subject, render_to_string(email_template_name, context), from_email, [to_email]
+        )
+        if not context["user"]._state.adding:
+            self.outgoing.append(message)
 
 
 class WelcomeForm(PasswordResetForm):
@@ -51,7 +78,12 @@ class TokenForm(forms.Form):
     )
 
 
-class UserForm(ConstraintFieldErrorsMixin, forms.ModelForm):
+# How the account signs in: whoever may change these can take the account over (see `services.update_user`).
+SIGN_IN_FIELDS = ("username", "email", "is_active")
+SIGN_IN_REFUSED = _("Only the user can change how they sign in to this account.")
+
+
+class UserForm(VersionedForm):
     constraint_fields = {"duplicate_hpr_number": "hpr_number"}
 
     class Meta:
@@ -67,13 +99,33 @@ class UserForm(ConstraintFieldErrorsMixin, forms.ModelForm):
             "is_active",
         ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sign_in_locked: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self.fields["email"].required = True
         if self.instance._state.adding:
             del self.fields["is_active"]
+        self.sign_in_locked = sign_in_locked
+        if sign_in_locked:
+            # Read-only rather than disabled where it can be: a disabled field's description is too faint to
+            # read. A checkbox cannot be read-only; the notice above the form says why it is disabled.
+            for name in ("username", "email"):
+                self.fields[name].widget.attrs["readonly"] = True
+                self.fields[name].help_text = SIGN_IN_REFUSED
+            self.fields["is_active"].disabled = True
+            self.fields["is_active"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.sign_in_locked:
+            # A page that posts another value all the same (an old copy of the form) is told so.
+            for name in ("username", "email"):
+                posted = self.data.get(self.add_prefix(name))
+                initial = self.get_initial_for_field(self.fields[name], name)
+                if posted is not None and posted.strip() != str(initial):
+                    self.add_error(name, SIGN_IN_REFUSED)
+        return cleaned
 
 
 class NewUserForm(UserForm):

@@ -46,6 +46,8 @@ class User(AbstractUser):
     # The language last chosen with the switcher: the pages at the next sign-in, and notices and emails.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     is_system_admin = models.BooleanField(_("system administrator"), default=False)
+    # Two administrators saving the same account, or a form opened before a deactivation, must not overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -108,3 +110,22 @@ class Notification(models.Model):
         if self.read_at is None:
             self.read_at = timezone.now()
             Notification.objects.filter(pk=self.pk, read_at__isnull=True).update(read_at=self.read_at)
+
+
+class ResetRequest(models.Model):
+    """One request for a password-reset link, kept for as long as it counts against the limits: by the
+    address asked for and by the client asking, each as a keyed hash, never as written."""
+
+    key = models.CharField(_("key"), max_length=64)
+    made_at = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [
+            models.Index(fields=["key", "made_at"], name="accounts_reset_key_made"),
+            models.Index(fields=["made_at"], name="accounts_reset_made"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

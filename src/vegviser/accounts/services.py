@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vegviser.access.policy import Action, authorise
+from vegviser.access.policy import Action, authorise, can
 from vegviser.audit.models import AuditAction
 from vegviser.audit.services import record_change, save_change, save_new
 from vegviser.registry.models import Organisation
 from vegviser.registry.services import add_membership
 
-from .forms import WelcomeForm
+from .emails import tell_account_changed
+from .forms import SIGN_IN_FIELDS, SIGN_IN_REFUSED, WelcomeForm
 from .models import User
 
 USER_FIELDS = [
@@ -53,13 +56,32 @@ def create_user(
 
 
 @transaction.atomic
-def update_user(*, actor: User | None, user: User, data: dict[str, Any]) -> User:
+def update_user(
+    *, actor: User | None, user: User, data: dict[str, Any], expected_version: int | None = None
+) -> User:
+    """Change a user's details. Their user name, email address and whether the account is active only where
+    the policy lets the actor change how the account signs in; the old address is told of a new one."""
     # A bound ModelForm has already written its data onto `user`: the policy asks about the user as stored.
     current = User.objects.select_for_update().get(pk=user.pk)
     authorise(actor, Action.USER_EDIT, current)
-    return save_change(
-        current, actor=actor, action=AuditAction.USER_UPDATE, fields=USER_FIELDS, data=data, locked=True
+    changed = [name for name in SIGN_IN_FIELDS if name in data and data[name] != getattr(current, name)]
+    if changed and actor is not None and not can(actor, Action.USER_SIGN_IN_EDIT, current):
+        raise ValidationError(dict.fromkeys(changed, SIGN_IN_REFUSED))
+    told = current.email if {"email", "username"} & set(changed) and actor != current else ""
+    saved = save_change(
+        current,
+        actor=actor,
+        action=AuditAction.USER_UPDATE,
+        fields=USER_FIELDS,
+        data=data,
+        expected_version=expected_version,
+        locked=True,
     )
+    if told:
+        transaction.on_commit(
+            partial(tell_account_changed, address=told, language=saved.language, template="sign_in_changed")
+        )
+    return saved
 
 
 @transaction.atomic

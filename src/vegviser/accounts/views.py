@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from io import BytesIO
 from typing import Any
@@ -11,7 +12,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.mail import EmailMessage, get_connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,13 +26,18 @@ from django_otp import match_token, user_has_device
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.core.editing import versioned_edit
 from vegviser.core.http import posted
 from vegviser.portal import selectors as portal_selectors
 
-from . import services
+from . import services, throttle
+from .emails import tell_account_changed
 from .forms import LoginForm, NewUserForm, ResetForm, TokenForm, UserForm
 from .http import AuthenticatedRequest
+from .middleware import client_ip
 from .models import Notification, User
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -79,7 +86,39 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
-password_reset = auth_views.PasswordResetView.as_view(
+
+
+class EmailsAfterResponse(HttpResponseRedirect):
+    """A redirect that sends its emails once the page has been answered, so that the time of the answer does
+    not depend on them."""
+
+    def __init__(self, url: str, emails: list[EmailMessage]) -> None:
+        super().__init__(url)
+        self.emails = emails
+
+    def close(self) -> None:
+        try:
+            if self.emails:
+                get_connection().send_messages(self.emails)
+        except Exception:
+            logger.exception("Password reset email failed")
+        finally:
+            super().close()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset link: limited per address and per client, the same answer whether an account has
+    the address, and the email sent after the answer."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not throttle.allow_reset(address=form.cleaned_data["email"], client=client_ip(self.request)):
+            form.add_error(None, _("Too many requests for a new password. Wait an hour and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().form_valid(form)
+        return EmailsAfterResponse(response["Location"], form.outgoing)
+
+
+password_reset = PasswordResetView.as_view(
     form_class=ResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
@@ -89,7 +128,22 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a password with an emailed link: a password replaced this way is told to the account's
+    address, so that a reset its owner did not ask for does not go unnoticed."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.user
+        replaced = user.has_usable_password()
+        response = super().form_valid(form)
+        if replaced and user.email:
+            tell_account_changed(address=user.email, language=user.language, template="password_reset_done")
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),
 )
@@ -157,13 +211,7 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.ORGANISATION_LIST)
-    if policy.is_system_admin(request.user):
-        users = User.objects.order_by("last_name", "first_name")
-    else:
-        users = User.objects.filter(
-            memberships__organisation__in=policy.manageable_organisations(request.user),
-            memberships__active=True,
-        ).distinct()
+    users = policy.manageable_users(request.user)
     users = users.prefetch_related("memberships__organisation").order_by("last_name", "first_name")
     return render(request, "accounts/user_list.html", {"users": users})
 
@@ -190,12 +238,19 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 def user_edit(request: AuthenticatedRequest, pk: str) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     policy.require(request.user, Action.USER_EDIT, user)
-    form = UserForm(posted(request), instance=user)
-    if request.method == "POST" and form.is_valid():
-        services.update_user(actor=request.user, user=user, data=form.cleaned_data)
-        messages.success(request, _("The changes were saved."))
-        return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "creating": False, "edited": user})
+    sign_in_locked = not policy.can(request.user, Action.USER_SIGN_IN_EDIT, user)
+    response = versioned_edit(
+        request,
+        form_class=UserForm,
+        instance=user,
+        save=lambda data, version: services.update_user(
+            actor=request.user, user=user, data=data, expected_version=version
+        ),
+        template="accounts/user_form.html",
+        context={"creating": False, "edited": user, "sign_in_locked": sign_in_locked},
+        form_kwargs={"sign_in_locked": sign_in_locked},
+    )
+    return response or redirect("accounts:user_list")
 
 
 NOTIFICATIONS_SHOWN = 200

@@ -8,7 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vegviser.access.policy import grantable_roles, may_grant
+from vegviser.access.policy import grantable_roles, is_citizen_only, may_grant
 from vegviser.accounts.models import User
 from vegviser.core.forms import DateInput, VersionedForm
 
@@ -177,7 +177,8 @@ class MembershipForm(forms.Form):
 
     def clean_username(self) -> User:
         user = User.objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
-        if user is None:
+        # A citizen's account is answered as no account: the form must not tell who has one.
+        if user is None or is_citizen_only(user):
             raise forms.ValidationError(_("There is no active user with this user name."))
         return user
 
