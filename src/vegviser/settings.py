@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vegviser.core.middleware.RequestIdMiddleware",
+    "vegviser.core.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vegviser.core.middleware.HtmxRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from ..conftest import World, sign_in
+from vegviser.plans import services
+
+from ..conftest import World, client_for, sign_in
+from ..plans.helpers import plan_for
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
 
@@ -32,3 +38,34 @@ def test_a_form_in_another_charset_is_a_bad_request_with_the_sites_page(world: W
         assert "The request could not be read" in response.content.decode()  # type: ignore[attr-defined]
         for header in SECURITY_HEADERS:
             assert response.has_header(header), (url, header)  # type: ignore[attr-defined]
+
+
+def test_nothing_sent_to_a_signed_in_user_is_kept_in_a_cache(world: World) -> None:
+    plan = plan_for(world, active=True)
+    starts = timezone.now() + timedelta(days=7)
+    meeting = services.schedule_meeting(
+        actor=None,
+        plan=plan,
+        data={"starts_at": starts, "ends_at": starts + timedelta(hours=1), "place": "Rådhus", "invited": []},
+    )
+    coordinator = client_for(world, "coordinator")
+    downloads = {
+        "page": reverse("plans:plan_detail", kwargs={"pk": plan.pk}),
+        "pdf": reverse("plans:plan_pdf", kwargs={"pk": plan.pk}),
+        "json": reverse("plans:record_notice_json", kwargs={"pk": plan.pk}),
+        "ics": reverse("plans:meeting_ics", kwargs={"pk": meeting.pk}),
+        "refused": reverse("plans:plan_detail", kwargs={"pk": world.patient.pk}),
+    }
+    for kind, url in downloads.items():
+        response = coordinator.get(url)
+        assert response.status_code == (404 if kind == "refused" else 200), kind
+        assert "no-store" in response["Cache-Control"], kind
+        assert "private" in response["Cache-Control"], kind
+    own_data = client_for(world, "patient_user").get(reverse("portal:my_data_json"))
+    assert "no-store" in own_data["Cache-Control"]
+
+
+def test_public_pages_may_still_be_cached(db: None) -> None:
+    response = Client().get(reverse("public:index"))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
