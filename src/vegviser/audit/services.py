@@ -142,7 +142,7 @@ def record_access(
 _TOWARDS_PERSON = ("plan", "meeting", "goal")
 
 
-def person_of(obj: models.Model) -> uuid.UUID | None:
+def _person_of(obj: models.Model) -> uuid.UUID | None:
     """The id of the person `obj` is about, if it is about one."""
     current: Any = obj
     while current is not None:
@@ -166,7 +166,7 @@ def record_refusal(*, actor: User, action: str, obj: models.Model) -> RefusalRec
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        person_id=person_of(obj),
+        person_id=_person_of(obj),
         request_id=current_request_id(),
     )
 
