@@ -12,8 +12,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django_htmx.http import HttpResponseClientRedirect
+
+from vegviser.core.health import health_response
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 # A proxy may pass its own id on; accept only a short, harmless token so nothing else reaches the logs.
@@ -78,3 +81,17 @@ class NoStoreMiddleware:
         if session in request.COOKIES or session in response.cookies:
             add_never_cache_headers(response)
         return response
+
+
+class HealthCheckMiddleware:
+    """/healthz is answered here, before the session, the user and the language are looked at: a monitor that
+    sends a session cookie would otherwise have the session and the user loaded from a database that may not
+    answer, and wait for each in turn before the check itself could say 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" and request.path_info == reverse("core:healthz"):
+            return health_response()
+        return self.get_response(request)
