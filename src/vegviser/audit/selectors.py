@@ -419,27 +419,30 @@ def review(
     )
 
 
+def _busy_days(records: QuerySet[Any], counted: Count, threshold: int) -> list[dict[str, Any]]:
+    """Each actor's days on which `counted` over their records is above `threshold`, busiest last day first:
+    rows of the actor's name and user name, the day and the count `n`."""
+    rows = (
+        records.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("actor", "day")
+        .annotate(n=counted, name=Max("actor_name"))
+        .filter(n__gt=threshold)
+        .values("actor", "actor__username", "day", "n", "name")
+        .order_by("-day", "-n")
+    )
+    return [{**row, "actor__username": row["actor__username"] or ""} for row in rows]
+
+
 def _many_persons(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
     """Actors who read more than ANOMALY_PERSONS_PER_DAY different persons in a day.
 
     Reviews of the logs themselves are left out: reviewing is what the searcher is there to do."""
     reads = _reads_in_scope(user, date_from, date_to).exclude(purpose=ReadPurpose.AUDIT_SEARCH)
-    rows = (
-        reads.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
-        .values("actor", "day")
-        .annotate(persons=Count("person_id", distinct=True), name=Max("actor_name"))
-        .filter(persons__gt=ANOMALY_PERSONS_PER_DAY)
-        .values("actor", "actor__username", "day", "persons", "name")
-        .order_by("-day", "-persons")
-    )
     return [
         Anomaly(
-            actor_name=row["name"],
-            actor_username=row["actor__username"] or "",
-            day=row["day"],
-            persons=row["persons"],
+            actor_name=row["name"], actor_username=row["actor__username"], day=row["day"], persons=row["n"]
         )
-        for row in rows
+        for row in _busy_days(reads, Count("person_id", distinct=True), ANOMALY_PERSONS_PER_DAY)
     ]
 
 
@@ -449,22 +452,11 @@ def _many_refusals(*, user: User, date_from: date, date_to: date) -> list[ManyRe
     refusals = RefusalRecord.objects.filter(
         person_id__in=_persons_of(user).values("pk"), **_instants(date_from, date_to)
     )
-    rows = (
-        refusals.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
-        .values("actor", "day")
-        .annotate(refusals=Count("pk"), name=Max("actor_name"))
-        .filter(refusals__gt=ANOMALY_REFUSALS_PER_DAY)
-        .values("actor__username", "day", "refusals", "name")
-        .order_by("-day", "-refusals")
-    )
     return [
         ManyRefusals(
-            actor_name=row["name"],
-            actor_username=row["actor__username"] or "",
-            day=row["day"],
-            refusals=row["refusals"],
+            actor_name=row["name"], actor_username=row["actor__username"], day=row["day"], refusals=row["n"]
         )
-        for row in rows
+        for row in _busy_days(refusals, Count("pk"), ANOMALY_REFUSALS_PER_DAY)
     ]
 
 
