@@ -64,8 +64,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vegviser.core.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vegviser.core.middleware.RequestIdMiddleware",
+    "vegviser.core.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vegviser.core.middleware.HtmxRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "vegviser.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "vegviser.audit.middleware.RefusalLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last, as its documentation requires, so it sees the outcome of authentication.
@@ -114,7 +117,21 @@ DATABASES = {
 }
 # Read on SQLite too, so that a mistake shows before the move to PostgreSQL.
 _prepare_threshold = env.integer_or_off("DATABASE_PREPARE_THRESHOLD", 5, minimum=0, maximum=1000)
+# A database that does not answer must not hold every request until the worker is killed: a connection
+# attempt gives up after DATABASE_CONNECT_TIMEOUT seconds and a statement after DATABASE_STATEMENT_TIMEOUT,
+# so the user gets the error page and /healthz its 503 while the worker lives. The statement limit stays
+# under gunicorn's 30-second worker timeout and above the slowest statement the pages run (the log search's
+# anomaly queries over a year).
+_connect_timeout = env.integer("DATABASE_CONNECT_TIMEOUT", 3, minimum=1, maximum=60)
+_statement_timeout = env.integer_or_off("DATABASE_STATEMENT_TIMEOUT", 20, minimum=1, maximum=3600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["connect_timeout"] = _connect_timeout
+    if _statement_timeout is not None:
+        # A startup parameter of the connection. A pooler that refuses them (PgBouncer without
+        # `ignore_startup_parameters = options`) needs "off" here and the limit set on the role instead.
+        _limit = f"-c statement_timeout={_statement_timeout}s"
+        _options["options"] = f"{_options.get('options', '')} {_limit}".strip()
     # Parameters travel apart from the SQL, so that psycopg can prepare a query that has run a few times on a
     # connection: PostgreSQL then keeps its parse and plan instead of planning it again on every request. The
     # plan page waits less than half as long for its queries (docs/benchmarks.md). A connection pooler in

@@ -18,4 +18,5 @@ urlpatterns = [
     path("info/", include("vegviser.public.urls")),
 ]
 
+handler400 = "vegviser.core.views.bad_request"
 handler403 = "vegviser.core.views.refused"

@@ -89,6 +89,7 @@ NOT_USER_WRITES = {
     "audit.snapshot": "a row's fields as JSON; reads only",
     "audit.record_change": "the audit writer itself",
     "audit.record_access": "the audit writer itself",
+    "audit.record_refusal": "the audit writer itself: records what the policy refused, after the refusal",
     "audit.save_new": "the audit writer's insert, inside the calling service's transaction",
     # What every service shares.
     "core.assign": "copies form data onto an unsaved row",

@@ -14,12 +14,22 @@ from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from vegviser.core.models import PersonalDataModel
 from vegviser.registry.models import Organisation, Person, RelationKind
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
+# How each kind of file begins. The name's extension is only what the uploader says it is.
+EVIDENCE_SIGNATURES = {
+    "pdf": b"%PDF-",
+    "png": b"\x89PNG\r\n\x1a\n",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+}
+# Pillow's name for the format of each image extension.
+IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
 
 
 class ConsentGiver(models.TextChoices):
@@ -44,6 +54,31 @@ def evidence_path(instance: Consent, filename: str) -> str:
 def validate_evidence_size(file: Any) -> None:
     if file.size > MAX_EVIDENCE_BYTES:
         raise ValidationError(_("The file is too large. The limit is 10 MB."))
+
+
+def validate_evidence_content(file: Any) -> None:
+    """The file is what its name says: a PDF begins as one, and an image opens and verifies as its kind.
+    Anything else (a web page named .pdf) is refused, since the evidence is later downloaded and opened by
+    the unit's staff. An extension that is not accepted at all is FileExtensionValidator's to refuse."""
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    signature = EVIDENCE_SIGNATURES.get(extension)
+    if signature is None:
+        return
+    file.seek(0)
+    matches = file.read(len(signature)) == signature
+    if matches and extension in IMAGE_FORMATS:
+        file.seek(0)
+        try:
+            with Image.open(file) as image:
+                matches = image.format == IMAGE_FORMATS[extension]
+                image.verify()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            matches = False
+    file.seek(0)
+    if not matches:
+        raise ValidationError(
+            _("The file is not a PDF, PNG or JPEG file as its name says. Upload the signed consent as one.")
+        )
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
@@ -95,7 +130,11 @@ class Consent(PersonalDataModel):
         _("signed consent (PDF or image)"),
         upload_to=evidence_path,
         blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size],
+        validators=[
+            FileExtensionValidator(EVIDENCE_EXTENSIONS),
+            validate_evidence_size,
+            validate_evidence_content,
+        ],
     )
     journal_reference = models.CharField(_("journal reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(

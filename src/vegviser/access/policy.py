@@ -12,12 +12,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from vegviser.accounts.models import User
+from vegviser.core.http import RefusedAsForbidden, RefusedAsNotFound
 from vegviser.core.request_cache import within_request
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans.models import AccessLevel, Goal, GoalStatus, IndividualPlan, Measure, ParticipantKind
@@ -608,7 +607,7 @@ def can(user: AnyUser | None, action: Action, obj: Any = None) -> bool:
 def require(user: AnyUser | None, action: Action, obj: Any = None) -> None:
     """Refuse with 404, so that a refused user learns nothing about whether the object exists."""
     if not can(user, action, obj):
-        raise Http404
+        raise RefusedAsNotFound(action, obj)
 
 
 def visible_persons(user: AnyUser | None) -> QuerySet[Person]:
@@ -651,4 +650,4 @@ def manageable_organisations(user: AnyUser | None) -> QuerySet[Organisation]:
 def authorise(actor: User | None, action: Action, obj: Any = None) -> None:
     """For services: a user must be allowed; `None` is a system process (migration, demo loader, cron)."""
     if actor is not None and not can(actor, action, obj):
-        raise PermissionDenied
+        raise RefusedAsForbidden(action, obj)

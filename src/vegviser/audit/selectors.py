@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -29,7 +30,7 @@ from vegviser.registry.models import (
     RelationKind,
 )
 
-from .models import AccessRecord, AuditAction, AuditRecord, Channel, ReadPurpose, label_of
+from .models import AccessRecord, AuditAction, AuditRecord, Channel, ReadPurpose, RefusalRecord, label_of
 from .services import SYSTEM_ADMIN_ROLE, record_access
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 RESULT_LIMIT = 2000
 # An actor who reads more different persons than this in one day is listed for review.
 ANOMALY_PERSONS_PER_DAY = getattr(settings, "AUDIT_ANOMALY_PERSONS_PER_DAY", 20)
+# A user refused more often than this in one day is listed for review: a stale link or a mistyped address
+# explains a few refusals, not many.
+ANOMALY_REFUSALS_PER_DAY = getattr(settings, "AUDIT_ANOMALY_REFUSALS_PER_DAY", 10)
 
 
 def role_label(code: str) -> str:
@@ -61,7 +65,7 @@ def role_label(code: str) -> str:
 @dataclass(frozen=True)
 class LogLine:
     at: datetime
-    kind: str  # "read" or "change"
+    kind: str  # "read", "change" or "refusal"
     actor_name: str
     actor_role: str
     actor_organisation: str
@@ -82,6 +86,20 @@ class Anomaly:
     @property
     def log_query(self) -> str:
         """The log search for this actor on this day, as a query string."""
+        return _log_query(actor=self.actor_username, day=self.day)
+
+
+@dataclass(frozen=True)
+class ManyRefusals:
+    """A user the policy refused many times in one day."""
+
+    actor_name: str
+    actor_username: str
+    day: date
+    refusals: int
+
+    @property
+    def log_query(self) -> str:
         return _log_query(actor=self.actor_username, day=self.day)
 
 
@@ -116,6 +134,7 @@ class Review:
 
     lines: list[LogLine]
     many_persons: list[Anomaly]
+    many_refusals: list[ManyRefusals]
     without_role: list[ReadWithoutRole]
     more_without_role: bool
 
@@ -235,7 +254,7 @@ def _found(
     actor: User | None,
     date_from: date,
     date_to: date,
-) -> tuple[list[AccessRecord], list[AuditRecord]]:
+) -> tuple[list[AccessRecord], list[AuditRecord], list[RefusalRecord]]:
     persons = _persons_of(user)
     if national_id:
         persons = persons.filter(national_id=national_id)
@@ -244,18 +263,39 @@ def _found(
     window = {"person_id__in": persons.values("pk"), **_instants(date_from, date_to)}
     reads = AccessRecord.objects.filter(**window)
     changes = AuditRecord.objects.filter(**window)
+    refusals = RefusalRecord.objects.filter(**window)
     if actor is not None:
         reads = reads.filter(actor=actor)
         changes = changes.filter(actor=actor)
-    return list(reads.order_by("-at")[:RESULT_LIMIT]), list(changes.order_by("-at")[:RESULT_LIMIT])
+        refusals = refusals.filter(actor=actor)
+    return (
+        list(reads.order_by("-at")[:RESULT_LIMIT]),
+        list(changes.order_by("-at")[:RESULT_LIMIT]),
+        list(refusals.order_by("-at")[:RESULT_LIMIT]),
+    )
 
 
-def _person_ids(read_rows: list[AccessRecord], change_rows: list[AuditRecord]) -> set[uuid.UUID]:
-    return {row.person_id for row in read_rows} | {row.person_id for row in change_rows if row.person_id}
+def _person_ids(
+    read_rows: list[AccessRecord], change_rows: list[AuditRecord], refusal_rows: list[RefusalRecord]
+) -> set[uuid.UUID]:
+    found = {row.person_id for row in read_rows}
+    found |= {row.person_id for row in change_rows if row.person_id is not None}
+    return found | {row.person_id for row in refusal_rows if row.person_id is not None}
+
+
+def _object_label(object_type: str) -> str:
+    """What kind of object a record names, in the reader's language; a type no longer known as it is."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
 
 
 def _as_lines(
-    read_rows: list[AccessRecord], change_rows: list[AuditRecord], by_id: dict[Any, Person]
+    read_rows: list[AccessRecord],
+    change_rows: list[AuditRecord],
+    refusal_rows: list[RefusalRecord],
+    by_id: dict[Any, Person],
 ) -> list[LogLine]:
     lines = [
         LogLine(
@@ -282,6 +322,19 @@ def _as_lines(
             channel="",
         )
         for c in change_rows
+    ]
+    lines += [
+        LogLine(
+            at=r.at,
+            kind="refusal",
+            actor_name=r.actor_name,
+            actor_role=role_label(r.actor_role),
+            actor_organisation="",
+            person=by_id.get(r.person_id) if r.person_id else None,
+            what=_object_label(r.object_type),
+            channel="",
+        )
+        for r in refusal_rows
     ]
     lines.sort(key=lambda line: line.at, reverse=True)
     return lines[:RESULT_LIMIT]
@@ -312,7 +365,7 @@ def search(
     """The reads and changes found, newest first. `person_pk` narrows to one person, as the list to review
     links to them (an identity number never goes in a URL); a typed identity number wins over it."""
     policy.require(user, Action.AUDIT_SEARCH)
-    read_rows, change_rows = _found(
+    found = _found(
         user=user,
         national_id=national_id,
         person_pk=person_pk,
@@ -320,7 +373,7 @@ def search(
         date_from=date_from,
         date_to=date_to,
     )
-    lines = _as_lines(read_rows, change_rows, Person.objects.in_bulk(_person_ids(read_rows, change_rows)))
+    lines = _as_lines(*found, Person.objects.in_bulk(_person_ids(*found)))
     _log_review(user, {line.person.pk for line in lines if line.person is not None}, channel)
     return lines
 
@@ -337,7 +390,7 @@ def review(
     """The search page: the lines found, and both kinds of anomaly in the period. Every person named on the
     page is loaded in one query and logged once."""
     policy.require(user, Action.AUDIT_SEARCH)
-    read_rows, change_rows = _found(
+    found = _found(
         user=user,
         national_id=national_id,
         person_pk=person_pk,
@@ -348,10 +401,11 @@ def review(
     with _without_jit():
         rows = _reads_without_role(user=user, date_from=date_from, date_to=date_to)
         many_persons = _many_persons(user=user, date_from=date_from, date_to=date_to)
+        many_refusals = _many_refusals(user=user, date_from=date_from, date_to=date_to)
     by_id = Person.objects.in_bulk(
-        _person_ids(read_rows, change_rows) | {row["person_id"] for row in rows[:READS_WITHOUT_ROLE_LIMIT]}
+        _person_ids(*found) | {row["person_id"] for row in rows[:READS_WITHOUT_ROLE_LIMIT]}
     )
-    lines = _as_lines(read_rows, change_rows, by_id)
+    lines = _as_lines(*found, by_id)
     without_role = _without_role(rows, by_id)
     shown = {line.person.pk for line in lines if line.person is not None}
     shown |= {read.person.pk for read in without_role if read.person is not None}
@@ -359,9 +413,24 @@ def review(
     return Review(
         lines=lines,
         many_persons=many_persons,
+        many_refusals=many_refusals,
         without_role=without_role,
         more_without_role=len(rows) > READS_WITHOUT_ROLE_LIMIT,
     )
+
+
+def _busy_days(records: QuerySet[Any], counted: Count, threshold: int) -> list[dict[str, Any]]:
+    """Each actor's days on which `counted` over their records is above `threshold`, busiest last day first:
+    rows of the actor's name and user name, the day and the count `n`."""
+    rows = (
+        records.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("actor", "day")
+        .annotate(n=counted, name=Max("actor_name"))
+        .filter(n__gt=threshold)
+        .values("actor", "actor__username", "day", "n", "name")
+        .order_by("-day", "-n")
+    )
+    return [{**row, "actor__username": row["actor__username"] or ""} for row in rows]
 
 
 def _many_persons(*, user: User, date_from: date, date_to: date) -> list[Anomaly]:
@@ -369,22 +438,25 @@ def _many_persons(*, user: User, date_from: date, date_to: date) -> list[Anomaly
 
     Reviews of the logs themselves are left out: reviewing is what the searcher is there to do."""
     reads = _reads_in_scope(user, date_from, date_to).exclude(purpose=ReadPurpose.AUDIT_SEARCH)
-    rows = (
-        reads.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
-        .values("actor", "day")
-        .annotate(persons=Count("person_id", distinct=True), name=Max("actor_name"))
-        .filter(persons__gt=ANOMALY_PERSONS_PER_DAY)
-        .values("actor", "actor__username", "day", "persons", "name")
-        .order_by("-day", "-persons")
-    )
     return [
         Anomaly(
-            actor_name=row["name"],
-            actor_username=row["actor__username"] or "",
-            day=row["day"],
-            persons=row["persons"],
+            actor_name=row["name"], actor_username=row["actor__username"], day=row["day"], persons=row["n"]
         )
-        for row in rows
+        for row in _busy_days(reads, Count("person_id", distinct=True), ANOMALY_PERSONS_PER_DAY)
+    ]
+
+
+def _many_refusals(*, user: User, date_from: date, date_to: date) -> list[ManyRefusals]:
+    """Users the policy refused more than ANOMALY_REFUSALS_PER_DAY times in a day, counting the refusals of
+    objects about persons in the searcher's municipalities."""
+    refusals = RefusalRecord.objects.filter(
+        person_id__in=_persons_of(user).values("pk"), **_instants(date_from, date_to)
+    )
+    return [
+        ManyRefusals(
+            actor_name=row["name"], actor_username=row["actor__username"], day=row["day"], refusals=row["n"]
+        )
+        for row in _busy_days(refusals, Count("pk"), ANOMALY_REFUSALS_PER_DAY)
     ]
 
 

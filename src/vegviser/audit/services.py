@@ -13,9 +13,9 @@ from django.db.models import F
 
 from vegviser.core.middleware import current_request_id
 from vegviser.core.services import ConflictError, assign
-from vegviser.registry.models import Membership
+from vegviser.registry.models import Membership, Person
 
-from .models import AccessRecord, AuditAction, AuditRecord, Channel, ReadPurpose
+from .models import AccessRecord, AuditAction, AuditRecord, Channel, ReadPurpose, RefusalRecord
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -135,6 +135,40 @@ def record_access(
     else:
         AccessRecord.objects.bulk_create(records)
     return len(records)
+
+
+# How a refused object leads to the person it concerns: a plan item through its plan, a decision through its
+# meeting, a rating through its goal.
+_TOWARDS_PERSON = ("plan", "meeting", "goal")
+
+
+def _person_of(obj: models.Model) -> uuid.UUID | None:
+    """The id of the person `obj` is about, if it is about one."""
+    current: Any = obj
+    while current is not None:
+        if isinstance(current, Person):
+            return current.pk
+        person_id = getattr(current, "person_id", None)
+        if isinstance(person_id, uuid.UUID):
+            return person_id
+        current = next((getattr(current, name) for name in _TOWARDS_PERSON if hasattr(current, name)), None)
+    return None
+
+
+def record_refusal(*, actor: User, action: str, obj: models.Model) -> RefusalRecord:
+    """Record that the policy refused `actor` the `action` on `obj`. Written outside the refused request's
+    own transaction, which the refusal has rolled back."""
+    name, role, _organisation = describe_actor(actor)
+    return RefusalRecord.objects.create(
+        actor=actor,
+        actor_name=name,
+        actor_role=role,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        person_id=_person_of(obj),
+        request_id=current_request_id(),
+    )
 
 
 def save_new(

@@ -53,6 +53,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         "found": found,
         "lines": found.lines if found else None,
         "threshold": selectors.ANOMALY_PERSONS_PER_DAY,
+        "refusal_threshold": selectors.ANOMALY_REFUSALS_PER_DAY,
         "limit": selectors.READS_WITHOUT_ROLE_LIMIT,
     }
     return render(request, "audit/search.html", context)
@@ -77,7 +78,7 @@ def _csv(lines: list[selectors.LogLine]) -> HttpResponse:
     writer.writerow(
         [_("Time"), _("Kind"), _("Who"), _("Role"), _("Organisation"), _("Person"), _("What"), _("Channel")]
     )
-    kinds = {"read": _("Read"), "change": _("Change")}
+    kinds = {"read": _("Read"), "change": _("Change"), "refusal": _("Refused")}
 
     for line in lines:
         row = [

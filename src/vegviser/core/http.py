@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
@@ -31,3 +31,22 @@ class ExplainedRefusal(PermissionDenied):
     saying why reveals nothing the user may not know."""
 
     message: Any = ""
+
+
+class Refusal(Exception):
+    """A refusal by the access policy, carrying what was asked for: the action and the object (or None). The
+    policy cannot write to the log (it sits below the audit writer), so it says what it refused and the audit
+    app records it where the refusal is answered (vegviser.audit.middleware)."""
+
+    def __init__(self, action: str, obj: Any = None) -> None:
+        super().__init__()
+        self.action = action
+        self.obj = obj
+
+
+class RefusedAsNotFound(Refusal, Http404):
+    """Answered with 404, so that a refused user learns nothing about whether the object exists."""
+
+
+class RefusedAsForbidden(Refusal, PermissionDenied):
+    """Answered with 403: a service refusing a step the page has already let the user see."""

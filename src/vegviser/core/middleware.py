@@ -1,5 +1,6 @@
 """A request id for every request: written to audit rows and log lines so the two can be matched. A redirect
-answering an htmx request is followed by the whole page."""
+answering an htmx request is followed by the whole page. Nothing sent to a signed-in user is kept in a
+cache."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django_htmx.http import HttpResponseClientRedirect
+
+from vegviser.core.health import health_response
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 # A proxy may pass its own id on; accept only a short, harmless token so nothing else reaches the logs.
@@ -57,3 +63,35 @@ class HtmxRedirectMiddleware:
         if htmx and 300 <= response.status_code < 400 and response.has_header("Location"):
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+class NoStoreMiddleware:
+    """Every answer to a request that carries a session, or that starts one, is marked `no-store`: pages,
+    PDFs, JSON and calendar files with health data are sent only to signed-in users, and must not be kept by
+    the browser's cache or a proxy for the next user of a shared computer to find. Deciding by the session
+    cookie, not by the user, needs no database: the rule holds when the database does not answer, and covers
+    error pages and every download without a view having to remember it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = settings.SESSION_COOKIE_NAME
+        if session in request.COOKIES or session in response.cookies:
+            add_never_cache_headers(response)
+        return response
+
+
+class HealthCheckMiddleware:
+    """/healthz is answered here, before the session, the user and the language are looked at: a monitor that
+    sends a session cookie would otherwise have the session and the user loaded from a database that may not
+    answer, and wait for each in turn before the check itself could say 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" and request.path_info == reverse("core:healthz"):
+            return health_response()
+        return self.get_response(request)

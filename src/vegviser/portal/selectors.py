@@ -17,7 +17,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.audit.models import ReadPurpose
 from vegviser.audit.services import record_access
-from vegviser.core.http import ExplainedRefusal
+from vegviser.core.http import ExplainedRefusal, RefusedAsNotFound
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans import notices
 from vegviser.plans import selectors as plan_selectors
@@ -68,7 +68,7 @@ def get_subject(*, user: User, pk: uuid.UUID, action: Action = Action.PORTAL_VIE
     if not policy.can(user, action, person):
         if policy.no_longer_represents(user, person):
             raise NoLongerRepresented
-        raise Http404
+        raise RefusedAsNotFound(action, person)
     role = policy.portal_role(user, person)
     if role is None:  # every action on the person's pages asks for a standing on them
         raise Http404
