@@ -30,9 +30,10 @@ run: install
 	$(DEV_ENV) $(BIN)/vegviser runserver 127.0.0.1:$(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(TEST_ENV) $(BIN)/mypy src
+	$(BIN)/lint-imports
 
 test: install system-deps lint
 	$(TEST_ENV) $(BIN)/vegviser makemigrations --check --dry-run

@@ -99,10 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "vegviser.core.context_processors.layout",
+                "vegviser.access.context_processors.layout",
             ],
-            # `{% url %}` remembering the URLs it reverses, in place of Django's (core/templatetags/urls.py).
-            "builtins": ["vegviser.core.templatetags.urls"],
         },
     },
 ]
@@ -146,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after repeated failed logins, per user name and address together, so one attacker cannot lock

@@ -5,6 +5,7 @@ from django.urls import include, path
 from vegviser.accounts import views as account_views
 
 urlpatterns = [
+    path("", account_views.home, name="home"),
     path("", include("vegviser.core.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("account/", include("vegviser.accounts.urls")),

@@ -14,7 +14,7 @@ from ..conftest import PASSWORD, World, client_for
 
 def test_the_choice_is_kept_and_comes_back_at_the_next_sign_in(world: World) -> None:
     client = client_for(world, "patient_user")
-    response = client.post(reverse("set_language"), {"language": "nn", "next": reverse("core:home")})
+    response = client.post(reverse("set_language"), {"language": "nn", "next": reverse("home")})
     assert response.status_code == 302
     world.patient_user.refresh_from_db()
     assert world.patient_user.language == "nn"

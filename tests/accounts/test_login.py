@@ -23,17 +23,17 @@ def test_citizen_logs_in_with_password_and_lands_on_home(world: World) -> None:
     client = Client()
     response = password_login(client, "pasient", PASSWORD)
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home")
     assert is_signed_in(client)
     # A citizen's home is their own pages in the portal.
-    home = client.get(reverse("core:home"), follow=True)
+    home = client.get(reverse("home"), follow=True)
     assert home.redirect_chain[-1][0] == reverse("portal:home", kwargs={"pk": world.patient.pk})
     assert home.status_code == 200
     assert home.context["user"] == world.patient_user
 
 
 def test_anonymous_visitor_gets_the_public_front_page_and_pages_behind_login_ask_for_it(world: World) -> None:
-    response = Client().get(reverse("core:home"))
+    response = Client().get(reverse("home"))
     assert response.status_code == 302
     assert response.url == reverse("public:index")
     response = Client().get(reverse("portal:index"))
@@ -111,7 +111,7 @@ def test_login_ignores_a_next_address_on_another_site(world: World) -> None:
         {"username": "pasient", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home")
 
 
 def test_login_follows_a_next_address_on_this_site(world: World) -> None:

@@ -82,7 +82,7 @@ def test_idle_limit_follows_the_setting(world: World, settings: Any) -> None:
 
 
 def test_pages_tell_the_browser_when_the_idle_session_ends(world: World) -> None:
-    html = client_for(world, "coordinator").get(reverse("core:home")).content.decode()
+    html = client_for(world, "coordinator").get(reverse("home")).content.decode()
     assert 'data-session-seconds="1800"' in html
     assert f'data-keepalive-url="{reverse("accounts:keepalive")}"' in html
     assert "data-session-warning hidden" in html

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 # Pages that show no health data: they must write no access record.
 NO_HEALTH_DATA = {
-    "core:home",  # links to the user's pages
+    "home",  # links to the user's pages
     "accounts:password_change",
     "accounts:password_change_done",
     "accounts:two_factor_setup",
@@ -32,7 +32,7 @@ NO_HEALTH_DATA = {
     "registry:organisation_edit",
     "registry:organisation_members",
     "registry:person_create",  # an empty form
-    "registry:my_data",  # the person's own page with two download links; the downloads log
+    "portal:my_data",  # the person's own page with two download links; the downloads log
     "intake:report_create",  # an empty form
     "access:emergency_open",  # an empty form: the plan is looked up when posted
     "portal:index",  # whose page to open: the user and those they act for, by name only

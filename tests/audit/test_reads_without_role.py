@@ -328,7 +328,7 @@ def test_the_list_stops_at_its_limit(world: World, monkeypatch: pytest.MonkeyPat
 
 def _queries_of_search(world: World) -> int:
     client = english(world)
-    client.get(reverse("core:home"))  # the session and its device, loaded once before counting
+    client.get(reverse("home"))  # the session and its device, loaded once before counting
     with CaptureQueriesContext(connection) as queries:
         response = client.post(reverse("audit:search"), period())
     assert response.status_code == 200

@@ -31,7 +31,7 @@ PERSONS = {"registry:person_search"}
     ],
 )
 def test_a_card_for_each_part_the_user_may_open(world: World, persona: str, shown: set[str]) -> None:
-    page = english(world, persona).get(reverse("core:home")).content.decode()
+    page = english(world, persona).get(reverse("home")).content.decode()
     main = page[page.index("<main") :]
     for name, title in CARDS.items():
         card = f'<a class="ds-card" href="{reverse(name)}">'

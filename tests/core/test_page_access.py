@@ -213,7 +213,7 @@ PUBLIC = "public"
 
 TABLE: dict[str, Entry | str] = {
     # A citizen's home is their own pages in the portal.
-    "core:home": ("get", NO_ARGS, SIGNED_IN, CITIZEN_HOME),
+    "home": ("get", NO_ARGS, SIGNED_IN, CITIZEN_HOME),
     "core:healthz": PUBLIC,
     "set_language": PUBLIC,
     "public:index": PUBLIC,
@@ -240,9 +240,9 @@ TABLE: dict[str, Entry | str] = {
     "registry:person_edit": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "registry:relation_create": ("get", lambda w: {"pk": w.patient.pk}, KE, 200),
     "registry:relation_end": ("post", _relation, KE, 302),
-    "registry:my_data": ("get", NO_ARGS, CITIZENS, 200),
-    "registry:my_data_json": ("get", NO_ARGS, CITIZENS, 200),
-    "registry:my_data_pdf": ("get", NO_ARGS, CITIZENS, 200),
+    "portal:my_data": ("get", NO_ARGS, CITIZENS, 200),
+    "portal:my_data_json": ("get", NO_ARGS, CITIZENS, 200),
+    "portal:my_data_pdf": ("get", NO_ARGS, CITIZENS, 200),
     "registry:organisation_list": ("get", NO_ARGS, ADMINS, 200),
     "registry:organisation_create": ("get", NO_ARGS, {"system_admin"}, 200),
     "registry:organisation_edit": ("get", lambda w: {"pk": w.physio.pk}, {"system_admin"}, 200),
@@ -323,7 +323,7 @@ TABLE: dict[str, Entry | str] = {
     "portal:ask_for_help": ("get", _portal, PATIENT, 200),
 }
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
-ANONYMOUS_REDIRECTS = {"core:home": "public:index"}
+ANONYMOUS_REDIRECTS = {"home": "public:index"}
 PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
 
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.access.models import Consent
-from vegviser.access.services import consent_in_force
 from vegviser.audit.models import AuditRecord
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.registry.identity import synthetic_national_id
@@ -59,7 +58,7 @@ def test_record_consent_with_oral_evidence(world: World) -> None:
     consent = record_consent(world)
     assert consent.in_force
     assert set(consent.shared_with.all()) == {world.physio, world.school}
-    assert consent_in_force(world.patient, covering="coordinator") == consent
+    assert Consent.objects.in_force_for(world.patient, covering="coordinator") == consent
     assert AuditRecord.objects.filter(action="consent.record", object_id=str(consent.pk)).exists()
 
 
@@ -151,7 +150,7 @@ def test_withdrawal_takes_effect_at_once_and_only_once(world: World) -> None:
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
     assert not consent.in_force
-    assert consent_in_force(world.patient, covering="coordinator") is None
+    assert Consent.objects.in_force_for(world.patient, covering="coordinator") is None
     # Confirming twice changes nothing and says so.
     response = english(world).post(url, {"confirm": "on"}, follow=True)
     assert "already been withdrawn" in response.content.decode()
@@ -225,3 +224,36 @@ def test_end_a_coordinator(world: World) -> None:
     assignment.refresh_from_db()
     assert not assignment.active
     assert assignment.end_reason == "Moved away"
+
+
+def test_the_consent_in_force_is_the_newest_that_covers_and_lasts_today(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """Newest by `valid_from`, then by when it was recorded (the model's order); one query with LIMIT 1.
+    A consent not yet begun, run out, withdrawn or not covering the plan is passed over."""
+    today = timezone.localdate()
+
+    def consent(valid_from: date, **fields: Any) -> Consent:
+        return Consent.objects.create(
+            person=world.patient,
+            given_by="person",
+            valid_from=valid_from,
+            evidence="oral",
+            journal_reference="J",
+            **fields,
+        )
+
+    older = consent(today - timedelta(days=90))
+    consent(today - timedelta(days=30), valid_to=today - timedelta(days=1))
+    consent(today - timedelta(days=20), withdrawn_at=timezone.now())
+    coordinator_only = consent(today - timedelta(days=10), covers_plan=False)
+    consent(today + timedelta(days=5))
+    first_of_two = consent(today - timedelta(days=60))
+    second_of_two = consent(today - timedelta(days=60))
+    with django_assert_num_queries(1):
+        assert Consent.objects.in_force_for(world.patient, covering="plan") == second_of_two
+    assert Consent.objects.in_force_for(world.patient, covering="coordinator") == coordinator_only
+    second_of_two.delete()
+    assert Consent.objects.in_force_for(world.patient, covering="plan") == first_of_two
+    first_of_two.delete()
+    assert Consent.objects.in_force_for(world.patient, covering="plan") == older

@@ -184,12 +184,12 @@ def test_public_pages_are_read_only(client: Client, db: None) -> None:
 
 
 def test_home_sends_anonymous_visitors_to_the_front_page(world: World) -> None:
-    response = Client().get(reverse("core:home"))
+    response = Client().get(reverse("home"))
     assert response.status_code == 302
     assert response.url == reverse("public:index")
-    signed_in = client_for(world, "coordinator").get(reverse("core:home"))
+    signed_in = client_for(world, "coordinator").get(reverse("home"))
     assert signed_in.status_code == 200
-    assert signed_in.templates[0].name == "core/home.html"
+    assert signed_in.templates[0].name == "accounts/home.html"
 
 
 def test_login_page_links_to_the_public_pages(client: Client, db: None) -> None:

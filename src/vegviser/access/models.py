@@ -46,6 +46,21 @@ def validate_evidence_size(file: Any) -> None:
         raise ValidationError(_("The file is too large. The limit is 10 MB."))
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force_for(self, person: Person, *, covering: str, on: date | None = None) -> Consent | None:
+        """The newest of the person's consents in force that covers `plan` or `coordinator`: one query."""
+        day = on or timezone.localdate()
+        field = {"plan": "covers_plan", "coordinator": "covers_coordinator"}[covering]
+        in_force = self.filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+            person_id=person.pk,
+            withdrawn_at__isnull=True,
+            valid_from__lte=day,
+            **{field: True},
+        )
+        return in_force.first()
+
+
 class Consent(PersonalDataModel):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="consents"
@@ -95,6 +110,8 @@ class Consent(PersonalDataModel):
     withdrawal_note = models.TextField(
         _("note on withdrawal"), blank=True, validators=[MaxLengthValidator(2000)]
     )
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

@@ -7,16 +7,19 @@ so a refused user cannot tell whether the object exists.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from vegviser.core.ordering import in_model_order
+from vegviser.accounts.models import User
+from vegviser.core.request_cache import within_request
+from vegviser.intake.models import CoordinatorAssignment, NeedReport
+from vegviser.plans.models import AccessLevel, Goal, GoalStatus, IndividualPlan, Measure, ParticipantKind
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -27,15 +30,10 @@ from vegviser.registry.models import (
     RelationKind,
 )
 
+from .models import Consent
+
 if TYPE_CHECKING:
-    from vegviser.accounts.models import User
-    from vegviser.intake.models import CoordinatorAssignment
-    from vegviser.plans.models import IndividualPlan, Measure
-
     AnyUser = User | AnonymousUser
-
-
-Answer = TypeVar("Answer")
 
 
 class Action:
@@ -85,42 +83,16 @@ def _active_user(user: AnyUser | None) -> User | None:
     return user
 
 
-def _within_request(user: User, key: Hashable, compute: Callable[[], Answer]) -> Answer:
-    """Worked out once per request for the user (a page asks the same several times: the menu, the page);
-    outside a request, every time, so that a change in consent or membership shows at once."""
-    from vegviser.core.middleware import current_request_id
-
-    request_id = current_request_id()
-    if request_id == "-":
-        return compute()
-    cache: dict[Hashable, Any] = user.__dict__.setdefault("_policy_answers", {})
-    if (request_id, key) not in cache:
-        cache[(request_id, key)] = compute()
-    return cast(Answer, cache[(request_id, key)])
-
-
-def memberships(user: AnyUser | None) -> list[Membership]:
-    """The user's active memberships with their organisations, in the registry's order: one query per
-    request, from which the header, the access log's description of the actor and every question below about
-    the user's roles are answered."""
-    active = _active_user(user)
-    if active is None:
-        return []
-    return _within_request(
-        active,
-        "memberships",
-        lambda: list(Membership.objects.filter(user=active, active=True).select_related("organisation")),
-    )
-
-
 def _working_in(user: User) -> list[Any]:
     """The organisations the user is an active member of, by id."""
-    return [membership.organisation_id for membership in memberships(user)]
+    return [membership.organisation_id for membership in Membership.objects.held_by(user)]
 
 
 def _roles(user: User, role: str) -> list[Organisation]:
     """The active organisations where the user holds `role`."""
-    return [m.organisation for m in memberships(user) if m.role == role and m.organisation.active]
+    return [
+        m.organisation for m in Membership.objects.held_by(user) if m.role == role and m.organisation.active
+    ]
 
 
 def _unit_municipalities(user: AnyUser | None, role: str) -> set[str]:
@@ -164,29 +136,26 @@ def audit_municipalities(user: AnyUser | None) -> set[str]:
 
 def is_professional(user: AnyUser | None) -> bool:
     """A member of any active organisation: may report a need, whatever the sector."""
-    return any(m.organisation.active for m in memberships(user))
+    return any(m.organisation.active for m in Membership.objects.held_by(user))
 
 
 def active_coordinators(user: AnyUser | None, person: Person) -> list[CoordinatorAssignment]:
     """The person's active coordinator assignments, each with its coordinator and organisation: one query per
     request, from which both "does the user coordinate?" and the plan page's list of coordinators are
     answered."""
-    from vegviser.intake.models import CoordinatorAssignment
 
     def load() -> list[CoordinatorAssignment]:
         assignments = CoordinatorAssignment.objects.filter(person_id=person.pk, active=True)
-        return in_model_order(assignments.select_related("coordinator", "organisation"))
+        return list(assignments.select_related("coordinator", "organisation"))
 
     active = _active_user(user)
-    return load() if active is None else _within_request(active, ("coordinators", person.pk), load)
+    return load() if active is None else within_request(active, ("coordinators", person.pk), load)
 
 
 def coordinators_in_office(person_ids: Iterable[Any]) -> dict[Any, list[User]]:
     """Each person's active coordinators who still work in the organisation they were appointed for, in
     the order they were appointed: the rule of `coordinates`, for many persons in one query (whom to tell
     about a plan; only they can open it)."""
-    from vegviser.intake.models import CoordinatorAssignment
-
     assignments = (
         CoordinatorAssignment.objects.filter(
             person_id__in=person_ids,
@@ -281,13 +250,10 @@ def plan_role(user: AnyUser | None, plan: IndividualPlan) -> str | None:
     active = _active_user(user)
     if active is None or active.is_system_admin:
         return None
-    return _within_request(active, ("plan_role", plan.pk), lambda: _plan_role(active, plan))
+    return within_request(active, ("plan_role", plan.pk), lambda: _plan_role(active, plan))
 
 
 def _plan_role(active: User, plan: IndividualPlan) -> str | None:
-    from vegviser.access.services import consent_in_force
-    from vegviser.plans.models import AccessLevel, ParticipantKind
-
     role: str | None = None
     if coordinates(active, plan.person):
         role = PlanRole.COORDINATOR
@@ -303,7 +269,7 @@ def _plan_role(active: User, plan: IndividualPlan) -> str | None:
         ).first()
         if participation is not None:
             # A professional reads only while the person's consent covers their organisation.
-            consent = consent_in_force(plan.person, covering="plan")
+            consent = Consent.objects.in_force_for(plan.person, covering="plan")
             shared = consent is not None and consent.shared_with.filter(
                 pk=participation.organisation_id or ""
             )
@@ -322,7 +288,7 @@ def portal_role(user: AnyUser | None, person: Person) -> str | None:
     active = _active_user(user)
     if active is None or active.is_system_admin:
         return None
-    return _within_request(active, ("portal_role", person.pk), lambda: _portal_role(active, person))
+    return within_request(active, ("portal_role", person.pk), lambda: _portal_role(active, person))
 
 
 def _portal_role(active: User, person: Person) -> str | None:
@@ -370,8 +336,6 @@ MESSAGE_ROLES = frozenset(
 
 
 def _plan_of(obj: Any) -> IndividualPlan | None:
-    from vegviser.plans.models import IndividualPlan
-
     if isinstance(obj, IndividualPlan):
         return obj
     plan = getattr(obj, "plan", None)
@@ -441,8 +405,6 @@ def _portal_contributor(user: AnyUser | None, obj: Any) -> bool:
 
 def _own_goal_editor(user: AnyUser | None, obj: Any) -> bool:
     """The person (or whoever acts for them) edits the goals they wrote themselves, while still in play."""
-    from vegviser.plans.models import Goal, GoalStatus
-
     return (
         isinstance(obj, Goal)
         and obj.written_by_id == getattr(user, "pk", None)
@@ -467,14 +429,10 @@ def _person_in_officers_municipality(user: AnyUser | None, obj: Any) -> bool:
 
 
 def _officer_of_report(user: AnyUser | None, obj: Any) -> bool:
-    from vegviser.intake.models import NeedReport
-
     return isinstance(obj, NeedReport) and obj.municipality_id in coordinating_unit_municipalities(user)
 
 
 def _reporter_of(user: AnyUser | None, obj: Any) -> bool:
-    from vegviser.intake.models import NeedReport
-
     active = _active_user(user)
     return isinstance(obj, NeedReport) and active is not None and obj.reported_by_id == active.pk
 
@@ -500,8 +458,6 @@ def _manages_members(user: AnyUser | None, obj: Any) -> bool:
 
 
 def _may_edit_user(user: AnyUser | None, obj: Any) -> bool:
-    from vegviser.accounts.models import User
-
     if not isinstance(obj, User):
         return False
     if is_system_admin(user):
@@ -628,10 +584,6 @@ def visible_persons(user: AnyUser | None) -> QuerySet[Person]:
 def candidate_plans(user: AnyUser | None) -> QuerySet[IndividualPlan]:
     """Plans the user may have a role in, for lists: filter each with `can(..., PLAN_VIEW, plan)` before
     showing, since consent coverage and age are decided per plan."""
-    from django.db.models import Q
-
-    from vegviser.plans.models import IndividualPlan
-
     active = _active_user(user)
     if active is None or active.is_system_admin:
         return IndividualPlan.objects.none()

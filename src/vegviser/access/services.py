@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
-from vegviser.core.ordering import in_model_order
 from vegviser.registry.models import Organisation, Person
 
 from .models import EMERGENCY_MAX_HOURS, Consent, EmergencyAccess
@@ -165,16 +164,6 @@ def renew_own_consent(*, actor: User | None, consent: Consent) -> Consent:
     withdrawn."""
     authorise(actor, Action.PORTAL_CONSENT, consent.person)
     return _consent_anew(actor, consent, list(consent.shared_with.all()), action="consent.renew", renew=True)
-
-
-def consent_in_force(person: Person, *, covering: str) -> Consent | None:
-    """The newest consent in force that covers `plan` or `coordinator`."""
-    today = timezone.localdate()
-    field = {"plan": "covers_plan", "coordinator": "covers_coordinator"}[covering]
-    for consent in in_model_order(person.consents.filter(**{field: True}, withdrawn_at__isnull=True)):
-        if consent.in_force_on(today):
-            return consent
-    return None
 
 
 @transaction.atomic

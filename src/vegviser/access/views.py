@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.core.http import posted
 from vegviser.registry import selectors as registry_selectors
 
 from . import policy, selectors, services

@@ -25,11 +25,26 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
+from vegviser.portal import selectors as portal_selectors
 
 from . import services
 from .forms import LoginForm, NewUserForm, ResetForm, TokenForm, UserForm
+from .http import AuthenticatedRequest
 from .models import Notification, User
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # Anonymous visitors get the public front page; the pages behind it need a login.
+    if not request.user.is_authenticated:
+        return redirect("public:index")
+    # A citizen's home is their own pages (or the choice of whose, for a parent); a professional's is their
+    # work, with a card for their own pages if they have any.
+    user = request.user
+    subjects = portal_selectors.subjects(user)
+    if subjects and not policy.is_professional(user) and not policy.is_system_admin(user):
+        return redirect("portal:index")
+    return render(request, "accounts/home.html", {"portal_subjects": subjects})
 
 
 class LoginView(auth_views.LoginView):
@@ -116,7 +131,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             services.confirm_totp_device(user=user, device=device)
             otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is now on for your account."))
-            return redirect("core:home")
+            return redirect("home")
         form.add_error("token", _("The code was not accepted. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode()
     context = {"form": form, "qr": _qr_svg(device.config_url), "secret": secret}
@@ -135,7 +150,7 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             ):
-                next_url = "core:home"
+                next_url = "home"
             return redirect(next_url)
         form.add_error("token", _("The code was not accepted. Check the time on your phone and try again."))
     return render(request, "accounts/two_factor_verify.html", {"form": form})

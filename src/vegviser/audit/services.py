@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
+from django.db.models import F
 
-from vegviser.access.policy import memberships
 from vegviser.core.middleware import current_request_id
+from vegviser.core.services import ConflictError, assign
+from vegviser.registry.models import Membership
 
 from .models import AccessRecord, AuditRecord, Channel
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from vegviser.accounts.models import User
 
 ModelT = TypeVar("ModelT", bound=models.Model)
+VersionedRow = TypeVar("VersionedRow", bound=models.Model)
 SYSTEM_ACTOR_NAME = "system"
 # Fields whose value is masked in audit snapshots: an identity number must not spread into logs.
 MASKED_FIELDS = frozenset({"national_id"})
@@ -36,7 +39,7 @@ def describe_actor(actor: User | None) -> tuple[str, str, str]:
         return SYSTEM_ACTOR_NAME, "", ""
     if actor.is_system_admin:
         return actor.display_name, SYSTEM_ADMIN_ROLE, ""
-    membership = next(iter(memberships(actor)), None)
+    membership = next(iter(Membership.objects.held_by(actor)), None)
     if membership is not None:
         return actor.display_name, membership.role, membership.organisation.name
     return actor.display_name, actor.profession, ""
@@ -150,3 +153,50 @@ def save_new(
         actor=actor, action=action, obj=instance, after=snapshot(instance, fields), person_id=person_id
     )
     return instance
+
+
+def _bump_version(instance: Any, expected_version: int) -> None:
+    """Claim the next version, or fail if someone else saved in between (optimistic concurrency)."""
+    updated = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=expected_version)
+        .update(version=F("version") + 1)
+    )
+    if not updated:
+        raise ConflictError
+    instance.version = expected_version + 1
+
+
+def update_versioned(
+    *,
+    actor: User | None,
+    instance: VersionedRow,
+    fields: list[str],
+    data: dict[str, Any],
+    expected_version: int,
+    action: str,
+    person_id: uuid.UUID | None = None,
+    locked: VersionedRow | None = None,
+) -> VersionedRow:
+    """Apply the form's data to the row as stored now (locked), refusing a stale version; audit the change.
+    Call inside the service's transaction; `locked` is the row as stored, when the service has already locked
+    it to check something first."""
+    current = (
+        locked
+        if locked is not None
+        else type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    )
+    before = snapshot(current, fields)
+    assign(current, fields, data)
+    current.full_clean()
+    _bump_version(current, expected_version)
+    current.save()
+    record_change(
+        actor=actor,
+        action=action,
+        obj=current,
+        before=before,
+        after=snapshot(current, fields),
+        person_id=person_id,
+    )
+    return current

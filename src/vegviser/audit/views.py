@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.core.documents import spreadsheet_cell
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 
 from . import selectors
 from .forms import AuditSearchForm

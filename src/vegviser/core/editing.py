@@ -7,17 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .forms import add_service_error
-from .http import AuthenticatedRequest, posted
+from .http import posted
 from .services import ConflictError
 
 
 def versioned_edit(
-    request: AuthenticatedRequest,
+    request: HttpRequest,
     *,
     form_class: type[Any],
     instance: Any,

@@ -5,14 +5,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, QueryDict
 
-from vegviser.accounts.models import User
-
-
-class AuthenticatedRequest(HttpRequest):
-    """The request of a view behind `login_required`: its user is a signed-in `User`."""
-
-    user: User
-
 
 def posted(request: HttpRequest) -> QueryDict | None:
     """The form data of a POST, even an empty one; `None` for any other method, so the form is unbound."""

@@ -2,13 +2,11 @@ from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from vegviser.access import policy
 from vegviser.core.http import ExplainedRefusal
-from vegviser.portal import selectors as portal_selectors
 
 
 @require_GET
@@ -22,19 +20,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    # Anonymous visitors get the public front page; the pages behind it need a login.
-    if not request.user.is_authenticated:
-        return redirect("public:index")
-    # A citizen's home is their own pages (or the choice of whose, for a parent); a professional's is their
-    # work, with a card for their own pages if they have any.
-    user = request.user
-    subjects = portal_selectors.subjects(user)
-    if subjects and not policy.is_professional(user) and not policy.is_system_admin(user):
-        return redirect("portal:index")
-    return render(request, "core/home.html", {"portal_subjects": subjects})
 
 
 def refused(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.access.models import Consent
 from vegviser.access.policy import Action, authorise
-from vegviser.access.services import consent_in_force
 from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
 from vegviser.core.services import assign
 from vegviser.registry.models import Municipality, Organisation, Person
@@ -240,7 +240,7 @@ def appoint_coordinator(
 ) -> CoordinatorAssignment:
     """Appoint a coordinator, with or without a plan. Needs consent in force; replaces the active one."""
     authorise(actor, Action.COORDINATOR_APPOINT, person)
-    if consent_in_force(person, covering="coordinator") is None:
+    if Consent.objects.in_force_for(person, covering="coordinator") is None:
         raise ValidationError(
             _("A coordinator can only be appointed when consent is in force. Record the consent first.")
         )

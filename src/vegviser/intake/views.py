@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.accounts.models import User
 from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
 from vegviser.core.forms import add_service_error
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 from vegviser.registry import selectors as registry_selectors
 from vegviser.registry.models import MembershipRole, Organisation
 from vegviser.registry.services import find_or_register_person

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.access.models import Consent
 from vegviser.core.models import PersonalDataModel
 from vegviser.registry.models import Municipality, Organisation, Person
 
@@ -134,15 +135,13 @@ class IndividualPlan(PersonalDataModel):
 
     def missing_elements(self) -> list[tuple[str, str]]:
         """Each of the elements a–i that the plan still lacks, as (letter, the law's words)."""
-        from vegviser.access.services import consent_in_force
-
         return missing_elements_of(
             self,
             goals=list(self.goals.all()),
             participants=list(self.participants.all()),
             measures=list(self.measures.all()),
             coordinators=list(self.person.coordinator_assignments.filter(active=True)),
-            consent=consent_in_force(self.person, covering="plan"),
+            consent=Consent.objects.in_force_for(self.person, covering="plan"),
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -24,6 +24,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from vegviser.core.formats import clock, day
 
 from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, Measure, Meeting, PlanParticipant
 from .selectors import PlanContent, private_goals_hidden_from
@@ -46,27 +48,6 @@ def labels(model: type[models.Model], field_name: str) -> Callable[[Any], str]:
     assert isinstance(model_field, models.Field)
     choices = {value: str(label) for value, label in model_field.flatchoices}
     return lambda value: choices.get(value, str(value))
-
-
-def day(value: date | datetime | None) -> str:
-    """What `value|date:"d.m.Y"` prints (a time given in local time)."""
-    if not value:
-        return ""
-    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
-
-
-def clock(value: datetime | None) -> str:
-    """What `value|time:"H:i"` prints (a time given in local time; nothing for a date without a time)."""
-    if not isinstance(value, datetime):
-        return ""
-    return f"{value.hour:02d}:{value.minute:02d}"
-
-
-def stamp(value: datetime | None) -> str:
-    """What `value|date:"d.m.Y H:i"` prints (a time given in local time)."""
-    if not value:
-        return ""
-    return f"{day(value)} {clock(value)}"
 
 
 def meeting_time(meeting: Meeting) -> str:

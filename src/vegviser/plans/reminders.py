@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vegviser.access import policy
 from vegviser.accounts.models import Notification, User
+from vegviser.core.formats import clock, day
 from vegviser.registry.models import Membership, MembershipRole, OrganisationKind
 
 from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
 from .overview import waiting_reports
-from .page import clock, day
 
 logger = logging.getLogger(__name__)
 

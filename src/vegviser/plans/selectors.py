@@ -16,10 +16,8 @@ from django.utils import timezone
 from vegviser.access import policy
 from vegviser.access.models import Consent
 from vegviser.access.policy import Action, PlanRole
-from vegviser.access.services import consent_in_force
 from vegviser.audit.models import Channel
 from vegviser.audit.services import record_access
-from vegviser.core.ordering import in_model_order
 from vegviser.intake.models import CoordinatorAssignment
 
 from .models import (
@@ -187,7 +185,7 @@ def plan_content(
     if role is None:
         raise Http404
     # Not the ratings: no page built from this shows them, and they grow with every evaluation.
-    goals = _in_plan(in_model_order(Goal.objects.filter(plan=plan)), plan)
+    goals = _in_plan(list(Goal.objects.filter(plan=plan)), plan)
     # A goal and its sub-goals belong to one plan; `is_private_goal` asks for the main goal.
     _from_loaded(goals, "parent", goals)
     participants = _in_plan(
@@ -199,7 +197,7 @@ def plan_content(
         plan,
     )
     measures = _in_plan(
-        in_model_order(Measure.objects.filter(plan=plan).select_related("responsible_organisation")), plan
+        list(Measure.objects.filter(plan=plan).select_related("responsible_organisation")), plan
     )
     # The one responsible takes part in the measure's plan: not a second copy of them joined to every measure.
     _from_loaded(measures, "responsible_participant", participants)
@@ -229,15 +227,15 @@ def plan_content(
     if role == PlanRole.LIMITED:
         # Their own measures and the goals those serve: nothing else of the plan.
         return content
-    content.meetings = _in_plan(in_model_order(Meeting.objects.filter(plan=plan)), plan)
+    content.meetings = _in_plan(list(Meeting.objects.filter(plan=plan)), plan)
     content.coordinators = policy.active_coordinators(user, plan.person)
-    content.consent = consent_in_force(plan.person, covering="plan")
+    content.consent = Consent.objects.in_force_for(plan.person, covering="plan")
     content.missing = missing_elements(content)
     if linked_plans:
         content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))
     if history:
         content.notes = list(PlanNote.objects.filter(plan=plan).order_by("-created_at")[:50])
-        content.evaluations = _in_plan(in_model_order(Evaluation.objects.filter(plan=plan)), plan)
+        content.evaluations = _in_plan(list(Evaluation.objects.filter(plan=plan)), plan)
         # Each version's snapshot is the whole plan as it stood: the page links to them, never reads one.
         content.version_count = PlanVersion.objects.filter(plan=plan).count()
     return content

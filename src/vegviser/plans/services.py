@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.access import policy
+from vegviser.access.models import Consent
 from vegviser.access.policy import PROFESSIONAL_ROLES, Action, PlanRole, authorise
-from vegviser.access.services import consent_in_force
 from vegviser.assessments.gas import t_score, weights_for
-from vegviser.audit.services import describe_actor, record_change, save_new, snapshot
-from vegviser.core.services import assign, update_versioned
+from vegviser.audit.services import describe_actor, record_change, save_new, snapshot, update_versioned
+from vegviser.core.services import assign
 from vegviser.intake.models import NeedReport
 from vegviser.registry.models import Person
 
@@ -47,7 +47,6 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from vegviser.access.models import Consent
     from vegviser.accounts.models import User
 
 HEADER_FIELDS = [
@@ -103,7 +102,7 @@ def create_plan(
 ) -> IndividualPlan:
     """A draft plan, with the person and the coordinator as its first participants. Needs consent in force."""
     authorise(actor, Action.PLAN_CREATE, person)
-    if consent_in_force(person, covering="plan") is None:
+    if Consent.objects.in_force_for(person, covering="plan") is None:
         raise ValidationError(
             _("A plan can only be made when consent to it is in force. Record the consent first.")
         )
@@ -227,7 +226,7 @@ def _set_status(
 def activate_plan(*, actor: User | None, plan: IndividualPlan) -> IndividualPlan:
     """Draft or paused → active, only with consent and a coordinator. Freezes version 1 the first time."""
     problems = activation_problems(
-        consent=consent_in_force(plan.person, covering="plan"),
+        consent=Consent.objects.in_force_for(plan.person, covering="plan"),
         has_coordinator=plan.person.coordinator_assignments.filter(active=True).exists(),
     )
     if problems:

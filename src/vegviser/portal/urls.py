@@ -8,6 +8,9 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/data.json", views.my_data_json, name="my_data_json"),
+    path("my-data/data.pdf", views.my_data_pdf, name="my_data_pdf"),
     path("<uuid:pk>/", views.home, name="home"),
     path("<uuid:pk>/plan/", views.plan, name="plan"),
     path("<uuid:pk>/what-matters/", views.what_matters, name="what_matters"),

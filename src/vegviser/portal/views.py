@@ -4,6 +4,7 @@ checks the policy through a selector, calls one service, and renders."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -22,18 +23,24 @@ from vegviser.access import selectors as consent_selectors
 from vegviser.access.models import Consent
 from vegviser.access.policy import Action
 from vegviser.access.services import renew_own_consent, withdraw_own_consent
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit import selectors as audit_selectors
+from vegviser.audit.models import Channel
+from vegviser.audit.services import record_access
+from vegviser.core.documents import pdf_response
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 from vegviser.intake.services import ask_for_help
 from vegviser.plans import notices
 from vegviser.plans import selectors as plan_selectors
 from vegviser.plans import services as plan_services
 from vegviser.plans.forms.plan import MessageForm
 from vegviser.plans.models import Goal, GoalStatus, IndividualPlan
+from vegviser.registry.models import Person
 
 from . import selectors
+from .export import everything_about, readable
 from .forms import AskForHelpForm, OwnGoalForm, RatingForm, WhatMattersForm, WithdrawForm
 from .selectors import Subject
 
@@ -331,3 +338,53 @@ def help_request(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             )
             return _to_home(subject)
     return _page(request, "portal/ask_for_help.html", subject, form=form)
+
+
+def _own_person(request: AuthenticatedRequest, channel: str) -> Person:
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    policy.require(request.user, Action.OWN_DATA_EXPORT, person)
+    record_access(actor=request.user, person_ids=[person.pk], obj=person, purpose="own-data", channel=channel)
+    return person
+
+
+@login_required
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
+    person = Person.objects.filter(user=request.user).first()
+    if person is None or not policy.can(request.user, Action.OWN_DATA_EXPORT, person):
+        raise Http404
+    return render(request, "portal/my_data.html", {"person": person})
+
+
+@login_required
+def my_data_json(request: AuthenticatedRequest) -> HttpResponse:
+    person = _own_person(request, Channel.EXPORT)
+    content = json.dumps(everything_about(person), ensure_ascii=False, indent=2)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="vegviser-mine-data-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    return response
+
+
+@login_required
+def my_data_pdf(request: AuthenticatedRequest) -> HttpResponse:
+    person = _own_person(request, Channel.PRINT)
+    filename = f"vegviser-mine-data-{timezone.localdate():%Y-%m-%d}.pdf"
+    data = everything_about(person)
+    sections = [
+        (_("Your details"), readable([data["person"]])),
+        (_("Relatives and representatives"), readable(data["relations"])),
+        (_("Consent"), readable(data["consents"])),
+        (_("Coordinator"), readable(data["coordinators"])),
+        (_("Reports of need"), readable(data["reports_of_need"])),
+        (_("Individual plan"), readable(data["plans"])),
+        (_("Goals"), readable(data["goals"])),
+        (_("Measures"), readable(data["measures"])),
+        (_("Meetings"), readable(data["meetings"])),
+        (_("Evaluations"), readable(data["evaluations"])),
+        (_("Messages"), readable(data["messages"])),
+    ]
+    context = {"person": person, "data": data, "sections": sections}
+    return pdf_response(request, "portal/my_data_document.html", context, filename=filename)

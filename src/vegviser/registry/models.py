@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.core.models import PersonalDataModel
+from vegviser.core.request_cache import within_request
 
 from .identity import NationalId, normalise_organisation_number, parse_national_id
 
@@ -184,6 +185,20 @@ class MembershipRole(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def held_by(self, user: Any) -> list[Membership]:
+        """The user's active memberships with their organisations, in the registry's order: one query per
+        request, from which the header, the record of who acted and every question the access policy asks
+        about the user's roles are answered. None for anyone not signed in or deactivated."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return []
+        return within_request(
+            user,
+            "memberships",
+            lambda: list(self.filter(user=user, active=True).select_related("organisation")),
+        )
+
+
 class Membership(models.Model):
     """A professional's role in an organisation."""
 
@@ -197,6 +212,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from vegviser.access.policy import Action, authorise, may_grant
-from vegviser.audit.services import record_change, save_new, snapshot
-from vegviser.core.services import assign, update_versioned
+from vegviser.audit.services import record_change, save_new, snapshot, update_versioned
+from vegviser.core.services import assign
 
 from .models import Membership, Municipality, Organisation, Person, PersonRelation
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import json
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,18 +13,15 @@ from django.views.decorators.http import require_POST
 from vegviser.access import policy
 from vegviser.access import selectors as consent_selectors
 from vegviser.access.policy import Action
-from vegviser.audit.models import Channel
-from vegviser.audit.services import record_access
-from vegviser.core.documents import pdf_response
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.core.editing import versioned_edit
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 from vegviser.core.services import ConflictError
 from vegviser.intake import selectors as intake_selectors
 
 from . import selectors, services
-from .export import everything_about, readable
 from .forms import MembershipForm, OrganisationForm, PersonForm, PersonSearchForm, RelationForm
-from .models import Membership, Organisation, Person, PersonRelation
+from .models import Membership, Organisation, PersonRelation
 
 
 @login_required
@@ -201,53 +197,3 @@ def membership_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
     services.end_membership(actor=request.user, membership=membership)
     messages.success(request, _("The membership was ended."))
     return redirect("registry:organisation_members", pk=membership.organisation_id)
-
-
-def _own_person(request: AuthenticatedRequest, channel: str) -> Person:
-    person = Person.objects.filter(user=request.user).first()
-    if person is None:
-        raise Http404
-    policy.require(request.user, Action.OWN_DATA_EXPORT, person)
-    record_access(actor=request.user, person_ids=[person.pk], obj=person, purpose="own-data", channel=channel)
-    return person
-
-
-@login_required
-def my_data(request: AuthenticatedRequest) -> HttpResponse:
-    person = Person.objects.filter(user=request.user).first()
-    if person is None or not policy.can(request.user, Action.OWN_DATA_EXPORT, person):
-        raise Http404
-    return render(request, "registry/my_data.html", {"person": person})
-
-
-@login_required
-def my_data_json(request: AuthenticatedRequest) -> HttpResponse:
-    person = _own_person(request, Channel.EXPORT)
-    content = json.dumps(everything_about(person), ensure_ascii=False, indent=2)
-    response = HttpResponse(content, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="vegviser-mine-data-{timezone.localdate():%Y-%m-%d}.json"'
-    )
-    return response
-
-
-@login_required
-def my_data_pdf(request: AuthenticatedRequest) -> HttpResponse:
-    person = _own_person(request, Channel.PRINT)
-    filename = f"vegviser-mine-data-{timezone.localdate():%Y-%m-%d}.pdf"
-    data = everything_about(person)
-    sections = [
-        (_("Your details"), readable([data["person"]])),
-        (_("Relatives and representatives"), readable(data["relations"])),
-        (_("Consent"), readable(data["consents"])),
-        (_("Coordinator"), readable(data["coordinators"])),
-        (_("Reports of need"), readable(data["reports_of_need"])),
-        (_("Individual plan"), readable(data["plans"])),
-        (_("Goals"), readable(data["goals"])),
-        (_("Measures"), readable(data["measures"])),
-        (_("Meetings"), readable(data["meetings"])),
-        (_("Evaluations"), readable(data["evaluations"])),
-        (_("Messages"), readable(data["messages"])),
-    ]
-    context = {"person": person, "data": data, "sections": sections}
-    return pdf_response(request, "registry/my_data_document.html", context, filename=filename)

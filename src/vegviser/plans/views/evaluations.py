@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vegviser.access.policy import Action
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.assessments.gas import weights_for
 from vegviser.core.forms import add_service_error
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 from vegviser.core.services import ConflictError
 from vegviser.registry.models import Organisation
 

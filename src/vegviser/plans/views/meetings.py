@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import Channel
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 
 from .. import selectors, services
 from ..forms.meetings import DecisionForm, MeetingEditForm, MeetingForm

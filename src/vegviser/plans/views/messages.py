@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vegviser.access.policy import Action
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.core.forms import add_service_error
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 
 from .. import notices, selectors, services
 from ..forms.plan import MessageForm

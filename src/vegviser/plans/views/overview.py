@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import Channel
 from vegviser.core.documents import spreadsheet_cell
-from vegviser.core.http import AuthenticatedRequest
 
 from ..overview import OverviewRow, municipality_overview
 

@@ -19,12 +19,13 @@ from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
 from vegviser.access.policy import Action, PlanRole
+from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel
 from vegviser.core.documents import pdf_response
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
-from vegviser.core.http import AuthenticatedRequest, posted
+from vegviser.core.http import posted
 from vegviser.registry import selectors as registry_selectors
 
 from .. import page, selectors, services

@@ -11,8 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.audit.selectors import ACTIONS, PURPOSES, role_label
-
-from .models import Person
+from vegviser.registry.models import Person
 
 
 def _date(value: Any) -> str | None:

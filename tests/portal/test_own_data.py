@@ -21,7 +21,7 @@ from ..factories import UserFactory
 
 def test_the_person_downloads_everything_as_json(world: World) -> None:
     record_access(actor=world.ke_officer, person_ids=[world.patient.pk], purpose="registry")
-    response = client_for(world, "patient_user").get(reverse("registry:my_data_json"))
+    response = client_for(world, "patient_user").get(reverse("portal:my_data_json"))
     assert response["Content-Type"].startswith("application/json")
     assert world.patient.national_id not in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -52,7 +52,7 @@ def test_the_person_downloads_everything_as_json(world: World) -> None:
 
 
 def test_the_person_downloads_everything_as_pdf(world: World) -> None:
-    response = client_for(world, "patient_user").get(reverse("registry:my_data_pdf"))
+    response = client_for(world, "patient_user").get(reverse("portal:my_data_pdf"))
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Andersen" in text
@@ -64,7 +64,7 @@ def test_the_person_downloads_everything_as_pdf(world: World) -> None:
 
 def test_no_one_else_and_not_under_16(world: World) -> None:
     for persona in ["ke_officer", "coordinator", "system_admin", "anonymous"]:
-        response = client_for(world, persona).get(reverse("registry:my_data_json"))
+        response = client_for(world, persona).get(reverse("portal:my_data_json"))
         assert response.status_code in (302, 404)
         assert not response.get("Content-Type", "").startswith("application/json")
     today = timezone.localdate()
@@ -83,8 +83,8 @@ def test_no_one_else_and_not_under_16(world: World) -> None:
 
     client = Client()
     sign_in(client, child_user)
-    assert client.get(reverse("registry:my_data_json")).status_code == 404
-    assert client.get(reverse("registry:my_data")).status_code == 404
+    assert client.get(reverse("portal:my_data_json")).status_code == 404
+    assert client.get(reverse("portal:my_data")).status_code == 404
 
 
 def test_the_own_copy_holds_the_plan_its_goals_and_the_messages(world: World) -> None:
@@ -94,13 +94,13 @@ def test_the_own_copy_holds_the_plan_its_goals_and_the_messages(world: World) ->
 
     plan = plan_for(world)
     services.send_message(actor=world.patient_user, plan=plan, text="Kan vi flytte møtet?")
-    response = client_for(world, "patient_user").get(reverse("registry:my_data_json"))
+    response = client_for(world, "patient_user").get(reverse("portal:my_data_json"))
     data = json.loads(response.content)
     assert data["plans"][0]["what_matters"] == "Å gå tur med hunden"
     assert [goal["goal"] for goal in data["goals"]] == ["Gå 1 km uten hjelp"]
     assert [measure["measure"] for measure in data["measures"]] == ["Gangtrening"]
     assert data["messages"][0]["message"] == "Kan vi flytte møtet?"
     assert data["messages"][0]["who"] == world.patient_user.display_name
-    pdf = client_for(world, "patient_user").get(reverse("registry:my_data_pdf"))
+    pdf = client_for(world, "patient_user").get(reverse("portal:my_data_pdf"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Gangtrening" in text and "Kan vi flytte møtet?" in text

@@ -5,8 +5,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from vegviser.access import policy
-from vegviser.access.policy import Action
+from vegviser.registry.models import Membership
+
+from . import policy
+from .policy import Action
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -53,7 +55,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         return {}
     membership = None
     if not user.is_system_admin:
-        membership = next(iter(policy.memberships(user)), None)
+        membership = next(iter(Membership.objects.held_by(user)), None)
     return {
         "current_membership": membership,
         "menu": Menu(user),
