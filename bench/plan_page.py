@@ -113,6 +113,10 @@ def main() -> None:
     }
     if not args.worker:
         print(f"load average (1, 5, 15 min) before timing {load_before}, after {load_average()}")
+        if args.append:
+            # Runs appended to the file, this one and those before it, are reported together.
+            suite = pyperf.BenchmarkSuite.load(args.append)
+            results = {name: suite.get_benchmark(name) for name in results}
         report(results, queries)
 
 
