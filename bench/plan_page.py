@@ -1,24 +1,22 @@
-"""Server time of the plan page, with many plans in the database (DESIGN §4: performance is measured here and
-reported in docs/benchmarks.md, never asserted in tests).
+"""Server time of the plan page with many plans in the database, against a bare Django view reading the same
+rows (bench/baseline.py), timed with pyperf (DESIGN §4: performance is measured here and reported in
+docs/benchmarks.md, never asserted in tests).
 
 Run from the repository root, against a database of its own (it migrates and fills it):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vegviser_bench SECRET_KEY=x VEGVISER_TEST_IDENTITIES=1 \\
-        .venv/bin/python bench/plan_page.py --plans 100000 --requests 300
+        .venv/bin/python bench/plan_page.py --plans 100000 -o plan_page.json
 
-The first run seeds the plans (8 minutes for 100 000 on the machine in docs/benchmarks.md); later runs find
-them and go straight to the timing. The page is requested through Django's test client, so the time is the
-server's: middleware, the view's queries, the template and the session save, without the network or a
-browser.
+The first run seeds the plans; later runs find them and go straight to the timing. Every page is requested
+through Django's test client, so the time is the server's: middleware, the view's queries, the template and
+the session, without the network or a browser. pyperf's own options apply (--fast, --rigorous, -p, -n,
+--profile FILE, ...); see bench/README.md.
 """
 
 from __future__ import annotations
 
-import argparse
-import itertools
 import os
 import platform
-import statistics
 import sys
 import time
 import warnings
@@ -34,8 +32,11 @@ sys.path.insert(0, str(REPOSITORY))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vegviser.settings")
 # The test client's host name; the benchmark never listens on a network.
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+# Every sign-in of a worker process is logged at INFO, between pyperf's lines.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
+import pyperf  # noqa: E402
 
 # WhiteNoise looks for collected static files, which the page does not need here.
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
@@ -54,89 +55,73 @@ SEED_BATCH = 2000
 # number when the plans outnumber the days. The two measured persons are adults born after the range.
 SEED_FIRST_BIRTH = date(1925, 1, 1)
 SEED_DAYS = 29000
-# The large plan, as in tests/plans/test_plan_queries.py.
+# Untimed requests of a page when a worker process first asks for it: the templates are compiled and the
+# page's queries prepared on the connection (DATABASE_PREPARE_THRESHOLD) before pyperf's own warm-up.
+FIRST_REQUESTS = 10
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    runner = pyperf.Runner(add_cmdline_args=pass_own_options)
+    runner.argparser.add_argument(
+        "--plans", type=int, default=100_000, help="plans in the database (seeded if fewer)"
     )
-    parser.add_argument("--plans", type=int, default=100_000, help="plans in the database (seeded if fewer)")
-    parser.add_argument("--requests", type=int, default=300, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=30, help="untimed requests per page first")
-    parser.add_argument(
-        "--profile",
-        type=int,
-        default=0,
-        metavar="N",
-        help="instead of timing, profile N requests of the coordinator's large plan (cProfile) and print "
-        "where the time goes",
+    runner.argparser.add_argument(
+        "--only", default="", metavar="TEXT", help="time only the benchmarks whose name contains TEXT"
     )
-    parser.add_argument(
-        "--parts",
-        type=int,
-        default=0,
-        metavar="N",
-        help="instead of timing whole requests, time N requests of each of the coordinator's plans by part "
-        "(access and log, plan content, template) and print the CPU time of each",
-    )
-    parser.add_argument(
-        "--queries",
-        type=int,
-        default=0,
-        metavar="N",
-        help="instead of timing whole requests, time each query of N requests of the coordinator's large "
-        "plan (from sending it to having its rows) and print the median of each",
-    )
-    parser.add_argument(
-        "--without-template",
-        action="store_true",
-        help="time the pages with the template (and its context processors) replaced by an empty page: "
-        "the least the page could cost with any template engine",
-    )
-    args = parser.parse_args()
+    args = runner.parse_args()
     if not os.environ.get("DATABASE_URL"):
         # Without it, settings fall back to the development database, which must not get 100 000 plans.
         sys.exit("Set DATABASE_URL to a database for the benchmark (see the docstring).")
+    # The worker processes run with the settings the environment gives this one.
+    args.copy_env = True
 
     django.setup()
     from django.core.management import call_command
     from django.test.utils import override_settings
+    from django.urls import reverse
 
-    # No collectstatic manifest here: serve static URLs as the tests do. Everything else is production's.
+    # No collectstatic manifest here: serve static URLs as the tests do. The site's URLs with the bare view
+    # added. Everything else is production's.
     override_settings(
+        ROOT_URLCONF="baseline",
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
+        },
     ).enable()
-    call_command("migrate", verbosity=0, interactive=False)
-
-    seed(args.plans)
+    if not args.worker:
+        call_command("migrate", verbosity=0, interactive=False)
+        seed(args.plans)
     bench = bench_world()
-    large = large_plan(bench)
-    small = small_plan(bench)
-    print_environment()
+    plans = {"large": large_plan(bench), "small": small_plan(bench)}
+    runner.metadata.update(machine())
 
-    if args.profile:
-        profile_page(bench.coordinator, large, args.profile, args.warmup)
-        return
-    if args.parts:
-        time_parts(bench.coordinator, {"large": large, "small": small}, args.parts, args.warmup)
-        return
-    if args.queries:
-        time_queries(bench.coordinator, large, args.queries, args.warmup)
-        return
-    if args.without_template:
-        without_template()
-    rows = []
-    load_before = os.getloadavg()
-    for who, user in [("coordinator", bench.coordinator), ("full participant", bench.teacher)]:
-        timings = time_pages(user, {"large": large, "small": small}, args.requests, args.warmup)
-        rows += [(who, size, timings[size]) for size in ("large", "small")]
-    load_after = os.getloadavg()
-    print(f"load average (1, 5, 15 min) before timing {load_before}, after {load_after}")
-    report(rows, args.requests)
+    pages = []
+    for size, plan in plans.items():
+        pages += [
+            (f"bare-view-{size}", bench.coordinator, reverse("bare_plan", args=[plan.pk])),
+            (f"page-coordinator-{size}", bench.coordinator, reverse("plans:plan_detail", args=[plan.pk])),
+            (f"page-participant-{size}", bench.teacher, reverse("plans:plan_detail", args=[plan.pk])),
+        ]
+    pages = [page for page in pages if args.only in page[0]]
+    if not args.worker:
+        print(", ".join(f"{key} {value}" for key, value in runner.metadata.items()))
+        load_before = load_average()
+        queries = {name: count_queries(user, url) for name, user, url in pages}
+    results = {
+        name: runner.bench_time_func(name, time_requests, user.username, url) for name, user, url in pages
+    }
+    if not args.worker:
+        print(f"load average (1, 5, 15 min) before timing {load_before}, after {load_average()}")
+        if args.append:
+            # Runs appended to the file, this one and those before it, are reported together.
+            suite = pyperf.BenchmarkSuite.load(args.append)
+            results = {name: suite.get_benchmark(name) for name in results}
+        report(results, queries)
+
+
+def pass_own_options(command: list[str], args: Any) -> None:
+    command += ["--plans", str(args.plans), "--only", args.only]
 
 
 # Seeding
@@ -457,283 +442,90 @@ def large_plan(bench: BenchWorld) -> IndividualPlan:
 # Timing
 
 
-@dataclass
-class Timing:
-    wall: list[float]
-    cpu: list[float]
-    # For each request, the machine check's time around it (the mean of the one just before and the one
-    # just after): the request's wall-clock time over it is its time in units of a fixed piece of work.
-    machine: list[float]
-    queries: int
-
-    def in_checks(self) -> list[float]:
-        return [wall / machine for wall, machine in zip(self.wall, self.machine, strict=True)]
-
-
-def signed_in(user: User) -> Client:
+def signed_in(username: str) -> Client:
     """A client with the second factor given (tests/clients.py)."""
     from django.test import Client
     from tests.clients import sign_in
 
+    from vegviser.accounts.models import User
+
     client = Client()
-    sign_in(client, user)
+    sign_in(client, User.objects.get(username=username))
     return client
 
 
-def time_pages(user: User, plans: dict[str, IndividualPlan], requests: int, warmup: int) -> dict[str, Timing]:
-    """Milliseconds per request for each plan, the plans taken in turn so that any drift in the machine's
-    load falls on all of them alike; and the number of queries of one further request.
+# The signed-in client of each page in this process, once its first requests are made.
+clients: dict[str, Client] = {}
 
-    Besides the wall-clock time, the CPU time of this process: on a shared machine it shows how much of the
-    wall-clock time was waiting for a processor or for PostgreSQL rather than work done here. Around each
-    request, the machine check: its median and p95 over the timed rounds say how steady the machine was
-    while the pages were timed, and each request is also measured against the checks beside it, which the
-    machine's slow spells slow down alike (`Timing.in_checks`)."""
+
+def time_requests(loops: int, username: str, url: str) -> float:
+    """Seconds for `loops` requests of the page: pyperf's time function."""
+    if url not in clients:
+        clients[url] = signed_in(username)
+        for _request in range(FIRST_REQUESTS):
+            clients[url].get(url, secure=True)
+    get = clients[url].get
+    started = time.perf_counter()
+    for _request in range(loops):
+        # secure: production sends plain HTTP to HTTPS, and the page is what is measured.
+        response = get(url, secure=True)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    return time.perf_counter() - started
+
+
+def count_queries(user: User, url: str) -> int:
+    """The queries of one request after the first ones, as the pinned test counts them."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
-    client = signed_in(user)
-    urls = {size: reverse("plans:plan_detail", args=[plan.pk]) for size, plan in plans.items()}
-    samples: dict[str, list[float]] = {size: [] for size in plans}
-    cpu: dict[str, list[float]] = {size: [] for size in plans}
-    beside: dict[str, list[float]] = {size: [] for size in plans}
-    checks: list[float] = []
-    check = fixed_work()
-    for round_ in range(warmup + requests):
-        for size, url in urls.items():
-            started, started_cpu = time.perf_counter(), time.process_time()
-            # secure: production sends plain HTTP to HTTPS, and the page is what is measured.
-            response = client.get(url, secure=True)
-            elapsed = (time.perf_counter() - started) * 1000
-            elapsed_cpu = (time.process_time() - started_cpu) * 1000
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
-            check_before, check = check, fixed_work()
-            if round_ >= warmup:
-                samples[size].append(elapsed)
-                cpu[size].append(elapsed_cpu)
-                beside[size].append((check_before + check) / 2)
-                checks.append(check)
-    print(
-        f"machine check while timing as {user.username}: median {statistics.median(checks):.1f} ms, "
-        f"p95 {p95(checks):.1f} ms, fastest twentieth under {calm(checks):.1f} ms"
-    )
-    result = {}
-    for size, url in urls.items():
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, secure=True)
-        result[size] = Timing(samples[size], cpu[size], beside[size], len(queries.captured_queries))
-    return result
-
-
-def profile_page(user: User, plan: IndividualPlan, requests: int, warmup: int) -> None:
-    """The functions that take the time of `requests` requests for the plan, by own time and by time
-    including what they call. Profiling slows Python down unevenly: read it for where the time goes, and
-    time a change without it."""
-    import cProfile
-    import pstats
-
-    from django.urls import reverse
-
-    client = signed_in(user)
-    url = reverse("plans:plan_detail", args=[plan.pk])
-    for _round in range(warmup):
+    client = signed_in(user.username)
+    for _request in range(FIRST_REQUESTS):
         client.get(url, secure=True)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _round in range(requests):
+    with CaptureQueriesContext(connection) as queries:
         client.get(url, secure=True)
-    profiler.disable()
-    stats = pstats.Stats(profiler).strip_dirs()
-    print(f"\n{requests} requests of the large plan as its coordinator\n")
-    stats.sort_stats("tottime").print_stats(40)
-    stats.sort_stats("cumulative").print_stats(80)
+    return len(queries.captured_queries)
 
 
-def time_parts(user: User, plans: dict[str, IndividualPlan], requests: int, warmup: int) -> None:
-    """CPU milliseconds of each part of the plan page's request (median and p95 of `requests`), by wrapping
-    the functions the view calls in a timer; the rest is the middleware, the policy's questions about links,
-    arranging rows (plans/page.py) and the test client."""
-    from django.urls import reverse
-
-    from vegviser.plans import selectors
-    from vegviser.plans.views import plan as view
-
-    spent: dict[str, list[float]] = {}
-
-    def timed(module: object, name: str, part: str) -> None:
-        function = getattr(module, name)
-
-        def wrapper(*args: object, **kwargs: object) -> object:
-            started = time.process_time()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                spent.setdefault(part, []).append((time.process_time() - started) * 1000)
-
-        setattr(module, name, wrapper)
-
-    timed(selectors, "get_plan", "access check and access record (get_plan)")
-    timed(selectors, "plan_content", "what the user may see (plan_content)")
-    timed(view, "render", "template, with the context processors (render)")
-    client = signed_in(user)
-    for size, plan in plans.items():
-        url = reverse("plans:plan_detail", args=[plan.pk])
-        for _round in range(warmup):
-            client.get(url, secure=True)
-        spent.clear()
-        whole = []
-        for _round in range(requests):
-            started = time.process_time()
-            client.get(url, secure=True)
-            whole.append((time.process_time() - started) * 1000)
-        print(f"\n{size} plan, {requests} requests as its coordinator: CPU milliseconds, median and p95\n")
-        print("| part | median | p95 |\n|---|---:|---:|")
-        for part, samples in [*spent.items(), ("whole request", whole)]:
-            print(f"| {part} | {statistics.median(samples):.1f} | {p95(samples):.1f} |")
-
-
-def time_queries(user: User, plan: IndividualPlan, requests: int, warmup: int) -> None:
-    """Wall-clock milliseconds of each of the page's queries, from sending it to PostgreSQL to having its
-    rows (not turning them into objects): the time the request waits for the database, query by query."""
-    from django.db import connection
-    from django.urls import reverse
-
-    spent: dict[str, list[float]] = {}
-
-    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent.setdefault(sql, []).append((time.perf_counter() - started) * 1000)
-
-    client = signed_in(user)
-    url = reverse("plans:plan_detail", args=[plan.pk])
-    for _round in range(warmup):
-        client.get(url, secure=True)
-    with connection.execute_wrapper(timed):
-        for _round in range(requests):
-            client.get(url, secure=True)
-    print(f"\n{requests} requests of the large plan as its coordinator: milliseconds per query\n")
-    print("| query | runs per request | median | p95 |\n|---|---:|---:|---:|")
-    total = 0.0
-    for sql, samples in spent.items():
-        # The session's renewal runs once in several hundred requests: not part of the typical request.
-        if len(samples) < requests:
-            continue
-        total += statistics.median(samples) * len(samples) / requests
-        words = sql.split()
-        # Named by its table; a statement without one (SAVEPOINT, SELECT 1) by itself.
-        table = next((word for before, word in itertools.pairwise(words) if before in ("FROM", "INTO")), "")
-        print(
-            f"| {words[0]} {table} | {len(samples) // requests} | {statistics.median(samples):.2f} "
-            f"| {p95(samples):.2f} |"
-        )
-    print(f"| all, summed medians | | {total:.1f} | |")
-
-
-def without_template() -> None:
-    """Replace the plan page's template by an empty page: what remains is everything else the request does
-    (middleware, access check and record, loading the plan, arranging rows), a floor that no faster way of
-    printing the page could go below."""
-    from django.http import HttpResponse
-
-    from vegviser.plans.views import plan as view
-
-    def empty_page(*args: object, **kwargs: object) -> HttpResponse:
-        return HttpResponse(b"")
-
-    view.render = empty_page  # type: ignore[assignment]
-    print("the template is replaced by an empty page (--without-template)")
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
-
-
-def calm(checks: list[float]) -> float:
-    """The machine check's time when nothing slowed it: the fastest twentieth of the checks is under this."""
-    return statistics.quantiles(checks, n=20, method="inclusive")[0]
-
-
-def report(rows: list[tuple[str, str, Timing]], requests: int) -> None:
-    calm_check = calm([check for _who, _size, timing in rows for check in timing.machine])
-    medians = {(who, size): statistics.median(timing.wall) for who, size, timing in rows}
-    print(f"\n{requests} requests per page after warm-up; milliseconds of server time\n")
-    # The CPU p95 shows how much the same work's CPU time varies on the machine, apart from any waiting.
-    print("| user | plan | median | p95 | max | CPU median | CPU p95 | queries | median large / small |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for who, size, timing in rows:
-        ratio = f"{medians[(who, 'large')] / medians[(who, 'small')]:.2f}" if size == "large" else ""
-        print(
-            f"| {who} | {size} | {statistics.median(timing.wall):.1f} | {p95(timing.wall):.1f} "
-            f"| {max(timing.wall):.1f} | {statistics.median(timing.cpu):.1f} | {p95(timing.cpu):.1f} "
-            f"| {timing.queries} | {ratio} |"
-        )
-    # The same requests measured in machine checks, the ratio that the machine's slow spells move least;
-    # times the check's calm time, they are what the page takes when the machine runs at its calm speed.
-    print(f"\nThe same, over the machine check beside each request (calm: {calm_check:.1f} ms a check)\n")
-    print("| user | plan | median, in checks | p95, in checks | median at calm speed | p95 at calm speed |")
-    print("|---|---|---:|---:|---:|---:|")
-    for who, size, timing in rows:
-        in_checks = timing.in_checks()
-        print(
-            f"| {who} | {size} | {statistics.median(in_checks):.2f} | {p95(in_checks):.2f} "
-            f"| {statistics.median(in_checks) * calm_check:.1f} | {p95(in_checks) * calm_check:.1f} |"
-        )
-
-
-def fixed_work() -> float:
-    """CPU milliseconds of a fixed piece of pure Python (60 000 dictionary writes): the same on a steady
-    machine whatever the code under test, so a slow spell of the machine shows here as well as in the page's
-    times, and a slower page does not."""
-    started = time.process_time()
-    total, table = 0, {}
-    for n in range(60_000):
-        table[n % 1000] = str(n)
-        total += len(table[n % 1000])
-    return (time.process_time() - started) * 1000
-
-
-def machine_speed(rounds: int = 600) -> tuple[float, float]:
-    """The fixed work's median and p95 over `rounds`."""
-    samples = [fixed_work() for _round in range(rounds)]
-    return statistics.median(samples), p95(samples)
-
-
-def print_environment() -> None:
+def machine() -> dict[str, str]:
+    """What the figures were measured on, for the printout and pyperf's metadata."""
     from django.db import connection
 
     from vegviser.plans.models import IndividualPlan
-    from vegviser.registry.models import Person
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()"
-        )
+        cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
-    memory = next(
+    cpu = next(
         (
-            line.split(":")[1].strip()
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if "MemTotal" in line
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
         ),
-        "?",
+        platform.processor(),
     )
-    print(
-        f"{connection.vendor} {server}; Python {platform.python_version()}, Django {django.get_version()}; "
-        f"{os.cpu_count()} CPUs, {memory} memory"
-    )
-    print(f"{IndividualPlan.objects.count()} plans, {Person.objects.count()} persons in the database")
-    from django.conf import settings
-    from django.template import engines
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": server,
+        "plans": str(IndividualPlan.objects.count()),
+    }
 
-    loaders = [type(loader).__module__ for loader in engines["django"].engine.template_loaders]
-    print(f"DEBUG {settings.DEBUG}; template loaders {loaders}; sessions {settings.SESSION_ENGINE}")
-    median, slow = machine_speed()
-    print(f"machine check (a fixed loop of pure Python): median {median:.1f} ms, p95 {slow:.1f} ms")
+
+def load_average() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def report(results: dict[str, pyperf.Benchmark | None], queries: dict[str, int]) -> None:
+    """Each page's mean ± standard deviation and its ratio to the bare view of the same plan."""
+    print("\n| benchmark | queries | mean ± std dev (ms) | over the bare view |\n|---|---:|---:|---:|")
+    for name, bench in results.items():
+        assert bench is not None
+        baseline = results.get("bare-view-" + name.rsplit("-", 1)[1])
+        ratio = f"{bench.mean() / baseline.mean():.2f}" if baseline else ""
+        spread = f" ± {bench.stdev() * 1000:.1f}" if bench.get_nvalue() > 1 else ""
+        print(f"| {name} | {queries[name]} | {bench.mean() * 1000:.1f}{spread} | {ratio} |")
 
 
 if __name__ == "__main__":
