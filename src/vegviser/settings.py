@@ -221,7 +221,9 @@ LANGUAGES = [
     ("nn", _("Norwegian Nynorsk")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first (makemessages writes it), then Nynorsk for Django's own strings that Django's
+# catalogue lacks or gives in Bokmål: without it they would fall back to the default language, Bokmål.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True

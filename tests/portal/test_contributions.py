@@ -190,7 +190,7 @@ def test_the_person_rates_progress_on_an_active_goal(world: World) -> None:
     client = client_as(world.patient_user)
     form = _content(client.get(_rate(goal)))
     # The goal's own scale, in words, from −2 to +2.
-    assert "+0: 1 km" in form and 'value="-2"' in form and 'value="2"' in form
+    assert ">0: 1 km<" in form and 'value="-2"' in form and 'value="2"' in form
     response = client.post(_rate(goal), {"attainment": "1", "comment": "Gikk 1,2 km i går"}, follow=True)
     assert "Your coordinator will see your rating at the next evaluation." in _content(response)
     rating = GoalRating.objects.get(goal=goal)

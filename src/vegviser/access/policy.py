@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -226,6 +227,13 @@ def _representing_relations(user: User, person: Person) -> QuerySet[PersonRelati
     """The relations through which the user acts, or once acted, for the person; each with the relative."""
     relations = person.relations.filter(relative__user=user, kind__in=REPRESENTING_KINDS)
     return relations.select_related("relative")
+
+
+def keeps_goals_from_parents(person: Person, today: date | None = None) -> bool:
+    """Whether the person may keep goals private from their parents: only from 12 to 15, when parents read
+    the plan but not all of it (before 12 they act for the child; from 16 they read nothing)."""
+    age = person.age_on(today or timezone.localdate())
+    return age is not None and 12 <= age < 16
 
 
 def _representation_role(user: User, person: Person, today: Any) -> PlanRole | None:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vegviser.accounts.http import AuthenticatedRequest
@@ -103,7 +104,11 @@ def emergency_open(request: AuthenticatedRequest) -> HttpResponse:
             )
             messages.warning(
                 request,
-                _("Emergency access is open for %(hours)s hours. The person and the unit will see it.")
+                ngettext(
+                    "Emergency access is open for %(hours)s hour. The person and the unit will see it.",
+                    "Emergency access is open for %(hours)s hours. The person and the unit will see it.",
+                    form.cleaned_data["hours"],
+                )
                 % {"hours": form.cleaned_data["hours"]},
             )
             return redirect("plans:plan_detail", pk=plan.pk)

@@ -25,3 +25,11 @@ def stamp(value: datetime | None) -> str:
     if not value:
         return ""
     return f"{day(value)} {clock(value)}"
+
+
+def signed_level(level: int) -> str:
+    """A level on a goal attainment scale as printed everywhere: −2, −1, 0, +1, +2, with a true minus sign
+    (a hyphen reads as a dash and a screen reader does not say "minus")."""
+    if level > 0:
+        return f"+{level}"
+    return f"\u2212{-level}" if level < 0 else "0"

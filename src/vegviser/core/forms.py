@@ -12,6 +12,7 @@ from django.forms import ChoiceField, Field
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import CheckboxInput, CheckboxSelectMultiple, RadioSelect
+from django.utils.translation import gettext
 
 
 class DesignSystemBoundField(BoundField):
@@ -38,6 +39,16 @@ class DesignSystemBoundField(BoundField):
     @property
     def is_choice_group(self) -> bool:
         return isinstance(self.field.widget, CheckboxSelectMultiple | RadioSelect)
+
+    @property
+    def optional_marker(self) -> str:
+        """ "(optional)" after the label of a field that may be left empty, unless the label says so itself:
+        the renderer is the one place that marks optional fields, so a label never says it twice."""
+        # A field required only in some cases (`sometimes_required`) is not optional either.
+        if self.field.required or getattr(self.field, "sometimes_required", False):
+            return ""
+        marker = "(" + gettext("optional") + ")"
+        return "" if marker.casefold() in str(self.label).casefold() else marker
 
 
 class ConstraintFieldErrorsMixin:

@@ -12,7 +12,7 @@ from vegviser.core.forms import DateInput, radio_choices
 from vegviser.registry.forms import national_id_field_value
 from vegviser.registry.models import Municipality, Organisation
 
-from .models import CoordinatorKind, NeedReport, ReportChannel, ReportConsent
+from .models import CoordinatorKind, Decision, NeedReport, ReportChannel, ReportConsent
 
 
 class NeedReportForm(forms.ModelForm):
@@ -103,6 +103,23 @@ class DecisionForm(forms.Form):
             "Required when anything asked for is declined. The person reads this in the decision letter."
         ),
     )
+
+    def __init__(self, *args: Any, report: NeedReport, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+        # Required or not depends on what is granted, so the field is not marked optional.
+        self.fields["decision_reasons"].sometimes_required = True  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        decision = self.report.decision_for(
+            plan=bool(cleaned.get("plan_granted")),
+            coordinator=bool(cleaned.get("coordinator_granted")),
+            child_coordinator=bool(cleaned.get("child_coordinator_granted")),
+        )
+        if decision != Decision.GRANTED and not str(cleaned.get("decision_reasons", "")).strip():
+            self.add_error("decision_reasons", _("Give the reasons when anything is declined."))
+        return cleaned
 
 
 class InterimReplyForm(forms.Form):

@@ -165,6 +165,16 @@ class NeedReport(PersonalDataModel):
         ]
         return [str(label) for wanted, label in asked if wanted]
 
+    def decision_for(self, *, plan: bool, coordinator: bool, child_coordinator: bool) -> str:
+        """The decision that granting these means for what the report asks for."""
+        granted = [plan, coordinator, child_coordinator]
+        requested = [self.needs_plan, self.needs_coordinator, self.needs_child_coordinator]
+        if not any(granted):
+            return Decision.DECLINED
+        if all(g for g, r in zip(granted, requested, strict=True) if r):
+            return Decision.GRANTED
+        return Decision.PARTLY
+
     def age_in_days(self, today: date | None = None) -> int:
         today = today or timezone.localdate()
         return (today - timezone.localdate(self.received_at)).days

@@ -187,14 +187,11 @@ def decide_report(*, actor: User | None, report: NeedReport, data: dict[str, Any
 
 def _decide(report: NeedReport, *, actor: User | None, data: dict[str, Any]) -> None:
     """The decision that follows from what was granted of what was asked for, with its reasons."""
-    granted = [report.plan_granted, report.coordinator_granted, report.child_coordinator_granted]
-    requested = [report.needs_plan, report.needs_coordinator, report.needs_child_coordinator]
-    if not any(granted):
-        report.decision = Decision.DECLINED
-    elif all(g for g, r in zip(granted, requested, strict=True) if r):
-        report.decision = Decision.GRANTED
-    else:
-        report.decision = Decision.PARTLY
+    report.decision = report.decision_for(
+        plan=report.plan_granted,
+        coordinator=report.coordinator_granted,
+        child_coordinator=report.child_coordinator_granted,
+    )
     if report.decision != Decision.GRANTED and not report.decision_reasons.strip():
         raise ValidationError({"decision_reasons": _("Give the reasons when anything is declined.")})
     if report.child_coordinator_granted:

@@ -120,11 +120,12 @@ def report_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         if may_assess
         else None,
         "decision_form": DecisionForm(
+            report=report,
             initial={
                 "plan_granted": report.needs_plan,
                 "coordinator_granted": report.needs_coordinator,
                 "child_coordinator_granted": report.needs_child_coordinator,
-            }
+            },
         )
         if may_assess and report.is_open
         else None,
@@ -155,7 +156,7 @@ def report_assign(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def report_decide(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     report = selectors.get_report(user=request.user, pk=pk)
-    form = DecisionForm(posted(request))
+    form = DecisionForm(posted(request), report=report)
     if request.method == "POST" and form.is_valid():
         try:
             services.decide_report(actor=request.user, report=report, data=form.cleaned_data)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.access.models import Consent
+from vegviser.core.formats import signed_level
 from vegviser.core.models import PersonalDataModel
 from vegviser.registry.models import Municipality, Organisation, Person
 
@@ -774,4 +775,4 @@ class GoalRating(PersonalDataModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.goal}: {self.attainment:+d}"
+        return f"{self.goal}: {signed_level(self.attainment)}"

@@ -17,10 +17,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vegviser.core.formats import signed_level
 from vegviser.registry.models import Organisation
 
 from . import versions
-from .forms.evaluations import level_meaning, signed
+from .forms.evaluations import level_meaning
 from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, IndividualPlan, Measure, PlanParticipant
 
 SECTION_MODELS: dict[str, type[models.Model]] = {
@@ -128,7 +129,7 @@ def shown(model: type[models.Model], name: str, raw: Any, names: dict[str, str])
     if model_field is None or name in ALIASES:
         return str(raw)
     if name == "baseline":
-        return signed(int(raw))
+        return signed_level(int(raw))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(raw, raw))
     if isinstance(model_field, models.BooleanField):
@@ -262,7 +263,7 @@ class FrozenPlan:
         baseline = row.get("baseline")
         scale = [
             (
-                signed(level),
+                signed_level(level),
                 str(row.get(SCALE_FIELDS[level]) or "").strip() or level_meaning(level),
                 level == baseline,
             )

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from vegviser.audit.models import AccessRecord, AuditAction, AuditRecord, ReadPurpose, label_of
 from vegviser.audit.selectors import role_label
+from vegviser.core.formats import signed_level
 from vegviser.registry.models import Person
 
 
@@ -156,9 +157,9 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
                 "goal": goal.text,
                 "status": str(goal.get_status_display()),
                 "written_by": goal.written_by_name,
-                "scale": [f"{level:+d}: {text}" for level, text in goal.scale() if text],
+                "scale": [f"{signed_level(level)}: {text}" for level, text in goal.scale() if text],
                 "ratings": [
-                    f"{_date(rating.created_at)} {rating.attainment:+d} ({rating.rated_by_name})"
+                    f"{_date(rating.created_at)} {signed_level(rating.attainment)} ({rating.rated_by_name})"
                     for rating in goal.ratings.all()
                 ],
             }

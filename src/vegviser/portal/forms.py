@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.core.formats import signed_level
 from vegviser.core.forms import DateInput, VersionedForm, radio_choices
 from vegviser.intake.models import NeedReport
 from vegviser.intake.services import HELP_FIELDS
+from vegviser.plans.forms.plan import TargetDateNotPast
 from vegviser.plans.models import Goal, IndividualPlan
 from vegviser.plans.services import PERSON_GOAL_FIELDS
 from vegviser.registry.models import Organisation
@@ -26,7 +28,7 @@ class WhatMattersForm(VersionedForm):
         }
 
 
-class OwnGoalForm(VersionedForm):
+class OwnGoalForm(TargetDateNotPast, VersionedForm):
     class Meta:
         model = Goal
         fields = PERSON_GOAL_FIELDS
@@ -46,7 +48,7 @@ class RatingForm(forms.Form):
         },
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -56,7 +58,10 @@ class RatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         radio_choices(
             self.fields["attainment"],
-            [(level, f"{level:+d}: {text}" if text else f"{level:+d}") for level, text in goal.scale()],
+            [
+                (level, f"{signed_level(level)}: {text}" if text else signed_level(level))
+                for level, text in goal.scale()
+            ],
         )
 
 

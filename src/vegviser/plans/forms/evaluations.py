@@ -41,13 +41,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def signed(level: int) -> str:
-    """A level as printed on an attainment scale: −2, −1, 0, +1, +2 (with a true minus sign)."""
-    if level > 0:
-        return f"+{level}"
-    return f"−{-level}" if level < 0 else "0"
-
-
 def level_meaning(level: int) -> str:
     """What a level means on every scale ("−2: much less than expected"), as the goal form labels it."""
     model_field = Goal._meta.get_field(SCALE_FIELDS[level])

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.access.policy import keeps_goals_from_parents
 from vegviser.core.forms import DateInput, VersionedForm, radio_choices
 from vegviser.registry.models import Membership, Organisation
 
@@ -104,7 +108,20 @@ class ParticipantEditForm(VersionedForm):
         self.fields["role"].required = self.instance.kind != ParticipantKind.PERSON
 
 
-class GoalForm(VersionedForm):
+class TargetDateNotPast:
+    """A goal's target date may not be set in the past; a goal that keeps the past date it had is saved."""
+
+    instance: Goal
+    cleaned_data: dict[str, Any]
+
+    def clean_target_date(self) -> date | None:
+        target = self.cleaned_data.get("target_date")
+        if target and target < timezone.localdate() and target != self.instance.target_date:
+            raise ValidationError(_("The target date has passed. Choose today or a later date."))
+        return target
+
+
+class GoalForm(TargetDateNotPast, VersionedForm):
     class Meta:
         model = Goal
         fields = [name for name in GOAL_FIELDS if name != "written_by_name"]
@@ -121,6 +138,9 @@ class GoalForm(VersionedForm):
         if self.instance.pk:
             main_goals = main_goals.exclude(pk=self.instance.pk)
         parent.queryset = main_goals
+        # Only a 12-15-year-old keeps goals from their parents; a goal already private can still be opened.
+        if not (keeps_goals_from_parents(plan.person) or self.instance.private_to_parents):
+            del self.fields["private_to_parents"]
         for name in ("baseline", "importance", "difficulty"):
             self.fields[name].widget.attrs.update(
                 {"min": -2 if name == "baseline" else 0, "max": 2 if name == "baseline" else 3}

@@ -118,6 +118,17 @@ def plan_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return response or _to_plan(plan)
 
 
+def _status_sentence(status: str) -> str:
+    # A whole sentence per status: a status name inserted into one sentence reads wrongly in every language.
+    sentences = {
+        PlanStatus.DRAFT: _("The plan is now a draft."),
+        PlanStatus.ACTIVE: _("The plan is now active."),
+        PlanStatus.PAUSED: _("The plan is now paused."),
+        PlanStatus.CLOSED: _("The plan is now closed."),
+    }
+    return sentences[PlanStatus(status)]
+
+
 @login_required
 @require_POST
 def plan_status(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
@@ -133,9 +144,7 @@ def plan_status(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, _("The plan is now %(status)s.") % {"status": plan.get_status_display().lower()}
-        )
+        messages.success(request, _status_sentence(plan.status))
     return _to_plan(plan)
 
 
