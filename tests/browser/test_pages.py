@@ -17,7 +17,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.accounts.models import User
+from vegviser.demo.loader import load_demo
+from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.intake.models import NeedReport
+from vegviser.plans.models import IndividualPlan
 from vegviser.registry.identity import parse_national_id, synthetic_national_id
 from vegviser.registry.models import Municipality, OrganisationKind, Person
 
@@ -331,6 +334,9 @@ def test_no_horizontal_scrolling_on_a_phone(
     if viewport["width"] == 360:
         # Kept with pytest's temporary files, to look at when the layout changes.
         page.screenshot(path=tmp_path / "person-360x740.png", full_page=True)
+    if viewport["width"] == 360:
+        assert_header_leaves_the_page(page)
+    assert_cells_in_view(page, "#coordinator-heading ~ div table", viewport["width"])
     page.goto(f"{server.url}/registry/persons/{person.pk}/relations/new/")
     assert_fits("the form for adding a relative")
     page.goto(f"{server.url}/intake/reports/?status=all")
@@ -344,6 +350,65 @@ def test_no_horizontal_scrolling_on_a_phone(
     # The first page every professional sees in production; its heading is one long word in Norwegian.
     page.goto(server.url + "/account/two-factor/")
     assert_fits("the two-factor setup page")
+
+
+def assert_header_leaves_the_page(page: Page) -> None:
+    """On a phone the menu folds away, so the page's heading is on the first screen."""
+    heading = page.locator("main h1").bounding_box()
+    assert heading is not None and heading["y"] + heading["height"] <= 740, "the header fills the screen"
+    assert page.locator("nav.site-nav").is_hidden()
+
+
+def assert_cells_in_view(page: Page, table: str, width: int) -> None:
+    """Every cell of the table lies inside the window: no column is left off to the side."""
+    cells = page.locator(f"{table} td")
+    assert cells.count()
+    for box in cells.evaluate_all("cells => cells.map(cell => cell.getBoundingClientRect().toJSON())"):
+        assert box["left"] >= 0 and box["right"] <= width, f"a cell of {table} is out of view: {box}"
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 360, "height": 740}, {"width": 320, "height": 640}],
+    ids=["phone-360", "reflow-320"],
+)
+def test_the_plan_page_on_a_phone(page: Page, server: LiveServer, viewport: dict[str, int]) -> None:
+    """Per's plan in the demo: the menu folds away, the measures are cards, nothing scrolls sideways."""
+    load_demo()
+    plan = IndividualPlan.objects.filter(person__given_name="Per", status="active").get()
+    page.set_viewport_size(viewport)
+    sign_in(page, server, "koordinator", DEMO_PASSWORD)
+    page.goto(f"{server.url}/plans/{plan.pk}/")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the plan page scrolls sideways: {widths}"
+    if viewport["width"] == 360:
+        assert_header_leaves_the_page(page)
+    assert_cells_in_view(page, "#measures-heading ~ div table", viewport["width"])
+    # The column names stay in the table for screen readers, and each cell shows its own.
+    assert page.locator("#measures-heading ~ div table th").first.is_hidden() is False
+    assert page.locator("#measures-heading ~ div td[data-label=Ansvarlig]").count()
+    # The menu opens from the keyboard, without script.
+    page.locator("summary.site-menu__toggle").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("nav.site-nav").get_by_role("link", name="Mine planer")).to_be_visible()
+
+
+def test_the_plan_page_on_a_desktop(page: Page, server: LiveServer) -> None:
+    """At 1 280 px the menu is open as before, and the long sections of the plan are folded with counts."""
+    load_demo()
+    plan = IndividualPlan.objects.filter(person__given_name="Per", status="active").get()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, server, "koordinator", DEMO_PASSWORD)
+    page.goto(f"{server.url}/plans/{plan.pk}/")
+    assert page.locator("summary.site-menu__toggle").is_hidden()
+    expect(page.locator("nav.site-nav").get_by_role("link", name="Mine planer")).to_be_visible()
+    expect(page.locator("#measures-heading ~ div table")).to_be_visible()
+    expect(page.locator("#goals-heading")).to_be_visible()
+    log = page.locator("details:has(#log-heading)")
+    assert log.get_attribute("open") is None
+    log.locator("summary").click()
+    expect(log.locator("li").first).to_be_visible()
+    axe_check(page)
 
 
 def watch_for_problems(page: Page) -> list[str]:
