@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.access.services import withdraw_consent
-from vegviser.audit.models import AccessRecord, AuditRecord
+from vegviser.audit.models import AccessRecord, AuditRecord, Channel, ReadPurpose
 from vegviser.plans import services
 from vegviser.plans.models import (
     AccessLevel,
@@ -764,6 +764,49 @@ def test_who_has_seen_the_plan(world: World) -> None:
             .status_code
             == 404
         )
+
+
+def test_who_has_seen_hides_the_persons_own_reads_until_asked(world: World) -> None:
+    plan = plan_for(world)
+    patient = english(world, "patient_user")
+    for _ in range(3):
+        patient.get(detail(plan))
+    client_for(world, "team_member").get(detail(plan))
+    log = reverse("plans:plan_access_log", kwargs={"pk": plan.pk})
+    text = patient.get(log).content.decode()
+    assert world.team_member.display_name in text
+    assert world.patient_user.display_name not in text.split("<table", 1)[1]
+    # Three reads of the plan and this one of the log.
+    assert "4 reads by the person or by you are not shown." in text
+    assert 'href="?own=1"' in text
+    shown = patient.get(log, {"own": "1"}).content.decode().split("<table", 1)[1]
+    # Others' reads first, then the person's own, although the person's are not the newest.
+    assert world.patient_user.display_name in shown
+    assert shown.index(world.team_member.display_name) < shown.index(world.patient_user.display_name)
+
+
+def test_who_has_seen_is_paged_and_the_pages_keep_the_filter(world: World) -> None:
+    plan = plan_for(world)
+    AccessRecord.objects.bulk_create(
+        AccessRecord(
+            actor=world.team_member,
+            actor_name=world.team_member.display_name,
+            person_id=plan.person_id,
+            object_type="plan",
+            object_id=str(plan.pk),
+            purpose=ReadPurpose.PLAN,
+            channel=Channel.WEB,
+        )
+        for _ in range(60)
+    )
+    patient = english(world, "patient_user")
+    log = reverse("plans:plan_access_log", kwargs={"pk": plan.pk})
+    first = patient.get(log).content.decode()
+    assert first.count(world.team_member.display_name) == 50
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    second = patient.get(log, {"page": "2"}).content.decode()
+    assert second.count(world.team_member.display_name) == 10 and 'href="?page=1"' in second
+    assert 'href="?page=2&amp;own=1"' in patient.get(log, {"own": "1"}).content.decode()
 
 
 def test_the_16th_birthday_ends_a_parents_access(world: World) -> None:

@@ -361,7 +361,12 @@ def plan_access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
     plan = selectors.get_plan(
         user=request.user, pk=pk, action=Action.PLAN_ACCESS_LOG, purpose=ReadPurpose.PLAN_ACCESS_LOG
     )
-    reads = audit_selectors.reads_of_person(plan.person_id)
+    reads = audit_selectors.reads_of_person(
+        plan.person_id,
+        own=[plan.person.user_id, request.user.pk],
+        show_own=request.GET.get("own") == "1",
+        page=request.GET.get("page", 1),
+    )
     emergencies = plan.emergency_accesses.order_by("-granted_at")
     return render(
         request, "plans/access_log.html", {"plan": plan, "reads": reads, "emergencies": emergencies}
