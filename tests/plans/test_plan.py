@@ -820,3 +820,20 @@ def test_the_16th_birthday_ends_a_parents_access(world: World) -> None:
         assert plan_role(parent_user, plan) == PlanRole.PARENT_OF_YOUTH
     with mock.patch("django.utils.timezone.localdate", return_value=birthday):
         assert plan_role(parent_user, plan) is None
+
+
+@pytest.mark.parametrize(("access_level", "sees"), [(AccessLevel.FULL, True), (AccessLevel.LIMITED, False)])
+def test_each_goal_shows_the_persons_latest_own_rating_to_readers_of_the_whole_plan(
+    world: World, access_level: str, sees: bool
+) -> None:
+    plan = plan_for(world, active=True, access_level=access_level)
+    goal = plan.goals.get(text="Gå 1 km uten hjelp")
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=-1, comment="Tungt i bakkene")
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=1, comment="Gikk halvveien")
+    coordinator = english(world, "coordinator").get(detail(plan)).content.decode()
+    assert "The person&#x27;s latest own rating: +1" in coordinator and "Gikk halvveien" in coordinator
+    assert "Tungt i bakkene" not in coordinator
+    team = english(world, "team_member").get(detail(plan))
+    assert team.status_code == 200
+    assert ("Gikk halvveien" in team.content.decode()) is sees
+    assert ("latest own rating" in team.content.decode()) is sees

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -419,6 +419,18 @@ def conversation(*, user: User, plan: IndividualPlan) -> list[PlanMessage]:
     """The messages of the plan, oldest first. The caller has logged the read of the plan."""
     policy.require(user, Action.PLAN_MESSAGES, plan)
     return list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))
+
+
+def latest_self_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:
+    """Each goal's most recent rating by the person between evaluations, in one query. The caller has
+    checked that the reader may read the whole plan and logged the read."""
+    newest = (
+        GoalRating.objects.filter(goal=OuterRef("goal"), evaluation__isnull=True)
+        .order_by("-created_at")
+        .values("pk")[:1]
+    )
+    ratings = GoalRating.objects.filter(goal__in=list(goals), evaluation__isnull=True, pk=Subquery(newest))
+    return {rating.goal_id: rating for rating in ratings}
 
 
 def latest_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:

@@ -81,7 +81,11 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "may_message": policy.can(request.user, Action.PLAN_MESSAGES, plan),
         "may_see_log": policy.can(request.user, Action.PLAN_ACCESS_LOG, plan),
         "may_get_notice": policy.can(request.user, Action.RECORD_NOTICE, plan),
-        "goal_cards": page.goal_cards(content, may_edit=coordinator),
+        "goal_cards": page.goal_cards(
+            content,
+            may_edit=coordinator,
+            self_ratings=selectors.latest_self_ratings(content.goals) if content.whole else None,
+        ),
         "measure_rows": page.measure_rows(content, editable=editable_measures),
         "participant_rows": page.participant_rows(content, may_edit=coordinator),
         "meetings": page.meetings(content, may_edit=coordinator),
