@@ -659,6 +659,25 @@ def test_my_plans_lists_tasks_and_persons_without_plan(world: World) -> None:
     assert "Kari Uten" not in teacher_page
 
 
+def test_my_plans_tells_the_coordinator_what_to_look_at_in_each_plan(world: World) -> None:
+    plan = plan_for(world, active=True)
+    plan.measures.update(ends_on=timezone.localdate() - timedelta(days=1))
+    goal = plan.goals.get(text="Gå 1 km uten hjelp")
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=0)
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=1)
+    services.send_message(actor=world.patient_user, plan=plan, text="Kan vi flytte møtet?")
+    page = english(world, "coordinator").get(reverse("plans:mine")).content.decode()
+    assert "1 measure past its end" in page
+    assert "1 unread message" in page and reverse("plans:messages", kwargs={"pk": plan.pk}) in page
+    assert "2 own ratings since the last evaluation" in page
+    # Opening the conversation reads the message; only the coordinator is told in this list.
+    english(world, "coordinator").get(reverse("plans:messages", kwargs={"pk": plan.pk}))
+    assert "unread message" not in english(world, "coordinator").get(reverse("plans:mine")).content.decode()
+    teacher_page = english(world, "team_member").get(reverse("plans:mine")).content.decode()
+    assert plan.person.full_name in teacher_page
+    assert "past its end" not in teacher_page and "own rating" not in teacher_page
+
+
 def test_start_a_plan_from_the_page(world: World) -> None:
     give_consent(world)
     appoint(world)

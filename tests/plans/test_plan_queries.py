@@ -148,3 +148,20 @@ def test_measures_come_by_start_date_and_those_without_one_last_on_every_databas
     assert in_the_content == by_the_database
     assert by_the_database[-1] == "Uten start"
     assert by_the_database.index("Tidleg") < by_the_database.index("Seint")
+
+
+def test_my_plans_asks_what_to_look_at_once_for_all_plans(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """Overdue measures, unread messages and new own ratings: one query each, however many plans."""
+    from ..factories import PersonFactory
+
+    plan_for(world, active=True)
+    for given_name in ("Kari", "Ola"):
+        world.patient = PersonFactory(given_name=given_name)
+        plan_for(world, active=True)
+    plans = selectors.my_plans(user=world.coordinator)
+    assert len(plans) == 3
+    with django_assert_num_queries(3):
+        attention = selectors.coordinator_attention(user=world.coordinator, plans=plans)
+    assert len(attention) == 3

@@ -382,8 +382,10 @@ def my_plans(request: AuthenticatedRequest) -> HttpResponse:
     """The professional's own view across plans: what they do by when, and the plans they take part in."""
     plans = selectors.my_plans(user=request.user)
     entries = selectors.my_tasks(user=request.user, plans=plans)
+    attention = selectors.coordinator_attention(user=request.user, plans=plans)
     context = {
         "plans": plans,
+        "plan_rows": [(plan, role, attention.get(plan.pk)) for plan, role in plans],
         "entries": entries,
         "without_plan": selectors.coordinated_without_plan(
             user=request.user, listed=[plan for plan, _role in plans]
