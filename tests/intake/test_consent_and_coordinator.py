@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.access.models import Consent
+from vegviser.accounts.models import Notification
 from vegviser.audit.models import AuditRecord
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.registry.identity import synthetic_national_id
@@ -246,3 +247,22 @@ def test_the_consent_in_force_is_the_newest_that_covers_and_lasts_today(
     assert Consent.objects.in_force_for(world.patient, covering="plan") == first_of_two
     first_of_two.delete()
     assert Consent.objects.in_force_for(world.patient, covering="plan") == older
+
+
+def test_the_appointed_coordinator_is_told_without_health_content_by_email(
+    world: World, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    world.coordinator.email = "koordinator@example.org"
+    world.coordinator.save(update_fields=["email"])
+    record_consent(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert appoint(world).status_code == 302
+    [notice] = Notification.objects.filter(user=world.coordinator)
+    assert world.patient.full_name in notice.text
+    assert notice.url == reverse("plans:mine")
+    # No one else hears of it: not the unit that appointed, not the person's other professionals.
+    assert not Notification.objects.exclude(user=world.coordinator).exists()
+    [email] = mailoutbox
+    assert email.to == ["koordinator@example.org"]
+    assert world.patient.full_name not in email.body + email.subject
+    assert world.patient.family_name not in email.body + email.subject

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.access.services import withdraw_consent
-from vegviser.audit.models import AccessRecord, AuditRecord
+from vegviser.audit.models import AccessRecord, AuditRecord, Channel, ReadPurpose
 from vegviser.plans import services
 from vegviser.plans.models import (
     AccessLevel,
@@ -659,6 +659,25 @@ def test_my_plans_lists_tasks_and_persons_without_plan(world: World) -> None:
     assert "Kari Uten" not in teacher_page
 
 
+def test_my_plans_tells_the_coordinator_what_to_look_at_in_each_plan(world: World) -> None:
+    plan = plan_for(world, active=True)
+    plan.measures.update(ends_on=timezone.localdate() - timedelta(days=1))
+    goal = plan.goals.get(text="Gå 1 km uten hjelp")
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=0)
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=1)
+    services.send_message(actor=world.patient_user, plan=plan, text="Kan vi flytte møtet?")
+    page = english(world, "coordinator").get(reverse("plans:mine")).content.decode()
+    assert "1 measure past its end" in page
+    assert "1 unread message" in page and reverse("plans:messages", kwargs={"pk": plan.pk}) in page
+    assert "2 own ratings since the last evaluation" in page
+    # Opening the conversation reads the message; only the coordinator is told in this list.
+    english(world, "coordinator").get(reverse("plans:messages", kwargs={"pk": plan.pk}))
+    assert "unread message" not in english(world, "coordinator").get(reverse("plans:mine")).content.decode()
+    teacher_page = english(world, "team_member").get(reverse("plans:mine")).content.decode()
+    assert plan.person.full_name in teacher_page
+    assert "past its end" not in teacher_page and "own rating" not in teacher_page
+
+
 def test_start_a_plan_from_the_page(world: World) -> None:
     give_consent(world)
     appoint(world)
@@ -766,6 +785,49 @@ def test_who_has_seen_the_plan(world: World) -> None:
         )
 
 
+def test_who_has_seen_hides_the_persons_own_reads_until_asked(world: World) -> None:
+    plan = plan_for(world)
+    patient = english(world, "patient_user")
+    for _ in range(3):
+        patient.get(detail(plan))
+    client_for(world, "team_member").get(detail(plan))
+    log = reverse("plans:plan_access_log", kwargs={"pk": plan.pk})
+    text = patient.get(log).content.decode()
+    assert world.team_member.display_name in text
+    assert world.patient_user.display_name not in text.split("<table", 1)[1]
+    # Three reads of the plan and this one of the log.
+    assert "4 reads by the person or by you are not shown." in text
+    assert 'href="?own=1"' in text
+    shown = patient.get(log, {"own": "1"}).content.decode().split("<table", 1)[1]
+    # Others' reads first, then the person's own, although the person's are not the newest.
+    assert world.patient_user.display_name in shown
+    assert shown.index(world.team_member.display_name) < shown.index(world.patient_user.display_name)
+
+
+def test_who_has_seen_is_paged_and_the_pages_keep_the_filter(world: World) -> None:
+    plan = plan_for(world)
+    AccessRecord.objects.bulk_create(
+        AccessRecord(
+            actor=world.team_member,
+            actor_name=world.team_member.display_name,
+            person_id=plan.person_id,
+            object_type="plan",
+            object_id=str(plan.pk),
+            purpose=ReadPurpose.PLAN,
+            channel=Channel.WEB,
+        )
+        for _ in range(60)
+    )
+    patient = english(world, "patient_user")
+    log = reverse("plans:plan_access_log", kwargs={"pk": plan.pk})
+    first = patient.get(log).content.decode()
+    assert first.count(world.team_member.display_name) == 50
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    second = patient.get(log, {"page": "2"}).content.decode()
+    assert second.count(world.team_member.display_name) == 10 and 'href="?page=1"' in second
+    assert 'href="?page=2&amp;own=1"' in patient.get(log, {"own": "1"}).content.decode()
+
+
 def test_the_16th_birthday_ends_a_parents_access(world: World) -> None:
     from unittest import mock
 
@@ -777,3 +839,20 @@ def test_the_16th_birthday_ends_a_parents_access(world: World) -> None:
         assert plan_role(parent_user, plan) == PlanRole.PARENT_OF_YOUTH
     with mock.patch("django.utils.timezone.localdate", return_value=birthday):
         assert plan_role(parent_user, plan) is None
+
+
+@pytest.mark.parametrize(("access_level", "sees"), [(AccessLevel.FULL, True), (AccessLevel.LIMITED, False)])
+def test_each_goal_shows_the_persons_latest_own_rating_to_readers_of_the_whole_plan(
+    world: World, access_level: str, sees: bool
+) -> None:
+    plan = plan_for(world, active=True, access_level=access_level)
+    goal = plan.goals.get(text="Gå 1 km uten hjelp")
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=-1, comment="Tungt i bakkene")
+    services.rate_progress(actor=world.patient_user, goal=goal, attainment=1, comment="Gikk halvveien")
+    coordinator = english(world, "coordinator").get(detail(plan)).content.decode()
+    assert "The person&#x27;s latest own rating: +1" in coordinator and "Gikk halvveien" in coordinator
+    assert "Tungt i bakkene" not in coordinator
+    team = english(world, "team_member").get(detail(plan))
+    assert team.status_code == 200
+    assert ("Gikk halvveien" in team.content.decode()) is sees
+    assert ("latest own rating" in team.content.decode()) is sees

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 #  10  plan_content: goals, measures, which goals each serves (pairs of ids), participants, linked plans,
 #      notes, meetings, evaluations, the number of versions, the consent in force (the coordinators are
 #      those loaded above)
+#   1  the person's latest own rating of each goal, for readers of the whole plan
 # The layout context processor adds none: the header's membership and every menu question about the user's
 # roles are answered from the memberships already loaded, and the menu asks for the user's own person only
 # on the home page.
@@ -42,7 +43,7 @@ pytestmark = pytest.mark.django_db
 # more: savepoint, update, release.
 # The same on SQLite and PostgreSQL, and the same as the bench counts on autocommit: the access record is one
 # row, inserted without a transaction of its own.
-PLAN_PAGE_QUERIES = 17
+PLAN_PAGE_QUERIES = 18
 # A participating professional is not the coordinator, so plan_role goes on to ask for their
 # participation, the consent in force, and whether that consent covers their organisation.
 PARTICIPANT_ROLE_QUERIES = 3
@@ -147,3 +148,20 @@ def test_measures_come_by_start_date_and_those_without_one_last_on_every_databas
     assert in_the_content == by_the_database
     assert by_the_database[-1] == "Uten start"
     assert by_the_database.index("Tidleg") < by_the_database.index("Seint")
+
+
+def test_my_plans_asks_what_to_look_at_once_for_all_plans(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """Overdue measures, unread messages and new own ratings: one query each, however many plans."""
+    from ..factories import PersonFactory
+
+    plan_for(world, active=True)
+    for given_name in ("Kari", "Ola"):
+        world.patient = PersonFactory(given_name=given_name)
+        plan_for(world, active=True)
+    plans = selectors.my_plans(user=world.coordinator)
+    assert len(plans) == 3
+    with django_assert_num_queries(3):
+        attention = selectors.coordinator_attention(user=world.coordinator, plans=plans)
+    assert len(attention) == 3

@@ -21,7 +21,7 @@ from vegviser.access.models import Consent
 from vegviser.access.policy import PlanRole
 from vegviser.access.services import withdraw_own_consent
 from vegviser.accounts.models import User
-from vegviser.audit.models import AccessRecord
+from vegviser.audit.models import AccessRecord, Channel, ReadPurpose
 from vegviser.plans import services
 from vegviser.plans.models import Goal, GoalRating, IndividualPlan, PlanMessage
 from vegviser.portal.selectors import NoLongerRepresented
@@ -395,3 +395,33 @@ def test_the_portal_does_not_load_what_only_professionals_see(world: World, page
     assert "Ringte skolen" not in response.content.decode()
     tables = ["plans_plannote", "plans_subplan", "plans_evaluation", "plans_planversion"]
     assert [t for t in tables for q in queries.captured_queries if f'FROM "{t}"' in q["sql"]] == []
+
+
+def test_who_has_seen_in_the_portal_puts_others_first_and_the_persons_own_reads_aside(world: World) -> None:
+    plan = plan_for(world)
+    client = client_as(world.patient_user)
+    client.get(url("plan", world.patient.pk))
+    client_as(world.team_member).get(reverse("plans:plan_detail", kwargs={"pk": plan.pk}))
+    client.get(url("plan", world.patient.pk))
+    page = client.get(url("access_log", world.patient.pk)).content.decode()
+    table = page.split("<table", 1)[1]
+    assert world.team_member.display_name in table and world.patient_user.display_name not in table
+    assert 'href="?own=1"' in page
+    everyone = (
+        client.get(url("access_log", world.patient.pk), {"own": "1"}).content.decode().split("<table", 1)[1]
+    )
+    assert everyone.index(world.team_member.display_name) < everyone.index(world.patient_user.display_name)
+    AccessRecord.objects.bulk_create(
+        AccessRecord(
+            actor=world.team_member,
+            actor_name=world.team_member.display_name,
+            person_id=world.patient.pk,
+            object_type="plan",
+            object_id=str(plan.pk),
+            purpose=ReadPurpose.PLAN,
+            channel=Channel.WEB,
+        )
+        for _ in range(50)
+    )
+    second = client.get(url("access_log", world.patient.pk), {"page": "2"}).content.decode()
+    assert "Page 2 of 2" in second and second.split("<table", 1)[1].count(world.team_member.display_name) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -553,11 +554,38 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
     return list(rows[: READS_WITHOUT_ROLE_LIMIT + 1])
 
 
-def reads_of_person(person_id: uuid.UUID, *, limit: int = 500) -> list[LogLine]:
-    """Every read of the person's data, newest first, as the person is shown it: who, in what role and
-    organisation, what, and how. The caller has checked that the reader may see this."""
-    rows = AccessRecord.objects.filter(person_id=person_id).order_by("-at")[:limit]
-    return [
+READS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ReadsPage:
+    """One page of "who has seen": the lines, the page for links, and whether own reads are shown."""
+
+    lines: list[LogLine]
+    page: Page[AccessRecord]
+    show_own: bool
+    own_hidden: int
+
+
+def reads_of_person(
+    person_id: uuid.UUID, *, own: Iterable[Any], show_own: bool = False, page: Any = 1
+) -> ReadsPage:
+    """The reads of the person's data as the person is shown them: others' reads first, newest first, then,
+    if asked for, `own` reads (by the person and by whoever is looking), which would otherwise drown the
+    others'. Paged. The caller has checked that the reader may see this."""
+    own_ids = [pk for pk in own if pk is not None]
+    reads = AccessRecord.objects.filter(person_id=person_id)
+    own_reads = Q(actor_id__in=own_ids)
+    own_hidden = 0
+    if show_own:
+        reads = reads.annotate(own=Case(When(own_reads, then=Value(1)), default=Value(0))).order_by(
+            "own", "-at"
+        )
+    else:
+        own_hidden = reads.filter(own_reads).count() if own_ids else 0
+        reads = reads.exclude(own_reads).order_by("-at")
+    shown = Paginator(reads, READS_PER_PAGE).get_page(page)
+    lines = [
         LogLine(
             at=r.at,
             kind="read",
@@ -568,5 +596,6 @@ def reads_of_person(person_id: uuid.UUID, *, limit: int = 500) -> list[LogLine]:
             what=label_of(ReadPurpose, r.purpose),
             channel=r.get_channel_display(),
         )
-        for r in rows
+        for r in shown.object_list
     ]
+    return ReadsPage(lines=lines, page=shown, show_own=show_own, own_hidden=own_hidden)

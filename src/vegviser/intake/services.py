@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from vegviser.access.policy import Action, authorise
 from vegviser.audit.models import AuditAction
 from vegviser.audit.services import describe_actor, save_change, save_new
 from vegviser.core.services import assign
+from vegviser.plans import notices
 from vegviser.registry.models import Municipality, Organisation, Person
 
 from .models import (
@@ -311,6 +313,15 @@ def appoint_coordinator(
         action=AuditAction.COORDINATOR_APPOINT,
         fields=ASSIGNMENT_FIELDS,
         person_id=person.pk,
+    )
+    notices.tell(
+        users=[coordinator] if coordinator != actor else [],
+        key=f"coordinator-appointed-{assignment.pk}",
+        message=_("You have been appointed coordinator for %(person)s."),
+        params={"person": person.full_name},
+        url=reverse("plans:mine"),
+        email=True,
+        announce="notice",
     )
     return assignment
 

@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vegviser.accounts.models import Notification, User
 
@@ -38,9 +39,17 @@ def without_email() -> Iterator[None]:
 
 
 def tell(
-    *, users: Iterable[User], key: str, message: Any, params: dict[str, Any], url: str, email: bool
+    *,
+    users: Iterable[User],
+    key: str,
+    message: Any,
+    params: dict[str, Any],
+    url: str,
+    email: bool,
+    announce: str = "message",
 ) -> None:
-    """A notice for each user (once per key), and, if `email`, an email after the transaction commits."""
+    """A notice for each user (once per key), and, if `email`, an email after the transaction commits: that
+    there is a new message, or (`announce="notice"`) a new notice."""
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     for user in recipients.values():
         text = notice_text(user, message, params)
@@ -48,12 +57,18 @@ def tell(
             user=user, key=key, defaults={"text": text, "url": url}
         )
         if created and email and user.email and not _without_email.get():
-            transaction.on_commit(partial(_send_message_email, user))
+            transaction.on_commit(partial(_send_message_email, user, announce))
 
 
-def _send_message_email(user: User) -> None:
+def _send_message_email(user: User, announce: str = "message") -> None:
     with translation.override(language_of(user)):
-        subject, body = _("New message in Vegviser"), email_body(_("You have a new message in Vegviser."))
+        if announce == "notice":
+            first = ngettext(
+                "You have a new notice in Vegviser.", "You have %(count)d new notices in Vegviser.", 1
+            ) % {"count": 1}
+            subject, body = _("New notice in Vegviser"), email_body(first)
+        else:
+            subject, body = _("New message in Vegviser"), email_body(_("You have a new message in Vegviser."))
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except Exception:

@@ -27,7 +27,7 @@ from django.utils.translation import pgettext
 
 from vegviser.core.formats import clock, day
 
-from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, Measure, Meeting, PlanParticipant
+from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, GoalRating, Measure, Meeting, PlanParticipant
 from .selectors import PlanContent, private_goals_hidden_from
 
 # Any UUID will do: it is replaced by each row's own.
@@ -73,6 +73,10 @@ class GoalRow:
     weights: str  # "Importance 2, difficulty 1", or nothing when they are not set
     short_text: str  # for the edit link's hidden words
     edit_url: str = ""
+    # The person's latest own rating between evaluations: the level on the goal's scale and the day; and
+    # the comment they gave. Only for readers of the whole plan.
+    self_rating: str = ""
+    self_rating_comment: str = ""
 
 
 @dataclass
@@ -133,7 +137,9 @@ class EvaluationRow:
     score_label: str
 
 
-def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
+def goal_cards(
+    content: PlanContent, *, may_edit: bool, self_ratings: dict[Any, GoalRating] | None = None
+) -> list[GoalCard]:
     edit = url_for_each("plans:goal_edit") if may_edit else None
     add_sub_goal = reverse("plans:goal_add", args=[content.plan.pk]) + "?parent=" if may_edit else ""
     status, life_area = labels(Goal, "status"), labels(Goal, "life_area")
@@ -172,7 +178,20 @@ def goal_cards(content: PlanContent, *, may_edit: bool) -> list[GoalCard]:
             else "",
             short_text=Truncator(goal.text).chars(40) if edit else "",
             edit_url=edit(goal.pk) if edit else "",
+            **own_rating(goal),
         )
+
+    def own_rating(goal: Goal) -> dict[str, str]:
+        rating = (self_ratings or {}).get(goal.pk)
+        if rating is None:
+            return {}
+        level = term(rating.attainment, goal)
+        description = getattr(goal, SCALE_FIELDS[rating.attainment]) or ""
+        return {
+            "self_rating": _("The person's latest own rating: %(level)s on %(date)s")
+            % {"level": f"{level} {description}".strip(), "date": day(timezone.localdate(rating.created_at))},
+            "self_rating_comment": rating.comment,
+        }
 
     return [
         GoalCard(

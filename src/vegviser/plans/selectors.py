@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.access import policy
 from vegviser.access.models import Consent
 from vegviser.access.policy import Action, PlanRole
+from vegviser.accounts.models import Notification
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.intake.models import CoordinatorAssignment
@@ -347,6 +349,68 @@ def my_plans(*, user: User) -> list[tuple[IndividualPlan, str]]:
     return [(plan, role or "") for plan, role in plans]
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What a coordinator should look at in one plan they coordinate."""
+
+    overdue_measures: int = 0
+    unread_messages: int = 0
+    new_self_ratings: int = 0
+
+
+def coordinator_attention(
+    *, user: User, plans: list[tuple[IndividualPlan, str]], today: date | None = None
+) -> dict[uuid.UUID, Attention]:
+    """For each plan the user coordinates: measures past their end and not done, messages from the person's
+    side the user has not opened, and the person's own ratings since the last evaluation (none: all of
+    them). A fixed number of queries however many plans; the plans were read and logged by `my_plans`."""
+    today = today or timezone.localdate()
+    coordinated = [plan for plan, role in plans if role == PlanRole.COORDINATOR]
+    if not coordinated:
+        return {}
+    overdue = dict(
+        Measure.objects.filter(plan__in=coordinated, ends_on__lt=today)
+        .exclude(status__in=[MeasureStatus.DONE, MeasureStatus.STOPPED])
+        .order_by()
+        .values_list("plan")
+        .annotate(n=Count("pk"))
+    )
+    by_url = {reverse("plans:messages", kwargs={"pk": plan.pk}): plan.pk for plan in coordinated}
+    unread: dict[Any, int] = {}
+    for url, n in (
+        Notification.objects.filter(
+            user=user, url__in=by_url, read_at__isnull=True, key__startswith="message:"
+        )
+        .order_by()
+        .values_list("url")
+        .annotate(n=Count("pk"))
+    ):
+        unread[by_url[url]] = n
+    last_evaluation = (
+        Evaluation.objects.filter(plan=OuterRef("goal__plan"))
+        .order_by()
+        .values("plan")
+        .annotate(last=Max("evaluated_on"))
+        .values("last")
+    )
+    ratings = dict(
+        GoalRating.objects.filter(goal__plan__in=coordinated, evaluation__isnull=True)
+        .annotate(last=Subquery(last_evaluation))
+        .filter(Q(last__isnull=True) | Q(created_at__date__gt=F("last")))
+        .order_by()
+        .values_list("goal__plan")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        plan.pk: Attention(
+            overdue_measures=overdue.get(plan.pk, 0),
+            unread_messages=unread.get(plan.pk, 0),
+            new_self_ratings=ratings.get(plan.pk, 0),
+        )
+        for plan in coordinated
+    }
+
+
 def coordinated_without_plan(
     *, user: User, listed: Iterable[IndividualPlan] = ()
 ) -> list[CoordinatorAssignment]:
@@ -419,6 +483,18 @@ def conversation(*, user: User, plan: IndividualPlan) -> list[PlanMessage]:
     """The messages of the plan, oldest first. The caller has logged the read of the plan."""
     policy.require(user, Action.PLAN_MESSAGES, plan)
     return list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))
+
+
+def latest_self_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:
+    """Each goal's most recent rating by the person between evaluations, in one query. The caller has
+    checked that the reader may read the whole plan and logged the read."""
+    newest = (
+        GoalRating.objects.filter(goal=OuterRef("goal"), evaluation__isnull=True)
+        .order_by("-created_at")
+        .values("pk")[:1]
+    )
+    ratings = GoalRating.objects.filter(goal__in=list(goals), evaluation__isnull=True, pk=Subquery(newest))
+    return {rating.goal_id: rating for rating in ratings}
 
 
 def latest_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:

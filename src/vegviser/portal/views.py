@@ -315,7 +315,12 @@ def access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_ACCESS_LOG)
     current = selectors.current_plan(subject.person)
     selectors.log_read(user=request.user, subject=subject, plan=current, purpose=ReadPurpose.PLAN_ACCESS_LOG)
-    reads = audit_selectors.reads_of_person(subject.person.pk)
+    reads = audit_selectors.reads_of_person(
+        subject.person.pk,
+        own=[subject.person.user_id, request.user.pk],
+        show_own=request.GET.get("own") == "1",
+        page=request.GET.get("page", 1),
+    )
     emergencies = current.emergency_accesses.order_by("-granted_at") if current is not None else []
     return _page(request, "portal/access_log.html", subject, reads=reads, emergencies=emergencies)
 

@@ -81,7 +81,11 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "may_message": policy.can(request.user, Action.PLAN_MESSAGES, plan),
         "may_see_log": policy.can(request.user, Action.PLAN_ACCESS_LOG, plan),
         "may_get_notice": policy.can(request.user, Action.RECORD_NOTICE, plan),
-        "goal_cards": page.goal_cards(content, may_edit=coordinator),
+        "goal_cards": page.goal_cards(
+            content,
+            may_edit=coordinator,
+            self_ratings=selectors.latest_self_ratings(content.goals) if content.whole else None,
+        ),
         "measure_rows": page.measure_rows(content, editable=editable_measures),
         "participant_rows": page.participant_rows(content, may_edit=coordinator),
         "meetings": page.meetings(content, may_edit=coordinator),
@@ -370,7 +374,12 @@ def plan_access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
     plan = selectors.get_plan(
         user=request.user, pk=pk, action=Action.PLAN_ACCESS_LOG, purpose=ReadPurpose.PLAN_ACCESS_LOG
     )
-    reads = audit_selectors.reads_of_person(plan.person_id)
+    reads = audit_selectors.reads_of_person(
+        plan.person_id,
+        own=[plan.person.user_id, request.user.pk],
+        show_own=request.GET.get("own") == "1",
+        page=request.GET.get("page", 1),
+    )
     emergencies = plan.emergency_accesses.order_by("-granted_at")
     return render(
         request, "plans/access_log.html", {"plan": plan, "reads": reads, "emergencies": emergencies}
@@ -382,8 +391,10 @@ def my_plans(request: AuthenticatedRequest) -> HttpResponse:
     """The professional's own view across plans: what they do by when, and the plans they take part in."""
     plans = selectors.my_plans(user=request.user)
     entries = selectors.my_tasks(user=request.user, plans=plans)
+    attention = selectors.coordinator_attention(user=request.user, plans=plans)
     context = {
         "plans": plans,
+        "plan_rows": [(plan, role, attention.get(plan.pk)) for plan, role in plans],
         "entries": entries,
         "without_plan": selectors.coordinated_without_plan(
             user=request.user, listed=[plan for plan, _role in plans]
