@@ -208,7 +208,7 @@ def test_a_goals_scale_and_weights_are_printed_in_the_readers_language(
         .content.decode()
     )
     # "start" is the word in all three languages.
-    assert "<dt>-1 (start)</dt>" in html and "<dt>0</dt><dd>Går til skolen med følge</dd>" in html
+    assert "<dt>−1 (start)</dt>" in html and "<dt>0</dt><dd>Går til skolen med følge</dd>" in html
     assert f'<p class="ds-paragraph" data-size="sm">{weights}</p>' in html
     assert '<span class="ds-sr-only"> Gå alene til skolen hver dag, også om v…</span>' in html
     content = selectors.plan_content(user=world.coordinator, plan=plan)

@@ -25,7 +25,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from vegviser.core.formats import clock, day
+from vegviser.core.formats import clock, day, signed_level
 
 from .models import ATTAINMENT_LEVELS, SCALE_FIELDS, Goal, GoalRating, Measure, Meeting, PlanParticipant
 from .selectors import PlanContent, private_goals_hidden_from
@@ -146,7 +146,7 @@ def goal_cards(
     start = _("start")
 
     def term(level: int, goal: Goal) -> str:
-        label = f"+{level}" if level > 0 else str(level)
+        label = signed_level(level)
         return f"{label} ({start})" if level == goal.baseline else label
 
     def row(goal: Goal, *, sub: bool) -> GoalRow:
