@@ -242,7 +242,7 @@ BASELINE_JS = (
     + """
   document.activeElement?.blur();
   window.__baseline = new Map();
-  document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]").forEach(
+  document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]").forEach(
     el => window.__baseline.set(el, window.__look(el)));
 }"""
 )
