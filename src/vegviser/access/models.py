@@ -82,18 +82,20 @@ def validate_evidence_content(file: Any) -> None:
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
-    def in_force_for(self, person: Person, *, covering: str, on: date | None = None) -> Consent | None:
-        """The newest of the person's consents in force that covers `plan` or `coordinator`: one query."""
+    def in_force(self, *, covering: str, on: date | None = None) -> ConsentQuerySet:
+        """The consents in force that cover `plan` or `coordinator`, newest first (the model's order)."""
         day = on or timezone.localdate()
         field = {"plan": "covers_plan", "coordinator": "covers_coordinator"}[covering]
-        in_force = self.filter(
+        return self.filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
-            person_id=person.pk,
             withdrawn_at__isnull=True,
             valid_from__lte=day,
             **{field: True},
         )
-        return in_force.first()
+
+    def in_force_for(self, person: Person, *, covering: str, on: date | None = None) -> Consent | None:
+        """The newest of the person's consents in force that covers `plan` or `coordinator`: one query."""
+        return self.in_force(covering=covering, on=on).filter(person_id=person.pk).first()
 
 
 class Consent(PersonalDataModel):

@@ -338,7 +338,9 @@ def my_plans(*, user: User) -> list[tuple[IndividualPlan, str]]:
     candidates = (
         policy.candidate_plans(user).select_related("person", "municipality").order_by("person__family_name")
     )
-    with_roles = [(plan, policy.plan_role(user, plan)) for plan in candidates]
+    listed = list(candidates)
+    policy.prepare_plan_roles(user, listed)
+    with_roles = [(plan, policy.plan_role(user, plan)) for plan in listed]
     plans = [(plan, role) for plan, role in with_roles if role in policy.PROFESSIONAL_ROLES]
     record_access(
         actor=user,
