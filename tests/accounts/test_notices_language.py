@@ -3,10 +3,12 @@ its message is kept untranslated with its values, and dates and times are format
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -173,3 +175,65 @@ def test_values_keep_what_they_are() -> None:
 def test_anything_but_a_lazy_translation_is_not_kept() -> None:
     assert deferred.keep("Ny melding") is None
     assert deferred.keep(None) is None
+
+
+# Notices from before messages were kept
+
+
+def _written_then(language: str, message: str, params: dict[str, Any]) -> str:
+    with translation.override(language):
+        return translation.gettext(message) % params
+
+
+def _recover() -> None:
+    migration = importlib.import_module("vegviser.accounts.migrations.0007_notification_message_from_text")
+    migration.recover(django_apps, None)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_a_notice_written_before_is_recovered_from_its_text(world: World, language: str) -> None:
+    meeting = "The responsibility group for %(name)s meets tomorrow, %(date)s at %(time)s."
+    text = _written_then(language, meeting, {"name": "Per Andersen", "date": "14.12.2026", "time": "09:30"})
+    old = Notification.objects.create(user=world.coordinator, key="meeting:1:2026-12-14T09:30", text=text)
+    message = "New message from %(name)s about the plan for %(person)s."
+    text = _written_then(language, message, {"name": "Fatima Haugen", "person": "Emil Haugen"})
+    other = Notification.objects.create(user=world.coordinator, key="message:2", text=text)
+    _recover()
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.message == {"id": meeting}
+    assert old.params == {
+        "name": "Per Andersen",
+        "date": {"kind": "date", "value": "2026-12-14"},
+        "time": {"kind": "time", "value": "09:30"},
+    }
+    with translation.override("en"):
+        assert (
+            old.shown_text == "The responsibility group for Per Andersen meets tomorrow, 14.12.2026 at 09:30."
+        )
+        assert other.shown_text == "New message from Fatima Haugen about the plan for Emil Haugen."
+    with translation.override("nn"):
+        assert other.shown_text == "Ny melding frå Fatima Haugen om planen til Emil Haugen."
+
+
+def test_a_text_that_is_no_known_message_stays_as_written(world: World) -> None:
+    kept = [
+        Notification.objects.create(user=world.coordinator, key="revision:1:2026-12-14", text="Noe annet"),
+        Notification.objects.create(user=world.coordinator, key="other:1", text="Planen for Per Andersen"),
+        # A notice cut at 300 characters does not match the whole message.
+        Notification.objects.create(
+            user=world.coordinator,
+            key="message:3",
+            text=_written_then(
+                "nb",
+                "New message from %(name)s about the plan for %(person)s.",
+                {"name": "A" * 300, "person": "B"},
+            )[:300],
+        ),
+    ]
+    _recover()
+    for notice in kept:
+        notice.refresh_from_db()
+        assert notice.message == {} and notice.params == {}
+        with translation.override("en"):
+            assert notice.shown_text == notice.text
