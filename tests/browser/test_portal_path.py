@@ -169,6 +169,9 @@ def test_a_parent_switches_to_her_child_and_writes_to_his_coordinator(
 
     visit(page, portal_nav(page, "The plan"))
     assert page.locator("main h1").inner_text() == "The individual plan for Emil Haugen"
+    # Written of Emil, not to her: his words are his, under his name.
+    assert page.locator("#matters-heading").inner_text() == "What matters to Emil"
+    assert page.get_by_text("What matters to me").count() == 0
     assert page.get_by_text("Emil vil gå selv ute i friminuttene").count() >= 1
 
     visit(page, portal_nav(page, "Messages"))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
@@ -9,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.access.policy import PlanRole, plan_role
@@ -27,6 +29,8 @@ from vegviser.plans.models import (
     PlanVersion,
 )
 from vegviser.registry.models import Membership, Organisation, Person, PersonRelation
+
+from ..conftest import client_as
 
 pytestmark = pytest.mark.django_db
 DEMO_USERS = {
@@ -224,3 +228,17 @@ def test_ulriks_plan_is_a_draft_with_work_to_do(demo: None) -> None:
     assert plan.what_matters and plan.goals.count() == 1
     missing = {letter for letter, _words in plan.missing_elements()}
     assert missing and not missing & {"b", "c", "h"}
+
+
+def test_emils_mother_reads_of_emil_by_name_and_per_of_himself(demo: None) -> None:
+    emil, per = Person.objects.get(given_name="Emil"), Person.objects.get(user__username="pasient")
+    mother = client_as(User.objects.get(username="forelder"), language="nb")
+    for page in ("portal:home", "portal:plan", "portal:consents"):
+        text = html.unescape(mother.get(reverse(page, kwargs={"pk": emil.pk})).content.decode())
+        for words in ("Målet mitt", "Målene mine", "for meg", "om deg"):
+            assert words not in text, (page, words)
+    plan = html.unescape(mother.get(reverse("portal:plan", kwargs={"pk": emil.pk})).content.decode())
+    assert "Hva som er viktig for Emil" in plan
+    own = client_as(User.objects.get(username="pasient"), language="nb")
+    consents = own.get(reverse("portal:consents", kwargs={"pk": per.pk})).content.decode()
+    assert "dele opplysninger om deg" in html.unescape(consents)

@@ -101,7 +101,12 @@ def test_a_proposed_goal_is_proposed_written_by_the_user_and_the_coordinator_is_
         url("goal_add", person.pk), {"text": "Sykle til butikken selv", "target_date": ""}, follow=True
     )
     assert response.redirect_chain[-1][0] == url("plan", person.pk)
-    assert "Your goal was sent to your coordinator" in _content(response)
+    told = (
+        "Your goal was sent to your coordinator"
+        if who == "adult"
+        else f"The goal was sent to the coordinator for {person.given_name}"
+    )
+    assert told in _content(response)
     goal = Goal.objects.get(plan=plan, text="Sykle til butikken selv")
     assert goal.status == GoalStatus.PROPOSED
     assert goal.written_by == user and goal.written_by_name == user.display_name

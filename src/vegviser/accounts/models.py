@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.core import deferred
+
 
 class Profession(models.TextChoices):
     PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
@@ -85,6 +87,11 @@ class Notification(models.Model):
     )
     # What the notice is about, e.g. "revision:<plan>:<date>": the same reminder is never sent twice.
     key = models.CharField(_("key"), max_length=200)
+    # The message untranslated and the values that fill it (see core.deferred), translated when shown, in
+    # the reader's language of the day. `text` is the notice as written to the recipient, kept for notices
+    # from before messages were kept, and for any message that cannot be translated again.
+    message = models.JSONField(_("message"), default=dict, blank=True)
+    params = models.JSONField(_("values"), default=dict, blank=True)
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -100,7 +107,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown_text
+
+    @property
+    def shown_text(self) -> str:
+        """The notice in the active language; as written, if its message was not kept."""
+        return deferred.shown(self.message, self.params) if self.message.get("id") else self.text
 
     @property
     def is_read(self) -> bool:

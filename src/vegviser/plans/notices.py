@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from vegviser.accounts.models import Notification, User
 
-from .reminders import email_body, language_of, notice_text
+from .reminders import email_body, language_of, notice_fields
 
 logger = logging.getLogger(__name__)
 # Set while loading a story of things past (the demo): notices are made, but no one is emailed.
@@ -49,12 +49,13 @@ def tell(
     announce: str = "message",
 ) -> None:
     """A notice for each user (once per key), and, if `email`, an email after the transaction commits: that
-    there is a new message, or (`announce="notice"`) a new notice."""
+    there is a new message, or (`announce="notice"`) a new notice. The notice is read in the language the
+    reader has when reading it: give `message` as a lazy translation, and dates and times in `params` as
+    values (they are formatted when shown)."""
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     for user in recipients.values():
-        text = notice_text(user, message, params)
         _notification, created = Notification.objects.get_or_create(
-            user=user, key=key, defaults={"text": text, "url": url}
+            user=user, key=key, defaults={**notice_fields(user, message, params), "url": url}
         )
         if created and email and user.email and not _without_email.get():
             transaction.on_commit(partial(_send_message_email, user, announce))

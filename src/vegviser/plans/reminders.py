@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vegviser.access import policy
 from vegviser.accounts.models import Notification, User
-from vegviser.core.formats import clock, day
+from vegviser.core import deferred
 from vegviser.registry.models import Membership, MembershipRole, OrganisationKind
 
 from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
@@ -45,17 +45,21 @@ class Notice:
     user: User
     key: str
     url: str
-    message: Any  # a lazy translation, formatted in the recipient's language
+    message: Any  # a lazy translation, kept untranslated and translated when the notice is read
     params: dict[str, Any] = field(default_factory=dict)
 
-    def text(self) -> str:
-        return notice_text(self.user, self.message, self.params)
+    def fields(self) -> dict[str, Any]:
+        return notice_fields(self.user, self.message, self.params)
 
 
-def notice_text(user: User, message: Any, params: dict[str, Any]) -> str:
-    """A notice's text in the recipient's language, cut to what the notice holds."""
+def notice_fields(user: User, message: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """What a notice stores: the message untranslated and its values, to be translated in the language the
+    reader has when reading it; and the text as written to the recipient today, cut to what the notice
+    holds, for a message that is not a lazy translation and so cannot be translated again."""
+    kept, values = deferred.keep(message), deferred.keep_values(params)
     with translation.override(language_of(user)):
-        return (str(message) % params)[:300]
+        text = deferred.shown(kept, values) if kept else str(message) % params
+    return {"message": kept or {}, "params": values if kept else {}, "text": text[:300]}
 
 
 def email_body(first_line: str) -> str:
@@ -108,7 +112,7 @@ def _revision_notices(today: date) -> Iterator[Notice]:
                 key=f"revision:{plan.pk}:{plan.next_revision.isoformat()}",
                 url=reverse("plans:plan_detail", kwargs={"pk": plan.pk}),
                 message=message,
-                params={"name": plan.person.full_name, "date": day(plan.next_revision)},
+                params={"name": plan.person.full_name, "date": plan.next_revision},
             )
 
 
@@ -149,8 +153,8 @@ def _meeting_notices(today: date) -> Iterator[Notice]:
                 ),
                 params={
                     "name": meeting.plan.person.full_name,
-                    "date": day(starts),
-                    "time": clock(starts),
+                    "date": starts.date(),
+                    "time": starts.time(),
                 },
             )
 
@@ -217,7 +221,7 @@ def send_reminders(*, today: date | None = None, dry_run: bool = False) -> dict[
     for notice in notices:
         if not dry_run:
             _notification, created = Notification.objects.get_or_create(
-                user=notice.user, key=notice.key, defaults={"text": notice.text(), "url": notice.url}
+                user=notice.user, key=notice.key, defaults={**notice.fields(), "url": notice.url}
             )
             if not created:  # another run got there first
                 continue

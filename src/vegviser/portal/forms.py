@@ -12,7 +12,25 @@ from vegviser.intake.services import HELP_FIELDS
 from vegviser.plans.forms.plan import TargetDateNotPast
 from vegviser.plans.models import Goal, IndividualPlan
 from vegviser.plans.services import PERSON_GOAL_FIELDS
-from vegviser.registry.models import Organisation
+from vegviser.registry.models import Organisation, Person
+
+
+def _speak_of(
+    form: forms.BaseForm,
+    acted_for: Person | None,
+    *,
+    labels: dict[str, Any] | None = None,
+    help_texts: dict[str, Any] | None = None,
+) -> None:
+    """A form written to the person, filled in by someone acting for them (a parent): the words that are the
+    person's own name them instead, each message taking the person's given name as `name`."""
+    if acted_for is None:
+        return
+    name = {"name": acted_for.given_name}
+    for field, label in (labels or {}).items():
+        form.fields[field].label = label % name
+    for field, help_text in (help_texts or {}).items():
+        form.fields[field].help_text = help_text % name
 
 
 class WhatMattersForm(VersionedForm):
@@ -27,6 +45,20 @@ class WhatMattersForm(VersionedForm):
             )
         }
 
+    def __init__(self, *args: Any, acted_for: Person | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _speak_of(
+            self,
+            acted_for,
+            labels={"what_matters": _("What matters to %(name)s")},
+            help_texts={
+                "what_matters": _(
+                    "What %(name)s wants in life, what is important to %(name)s, and what %(name)s wants "
+                    "help with. Write it as %(name)s would say it: the coordinator sees what you changed."
+                )
+            },
+        )
+
 
 class OwnGoalForm(TargetDateNotPast, VersionedForm):
     class Meta:
@@ -35,6 +67,22 @@ class OwnGoalForm(TargetDateNotPast, VersionedForm):
         labels = {"text": _("My goal"), "target_date": _("When I want to reach it (if you know)")}
         help_texts = {"text": _("What you want to achieve, in your own words. Your coordinator reads it.")}
         widgets = {"target_date": DateInput()}
+
+    def __init__(self, *args: Any, acted_for: Person | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _speak_of(
+            self,
+            acted_for,
+            labels={
+                "text": _("%(name)s's goal"),
+                "target_date": _("When %(name)s wants to reach it (if you know)"),
+            },
+            help_texts={
+                "text": _(
+                    "What %(name)s wants to achieve, as %(name)s would say it. The coordinator reads it."
+                )
+            },
+        )
 
 
 class RatingForm(forms.Form):
@@ -54,8 +102,9 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, goal: Goal, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, goal: Goal, acted_for: Person | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _speak_of(self, acted_for, labels={"attainment": _("Where is %(name)s now?")})
         radio_choices(
             self.fields["attainment"],
             [
@@ -81,8 +130,19 @@ class AskForHelpForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args: Any, child: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, child: bool, acted_for: Person | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _speak_of(
+            self,
+            acted_for,
+            labels={"description": _("What does %(name)s need help with?")},
+            help_texts={
+                "description": _(
+                    "Tell in your own words what is hard in everyday life for %(name)s, and which services "
+                    "%(name)s already has."
+                )
+            },
+        )
         if not child:
             del self.fields["needs_child_coordinator"]
 

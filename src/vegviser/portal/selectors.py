@@ -50,6 +50,12 @@ class Subject:
     def is_self(self) -> bool:
         return self.role == policy.PlanRole.PERSON
 
+    @property
+    def acted_for(self) -> Person | None:
+        """The person, when the user acts for them (a parent, a guardian): the pages then speak of the person
+        by name, not to them. None on one's own pages, from 16 on."""
+        return None if self.is_self else self.person
+
 
 def subjects(user: User) -> list[Subject]:
     """The user's own pages (from 16) first, then those of everyone they act for today."""

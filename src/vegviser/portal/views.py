@@ -59,6 +59,14 @@ def _context(request: AuthenticatedRequest, subject: Subject, **context: Any) ->
     }
 
 
+def _words(subject: Subject, own: str, of_another: str, **values: Any) -> str:
+    """`own` on one's own pages; on the pages of someone the user acts for, `of_another`, naming them (as
+    `name`). Both are filled with `values`."""
+    if subject.acted_for is None:
+        return own % values
+    return of_another % {**values, "name": subject.acted_for.given_name}
+
+
 def _page(request: AuthenticatedRequest, template: str, subject: Subject, **context: Any) -> HttpResponse:
     return render(request, template, _context(request, subject, **context))
 
@@ -137,7 +145,14 @@ def what_matters(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             actor=request.user, plan=current, text=data["what_matters"], expected_version=version
         ),
         template="portal/form.html",
-        context=_form_context(request, subject, current, _("What matters to me"), "what-matters"),
+        context=_form_context(
+            request,
+            subject,
+            current,
+            _words(subject, _("What matters to me"), _("What matters to %(name)s")),
+            "what-matters",
+        ),
+        form_kwargs={"acted_for": subject.acted_for},
     )
     return response or redirect("portal:plan", pk=subject.person.pk)
 
@@ -154,7 +169,7 @@ def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     current = _plan_of(request, subject, purpose=ReadPurpose.PORTAL_PLAN, action=Action.PORTAL_CONTRIBUTE)
     if current is None:
         return _to_home(subject)
-    form = OwnGoalForm(posted(request))
+    form = OwnGoalForm(posted(request), acted_for=subject.acted_for)
     if request.method == "POST" and form.is_valid():
         try:
             plan_services.propose_goal(actor=request.user, plan=current, data=form.cleaned_data)
@@ -162,7 +177,12 @@ def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             add_service_error(form, error)
         else:
             messages.success(
-                request, _("Your goal was sent to your coordinator, who will go through it with you.")
+                request,
+                _words(
+                    subject,
+                    _("Your goal was sent to your coordinator, who will go through it with you."),
+                    _("The goal was sent to the coordinator for %(name)s, who will go through it with you."),
+                ),
             )
             return redirect("portal:plan", pk=subject.person.pk)
     context = _form_context(request, subject, current, _("Propose a new goal"), "own-goal")
@@ -183,7 +203,14 @@ def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             actor=request.user, goal=goal, data=data, expected_version=version
         ),
         template="portal/form.html",
-        context=_form_context(request, subject, goal.plan, _("Change my goal"), f"own-goal-{goal.pk}"),
+        context=_form_context(
+            request,
+            subject,
+            goal.plan,
+            _words(subject, _("Change my goal"), _("Change the goal for %(name)s")),
+            f"own-goal-{goal.pk}",
+        ),
+        form_kwargs={"acted_for": subject.acted_for},
     )
     return response or redirect("portal:plan", pk=subject.person.pk)
 
@@ -198,7 +225,7 @@ def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     if goal.status != GoalStatus.ACTIVE:
         messages.error(request, _("Progress can be rated on active goals only."))
         return redirect("portal:plan", pk=subject.person.pk)
-    form = RatingForm(posted(request), goal=goal)
+    form = RatingForm(posted(request), goal=goal, acted_for=subject.acted_for)
     if request.method == "POST" and form.is_valid():
         try:
             plan_services.rate_progress(
@@ -211,10 +238,16 @@ def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             add_service_error(form, error)
         else:
             messages.success(
-                request, _("Thank you. Your coordinator will see your rating at the next evaluation.")
+                request,
+                _words(
+                    subject,
+                    _("Thank you. Your coordinator will see your rating at the next evaluation."),
+                    _("Thank you. The coordinator for %(name)s will see your rating at the next evaluation."),
+                ),
             )
             return redirect("portal:plan", pk=subject.person.pk)
-    context = _form_context(request, subject, goal.plan, _("Rate my progress"), f"rating-{goal.pk}")
+    title = _words(subject, _("Rate my progress"), _("Rate the progress of %(name)s"))
+    context = _form_context(request, subject, goal.plan, title, f"rating-{goal.pk}")
     return render(request, "portal/rate.html", {**context, "form": form, "goal": goal})
 
 
@@ -289,8 +322,12 @@ def consent_withdraw(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespon
             else:
                 messages.success(
                     request,
-                    _("%(organisation)s no longer gets information from your plan.")
-                    % {"organisation": organisation.name},
+                    _words(
+                        subject,
+                        _("%(organisation)s no longer gets information from your plan."),
+                        _("%(organisation)s no longer gets information from the plan for %(name)s."),
+                        organisation=organisation.name,
+                    ),
                 )
         return redirect("portal:consents", pk=subject.person.pk)
     return _page(request, "portal/consent_withdraw.html", subject, consent=consent, form=form)
@@ -330,7 +367,7 @@ def help_request(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Ask the coordinating unit for a plan, a coordinator or a child coordinator."""
     subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_ASK_HELP)
     age = subject.person.age_on(timezone.localdate())
-    form = AskForHelpForm(posted(request), child=age is None or age < 18)
+    form = AskForHelpForm(posted(request), child=age is None or age < 18, acted_for=subject.acted_for)
     if request.method == "POST" and form.is_valid():
         try:
             ask_for_help(actor=request.user, person=subject.person, data=form.cleaned_data)
