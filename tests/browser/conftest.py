@@ -102,6 +102,20 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+def profile(browser: Browser, locale: str) -> Iterator[BrowserContext]:
+    """A fresh browser profile whose browser asks for pages in `locale`."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def english(browser: Browser) -> Iterator[BrowserContext]:
+    """A profile in English, so that the steps read the UI's source text."""
+    yield from profile(browser, "en-GB")
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()

@@ -38,7 +38,7 @@ from vegviser.plans.selectors import coordinator_attention
 from vegviser.registry.models import Person
 
 from ..factories import PASSWORD, PersonFactory, PersonRelationFactory, UserFactory
-from .conftest import BROWSER_DB, as_user, authenticator_for, axe_check, submit
+from .conftest import BROWSER_DB, as_user, authenticator_for, axe_check, profile, submit
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -47,18 +47,6 @@ pytestmark = [pytest.mark.browser, BROWSER_DB]
 def _two_factor_for_professionals(settings: Any) -> None:
     # As in production: a professional signs in with a code as well as the password; a citizen does not.
     settings.VEGVISER_REQUIRE_2FA = True
-
-
-def profile(browser: Browser, locale: str) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def english(browser: Browser) -> Iterator[BrowserContext]:
-    yield from profile(browser, "en-GB")
 
 
 def visit(page: Page, link: Any) -> None:
@@ -97,6 +85,18 @@ def open_from_my_plans(page: Page, my_plans: str, role: str, person: str = "Per 
     assert role in said, said
     visit(page, row.get_by_role("link", name=person))
     return said
+
+
+def rate_the_first_goal(page: Page, words: tuple[str, str, str], level: int, comment: str) -> str:
+    """From the portal's plan page, rate the first goal that may be rated, with a comment; the goal's text.
+    `words` are the link's, the comment field's and the button's, in the page's language."""
+    link, comment_label, save = words
+    visit(page, page.get_by_role("link", name=re.compile(f"^{link}")).first)
+    goal_text = page.locator("main h1 + p strong").inner_text()
+    page.locator(f"input[name=attainment][value='{level}']").check()
+    page.get_by_label(comment_label).fill(comment)
+    submit(page, save)
+    return goal_text
 
 
 def pers_plan() -> IndividualPlan:
@@ -342,11 +342,12 @@ def test_the_patient_rates_a_goal_and_writes_to_his_coordinator_who_sees_both(
     visit(page, page.get_by_role("navigation", name="Mine sider").get_by_role("link", name="Planen"))
     assert heading(page) == "Min individuelle plan"
 
-    visit(page, page.get_by_role("link", name=re.compile("^Vurder framdriften")).first)
-    goal_text = page.locator("main h1 + p strong").inner_text()
-    page.locator("input[name=attainment][value='1']").check()
-    page.get_by_label("Kommentar").fill("Gikk til butikken og hjem igjen uten å stoppe.")
-    submit(page, "Lagre vurderingen min")
+    goal_text = rate_the_first_goal(
+        page,
+        ("Vurder framdriften", "Kommentar", "Lagre vurderingen min"),
+        1,
+        "Gikk til butikken og hjem igjen uten å stoppe.",
+    )
     assert "Takk. Koordinatoren din ser vurderingen din ved neste evaluering." in told(page)
     rating = GoalRating.objects.filter(goal__plan=plan, rated_by__username="pasient").latest("created_at")
     assert (rating.attainment, rating.goal.text, rating.evaluation) == (1, goal_text, None)
@@ -391,11 +392,12 @@ def test_a_parent_chooses_her_child_reads_his_plan_rates_and_writes_for_him(
     assert heading(page) == "The individual plan for Emil Haugen"
     assert page.get_by_text("Emil vil gå selv ute i friminuttene").count() >= 1
 
-    visit(page, page.get_by_role("link", name=re.compile("^Rate the progress")).first)
-    goal_text = page.locator("main h1 + p strong").inner_text()
-    page.locator("input[name=attainment][value='0']").check()
-    page.get_by_label("Comment").fill("Emil gikk alene til skolebussen tre dager denne uka.")
-    submit(page, "Save my rating")
+    goal_text = rate_the_first_goal(
+        page,
+        ("Rate the progress", "Comment", "Save my rating"),
+        0,
+        "Emil gikk alene til skolebussen tre dager denne uka.",
+    )
     assert "Thank you. Your coordinator will see your rating at the next evaluation." in told(page)
     rating = GoalRating.objects.filter(goal__plan__person=emil).latest("created_at")
     assert (rating.rated_by.username, rating.attainment, rating.goal.text) == ("forelder", 0, goal_text)
