@@ -22,6 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from vegviser.access.policy import PlanRole
 from vegviser.accounts.models import User
+from vegviser.audit.models import AccessRecord, ReadPurpose, RefusalRecord
 from vegviser.intake.models import NeedReport, ReportStatus
 from vegviser.plans.models import (
     Goal,
@@ -283,7 +284,9 @@ def test_a_limited_participant_sees_her_own_measure_and_is_refused_the_rest(
     server: LiveServer, demo: None, context: BrowserContext
 ) -> None:
     plan = pers_plan()
+    per = plan.person
     hers = Measure.objects.get(plan=plan, title="Ergoterapi: hjelpemidler og energiøkonomisering")
+    assert not AccessRecord.objects.filter(actor__username="ergo").exists()
     meeting = Meeting.objects.filter(plan=plan).first()
     assert meeting is not None
 
@@ -322,6 +325,10 @@ def test_a_limited_participant_sees_her_own_measure_and_is_refused_the_rest(
         assert heading(page) == "Fann ikkje sida"
         assert "Sida finst ikkje, eller du har ikkje tilgang til henne." in page.locator("main").inner_text()
     axe_check(page)
+    # Her read of the plan is in the log Per can see, and each refusal is kept for the unit's review.
+    reads = AccessRecord.objects.filter(actor__username="ergo", person_id=per.pk)
+    assert list(reads.filter(purpose=ReadPurpose.PLAN).values_list("object_id", flat=True)) == [str(plan.pk)]
+    assert RefusalRecord.objects.filter(actor__username="ergo", person_id=per.pk).count() == 4
 
 
 # The patient, in Bokmål, and the coordinator who reads what he wrote
@@ -459,9 +466,10 @@ def test_the_young_person_proposes_a_goal_and_writes_and_his_mother_sees_none_of
     page = as_user(nynorsk, server, "ulriks_mor", PASSWORD)
     assert page.url == f"{server.url}/me/{mother.pk}/"
     assert page.get_by_role("navigation", name="Byt til ein annan person").count() == 0
-    for address in [f"/me/{ulrik.pk}/plan/", f"/me/{ulrik.pk}/messages/", f"/plans/{plan.pk}/"]:
+    refused = {f"/me/{ulrik.pk}/plan/": 403, f"/me/{ulrik.pk}/messages/": 403, f"/plans/{plan.pk}/": 404}
+    for address, status in refused.items():
         response = page.goto(server.url + address)
-        assert response is not None and response.status in {403, 404}, address
+        assert response is not None and response.status == status, address
         shown = page.locator("main").inner_text()
         for private in ["fotballtreninga", "utan mamma", "Være på skolen"]:
             assert private not in shown, (address, private)
