@@ -123,7 +123,8 @@ def page(context: BrowserContext) -> Page:
 
 @pytest.fixture(autouse=True)
 def _browser_settings(settings: Any) -> None:
-    # Password only, so each test can start where it means to; test_two_factor_setup turns the rule back on.
+    # Password only, so each test can start where it means to; test_two_factor_setup and the journeys turn
+    # the rule back on.
     settings.VEGVISER_REQUIRE_2FA = False
 
 
