@@ -9,6 +9,7 @@ restores what the migrations left), and the ``server`` fixture reloads the munic
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.templatetags.static import static
 from django.test import override_settings
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from vegviser.accounts.models import User
+from vegviser.demo.loader import load_demo
+from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.registry.models import HealthRegion, Municipality, Organisation
 from vegviser.registry.reference import load_municipalities
 
@@ -96,6 +102,20 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+def profile(browser: Browser, locale: str) -> Iterator[BrowserContext]:
+    """A fresh browser profile whose browser asks for pages in `locale`."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def english(browser: Browser) -> Iterator[BrowserContext]:
+    """A profile in English, so that the steps read the UI's source text."""
+    yield from profile(browser, "en-GB")
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
@@ -103,7 +123,8 @@ def page(context: BrowserContext) -> Page:
 
 @pytest.fixture(autouse=True)
 def _browser_settings(settings: Any) -> None:
-    # Password only, so each test can start where it means to; test_two_factor_setup turns the rule back on.
+    # Password only, so each test can start where it means to; test_two_factor_setup and the journeys turn
+    # the rule back on.
     settings.VEGVISER_REQUIRE_2FA = False
 
 
@@ -119,14 +140,73 @@ def server(live_server: LiveServer, reference_data: None) -> LiveServer:
     return live_server
 
 
-def sign_in(page: Page, live_server: LiveServer, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form and wait for the page it leads to."""
+@pytest.fixture
+def demo(server: LiveServer) -> None:
+    """The demo world, loaded anew for each test: the live server's database is emptied after every test."""
+    load_demo()
+
+
+def sign_in(
+    page: Page,
+    live_server: LiveServer,
+    username: str,
+    password: str = PASSWORD,
+    *,
+    authenticator: TOTPDevice | None = None,
+) -> None:
+    """Log in through the real login form and wait for the page it leads to; with an `authenticator`, give
+    the code it shows on the page that asks for it, as a professional does in production."""
     page.goto(f"{live_server.url}/account/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "/account/login/" not in page.url, f"login as {username!r} failed"
+    if authenticator is None:
+        return
+    assert page.url.startswith(f"{live_server.url}/account/two-factor/verify/"), page.url
+    page.fill("#id_token", authenticator_code(authenticator))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/account/two-factor/" not in page.url, f"the code for {username!r} was refused"
+
+
+def as_user(
+    context: BrowserContext,
+    live_server: LiveServer,
+    username: str,
+    password: str = DEMO_PASSWORD,
+    *,
+    authenticator: TOTPDevice | None = None,
+) -> Page:
+    """A new tab in `context`, signed in as `username` from the login page (the demo's password by default),
+    and no one else: the cookies of whoever was signed in before are gone."""
+    context.clear_cookies()
+    page = context.new_page()
+    sign_in(page, live_server, username, password, authenticator=authenticator)
+    return page
+
+
+def authenticator_for(username: str) -> TOTPDevice:
+    """An authenticator app set up and confirmed for the user, as if they had turned on two-factor sign-in."""
+    return TOTPDevice.objects.create(user=User.objects.get(username=username), name="App", confirmed=True)
+
+
+def authenticator_code(device: TOTPDevice) -> str:
+    """The six digits the app shows now. A code opens one sign-in only, so when this time step's code has been
+    used, the next step's, which the server still accepts."""
+    device.refresh_from_db()
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    clock.time = time.time()
+    if clock.t() <= device.last_t:
+        clock.drift += device.last_t + 1 - clock.t()
+    return f"{clock.token():0{device.digits}d}"
+
+
+def submit(page: Page, text: str) -> None:
+    """Send the page's form with the button named `text` and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name=text, exact=True).click()
 
 
 def load_axe(page: Page) -> None:

@@ -5,36 +5,19 @@ it is not decided, and nothing of the handling."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.demo.loader import load_demo
-from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.intake.models import InterimReply, NeedReport
 
-from .conftest import BROWSER_DB, axe_check, sign_in
+from .conftest import BROWSER_DB, as_user, axe_check
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
-
-
-@pytest.fixture
-def english(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
-
-
-def as_user(context: BrowserContext, server: LiveServer, username: str) -> Page:
-    context.clear_cookies()
-    page = context.new_page()
-    sign_in(page, server, username, DEMO_PASSWORD)
-    return page
 
 
 def test_the_unit_sends_an_interim_reply_and_the_reporter_sees_only_their_own(

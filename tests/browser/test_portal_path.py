@@ -18,13 +18,11 @@ from pytest_django.live_server_helper import LiveServer
 from vegviser.access import policy
 from vegviser.accounts.models import User
 from vegviser.audit.models import AccessRecord
-from vegviser.demo.loader import load_demo
-from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.plans.models import Goal, GoalRating, GoalStatus, IndividualPlan, PlanMessage
 from vegviser.registry.models import Person
 
 from ..factories import PASSWORD, PersonFactory, PersonRelationFactory, UserFactory
-from .conftest import BROWSER_DB, axe_check, sign_in
+from .conftest import BROWSER_DB, as_user, axe_check, submit
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -40,20 +38,6 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-@pytest.fixture
-def demo(server: LiveServer) -> None:
-    load_demo()
-
-
-def as_user(
-    context: BrowserContext, server: LiveServer, username: str, password: str = DEMO_PASSWORD
-) -> Page:
-    context.clear_cookies()
-    page = context.new_page()
-    sign_in(page, server, username, password)
-    return page
-
-
 def visit(page: Page, link: Any) -> None:
     """Follow a link and check the page it leads to."""
     with page.expect_navigation():
@@ -63,11 +47,6 @@ def visit(page: Page, link: Any) -> None:
 
 def portal_nav(page: Page, name: str) -> Any:
     return page.locator("nav.portal-nav").get_by_role("link", name=name, exact=True)
-
-
-def submit(page: Page, text: str) -> None:
-    with page.expect_navigation():
-        page.locator("main form").get_by_role("button", name=text, exact=True).click()
 
 
 def alert_text(page: Page) -> str:

@@ -53,11 +53,11 @@ class MeetingForm(VersionedForm):
             current |= Q(pk__in=self.instance.invited.values("pk"))
         participants: QuerySet[PlanParticipant] = plan.participants.filter(current).order_by("kind", "name")
         invited.queryset = participants
-        if self.instance.pk:
-            invited.initial = list(self.instance.invited.all())
-        else:
-            # The whole responsibility group is usually invited; the coordinator unticks who is not.
-            invited.initial = [p for p in participants if p.active]
+        if self.instance._state.adding:
+            # The whole responsibility group is usually invited; the coordinator unticks who is not. Set on
+            # the form, not the field: a ModelForm's initial values, taken from the new meeting, invite no one
+            # and would win over the field's.
+            self.initial["invited"] = [p for p in participants if p.active]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
