@@ -82,18 +82,22 @@ def validate_evidence_content(file: Any) -> None:
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
-    def in_force_for(self, person: Person, *, covering: str, on: date | None = None) -> Consent | None:
-        """The newest of the person's consents in force that covers `plan` or `coordinator`: one query."""
+    def in_force(self, person: Person, *, covering: str, on: date | None = None) -> ConsentQuerySet:
+        """The person's consents in force that cover `plan` or `coordinator`, the newest first (the model's
+        order)."""
         day = on or timezone.localdate()
         field = {"plan": "covers_plan", "coordinator": "covers_coordinator"}[covering]
-        in_force = self.filter(
+        return self.filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
             person_id=person.pk,
             withdrawn_at__isnull=True,
             valid_from__lte=day,
             **{field: True},
         )
-        return in_force.first()
+
+    def in_force_for(self, person: Person, *, covering: str, on: date | None = None) -> Consent | None:
+        """The newest of the person's consents in force that covers `plan` or `coordinator`: one query."""
+        return self.in_force(person, covering=covering, on=on).first()
 
 
 class Consent(PersonalDataModel):
@@ -121,6 +125,14 @@ class Consent(PersonalDataModel):
         Organisation,
         verbose_name=_("confidential information may be shared with"),
         related_name="consents",
+        blank=True,
+    )
+    # Kept on each later version, so that the person can give the sharing back one organisation at a time,
+    # and giving the whole consent again restores what they chose, not what was left after a withdrawal.
+    withdrawn_for = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("sharing withdrawn for"),
+        related_name="+",
         blank=True,
     )
     valid_from = models.DateField(_("valid from"))
