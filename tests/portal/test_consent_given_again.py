@@ -284,7 +284,7 @@ def test_giving_it_back_tells_the_coordinator_and_the_participants_who_regain_ac
 
 
 def test_renewing_all_of_it_tells_those_who_regain_access(world: World) -> None:
-    plan, consent = _setup(world)
+    _plan, consent = _setup(world)
     _in_english(world.coordinator, world.team_member)
     withdraw_own_consent(actor=world.patient_user, consent=consent)
     Notification.objects.all().delete()
