@@ -4,6 +4,7 @@ the person chose it; who is told of a withdrawal or a renewal; and what the coor
 from __future__ import annotations
 
 import html
+import importlib
 from typing import Any
 
 import pytest
@@ -335,3 +336,31 @@ def test_without_any_consent_every_professional_taking_part_is_marked(world: Wor
     )
     assert "There is no consent in force to the plan." in page
     assert "One participant can no longer open the plan" in page
+
+
+def test_consents_narrowed_before_they_remembered_it_learn_what_was_withdrawn(world: World) -> None:
+    """The migration fills in what a consent narrowed earlier left out, from the audit log, so that giving it
+    all again restores the school for those too."""
+    from django.apps import apps
+
+    migration = importlib.import_module("vegviser.access.migrations.0004_consent_withdrawn_for")
+    _plan, consent = _setup(world)
+    first = withdraw_own_consent(actor=world.patient_user, consent=consent, organisation=world.school)
+    assert first is not None
+    second = withdraw_own_consent(actor=world.patient_user, consent=first, organisation=world.physio)
+    assert second is not None
+    # As they were made before: nothing remembered.
+    for narrowed in (first, second):
+        narrowed.withdrawn_for.clear()
+    migration.remember_withdrawn_organisations(apps, None)
+    assert set(first.withdrawn_for.all()) == {world.school}
+    assert set(second.withdrawn_for.all()) == {world.school, world.physio}
+    assert not consent.withdrawn_for.exists()
+
+
+def test_the_unit_sees_which_organisations_the_person_withdrew_the_sharing_with(world: World) -> None:
+    _plan, consent = _setup(world)
+    narrowed = withdraw_own_consent(actor=world.patient_user, consent=consent, organisation=world.school)
+    assert narrowed is not None
+    page = _content(client_as(world.ke_officer).get(reverse("access:consent_detail", args=[narrowed.pk])))
+    assert f"The person withdrew the sharing with</dt><dd>{world.school.name}</dd>" in page
