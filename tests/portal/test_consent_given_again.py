@@ -15,7 +15,12 @@ from django.utils import timezone
 from vegviser.access import policy
 from vegviser.access.models import Consent, ConsentGiver
 from vegviser.access.policy import PlanRole
-from vegviser.access.services import give_sharing_again, renew_own_consent, withdraw_own_consent
+from vegviser.access.services import (
+    give_sharing_again,
+    renew_own_consent,
+    withdraw_consent,
+    withdraw_own_consent,
+)
 from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AuditAction, AuditRecord
 from vegviser.plans import services
@@ -364,3 +369,14 @@ def test_the_unit_sees_which_organisations_the_person_withdrew_the_sharing_with(
     assert narrowed is not None
     page = _content(client_as(world.ke_officer).get(reverse("access:consent_detail", args=[narrowed.pk])))
     assert f"The person withdrew the sharing with</dt><dd>{world.school.name}</dd>" in page
+
+
+def test_the_units_withdrawal_tells_the_coordinator_and_the_participants_too(world: World) -> None:
+    plan, consent = _setup(world)
+    _in_english(world.coordinator, world.team_member, world.ke_officer)
+    withdraw_consent(actor=world.ke_officer, consent=consent, note="Trukket muntlig.")
+    [to_coordinator] = Notification.objects.filter(user=world.coordinator)
+    assert to_coordinator.url == reverse("plans:plan_detail", kwargs={"pk": plan.pk})
+    [to_teacher] = Notification.objects.filter(user=world.team_member)
+    assert "You can no longer open the plan." in to_teacher.text
+    assert not Notification.objects.filter(user=world.ke_officer).exists()
