@@ -134,6 +134,7 @@ def test_the_person_gives_the_sharing_back_for_one_organisation_and_the_others_s
     record = AuditRecord.objects.get(object_id=str(given_back.pk), action=AuditAction.CONSENT_RENEW)
     assert record.actor_id == world.patient_user.pk
     assert record.after["shared_with"] == [str(world.school.pk)]
+    assert record.after["withdrawn_for"] == [str(world.physio.pk)]
 
 
 def test_a_parent_gives_the_sharing_back_for_a_child_in_their_own_name(world: World) -> None:

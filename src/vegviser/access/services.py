@@ -48,14 +48,22 @@ def record_consent(
 
 
 def _save_new_consent(
-    actor: User | None, consent: Consent, shared_with: list[Organisation], *, action: AuditAction
+    actor: User | None,
+    consent: Consent,
+    shared_with: list[Organisation],
+    *,
+    action: AuditAction,
+    withdrawn_for: list[Organisation] | None = None,
 ) -> Consent:
-    """Validate and insert a consent with the organisations it shares with, and record it; in the caller's
-    transaction."""
+    """Validate and insert a consent with the organisations it shares with (and, for a version made in the
+    portal, those the person withdrew it for), and record it; in the caller's transaction."""
     consent.full_clean()
     consent.save()
     consent.shared_with.set(shared_with)
     after = snapshot(consent, CONSENT_FIELDS) | {"shared_with": sorted(str(o.pk) for o in shared_with)}
+    if withdrawn_for is not None:
+        consent.withdrawn_for.set(withdrawn_for)
+        after["withdrawn_for"] = sorted(str(o.pk) for o in withdrawn_for)
     record_change(actor=actor, action=action, obj=consent, after=after, person_id=consent.person_id)
     return consent
 
@@ -137,9 +145,7 @@ def _consent_anew(
         evidence=ConsentEvidence.PORTAL,
         **_consent_giver(actor, old.person),
     )
-    consent = _save_new_consent(actor, consent, shared_with, action=action)
-    consent.withdrawn_for.set(withdrawn_for)
-    return consent
+    return _save_new_consent(actor, consent, shared_with, action=action, withdrawn_for=withdrawn_for)
 
 
 @transaction.atomic
