@@ -151,6 +151,15 @@ def _patients_consent(world: World) -> dict[str, Any]:
     return {"pk": Consent.objects.get(person=world.patient).pk}
 
 
+def _patients_narrowed_consent(world: World) -> dict[str, Any]:
+    """The person's consent in force after they withdrew the sharing with the physiotherapy service."""
+    _plan(world)
+    consent = world.patient.consents.get(withdrawn_at__isnull=True)
+    consent.shared_with.remove(world.physio)
+    consent.withdrawn_for.add(world.physio)
+    return {"pk": consent.pk, "organisation": world.physio.pk}
+
+
 def _notification(world: World) -> dict[str, Any]:
     notice = Notification.objects.create(user=world.coordinator, key="test", text="A notice", url="/")
     return {"pk": notice.pk}
@@ -306,6 +315,7 @@ TABLE: dict[str, Entry | str] = {
     "portal:consents": ("get", _portal, PATIENT, 200),
     "portal:consent_withdraw": ("get", _patients_consent, PATIENT, 200),
     "portal:consent_renew": ("post", _patients_consent, PATIENT, 302),
+    "portal:consent_share_again": ("post", _patients_narrowed_consent, PATIENT, 302),
     "portal:access_log": ("get", _portal, PATIENT, 200),
     "portal:ask_for_help": ("get", _portal, PATIENT, 200),
 }

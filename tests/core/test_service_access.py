@@ -183,6 +183,13 @@ def _consent(world: World) -> Arguments:
     return {"consent": ConsentFactory(person=world.patient, shared_with=[world.physio])}
 
 
+def _narrowed_consent(world: World) -> Arguments:
+    """A consent in force from which the person withdrew the sharing with the school."""
+    consent = ConsentFactory(person=world.patient, shared_with=[world.physio])
+    consent.withdrawn_for.set([world.school])
+    return {"consent": consent, "organisation": world.school}
+
+
 def _emergency(world: World) -> Arguments:
     return {"plan": plan_for(world), "reason": "Akutt innlagt, trenger planen", "hours": 2}
 
@@ -365,6 +372,7 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "access.withdraw_consent": (KE, _consent),
     "access.withdraw_own_consent": (PATIENT, _consent),
     "access.renew_own_consent": (PATIENT, _consent),
+    "access.give_sharing_again": (PATIENT, _narrowed_consent),
     "access.open_emergency_access": (PROFESSIONALS, _emergency),
     "access.review_emergency_access": (KE, _emergency_access),
     "intake.report_need": (PROFESSIONALS, _report_need),

@@ -125,6 +125,14 @@ class Consent(PersonalDataModel):
         related_name="consents",
         blank=True,
     )
+    # Kept on each later version, so that the person can give the sharing back one organisation at a time,
+    # and giving the whole consent again restores what they chose, not what was left after a withdrawal.
+    withdrawn_for = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("sharing withdrawn for"),
+        related_name="+",
+        blank=True,
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     evidence = models.CharField(_("how consent was given"), max_length=8, choices=ConsentEvidence.choices)

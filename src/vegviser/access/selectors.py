@@ -26,7 +26,9 @@ def consents_of(
     them; the person or whoever consents for them sees their own). `page_logged`: shown on a page whose own
     access record covers this read."""
     policy.require(user, action, person)
-    consents = list(person.consents.prefetch_related("shared_with").select_related("given_by_person"))
+    consents = list(
+        person.consents.prefetch_related("shared_with", "withdrawn_for").select_related("given_by_person")
+    )
     if not page_logged:
         record_access(
             actor=user, person_ids=[person.pk], object_type="access.consent", purpose=ReadPurpose.CONSENT

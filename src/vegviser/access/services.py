@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from vegviser.audit.services import describe_actor, record_change, save_change, 
 from vegviser.registry.models import Organisation, Person
 
 from .models import EMERGENCY_MAX_HOURS, Consent, EmergencyAccess
-from .policy import Action, authorise
+from .policy import Action, authorise, coordinators_in_office
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -47,14 +48,22 @@ def record_consent(
 
 
 def _save_new_consent(
-    actor: User | None, consent: Consent, shared_with: list[Organisation], *, action: AuditAction
+    actor: User | None,
+    consent: Consent,
+    shared_with: list[Organisation],
+    *,
+    action: AuditAction,
+    withdrawn_for: list[Organisation] | None = None,
 ) -> Consent:
-    """Validate and insert a consent with the organisations it shares with, and record it; in the caller's
-    transaction."""
+    """Validate and insert a consent with the organisations it shares with (and, for a version made in the
+    portal, those the person withdrew it for), and record it; in the caller's transaction."""
     consent.full_clean()
     consent.save()
     consent.shared_with.set(shared_with)
     after = snapshot(consent, CONSENT_FIELDS) | {"shared_with": sorted(str(o.pk) for o in shared_with)}
+    if withdrawn_for is not None:
+        consent.withdrawn_for.set(withdrawn_for)
+        after["withdrawn_for"] = sorted(str(o.pk) for o in withdrawn_for)
     record_change(actor=actor, action=action, obj=consent, after=after, person_id=consent.person_id)
     return consent
 
@@ -63,7 +72,10 @@ def _save_new_consent(
 def withdraw_consent(*, actor: User | None, consent: Consent, note: str = "") -> Consent:
     """Takes effect at once: access that rested on this consent ends with this transaction."""
     authorise(actor, Action.CONSENT_MANAGE, consent.person)
-    return _withdraw(actor, consent, note)
+    before = _shared_in_force(consent.person)
+    withdrawn = _withdraw(actor, consent, note)
+    _tell_of_change(actor, consent.person, before, withdrawn=True, key=f"consent-withdrawn-{consent.pk}")
+    return withdrawn
 
 
 def _withdraw(actor: User | None, consent: Consent, note: str) -> Consent:
@@ -103,10 +115,17 @@ def _consent_giver(actor: User | None, person: Person) -> dict[str, Any]:
 
 
 def _consent_anew(
-    actor: User | None, old: Consent, shared_with: list[Organisation], *, action: AuditAction, renew: bool
+    actor: User | None,
+    old: Consent,
+    shared_with: list[Organisation],
+    withdrawn_for: list[Organisation],
+    *,
+    action: AuditAction,
+    renew: bool,
 ) -> Consent:
     """A new consent in the portal with the old one's scope, from today: renewed, for as long as the old one
-    ran; else (the old one narrowed) until the old one would have ended, so narrowing never extends it."""
+    ran; else (one organisation withdrawn or given back) until the old one would have ended, so a change of
+    organisations never extends it."""
     from .models import ConsentEvidence
 
     today = timezone.localdate()
@@ -126,7 +145,7 @@ def _consent_anew(
         evidence=ConsentEvidence.PORTAL,
         **_consent_giver(actor, old.person),
     )
-    return _save_new_consent(actor, consent, shared_with, action=action)
+    return _save_new_consent(actor, consent, shared_with, action=action, withdrawn_for=withdrawn_for)
 
 
 @transaction.atomic
@@ -134,11 +153,13 @@ def withdraw_own_consent(
     *, actor: User | None, consent: Consent, organisation: Organisation | None = None
 ) -> Consent | None:
     """The person (or whoever consents for them) withdraws in the portal: all of it, or the sharing with one
-    organisation, which ends that consent and gives a new one without the organisation. Returns the new
-    one."""
+    organisation, which ends that consent and gives a new one without the organisation, remembering it was
+    withdrawn. Returns the new one."""
     authorise(actor, Action.PORTAL_CONSENT, consent.person)
+    before = _shared_in_force(consent.person)
     if organisation is None:
         _withdraw(actor, consent, str(_("Withdrawn in the portal.")))
+        _tell_of_change(actor, consent.person, before, withdrawn=True, key=f"consent-withdrawn-{consent.pk}")
         return None
     shared = list(consent.shared_with.order_by("name"))
     if organisation not in shared:
@@ -148,23 +169,128 @@ def withdraw_own_consent(
         consent,
         _("Sharing with %(organisation)s withdrawn in the portal.") % {"organisation": organisation.name},
     )
-    return _consent_anew(
+    new = _consent_anew(
         actor,
         consent,
         [o for o in shared if o != organisation],
+        [*consent.withdrawn_for.all(), organisation],
         action=AuditAction.CONSENT_WITHDRAW_ORGANISATION,
         renew=False,
     )
+    _tell_of_change(actor, consent.person, before, withdrawn=True, key=f"consent-{new.pk}")
+    return new
+
+
+@transaction.atomic
+def give_sharing_again(*, actor: User | None, consent: Consent, organisation: Organisation) -> Consent:
+    """The person gives back the sharing with one organisation they withdrew it for, the others as they are:
+    the consent in force ends and a new one, with the organisation, runs as long as it would have."""
+    authorise(actor, Action.PORTAL_CONSENT, consent.person)
+    before = _shared_in_force(consent.person)
+    current = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not current.in_force:
+        raise ValidationError(_("This consent is no longer in force. Give all of it again instead."))
+    withdrawn_for = list(current.withdrawn_for.order_by("name"))
+    if organisation not in withdrawn_for:
+        raise ValidationError(
+            _("The sharing with that organisation has not been withdrawn from this consent.")
+        )
+    _withdraw(
+        actor,
+        current,
+        _("Sharing with %(organisation)s given again in the portal.") % {"organisation": organisation.name},
+    )
+    new = _consent_anew(
+        actor,
+        current,
+        [*current.shared_with.all(), organisation],
+        [o for o in withdrawn_for if o != organisation],
+        action=AuditAction.CONSENT_RENEW,
+        renew=False,
+    )
+    _tell_of_change(actor, consent.person, before, withdrawn=False, key=f"consent-{new.pk}")
+    return new
 
 
 @transaction.atomic
 def renew_own_consent(*, actor: User | None, consent: Consent) -> Consent:
     """The same consent given again, from today: for one that has run out, is running out, or was
-    withdrawn."""
+    withdrawn. All of it: the organisations the sharing was withdrawn for too, as the person first chose."""
     authorise(actor, Action.PORTAL_CONSENT, consent.person)
-    return _consent_anew(
-        actor, consent, list(consent.shared_with.all()), action=AuditAction.CONSENT_RENEW, renew=True
-    )
+    before = _shared_in_force(consent.person)
+    chosen = {*consent.shared_with.all(), *consent.withdrawn_for.all()}
+    new = _consent_anew(actor, consent, list(chosen), [], action=AuditAction.CONSENT_RENEW, renew=True)
+    _tell_of_change(actor, consent.person, before, withdrawn=False, key=f"consent-{new.pk}")
+    return new
+
+
+# What the coordinators are told, by (withdrawn, some participant's organisation lost or regained access).
+COORDINATOR_NOTICES = {
+    (True, True): _("Consent for %(person)s was withdrawn: %(organisations)s can no longer open the plan."),
+    (True, False): _("Consent for %(person)s was withdrawn."),
+    (False, True): _("Consent for %(person)s was given again: %(organisations)s can open the plan again."),
+    (False, False): _("Consent for %(person)s was given again."),
+}
+# What a participant is told, by whether their organisation lost access (else it regained it).
+PARTICIPANT_NOTICES = {
+    True: _("Consent for %(person)s no longer covers %(organisation)s. You can no longer open the plan."),
+    False: _("Consent for %(person)s covers %(organisation)s again. You can open the plan again."),
+}
+
+
+def _shared_in_force(person: Person) -> set[Any]:
+    """The organisations whose participants may open the person's plans today: those of the consent in
+    force (see the policy's plan role)."""
+    consent = Consent.objects.in_force_for(person, covering="plan")
+    return set() if consent is None else set(consent.shared_with.values_list("pk", flat=True))
+
+
+def _tell_of_change(
+    actor: User | None, person: Person, before: set[Any], *, withdrawn: bool, key: str
+) -> None:
+    """After consent is withdrawn or given again: each open plan's coordinators are told, and so are the
+    participants whose organisation lost or regained access by it. The email says only that there is a
+    notice."""
+    from vegviser.plans import notices
+    from vegviser.plans.models import OPEN_STATUSES, IndividualPlan, ParticipantKind
+
+    after = _shared_in_force(person)
+    changed = before ^ after
+    coordinators = [user for user in coordinators_in_office([person.pk]).get(person.pk, []) if user != actor]
+    for plan in IndividualPlan.objects.filter(person=person, status__in=OPEN_STATUSES):
+        participants = list(
+            plan.participants.filter(
+                kind=ParticipantKind.PROFESSIONAL,
+                active=True,
+                organisation_id__in=changed,
+                user__isnull=False,
+            ).select_related("user", "organisation")
+        )
+        names = ", ".join(sorted({p.organisation.name for p in participants if p.organisation}))
+        plan_url = reverse("plans:plan_detail", kwargs={"pk": plan.pk})
+        notices.tell(
+            users=coordinators,
+            key=f"{key}-{plan.pk}",
+            message=COORDINATOR_NOTICES[withdrawn, bool(names)],
+            params={"person": person.full_name, "organisations": names},
+            url=plan_url,
+            email=True,
+            announce="notice",
+        )
+        for participant in participants:
+            if participant.user in coordinators or participant.organisation is None:
+                continue
+            lost = participant.organisation_id in before
+            notices.tell(
+                users=[participant.user] if participant.user else [],
+                key=f"{key}-{plan.pk}",
+                message=PARTICIPANT_NOTICES[lost],
+                params={"person": person.full_name, "organisation": participant.organisation.name},
+                # One who lost access cannot open the plan: to their list of plans instead.
+                url=reverse("plans:mine") if lost else plan_url,
+                email=True,
+                announce="notice",
+            )
 
 
 @transaction.atomic

@@ -95,6 +95,8 @@ class MeasureRow:
     status: str
     period: str  # "01.02.2026 – 30.06.2026", or only the start
     edit_url: str = ""
+    # The participant responsible has lost access: the consent no longer covers their organisation.
+    without_consent: bool = False
 
 
 @dataclass
@@ -103,6 +105,7 @@ class ParticipantRow:
     access_level: str
     edit_url: str = ""
     end_url: str = ""
+    without_consent: bool = False
 
 
 @dataclass
@@ -222,6 +225,7 @@ def measure_rows(content: PlanContent, *, editable: set[Any]) -> list[MeasureRow
             if measure.ends_on
             else day(measure.starts_on),
             edit_url=edit(measure.pk) if measure.pk in editable else "",
+            without_consent=measure.responsible_participant_id in content.without_consent,
         )
         for measure in content.measures
     ]
@@ -238,6 +242,7 @@ def participant_rows(content: PlanContent, *, may_edit: bool) -> list[Participan
             access_level=access_level(participant.access_level),
             edit_url=edit(participant.pk) if edit else "",
             end_url=end(participant.pk) if end else "",
+            without_consent=participant.pk in content.without_consent,
         )
         for participant in content.participants
         if participant.active or may_edit

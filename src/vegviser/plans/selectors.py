@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from .models import (
     Measure,
     MeasureStatus,
     Meeting,
+    ParticipantKind,
     PlanMessage,
     PlanNote,
     PlanParticipant,
@@ -133,6 +134,9 @@ class PlanContent:
     # By measure: the goals it serves that this reader may see.
     served_goals: dict[Any, list[Goal]] = field(default_factory=dict)
     missing: list[tuple[str, str]] = field(default_factory=list)
+    # The professionals taking part whom the consent in force does not cover (withdrawn for their
+    # organisation, or all of it): they cannot open the plan, and someone must take over their measures.
+    without_consent: set[Any] = field(default_factory=set)
 
     @property
     def whole(self) -> bool:
@@ -190,9 +194,15 @@ def plan_content(
     goals = _in_plan(list(Goal.objects.filter(plan=plan)), plan)
     # A goal and its sub-goals belong to one plan; `is_private_goal` asks for the main goal.
     _from_loaded(goals, "parent", goals)
+    # Whether the consent in force shares with each participant's organisation: asked in the same query.
+    in_force = Consent.objects.in_force(covering="plan").filter(person_id=plan.person_id).values("pk")[:1]
+    covered = Consent.shared_with.through.objects.filter(
+        consent_id=Subquery(in_force), organisation_id=OuterRef("organisation_id")
+    )
     participants = _in_plan(
         list(
             PlanParticipant.objects.filter(plan=plan)
+            .annotate(consent_covers=Exists(covered))
             .select_related("organisation")
             .order_by("-active", "kind", "name")
         ),
@@ -232,6 +242,15 @@ def plan_content(
     content.meetings = _in_plan(list(Meeting.objects.filter(plan=plan)), plan)
     content.coordinators = policy.active_coordinators(user, plan.person)
     content.consent = Consent.objects.in_force_for(plan.person, covering="plan")
+    coordinating = {assignment.coordinator_id for assignment in content.coordinators}
+    content.without_consent = {
+        participant.pk
+        for participant in participants
+        if participant.kind == ParticipantKind.PROFESSIONAL
+        and participant.active
+        and not getattr(participant, "consent_covers", True)
+        and participant.user_id not in coordinating
+    }
     content.missing = missing_elements(content)
     if linked_plans:
         content.sub_plans = list(SubPlan.objects.filter(plan=plan).select_related("held_by"))

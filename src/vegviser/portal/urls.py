@@ -21,6 +21,11 @@ urlpatterns = [
     path("<uuid:pk>/consent/", views.consents, name="consents"),
     path("consents/<uuid:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("consents/<uuid:pk>/renew/", views.consent_renew, name="consent_renew"),
+    path(
+        "consents/<uuid:pk>/share-again/<uuid:organisation>/",
+        views.consent_share_again,
+        name="consent_share_again",
+    ),
     path("<uuid:pk>/who-has-seen/", views.access_log, name="access_log"),
     path("<uuid:pk>/ask-for-help/", views.help_request, name="ask_for_help"),
 ]

@@ -22,7 +22,7 @@ from vegviser.access import policy
 from vegviser.access import selectors as consent_selectors
 from vegviser.access.models import Consent
 from vegviser.access.policy import Action
-from vegviser.access.services import renew_own_consent, withdraw_own_consent
+from vegviser.access.services import give_sharing_again, renew_own_consent, withdraw_own_consent
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel, ReadPurpose
@@ -343,6 +343,28 @@ def consent_renew(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The consent is renewed from today."))
+    return redirect("portal:consents", pk=subject.person.pk)
+
+
+@login_required
+@require_POST
+def consent_share_again(
+    request: AuthenticatedRequest, pk: uuid.UUID, organisation: uuid.UUID
+) -> HttpResponse:
+    """The sharing with one organisation the person withdrew it for, given back; the others as they are."""
+    consent, subject = _own_consent(request, pk)
+    chosen = consent.withdrawn_for.filter(pk=organisation).first()
+    if chosen is None:
+        raise Http404
+    try:
+        give_sharing_again(actor=request.user, consent=consent, organisation=chosen)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s gets information from your plan again.") % {"organisation": chosen.name},
+        )
     return redirect("portal:consents", pk=subject.person.pk)
 
 
