@@ -69,6 +69,7 @@ def likely_duplicate(*, user: User, national_id: str, data: dict[str, Any]) -> N
     """The latest report received within `LIKELY_DUPLICATE_WITHIN` for the person with this identity number,
     asking for any of the needs `data` asks for; logged as a read of the person, since the reporter is told
     of it. What the reporter may be told of it is the view's to decide."""
+    policy.require(user, Action.NEED_REPORT_CREATE)
     asked = Q()
     for need in NEEDS:
         if data.get(need):
