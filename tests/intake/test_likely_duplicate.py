@@ -14,7 +14,7 @@ from django.utils import timezone
 from vegviser.audit.models import AccessRecord, ReadPurpose
 from vegviser.intake.models import LIKELY_DUPLICATE_WITHIN, NeedReport
 
-from ..conftest import World, english
+from ..conftest import World, client_as, english
 from ..factories import NeedReportFactory
 from .test_reports import report_form
 
@@ -105,3 +105,18 @@ def test_without_a_recent_report_nothing_is_read_or_said(world: World) -> None:
     response = english(world, "coordinator").post(URL, report_form(world))
     assert response.status_code == 302
     assert not AccessRecord.objects.filter(purpose=ReadPurpose.NEED_REPORT).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "told"),
+    [
+        ("nb", "Dette kan være meldt allerede", "de siste 14 dagene"),
+        ("nn", "Dette kan vere meldt allereie", "dei siste 14 dagane"),
+        ("en", "This may have been reported already", "within the last 14 days"),
+    ],
+)
+def test_the_warning_in_each_language(world: World, language: str, heading: str, told: str) -> None:
+    _earlier(world, by=world.team_member)
+    page = client_as(world.coordinator, language=language).post(URL, report_form(world)).content.decode()
+    assert heading in page and told in page
+    assert NeedReport.objects.count() == 1
