@@ -95,7 +95,7 @@ def _already_sent(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     earlier = Submission.objects.filter(token=token).first()
     if earlier is None or earlier.path != request.path or not earlier.url:
         raise SuspiciousOperation("A submission token was sent to another form than its own.")
-    messages.info(request, _("This was sent more than once; it was stored once."))
+    messages.info(request, _("This was sent more than once; it was dealt with once."))
     return redirect(earlier.url)
 
 
