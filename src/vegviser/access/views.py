@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import ReadPurpose
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 from vegviser.registry import selectors as registry_selectors
 
 from . import policy, selectors, services
@@ -23,6 +24,7 @@ from .policy import Action
 
 
 @login_required
+@submitted_once
 def consent_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = registry_selectors.get_person(
         user=request.user, pk=pk, action=Action.CONSENT_MANAGE, purpose=ReadPurpose.CONSENT
@@ -78,6 +80,7 @@ def consent_withdraw(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespon
 
 
 @login_required
+@submitted_once
 def emergency_open(request: AuthenticatedRequest) -> HttpResponse:
     """Break the glass: the number is posted, never put in the address; access is granted at once."""
     from vegviser.plans.models import OPEN_STATUSES, IndividualPlan

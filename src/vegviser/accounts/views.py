@@ -28,6 +28,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.core.editing import versioned_edit
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 from vegviser.portal import selectors as portal_selectors
 
 from . import services, throttle
@@ -217,6 +218,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.USER_CREATE)
     organisations = policy.manageable_organisations(request.user)

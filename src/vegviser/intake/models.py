@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,10 @@ from vegviser.registry.models import Municipality, Organisation, Person
 
 # The unit must tell the applicant when a report is undecided after this many days.
 OVERDUE_AFTER_DAYS = 30
+# A second report for the same person and the same need within this time is most likely the same report sent
+# again: the reporter is warned and asked to confirm.
+LIKELY_DUPLICATE_WITHIN = timedelta(days=14)
+NEEDS = ("needs_plan", "needs_coordinator", "needs_child_coordinator")
 
 
 class ReportChannel(models.TextChoices):

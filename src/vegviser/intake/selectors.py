@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
@@ -13,7 +15,14 @@ from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.registry.models import Organisation, OrganisationKind
 
-from .models import CoordinatorAssignment, InterimReply, NeedReport, ReportStatus
+from .models import (
+    LIKELY_DUPLICATE_WITHIN,
+    NEEDS,
+    CoordinatorAssignment,
+    InterimReply,
+    NeedReport,
+    ReportStatus,
+)
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -54,6 +63,33 @@ def reports_by(*, user: User) -> list[NeedReport]:
         purpose=ReadPurpose.NEED_REPORT,
     )
     return reports
+
+
+def likely_duplicate(*, user: User, national_id: str, data: dict[str, Any]) -> NeedReport | None:
+    """The latest report received within `LIKELY_DUPLICATE_WITHIN` for the person with this identity number,
+    asking for any of the needs `data` asks for; logged as a read of the person, since the reporter is told
+    of it. What the reporter may be told of it is the view's to decide."""
+    policy.require(user, Action.NEED_REPORT_CREATE)
+    asked = Q()
+    for need in NEEDS:
+        if data.get(need):
+            asked |= Q(**{need: True})
+    if not asked:
+        return None
+    earlier = (
+        NeedReport.objects.filter(
+            asked,
+            person__national_id=national_id,
+            received_at__gte=timezone.now() - LIKELY_DUPLICATE_WITHIN,
+        )
+        .order_by("-received_at")
+        .first()
+    )
+    if earlier is not None:
+        record_access(
+            actor=user, person_ids=[earlier.person_id], obj=earlier, purpose=ReadPurpose.NEED_REPORT
+        )
+    return earlier
 
 
 def get_report(

@@ -25,6 +25,7 @@ from vegviser.audit.services import record_access
 from vegviser.core.documents import pdf_response
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted, render_page
+from vegviser.core.once import submitted_once
 from vegviser.registry import selectors as registry_selectors
 from vegviser.registry.models import MembershipRole, Organisation
 from vegviser.registry.services import find_or_register_person
@@ -38,45 +39,68 @@ from .forms import (
     InterimReplyForm,
     NeedReportForm,
 )
-from .models import CoordinatorAssignment, NeedReport, ReportStatus
+from .models import LIKELY_DUPLICATE_WITHIN, CoordinatorAssignment, NeedReport, ReportStatus
 
 
 @login_required
+@submitted_once
 def report_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.NEED_REPORT_CREATE)
     organisations = Organisation.objects.filter(
         memberships__user=request.user, memberships__active=True, active=True
     ).distinct()
     form = NeedReportForm(posted(request), organisations=organisations)
+    earlier = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            # Registering the person and sending the report stand or fall together.
-            with transaction.atomic():
-                person = find_or_register_person(
-                    actor=request.user,
-                    national_id=data["national_id"],
-                    given_name=data["given_name"],
-                    family_name=data["family_name"],
-                    municipality=data["municipality"],
-                )
-                report = services.report_need(
-                    actor=request.user,
-                    person=person,
-                    data={**data, "named_as": f"{data['given_name']} {data['family_name']}"},
-                    organisation=data["organisation"],
-                    municipality=data["municipality"],
-                )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The report was sent to the coordinating unit in %(municipality)s.")
-                % {"municipality": report.municipality.name},
+        # A report for the same person and need received lately is most likely this one sent again: the
+        # reporter confirms before a second is stored, with everything typed still in the form.
+        if request.POST.get("send_anyway") != "yes":
+            earlier = selectors.likely_duplicate(
+                user=request.user, national_id=form.cleaned_data["national_id"], data=form.cleaned_data
             )
-            return redirect("intake:my_reports")
-    return render(request, "intake/report_form.html", {"form": form})
+        if earlier is None:
+            report = _send_report(request, form)
+            if report is not None:
+                messages.success(
+                    request,
+                    _("The report was sent to the coordinating unit in %(municipality)s.")
+                    % {"municipality": report.municipality.name},
+                )
+                return redirect("intake:my_reports")
+    # Another reporter's report is not this reporter's to read: they learn only that one was received.
+    context = {
+        "form": form,
+        "earlier": earlier,
+        "earlier_is_mine": earlier is not None and earlier.reported_by_id == request.user.pk,
+        "within_days": LIKELY_DUPLICATE_WITHIN.days,
+    }
+    return render(request, "intake/report_form.html", context)
+
+
+def _send_report(request: AuthenticatedRequest, form: NeedReportForm) -> NeedReport | None:
+    """The report stored, and the person registered if they were not; None, with the form told why, if not
+    stored."""
+    data = form.cleaned_data
+    try:
+        # Registering the person and sending the report stand or fall together.
+        with transaction.atomic():
+            person = find_or_register_person(
+                actor=request.user,
+                national_id=data["national_id"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                municipality=data["municipality"],
+            )
+            return services.report_need(
+                actor=request.user,
+                person=person,
+                data={**data, "named_as": f"{data['given_name']} {data['family_name']}"},
+                organisation=data["organisation"],
+                municipality=data["municipality"],
+            )
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
 
 
 @login_required
@@ -219,6 +243,7 @@ def decision_letter_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRes
 
 
 @login_required
+@submitted_once
 def interim_reply(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     report = selectors.get_report(user=request.user, pk=pk)
     # Before 30 days the unit decides; an interim reply is not offered.
@@ -279,6 +304,7 @@ def report_close(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def coordinator_appoint(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = registry_selectors.get_person(
         user=request.user, pk=pk, action=Action.COORDINATOR_APPOINT, purpose=ReadPurpose.COORDINATOR

@@ -31,6 +31,7 @@ from vegviser.core.documents import pdf_response
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 from vegviser.intake.services import ask_for_help
 from vegviser.plans import notices
 from vegviser.plans import selectors as plan_selectors
@@ -164,6 +165,7 @@ def _form_context(
 
 
 @login_required
+@submitted_once
 def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     subject = selectors.get_subject(user=request.user, pk=pk)
     current = _plan_of(request, subject, purpose=ReadPurpose.PORTAL_PLAN, action=Action.PORTAL_CONTRIBUTE)
@@ -216,6 +218,7 @@ def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Where the person is now on the goal's scale; the coordinator sees it at the next evaluation."""
     goal = plan_selectors.get_plan_item(
@@ -252,6 +255,7 @@ def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Messages with the coordinator and the team."""
     subject = selectors.get_subject(user=request.user, pk=pk)
@@ -335,6 +339,7 @@ def consent_withdraw(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespon
 
 @login_required
 @require_POST
+@submitted_once
 def consent_renew(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     consent, subject = _own_consent(request, pk)
     try:
@@ -348,6 +353,7 @@ def consent_renew(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+@submitted_once
 def consent_share_again(
     request: AuthenticatedRequest, pk: uuid.UUID, organisation: uuid.UUID
 ) -> HttpResponse:
@@ -385,6 +391,7 @@ def access_log(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def help_request(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Ask the coordinating unit for a plan, a coordinator or a child coordinator."""
     subject = selectors.get_subject(user=request.user, pk=pk, action=Action.PORTAL_ASK_HELP)

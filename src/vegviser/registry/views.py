@@ -17,6 +17,7 @@ from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import ReadPurpose
 from vegviser.core.editing import versioned_edit
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 from vegviser.core.services import ConflictError
 from vegviser.intake import selectors as intake_selectors
 
@@ -37,6 +38,7 @@ def person_search(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def person_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.PERSON_CREATE)
     form = PersonForm(posted(request))
@@ -93,6 +95,7 @@ def person_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def relation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     person = selectors.get_person(
         user=request.user, pk=pk, action=Action.PERSON_EDIT, purpose=ReadPurpose.REGISTRY_EDIT
@@ -138,6 +141,7 @@ def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
     policy.require(request.user, Action.ORGANISATION_CREATE)
     form = OrganisationForm(posted(request))
@@ -170,6 +174,7 @@ def organisation_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
 
 
 @login_required
+@submitted_once
 def organisation_members(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     policy.require(request.user, Action.MEMBERS_MANAGE, organisation)

@@ -25,6 +25,7 @@ from vegviser.assessments.gas import weights_for
 from vegviser.audit.models import ReadPurpose
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 from vegviser.core.services import ConflictError
 
 from .. import selectors, services, version_display
@@ -35,6 +36,7 @@ from ..models import SCALE_FIELDS, Evaluation, Goal, IndividualPlan, MeasureStat
 
 
 @login_required
+@submitted_once
 def evaluation_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(
         user=request.user, pk=pk, action=Action.PLAN_EDIT, purpose=ReadPurpose.PLAN_EVALUATION

@@ -25,6 +25,7 @@ from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 
 from .. import selectors, services
 from ..forms.meetings import DecisionForm, MeetingEditForm, MeetingForm
@@ -43,6 +44,7 @@ def _meeting(request: AuthenticatedRequest, pk: uuid.UUID, action: Action = Acti
 
 
 @login_required
+@submitted_once
 def meeting_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT, purpose=ReadPurpose.MEETING)
     form = MeetingForm(posted(request), plan=plan)
@@ -151,6 +153,7 @@ def meeting_cancel(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 
 
 @login_required
+@submitted_once
 def meeting_decision_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, pk)
     if request.method != "POST" and meeting.minutes_approved_at is not None:

@@ -17,12 +17,14 @@ from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import ReadPurpose
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 
 from .. import notices, selectors, services
 from ..forms.plan import MessageForm
 
 
 @login_required
+@submitted_once
 def conversation(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(
         user=request.user, pk=pk, action=Action.PLAN_MESSAGES, purpose=ReadPurpose.PLAN_MESSAGES

@@ -26,6 +26,7 @@ from vegviser.core.documents import pdf_response
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
 from vegviser.registry import selectors as registry_selectors
 
 from .. import page, selectors, services
@@ -48,6 +49,7 @@ def _to_plan(plan: IndividualPlan | uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def plan_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Start the person's plan: a draft with the person and the coordinator in it."""
     person = registry_selectors.get_person(
@@ -174,6 +176,7 @@ def _simple(plan: IndividualPlan, form: Any, title: str, submit: str, intro: str
 
 
 @login_required
+@submitted_once
 def plan_revise(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
     form = RevisionForm(posted(request))
@@ -221,6 +224,7 @@ def _add_item(
 
 
 @login_required
+@submitted_once
 def participant_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _add_item(
         request,
@@ -264,6 +268,7 @@ def participant_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
 
 
 @login_required
+@submitted_once
 def goal_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _add_item(
         request,
@@ -294,6 +299,7 @@ def goal_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def measure_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _add_item(
         request,
@@ -323,6 +329,7 @@ def measure_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def sub_plan_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _add_item(
         request,
@@ -346,6 +353,7 @@ def sub_plan_remove(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
 
 @login_required
 @require_POST
+@submitted_once
 def note_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_NOTE)
     form = NoteForm(request.POST)

@@ -146,3 +146,34 @@ for (const failure of ["htmx:responseError", "htmx:sendError"]) {
     form.addEventListener("submit", () => sessionStorage.setItem(pending, form.dataset.draft));
   }
 })();
+
+// A create form is sent once: a second click while the first is on its way does nothing. The server makes sure
+// of it anyway (the form's one-time token); this spares the user a second wait. Coming back to the page from the
+// history makes the form usable again.
+(() => {
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.querySelector("input[name='submission']")) {
+      return;
+    }
+    if (form.dataset.sending) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = "true";
+    for (const button of form.querySelectorAll("button[type='submit'], button:not([type])")) {
+      button.setAttribute("aria-disabled", "true");
+    }
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) {
+      return;
+    }
+    for (const form of document.querySelectorAll("form[data-sending]")) {
+      delete form.dataset.sending;
+      for (const button of form.querySelectorAll("[aria-disabled='true']")) {
+        button.removeAttribute("aria-disabled");
+      }
+    }
+  });
+})();

@@ -1,0 +1,509 @@
+"""Every create form is processed once, however often it arrives (vegviser/core/once.py): the same body
+posted twice (a double click, a request sent again) stores one row, and the second arrival is led to where
+the first one led, with no error.
+
+Every view that creates from a form is marked `@submitted_once` and has an entry in `CREATES`;
+`test_every_create_view_is_marked_and_listed` fails for a create view that is not.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from vegviser.access.models import Consent, EmergencyAccess
+from vegviser.access.services import withdraw_own_consent
+from vegviser.accounts.models import User
+from vegviser.core.models import Submission
+from vegviser.core.once import SUBMISSIONS_KEPT, submitted_once
+from vegviser.intake.models import CoordinatorAssignment, InterimReply, NeedReport
+from vegviser.plans.models import (
+    Evaluation,
+    Goal,
+    GoalRating,
+    IndividualPlan,
+    Measure,
+    Meeting,
+    MeetingDecision,
+    PlanMessage,
+    PlanNote,
+    PlanParticipant,
+    PlanVersion,
+    SubPlan,
+)
+from vegviser.registry.models import Membership, Organisation, Person, PersonRelation, RelationKind
+
+from ..conftest import World, client_as
+from ..factories import ConsentFactory, PersonFactory, UserFactory
+from ..plans.helpers import plan_for
+from ..portal.helpers import goal_of
+from .test_page_access import _meeting, _patient_with_coordinator, _plan, _portal, _report
+
+Kwargs = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Create:
+    """Who sends the form, the objects its URL needs, what is posted, and the rows it creates."""
+
+    persona: str
+    setup: Callable[[World], Kwargs]
+    body: Callable[[World, Kwargs], dict[str, Any]]
+    model: type[Model]
+    # The page the form is on, where it is not the form's own address.
+    page: Callable[[Kwargs], str] | None = None
+
+
+NO_ARGS: Callable[[World], Kwargs] = lambda world: {}  # noqa: E731
+TODAY = timezone.localdate
+
+
+def _plan_of(kwargs: Kwargs) -> IndividualPlan:
+    return IndividualPlan.objects.get(pk=kwargs["pk"])
+
+
+def _active_plan(world: World) -> Kwargs:
+    return {"pk": plan_for(world, active=True).pk}
+
+
+def _overdue_report(world: World) -> Kwargs:
+    return _report(world, overdue=True)
+
+
+def _rated_goal(world: World) -> Kwargs:
+    return {"pk": goal_of(plan_for(world, active=True)).pk}
+
+
+def _patients_consent(world: World) -> Kwargs:
+    """A consent that runs out: the person may renew it."""
+    _active_plan(world)
+    consent = Consent.objects.get(person=world.patient)
+    Consent.objects.filter(pk=consent.pk).update(valid_to=TODAY() + timedelta(days=30))
+    return {"pk": consent.pk}
+
+
+def _sharing_withdrawn(world: World) -> Kwargs:
+    """The person withdrew the sharing with the school: they may give it again."""
+    _active_plan(world)
+    narrowed = withdraw_own_consent(
+        actor=world.patient_user, consent=Consent.objects.get(person=world.patient), organisation=world.school
+    )
+    assert narrowed is not None
+    return {"pk": narrowed.pk, "organisation": world.school.pk}
+
+
+def _person_without_a_report(world: World) -> Kwargs:
+    return {"pk": world.patient.pk}
+
+
+def _plan_without_address(world: World) -> Kwargs:
+    plan_for(world)
+    return {}
+
+
+def _consenting_patient(world: World) -> Kwargs:
+    ConsentFactory(person=world.patient)
+    return {"pk": world.patient.pk}
+
+
+def _new_user(world: World) -> Kwargs:
+    UserFactory(username="ny")
+    return {"pk": world.physio.pk}
+
+
+def _next_of_kin(world: World, kwargs: Kwargs) -> dict[str, Any]:
+    relative = Person.objects.filter(given_name="Mor").first() or PersonFactory(given_name="Mor")
+    return {
+        "relative_national_id": relative.national_id,
+        "kind": RelationKind.NEXT_OF_KIN,
+        "valid_from": "2020-01-01",
+    }
+
+
+def _meeting_body(world: World, kwargs: Kwargs) -> dict[str, Any]:
+    starts = (timezone.localtime() + timedelta(days=10)).replace(hour=10, minute=0)
+    return {
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Helsehuset",
+        "agenda": "Status",
+        "invited": [str(p.pk) for p in _plan_of(kwargs).participants.filter(active=True)],
+    }
+
+
+def _evaluation_body(world: World, kwargs: Kwargs) -> dict[str, Any]:
+    plan = _plan_of(kwargs)
+    data = {
+        "evaluated_on": TODAY().isoformat(),
+        "next_revision": (TODAY() + timedelta(days=180)).isoformat(),
+        "summary": "Godt i gang",
+        "measures_review": "Treningen virker",
+    }
+    data.update({f"goal_{goal.pk.hex}": "1" for goal in plan.goals.all()})
+    for measure in plan.measures.all():
+        data[f"measure_{measure.pk.hex}"] = data[f"measure_{measure.pk.hex}_shown"] = measure.status
+    return data
+
+
+def _consent_with_a_signed_paper(world: World, kwargs: Kwargs) -> dict[str, Any]:
+    return {
+        "given_by": "person",
+        "covers_plan": "on",
+        "covers_coordinator": "on",
+        "shared_with": [str(world.physio.pk), str(world.school.pk)],
+        "valid_from": TODAY().isoformat(),
+        "evidence": "paper",
+        "evidence_file": SimpleUploadedFile("samtykke.pdf", b"%PDF-1.4 signed", "application/pdf"),
+    }
+
+
+CREATES: dict[str, Create] = {
+    "intake:report_create": Create(
+        "coordinator",
+        NO_ARGS,
+        lambda world, kwargs: {
+            "national_id": world.patient.national_id,
+            "given_name": "Per",
+            "family_name": "Andersen",
+            "municipality": "1804",
+            "organisation": str(world.physio.pk),
+            "needs_plan": "on",
+            "description": "Trenger hjelp i hverdagen etter hjerneslag.",
+            "channel": "written",
+            "consent_to_report": "yes",
+        },
+        NeedReport,
+    ),
+    "intake:interim_reply": Create(
+        "ke_officer",
+        _overdue_report,
+        lambda world, kwargs: {
+            "reason": "Vi venter på opplysninger fra sykehuset.",
+            "decision_expected_on": (TODAY() + timedelta(days=14)).isoformat(),
+        },
+        InterimReply,
+    ),
+    "intake:coordinator_appoint": Create(
+        "ke_officer",
+        _consenting_patient,
+        lambda world, kwargs: {
+            "kind": "coordinator",
+            "coordinator": str(world.coordinator.pk),
+            "organisation": str(world.physio.pk),
+            "started_on": TODAY().isoformat(),
+            "person_wishes": "",
+        },
+        CoordinatorAssignment,
+    ),
+    "registry:person_create": Create(
+        "ke_officer",
+        NO_ARGS,
+        lambda world, kwargs: {
+            "given_name": "Ingrid",
+            "family_name": "Hansen",
+            "birth_date": "1990-03-04",
+            "municipality": "1804",
+            "preferred_language": "nb",
+        },
+        Person,
+    ),
+    "registry:relation_create": Create("ke_officer", _person_without_a_report, _next_of_kin, PersonRelation),
+    "registry:organisation_create": Create(
+        "system_admin",
+        NO_ARGS,
+        lambda world, kwargs: {
+            "name": "Bodø læringssenter",
+            "kind": "learning_coping_centre",
+            "municipality": "1804",
+            "active": "on",
+        },
+        Organisation,
+    ),
+    "registry:organisation_members": Create(
+        "org_admin", _new_user, lambda world, kwargs: {"username": "ny", "role": "team_member"}, Membership
+    ),
+    "accounts:user_create": Create(
+        "org_admin",
+        NO_ARGS,
+        lambda world, kwargs: {
+            "username": "nyansatt",
+            "first_name": "Nora",
+            "last_name": "Nilsen",
+            "email": "nora@example.no",
+            "profession": "physiotherapist",
+            "organisation": str(world.physio.pk),
+            "role": "team_member",
+        },
+        User,
+    ),
+    "plans:plan_create": Create(
+        "coordinator", _patient_with_coordinator, lambda world, kwargs: {}, IndividualPlan
+    ),
+    "plans:participant_add": Create(
+        "coordinator",
+        _plan,
+        lambda world, kwargs: {
+            "kind": "relative",
+            "name": "Kari Nordmann",
+            "role": "Mor",
+            "access_level": "full",
+        },
+        PlanParticipant,
+    ),
+    "plans:goal_add": Create(
+        "coordinator",
+        _plan,
+        lambda world, kwargs: {"text": "Sykle til skolen", "status": "active", "baseline": "-1"},
+        Goal,
+    ),
+    "plans:measure_add": Create(
+        "coordinator",
+        _plan,
+        lambda world, kwargs: {
+            "title": "Svømming",
+            "scope": "En gang i uka",
+            "status": "planned",
+            "responsible_organisation": str(world.physio.pk),
+        },
+        Measure,
+    ),
+    "plans:sub_plan_add": Create(
+        "coordinator", _plan, lambda world, kwargs: {"kind": "education", "title": "IOP"}, SubPlan
+    ),
+    "plans:note_add": Create(
+        "coordinator",
+        _plan,
+        lambda world, kwargs: {"text": "Ringte skolen."},
+        PlanNote,
+        page=lambda kwargs: reverse("plans:plan_detail", kwargs=kwargs),
+    ),
+    "plans:messages": Create(
+        "coordinator", _plan, lambda world, kwargs: {"text": "Hei, møtet er flyttet."}, PlanMessage
+    ),
+    "plans:plan_revise": Create(
+        "coordinator", _active_plan, lambda world, kwargs: {"note": "Ny skole fra høsten"}, PlanVersion
+    ),
+    "plans:meeting_create": Create("coordinator", _active_plan, _meeting_body, Meeting),
+    "plans:meeting_decision_add": Create(
+        "coordinator",
+        _meeting,
+        lambda world, kwargs: {"text": "Skolen tar over svømmingen."},
+        MeetingDecision,
+    ),
+    "plans:evaluation_create": Create("coordinator", _active_plan, _evaluation_body, Evaluation),
+    # A document upload: the signed consent's PDF.
+    "access:consent_create": Create(
+        "ke_officer", _person_without_a_report, _consent_with_a_signed_paper, Consent
+    ),
+    "access:emergency_open": Create(
+        "org_admin",
+        _plan_without_address,
+        lambda world, kwargs: {
+            "national_id": world.patient.national_id,
+            "reason": "Akutt innlagt, trenger planen",
+            "hours": "2",
+        },
+        EmergencyAccess,
+    ),
+    "portal:goal_add": Create(
+        "patient_user", _portal, lambda world, kwargs: {"text": "Sykle til butikken"}, Goal
+    ),
+    "portal:goal_rate": Create(
+        "patient_user", _rated_goal, lambda world, kwargs: {"attainment": "1", "comment": "Bedre"}, GoalRating
+    ),
+    "portal:messages": Create("patient_user", _portal, lambda world, kwargs: {"text": "Hei!"}, PlanMessage),
+    "portal:ask_for_help": Create(
+        "patient_user",
+        _person_without_a_report,
+        lambda world, kwargs: {"needs_coordinator": "on", "description": "Jeg trenger hjelp."},
+        NeedReport,
+    ),
+    "portal:consent_renew": Create(
+        "patient_user",
+        _patients_consent,
+        lambda world, kwargs: {},
+        Consent,
+        page=lambda kwargs: reverse(
+            "portal:consents", kwargs={"pk": Consent.objects.get(pk=kwargs["pk"]).person_id}
+        ),
+    ),
+    "portal:consent_share_again": Create(
+        "patient_user",
+        _sharing_withdrawn,
+        lambda world, kwargs: {},
+        Consent,
+        page=lambda kwargs: reverse(
+            "portal:consents", kwargs={"pk": Consent.objects.get(pk=kwargs["pk"]).person_id}
+        ),
+    ),
+}
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL)
+TOKEN = re.compile(r'<input type="hidden" name="submission" value="([0-9a-f-]{36})">')
+
+
+def token_of(page: str, url: str) -> str:
+    """The one-time token of the form on the page that posts to `url` (an empty action posts to the page)."""
+    for attributes, content in FORM.findall(page):
+        action = re.search(r'action="([^"]*)"', attributes)
+        if action is None or action.group(1) in ("", url):
+            found = TOKEN.search(content)
+            if found and (action is not None or 'method="post"' in attributes):
+                return found.group(1)
+    raise AssertionError(f"no form posting to {url} carries a submission token")
+
+
+def _named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, str, URLPattern]]:
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += [
+                (name, f"{pattern.pattern}{route}", p) for name, route, p in _named_patterns(pattern, inner)
+            ]
+        elif pattern.name:
+            found.append((f"{namespace}{pattern.name}", str(pattern.pattern), pattern))
+    return found
+
+
+def test_every_create_view_is_marked_and_listed() -> None:
+    patterns = _named_patterns(get_resolver())
+    marked = {name for name, _route, p in patterns if getattr(p.callback, "submitted_once", False)}
+    assert marked == set(CREATES)
+    # A new page that adds something must be marked too: its address says so.
+    creating = {
+        name
+        for name, route, _p in patterns
+        if route.endswith("/new/") or name.endswith(("_add", "_create")) or name == "plans:messages"
+    }
+    assert creating <= marked, creating - marked
+
+
+@pytest.mark.parametrize("name", sorted(CREATES))
+def test_a_create_form_sent_twice_stores_once(world: World, name: str) -> None:
+    case = CREATES[name]
+    kwargs = case.setup(world)
+    url = reverse(name, kwargs=kwargs)
+    client = client_as(getattr(world, case.persona))
+    page = client.get(case.page(kwargs) if case.page else url)
+    assert page.status_code == 200
+    token = token_of(page.content.decode(), url)
+    rows = case.model.objects.count()
+
+    first = client.post(url, {**case.body(world, kwargs), "submission": token})
+    assert first.status_code == 302, (
+        first.context and first.context.get("form") and first.context["form"].errors
+    )
+    assert case.model.objects.count() == rows + 1
+    second = client.post(url, {**case.body(world, kwargs), "submission": token})
+    # Led, with no error, to where the first one led, and told that it was stored once.
+    assert (second.status_code, second["Location"]) == (302, first["Location"])
+    levels = [m.level for m in get_messages(second.wsgi_request)]
+    assert levels[-1] == messages.INFO and messages.ERROR not in levels
+    assert client.get(second["Location"]).status_code == 200
+    assert case.model.objects.count() == rows + 1
+
+
+def _report_body(world: World) -> dict[str, Any]:
+    return CREATES["intake:report_create"].body(world, {})
+
+
+def test_a_form_shown_again_with_errors_keeps_its_token_and_the_correction_is_stored_once(
+    world: World,
+) -> None:
+    client = client_as(world.coordinator)
+    url = reverse("intake:report_create")
+    token = token_of(client.get(url).content.decode(), url)
+    wrong = client.post(url, {**_report_body(world), "description": "", "submission": token})
+    assert wrong.status_code == 200 and wrong.context["form"].errors["description"]
+    assert token_of(wrong.content.decode(), url) == token
+    assert not NeedReport.objects.exists() and not Submission.objects.exists()
+    for _ in range(2):
+        assert client.post(url, {**_report_body(world), "submission": token}).status_code == 302
+    assert NeedReport.objects.count() == 1
+    # The form opened anew is a new submission.
+    assert token_of(client.get(url).content.decode(), url) != token
+
+
+def test_a_token_counts_for_its_own_form_only(world: World) -> None:
+    client = client_as(world.coordinator)
+    url = reverse("intake:report_create")
+    token = token_of(client.get(url).content.decode(), url)
+    assert client.post(url, {**_report_body(world), "submission": token}).status_code == 302
+    plan = plan_for(world)
+    other = client.post(
+        reverse("plans:note_add", kwargs={"pk": plan.pk}), {"text": "Hei", "submission": token}
+    )
+    assert other.status_code == 400
+    assert not PlanNote.objects.exists()
+
+
+def test_old_submissions_are_forgotten(world: World) -> None:
+    old = Submission.objects.create(token="00000000-0000-4000-8000-000000000001", path="/", url="/")
+    Submission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - SUBMISSIONS_KEPT - timedelta(hours=1)
+    )
+    recent = Submission.objects.create(token="00000000-0000-4000-8000-000000000002", path="/", url="/")
+    client = client_as(world.coordinator)
+    url = reverse("intake:report_create")
+    token = token_of(client.get(url).content.decode(), url)
+    client.post(url, {**_report_body(world), "submission": token})
+    assert set(Submission.objects.values_list("pk", flat=True)) == {
+        recent.pk,
+        Submission.objects.get(token=token).pk,
+    }
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_arrivals_at_the_same_moment_store_once_on_postgresql() -> None:
+    """The second arrival's claim waits for the first's transaction, and then finds it: the unique
+    constraint decides, not a read made before either had stored anything."""
+    inside = threading.Event()
+    token = "00000000-0000-4000-8000-00000000000a"
+
+    @submitted_once
+    def create(request: HttpRequest) -> HttpResponse:
+        inside.set()
+        # Hold the transaction open while the second arrival comes.
+        threading.Event().wait(0.5)
+        organisation = Organisation.objects.create(
+            name="Ny enhet", kind="physiotherapy", municipality_id="1804"
+        )
+        return HttpResponseRedirect(f"/registry/organisations/{organisation.pk}/")
+
+    responses: dict[str, HttpResponse] = {}
+
+    def arrive(which: str) -> None:
+        request = RequestFactory().post("/registry/organisations/new/", {"submission": token})
+        request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+        try:
+            responses[which] = create(request)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=arrive, args=("first",))
+    first.start()
+    assert inside.wait(5)
+    second = threading.Thread(target=arrive, args=("second",))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert Organisation.objects.filter(name="Ny enhet").count() == 1
+    assert responses["first"]["Location"] == responses["second"]["Location"]
