@@ -205,6 +205,16 @@ class CloseForm(forms.Form):
     )
 
 
+class ActivationForm(forms.Form):
+    # Required by the service only when elements are missing: a complete plan is made active without one.
+    reason = forms.CharField(
+        label=_("Why the plan is to be made active without them"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class RevisionForm(forms.Form):
     note = forms.CharField(
         label=_("What was revised"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
