@@ -129,6 +129,14 @@ def sign_in(page: Page, live_server: LiveServer, username: str, password: str = 
     assert "/account/login/" not in page.url, f"login as {username!r} failed"
 
 
+def as_user(context: BrowserContext, server: LiveServer, username: str, password: str = PASSWORD) -> Page:
+    """A new page in the profile, signed in as the user alone (whoever was signed in before is not)."""
+    context.clear_cookies()
+    page = context.new_page()
+    sign_in(page, server, username, password)
+    return page
+
+
 def load_axe(page: Page) -> None:
     """Put axe-core on the page, unless it is there already.
 

@@ -74,8 +74,9 @@ def plan_for(world: World, *, active: bool = False, access_level: str = AccessLe
 
 
 def complete(plan: IndividualPlan) -> IndividualPlan:
-    """Give `plan_for`'s draft what it lacks of the elements a–i: what the person and the coordinator will contribute (d), the
-    plan period and the next revision (g), and the collaboration with other services (i)."""
+    """Give `plan_for`'s draft what it lacks of the elements a–i: what the person and the coordinator will
+    contribute (d), the plan period and the next revision (g), and the collaboration with other services
+    (i)."""
     for participant in plan.participants.filter(contribution=""):
         services.update_participant(
             actor=None,

@@ -139,8 +139,8 @@ def agreement(plan: IndividualPlan) -> Agreement:
     )
     if not rows:
         return Agreement()
-    newest_version = rows[0].newest_version  # type: ignore[attr-defined]
-    current = [row for row in rows if row.version_number == newest_version]  # type: ignore[attr-defined]
+    newest_version = rows[0].newest_version
+    current: list[PlanAgreement] = [row for row in rows if row.version_number == newest_version]
     return Agreement(current=current, earlier=None if current else rows[0], newest_version=newest_version)
 
 

@@ -139,9 +139,11 @@ def _status_sentence(status: str) -> str:
 @require_POST
 def plan_status(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
-    change = {"activate": services.activate_plan, "pause": services.pause_plan}.get(
-        request.POST.get("to", "")
-    )
+    changes: dict[str, Callable[..., IndividualPlan]] = {
+        "activate": services.activate_plan,
+        "pause": services.pause_plan,
+    }
+    change = changes.get(request.POST.get("to", ""))
     if change is None:
         messages.error(request, _("Choose what to do with the plan."))
         return _to_plan(plan)
