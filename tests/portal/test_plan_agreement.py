@@ -15,6 +15,7 @@ from vegviser.accounts.models import Notification
 from vegviser.audit.models import AuditRecord
 from vegviser.plans import services
 from vegviser.plans.models import IndividualPlan, PlanAgreement, PlanVersion
+from vegviser.portal.export import everything_about
 
 from ..conftest import World, client_as
 from ..factories import PersonFactory, UserFactory
@@ -175,3 +176,12 @@ def test_a_draft_plan_cannot_be_agreed_to(world: World) -> None:
 def test_confirming_is_a_post(world: World) -> None:
     plan_of_person(world, world.patient)
     assert client_as(world.patient_user).get(url("plan_agree", world.patient.pk)).status_code == 405
+
+
+def test_the_persons_own_copy_of_their_data_holds_the_agreement_and_the_reason(world: World) -> None:
+    plan = plan_of_person(world, world.patient)
+    services.agree_to_plan(actor=world.patient_user, plan=plan)
+    row = everything_about(world.patient)["plans"][0]
+    assert row["activation_reason"] == IndividualPlan.objects.get(pk=plan.pk).activation_reason != ""
+    agreed_at = timezone.localtime(PlanAgreement.objects.get().created_at).isoformat(timespec="seconds")
+    assert row["agreed_to"] == [f"{agreed_at} {world.patient_user.display_name} (Version 1)"]
