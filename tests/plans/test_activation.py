@@ -113,7 +113,7 @@ def test_the_page_lists_what_is_missing_and_asks_for_a_decision(world: World) ->
     assert "Go back and complete the plan" in page and "Make active without them" in page
 
     refused = html.unescape(client.post(activate_page(plan), {"reason": ""}).content.decode())
-    assert "give the reason for making it active without them" in refused
+    assert "Give the reason for making the plan active without them." in refused
     assert status_of(plan) == PlanStatus.DRAFT
 
     response = client.post(activate_page(plan), {"reason": REASON}, follow=True)

@@ -164,16 +164,18 @@ def plan_activate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.PAUSED):
         messages.info(request, _status_sentence(plan.status))
         return _to_plan(plan)
-    form = ActivationForm(posted(request))
+    content = selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
+    form = ActivationForm(posted(request), incomplete=bool(content.missing))
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.activate_plan(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_error(form, error)
+            # What the plan lacks may have changed since the page was opened: the page shows it as it is now.
+            content = selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
         else:
             messages.success(request, _status_sentence(plan.status))
             return _to_plan(plan)
-    content = selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
     context = {
         "plan": plan,
         "form": form,
