@@ -144,3 +144,16 @@ def test_the_missing_elements_are_named_in_each_language(world: World, language:
     plan = plan_for(world)
     page = client_as(world.coordinator, language=language).get(activate_page(plan)).content.decode()
     assert words in html.unescape(page)
+
+
+def test_an_element_lost_after_the_page_was_opened_is_shown_and_asked_for(world: World) -> None:
+    plan = complete(plan_for(world))
+    client = english(world, "coordinator")
+    assert "Make the plan active now?" in html.unescape(client.get(activate_page(plan)).content.decode())
+    data = {name: getattr(plan, name) for name in services.HEADER_FIELDS} | {"collaboration": ""}
+    services.update_plan(actor=world.coordinator, plan=plan, data=data, expected_version=plan.version)
+    page = html.unescape(client.post(activate_page(plan)).content.decode())
+    assert "Give the reason for making the plan active without them." in page
+    assert "Collaboration with other service providers, institutions and agencies" in page
+    assert "Make active without them" in page
+    assert status_of(plan) == PlanStatus.DRAFT
