@@ -404,7 +404,7 @@ def _plan_with_teacher(bench: BenchWorld, *, given_name: str, born: date) -> tup
     actor = bench.coordinator
     plan = first_plan(person, actor=actor, teacher=bench.teacher, organisation=bench.school)
     plan.refresh_from_db()
-    plan = services.activate_plan(actor=actor, plan=plan)
+    plan = services.activate_plan(actor=actor, plan=plan, reason="Startes mens resten skrives")
     return plan, True
 
 

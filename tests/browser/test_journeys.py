@@ -405,7 +405,8 @@ def test_a_parent_chooses_her_child_reads_his_plan_rates_and_writes_for_him(
         0,
         "Emil gikk alene til skolebussen tre dager denne uka.",
     )
-    assert "Thank you. Your coordinator will see your rating at the next evaluation." in told(page)
+    # Told of Emil in the third person: the parent acts for him.
+    assert "Thank you. The coordinator for Emil will see your rating at the next evaluation." in told(page)
     rating = GoalRating.objects.filter(goal__plan__person=emil).latest("created_at")
     assert (rating.rated_by.username, rating.attainment, rating.goal.text) == ("forelder", 0, goal_text)
 

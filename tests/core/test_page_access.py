@@ -138,6 +138,12 @@ def _portal(world: World) -> dict[str, Any]:
     return {"pk": world.patient.pk}
 
 
+def _active_portal(world: World) -> dict[str, Any]:
+    """The patient's own pages, with an active plan in them: one that can be agreed to."""
+    plan_for(world, active=True)
+    return {"pk": world.patient.pk}
+
+
 def _own_goal(world: World) -> dict[str, Any]:
     """A goal written by the person's side: the person, or the parent of a child."""
     plan = plan_for(world)
@@ -268,6 +274,7 @@ TABLE: dict[str, Entry | str] = {
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),
     "plans:plan_status": ("post", _plan, COORDINATOR, 302),
+    "plans:plan_activate": ("get", _plan, COORDINATOR, 200),
     "plans:plan_close": ("get", _plan, COORDINATOR, 200),
     "plans:plan_revise": ("get", _plan, COORDINATOR, 200),
     "plans:plan_timeline": ("get", _plan, PLAN_PAGE_READERS, 200),
@@ -307,6 +314,7 @@ TABLE: dict[str, Entry | str] = {
     "portal:index": ("get", NO_ARGS, SIGNED_IN, {**CITIZEN_HOME, PARENT: 200}),
     "portal:home": ("get", _portal, PATIENT, 200),
     "portal:plan": ("get", _portal, PATIENT, 200),
+    "portal:plan_agree": ("post", _active_portal, PATIENT, 302),
     "portal:what_matters": ("get", _portal, PATIENT, 200),
     "portal:goal_add": ("get", _portal, PATIENT, 200),
     "portal:goal_edit": ("get", _own_goal, PATIENT, 200),

@@ -99,6 +99,7 @@ NOT_USER_WRITES = {
     "plans.activation_problems": "a read: what keeps a plan from being made active",
     "plans.plan_t_score": "a sum: the plan's goal attainment T-score",
     "plans.active_goals": "a read: the plan's active and completed goals",
+    "plans.missing_in_words": "words: the missing elements as the regulation names them",
     # The signed-in user's own acts, with no one else's to refuse.
     "accounts.send_welcome": "emails the invitation to a user the caller has just created; writes nothing",
 }
@@ -385,7 +386,7 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "intake.end_coordinator": (KE, _assignment),
     "plans.create_plan": (COORDINATOR, _patient_with_coordinator),
     "plans.update_plan": (COORDINATOR, _plan_version),
-    "plans.activate_plan": (COORDINATOR, _in_plan()),
+    "plans.activate_plan": (COORDINATOR, _in_plan(reason="Resten skrives på første møte")),
     "plans.pause_plan": (COORDINATOR, _in_plan(active=True)),
     "plans.close_plan": (COORDINATOR, _in_plan(reason="Målene er nådd")),
     "plans.revise_plan": (COORDINATOR, _in_plan(note="Nye tiltak etter innleggelsen")),
@@ -417,6 +418,7 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "plans.propose_goal": (PATIENT, _in_plan(data={"text": "Sykle til skolen"})),
     "plans.update_own_goal": (PATIENT, _own_goal),
     "plans.rate_progress": (PATIENT, lambda w: {"goal": plan_for(w).goals.get(), "attainment": 0}),
+    "plans.agree_to_plan": (PATIENT, _in_plan(active=True)),
     "plans.send_message": (MESSAGE_WRITERS, _in_plan(text="Hei, når er neste møte?")),
 }
 

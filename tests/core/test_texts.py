@@ -90,7 +90,12 @@ def test_a_change_of_status_is_told_in_a_whole_sentence(
 ) -> None:
     plan = plan_for(world, active=to == "pause")
     client = client_as(world.coordinator, language=language)
-    response = client.post(reverse("plans:plan_status", kwargs={"pk": plan.pk}), {"to": to}, follow=True)
+    if to == "activate":
+        # Made active on its own page, where the plan's missing elements are decided on.
+        url, data = reverse("plans:plan_activate", kwargs={"pk": plan.pk}), {"reason": "Starter nå"}
+    else:
+        url, data = reverse("plans:plan_status", kwargs={"pk": plan.pk}), {"to": to}
+    response = client.post(url, data, follow=True)
     assert text in response.content.decode()
 
 

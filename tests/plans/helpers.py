@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from vegviser.access.models import Consent
 from vegviser.accounts.models import User
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import services
-from vegviser.plans.models import AccessLevel, IndividualPlan
+from vegviser.plans.models import AccessLevel, IndividualPlan, ParticipantKind
 
 from ..conftest import World
 from ..factories import (
@@ -67,6 +68,29 @@ def plan_for(world: World, *, active: bool = False, access_level: str = AccessLe
         access_level=access_level,
     )
     if active:
-        services.activate_plan(actor=None, plan=plan)
+        services.activate_plan(actor=None, plan=plan, reason="Startes mens resten skrives")
     plan.refresh_from_db()
+    return plan
+
+
+def complete(plan: IndividualPlan) -> IndividualPlan:
+    """Give `plan_for`'s draft what it lacks of the elements a–i: what the person and the coordinator will
+    contribute (d), the plan period and the next revision (g), and the collaboration with other services
+    (i)."""
+    for participant in plan.participants.filter(contribution=""):
+        services.update_participant(
+            actor=None,
+            participant=participant,
+            data={
+                **{name: getattr(participant, name) for name in services.PARTICIPANT_FIELDS},
+                "contribution": "Trener" if participant.kind == ParticipantKind.PERSON else "Koordinerer",
+            },
+            expected_version=participant.version,
+        )
+    today = timezone.localdate()
+    data = {name: getattr(plan, name) for name in services.HEADER_FIELDS}
+    data |= {"period_start": today, "next_revision": today + timedelta(days=180), "collaboration": "Skolen"}
+    services.update_plan(actor=None, plan=plan, data=data, expected_version=plan.version)
+    plan.refresh_from_db()
+    assert plan.missing_elements() == []
     return plan

@@ -30,7 +30,7 @@ from vegviser.registry.models import AddressProtection
 
 from ..conftest import World, client_as, client_for, english, sign_in
 from ..factories import IndividualPlanFactory, MembershipFactory, PersonFactory, UserFactory, born_years_ago
-from .helpers import appoint, child_with_parent, english_messages, give_consent, plan_for
+from .helpers import appoint, child_with_parent, complete, english_messages, give_consent, plan_for
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 
@@ -90,7 +90,7 @@ def test_activation_without_coordinator_is_refused(world: World) -> None:
 
 
 def test_status_lifecycle_and_first_version(world: World) -> None:
-    plan = plan_for(world)
+    plan = complete(plan_for(world))
     plan = services.activate_plan(actor=world.coordinator, plan=plan)
     assert plan.status == PlanStatus.ACTIVE and plan.activated_at is not None
     version = PlanVersion.objects.get(plan=plan)
@@ -116,11 +116,9 @@ def test_status_lifecycle_and_first_version(world: World) -> None:
 
 
 def test_activate_through_the_page(world: World) -> None:
-    plan = plan_for(world)
+    plan = complete(plan_for(world))
     client = english(world, "coordinator")
-    response = client.post(
-        reverse("plans:plan_status", kwargs={"pk": plan.pk}), {"to": "activate"}, follow=True
-    )
+    response = client.post(reverse("plans:plan_activate", kwargs={"pk": plan.pk}), follow=True)
     assert "The plan is now active" in response.content.decode()
     assert IndividualPlan.objects.get(pk=plan.pk).status == PlanStatus.ACTIVE
 

@@ -31,9 +31,10 @@ pytestmark = pytest.mark.django_db
 #      request; the person's active coordinators, once per request, to ask whether the user is one of
 #      them); the access record's insert (its description of the actor comes from the memberships already
 #      loaded)
-#  10  plan_content: goals, measures, which goals each serves (pairs of ids), participants, linked plans,
-#      notes, meetings, evaluations, the number of versions, the consent in force (the coordinators are
-#      those loaded above)
+#  11  plan_content: goals, measures, which goals each serves (pairs of ids), participants, linked plans,
+#      notes, meetings, evaluations, the number of versions, who has agreed to the plan (with their versions'
+#      numbers and the newest's, in the same query), the consent in force (the coordinators are those
+#      loaded above)
 #   1  the person's latest own rating of each goal, for readers of the whole plan
 # The layout context processor adds none: the header's membership and every menu question about the user's
 # roles are answered from the memberships already loaded, and the menu asks for the user's own person only
@@ -43,7 +44,7 @@ pytestmark = pytest.mark.django_db
 # more: savepoint, update, release.
 # The same on SQLite and PostgreSQL, and the same as the bench counts on autocommit: the access record is one
 # row, inserted without a transaction of its own.
-PLAN_PAGE_QUERIES = 18
+PLAN_PAGE_QUERIES = 19
 # A participating professional is not the coordinator, so plan_role goes on to ask for their
 # participation, the consent in force, and whether that consent covers their organisation.
 PARTICIPANT_ROLE_QUERIES = 3

@@ -88,6 +88,7 @@ class Action(StrEnum):
     PORTAL_CONSENT = "portal.consent"
     PORTAL_ASK_HELP = "portal.ask_help"
     PORTAL_ACCESS_LOG = "portal.access_log"
+    PORTAL_PLAN_AGREE = "portal.plan_agree"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -498,6 +499,11 @@ def _consents_for(user: AnyUser | None, obj: Any) -> bool:
     return isinstance(obj, Person) and portal_role(user, obj) in CONSENTING_ROLES
 
 
+def _plan_agreer(user: AnyUser | None, obj: Any) -> bool:
+    """Whoever consents for the person confirms that they have read the plan and agree to it."""
+    return isinstance(obj, IndividualPlan) and obj.is_open and plan_role(user, obj) in CONSENTING_ROLES
+
+
 def _message_reader(user: AnyUser | None, obj: Any) -> bool:
     plan = _plan_of(obj)
     return plan is not None and plan_role(user, plan) in MESSAGE_ROLES
@@ -660,6 +666,7 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     Action.PORTAL_GOAL_EDIT: _own_goal_editor,
     Action.PORTAL_CONSENT: _consents_for,
     Action.PORTAL_ASK_HELP: _consents_for,
+    Action.PORTAL_PLAN_AGREE: _plan_agreer,
     Action.PORTAL_ACCESS_LOG: lambda user, obj: (
         isinstance(obj, Person) and portal_role(user, obj) in LOG_READERS
     ),

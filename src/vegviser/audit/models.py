@@ -104,6 +104,7 @@ class AuditAction(models.TextChoices):
     PLAN_GOAL_UPDATE_OWN = "plan.goal.update_own", _("Goal changed by the person")
     PLAN_GOAL_RATE = "plan.goal.rate", _("Progress rated by the person")
     PLAN_MESSAGE_SEND = "plan.message.send", _("Message sent")
+    PLAN_AGREE = "plan.agree", _("Plan confirmed as read and agreed to")
     MEMBERSHIP_CREATE = "membership.create", _("Role given")
     MEMBERSHIP_END = "membership.end", _("Role ended")
     ORGANISATION_CREATE = "organisation.create", _("Organisation registered")

@@ -73,6 +73,12 @@ class IndividualPlan(PersonalDataModel):
     period_end = models.DateField(_("plan period to"), null=True, blank=True)
     next_revision = models.DateField(_("next revision"), null=True, blank=True)
     activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    # The decision the last time the plan was made active: the letters of the elements a–i it lacked, and the
+    # coordinator's reason for going ahead without them (none when nothing was missing).
+    activated_without = models.JSONField(_("made active without the elements"), default=list, blank=True)
+    activation_reason = models.CharField(
+        _("reason for making the plan active without them"), max_length=500, blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
@@ -652,6 +658,8 @@ class PlanVersion(models.Model):
         ACTIVATION = "activation", _("Activated")
         EVALUATION = "evaluation", _("Evaluation")
         REVISION = "revision", _("Revision")
+        # The plan as the person read it when they agreed to it, where it had changed since the last version.
+        AGREEMENT = "agreement", _("Agreed to")
 
     # Not a PersonalDataModel (it is never edited, so it has no version), but it holds the whole plan: a UUID
     # key, like every row with personal data, so that its URL reveals neither counts nor order.
@@ -689,6 +697,43 @@ class PlanVersion(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError(_("A plan version cannot be deleted."))
+
+
+class PlanAgreement(PersonalDataModel):
+    """The person, or whoever acts for them, confirms having read the plan and agreeing to it. The
+    confirmation belongs to the version it was given on: when a later version is frozen, the plan as it now
+    stands has not been agreed to until it is confirmed again."""
+
+    plan = models.ForeignKey(
+        IndividualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    plan_version = models.ForeignKey(
+        PlanVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreed_by_name = models.CharField(_("confirmed by"), max_length=200)
+    # Whether they confirmed for themselves or for the person (a parent, guardian or attorney).
+    on_behalf = models.BooleanField(_("on the person's behalf"), default=False)
+
+    class Meta:
+        verbose_name = _("agreement to the plan")
+        verbose_name_plural = _("agreements to the plan")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_version", "agreed_by"], name="plans_agreed_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreed_by_name} {self.created_at:%d.%m.%Y}"
 
 
 class Evaluation(PersonalDataModel):

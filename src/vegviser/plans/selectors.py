@@ -31,6 +31,7 @@ from .models import (
     MeasureStatus,
     Meeting,
     ParticipantKind,
+    PlanAgreement,
     PlanMessage,
     PlanNote,
     PlanParticipant,
@@ -116,6 +117,35 @@ def plan_reader_role(user: User, plan: IndividualPlan) -> str:
 
 
 @dataclass
+class Agreement:
+    """Who has confirmed having read the plan and agreeing to it: on the newest version, or, where none has
+    confirmed that, the newest confirmation of an earlier one."""
+
+    current: list[PlanAgreement] = field(default_factory=list)
+    earlier: PlanAgreement | None = None
+    newest_version: int = 0
+
+    def given_by(self, user: User) -> bool:
+        return any(agreement.agreed_by_id == user.pk for agreement in self.current)
+
+
+def agreement(plan: IndividualPlan) -> Agreement:
+    """Who has agreed to the plan, in one query: each confirmation with its version's number and the newest
+    version's (not the snapshots: neither page shows what a version holds)."""
+    newest = PlanVersion.objects.filter(plan=OuterRef("plan")).order_by("-number").values("number")[:1]
+    rows = list(
+        PlanAgreement.objects.filter(plan=plan)
+        .annotate(version_number=F("plan_version__number"), newest_version=Subquery(newest))
+        .order_by("-created_at")
+    )
+    if not rows:
+        return Agreement()
+    newest_version = rows[0].newest_version
+    current: list[PlanAgreement] = [row for row in rows if row.version_number == newest_version]
+    return Agreement(current=current, earlier=None if current else rows[0], newest_version=newest_version)
+
+
+@dataclass
 class PlanContent:
     """What one user may see of one plan, loaded with a fixed number of queries."""
 
@@ -137,6 +167,7 @@ class PlanContent:
     # The professionals taking part whom the consent in force does not cover (withdrawn for their
     # organisation, or all of it): they cannot open the plan, and someone must take over their measures.
     without_consent: set[Any] = field(default_factory=set)
+    agreement: Agreement | None = None
 
     @property
     def whole(self) -> bool:
@@ -259,6 +290,7 @@ def plan_content(
         content.evaluations = _in_plan(list(Evaluation.objects.filter(plan=plan)), plan)
         # Each version's snapshot is the whole plan as it stood: the page links to them, never reads one.
         content.version_count = PlanVersion.objects.filter(plan=plan).count()
+        content.agreement = agreement(plan)
     return content
 
 

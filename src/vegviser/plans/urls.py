@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:pk>/", plan.plan_detail, name="plan_detail"),
     path("<uuid:pk>/edit/", plan.plan_edit, name="plan_edit"),
     path("<uuid:pk>/status/", plan.plan_status, name="plan_status"),
+    path("<uuid:pk>/activate/", plan.plan_activate, name="plan_activate"),
     path("<uuid:pk>/close/", plan.plan_close, name="plan_close"),
     path("<uuid:pk>/revise/", plan.plan_revise, name="plan_revise"),
     path("<uuid:pk>/timeline/", plan.plan_timeline, name="plan_timeline"),

@@ -133,10 +133,21 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
         IndividualPlan,
         Measure,
         Meeting,
+        PlanAgreement,
         PlanMessage,
     )
 
     plans = list(IndividualPlan.objects.filter(person=person).order_by("created_at"))
+    agreed: dict[Any, list[str]] = {}
+    for agreement in (
+        PlanAgreement.objects.filter(plan__in=plans)
+        .select_related("plan_version")
+        .defer("plan_version__snapshot")
+        .order_by("created_at")
+    ):
+        agreed.setdefault(agreement.plan_id, []).append(
+            f"{_date(agreement.created_at)} {agreement.agreed_by_name} ({agreement.plan_version})"
+        )
     return {
         "plans": [
             {
@@ -149,6 +160,8 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
                 "to": _date(plan.period_end),
                 "next_revision": _date(plan.next_revision),
                 "closed_reason": plan.closed_reason,
+                "activation_reason": plan.activation_reason,
+                "agreed_to": agreed.get(plan.pk, []),
             }
             for plan in plans
         ],
@@ -245,6 +258,8 @@ LABELS = {
     "collaboration": _("Collaboration"),
     "next_revision": _("Next revision"),
     "closed_reason": _("Reason for closing"),
+    "activation_reason": _("Reason for making the plan active without all its elements"),
+    "agreed_to": _("Read and agreed to"),
     "goal": _("Goal"),
     "written_by": _("Written by"),
     "scale": _("Scale"),

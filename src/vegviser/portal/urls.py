@@ -13,6 +13,7 @@ urlpatterns = [
     path("my-data/data.pdf", views.my_data_pdf, name="my_data_pdf"),
     path("<uuid:pk>/", views.home, name="home"),
     path("<uuid:pk>/plan/", views.plan, name="plan"),
+    path("<uuid:pk>/plan/agree/", views.plan_agree, name="plan_agree"),
     path("<uuid:pk>/what-matters/", views.what_matters, name="what_matters"),
     path("<uuid:pk>/goals/new/", views.goal_add, name="goal_add"),
     path("goals/<uuid:pk>/edit/", views.goal_edit, name="goal_edit"),

@@ -37,7 +37,7 @@ from vegviser.plans import notices
 from vegviser.plans import selectors as plan_selectors
 from vegviser.plans import services as plan_services
 from vegviser.plans.forms.plan import MessageForm
-from vegviser.plans.models import Goal, GoalStatus, IndividualPlan
+from vegviser.plans.models import Goal, GoalStatus, IndividualPlan, PlanStatus
 from vegviser.registry.models import Person
 
 from . import selectors
@@ -122,14 +122,38 @@ def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         return _to_home(subject)
     content = plan_selectors.plan_content(user=request.user, plan=current, linked_plans=False, history=False)
     selectors.attach_progress(content)
+    agreement = plan_selectors.agreement(current)
     return _page(
         request,
         "portal/plan.html",
         subject,
         plan=current,
         content=content,
+        agreement=agreement,
+        may_agree=current.status == PlanStatus.ACTIVE
+        and not agreement.given_by(request.user)
+        and policy.can(request.user, Action.PORTAL_PLAN_AGREE, current),
         now=timezone.now(),
     )
+
+
+@login_required
+@require_POST
+def plan_agree(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """The person, or whoever consents for them, confirms having read the plan and agreeing to it."""
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(request, subject, purpose=ReadPurpose.PORTAL_PLAN, action=Action.PORTAL_PLAN_AGREE)
+    if current is None:
+        return _to_home(subject)
+    try:
+        plan_services.agree_to_plan(actor=request.user, plan=current)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Thank you. Your coordinator can see that you have read and agree to the plan.")
+        )
+    return redirect("portal:plan", pk=subject.person.pk)
 
 
 @login_required

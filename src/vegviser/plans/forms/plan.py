@@ -205,6 +205,22 @@ class CloseForm(forms.Form):
     )
 
 
+class ActivationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the plan is to be made active without them"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for making the plan active without them.")},
+    )
+
+    def __init__(self, *args: Any, incomplete: bool = False, **kwargs: Any) -> None:
+        # A reason only where elements are missing: a complete plan is made active without one. The service
+        # asks for it too, whatever sends the change.
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = incomplete
+
+
 class RevisionForm(forms.Form):
     note = forms.CharField(
         label=_("What was revised"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})

@@ -1,4 +1,5 @@
-"""The person's own side (the portal): what matters, proposed goals, progress between evaluations, messages.
+"""The person's own side (the portal): what matters, proposed goals, progress between evaluations, messages,
+and the confirmation that they have read the plan and agree to it.
 
 Each change is told to the coordinator, who answers for the plan and sees it at the next evaluation.
 """
@@ -18,10 +19,22 @@ from vegviser.audit.models import AuditAction
 from vegviser.audit.services import describe_actor, save_change, save_new
 from vegviser.core.services import assign
 
-from .. import notices
-from ..models import AccessLevel, Goal, GoalRating, GoalStatus, IndividualPlan, ParticipantKind, PlanMessage
+from .. import notices, versions
+from ..models import (
+    AccessLevel,
+    Goal,
+    GoalRating,
+    GoalStatus,
+    IndividualPlan,
+    ParticipantKind,
+    PlanAgreement,
+    PlanMessage,
+    PlanStatus,
+    PlanVersion,
+)
 from ._write import _plan_write
 from .goals import _next_goal_position
+from .plan import _freeze_version
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -203,3 +216,40 @@ def send_message(*, actor: User | None, plan: IndividualPlan, text: str) -> Plan
         email=True,
     )
     return message
+
+
+@transaction.atomic
+def agree_to_plan(*, actor: User | None, plan: IndividualPlan) -> PlanAgreement:
+    """The person, or whoever consents for them, confirms having read the plan as it now stands and agreeing
+    to it. The confirmation is given on a version: the newest, or, where the plan has changed since that was
+    frozen, a new one of the plan as they read it, so that what they agreed to can always be shown."""
+    with _plan_write(actor, plan, action=Action.PORTAL_PLAN_AGREE, lock=True) as plan:
+        if plan.status != PlanStatus.ACTIVE:
+            raise ValidationError(_("A plan can be agreed to once it is active."))
+        latest = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+        if latest is None or versions.compare(latest.snapshot, versions.freeze(plan)):
+            latest = _freeze_version(actor=actor, plan=plan, reason=PlanVersion.Reason.AGREEMENT)
+        elif PlanAgreement.objects.filter(plan_version=latest, agreed_by=actor).exists():
+            raise ValidationError(_("This version of the plan has already been confirmed."))
+        name, _role, _organisation = describe_actor(actor)
+        agreement = PlanAgreement(
+            plan=plan,
+            plan_version=latest,
+            agreed_by=actor,
+            agreed_by_name=name,
+            on_behalf=actor is not None and policy.plan_role(actor, plan) != PlanRole.PERSON,
+        )
+        save_new(
+            agreement,
+            actor=actor,
+            action=AuditAction.PLAN_AGREE,
+            fields=["plan_version", "agreed_by_name", "on_behalf"],
+            person_id=plan.person_id,
+        )
+    _tell_coordinators(
+        plan,
+        actor,
+        key=f"plan-agreed:{agreement.pk}",
+        message=_("%(name)s confirmed having read and agreed to the plan for %(person)s."),
+    )
+    return agreement

@@ -20,7 +20,15 @@ from vegviser.intake.models import NeedReport
 from vegviser.registry.models import Person
 
 from .. import versions
-from ..models import OPEN_STATUSES, AccessLevel, IndividualPlan, ParticipantKind, PlanStatus, PlanVersion
+from ..models import (
+    ELEMENTS,
+    OPEN_STATUSES,
+    AccessLevel,
+    IndividualPlan,
+    ParticipantKind,
+    PlanStatus,
+    PlanVersion,
+)
 from ._write import _plan_write
 from .participants import _add_participant_row
 
@@ -147,8 +155,10 @@ def _set_status(
     status: PlanStatus,
     allowed_from: Iterable[str],
     reason: str = "",
+    missing: list[str] | None = None,
 ) -> IndividualPlan:
-    """Within a plan write, with the plan locked."""
+    """Within a plan write, with the plan locked. The `reason` is why the plan is closed, or why it is made
+    active without the `missing` elements."""
     if plan.status not in allowed_from:
         raise ValidationError(
             _("A plan that is %(status)s cannot be changed this way.")
@@ -158,8 +168,11 @@ def _set_status(
     def move(plan: IndividualPlan) -> None:
         plan.status = status
         now = timezone.now()
-        if status == PlanStatus.ACTIVE and plan.activated_at is None:
-            plan.activated_at = now
+        if status == PlanStatus.ACTIVE:
+            if plan.activated_at is None:
+                plan.activated_at = now
+            plan.activated_without = missing or []
+            plan.activation_reason = reason if missing else ""
         if status == PlanStatus.CLOSED:
             plan.closed_at = now
             plan.closed_reason = reason
@@ -168,16 +181,23 @@ def _set_status(
         plan,
         actor=actor,
         action=STATUS_ACTIONS[status],
-        fields=["status", "closed_reason"],
+        fields=["status", "closed_reason", "activated_without", "activation_reason"],
         apply=move,
         person_id=plan.person_id,
         locked=True,
     )
 
 
+def missing_in_words(letters: Iterable[str]) -> str:
+    """The missing elements as the regulation names them, each with its letter, for a sentence."""
+    return "; ".join(f"{letter}) {ELEMENTS[letter]}" for letter in letters)
+
+
 @transaction.atomic
-def activate_plan(*, actor: User | None, plan: IndividualPlan) -> IndividualPlan:
-    """Draft or paused → active, only with consent and a coordinator. Freezes version 1 the first time."""
+def activate_plan(*, actor: User | None, plan: IndividualPlan, reason: str = "") -> IndividualPlan:
+    """Draft or paused → active, only with consent and a coordinator. Where some of the elements a–i are
+    still missing, only with the reason for going ahead without them: the decision is the coordinator's, made
+    knowingly, and kept with the plan and in the audit log. Freezes version 1 the first time."""
     with _plan_write(actor, plan, lock=True) as plan:
         problems = activation_problems(
             consent=Consent.objects.in_force_for(plan.person, covering="plan"),
@@ -185,12 +205,31 @@ def activate_plan(*, actor: User | None, plan: IndividualPlan) -> IndividualPlan
         )
         if problems:
             raise ValidationError(problems)
+        missing = [letter for letter, _words in plan.missing_elements()]
+        reason = reason.strip()
+        if missing and not reason:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "The plan still lacks what the regulation requires: %(elements)s. Complete the plan, "
+                        "or give the reason for making it active without them."
+                    )
+                    % {"elements": missing_in_words(missing)}
+                }
+            )
         first = plan.activated_at is None
         plan = _set_status(
-            plan, actor=actor, status=PlanStatus.ACTIVE, allowed_from=[PlanStatus.DRAFT, PlanStatus.PAUSED]
+            plan,
+            actor=actor,
+            status=PlanStatus.ACTIVE,
+            allowed_from=[PlanStatus.DRAFT, PlanStatus.PAUSED],
+            reason=reason,
+            missing=missing,
         )
         if first:
-            _freeze_version(actor=actor, plan=plan, reason=PlanVersion.Reason.ACTIVATION)
+            _freeze_version(
+                actor=actor, plan=plan, reason=PlanVersion.Reason.ACTIVATION, note=plan.activation_reason
+            )
         return plan
 
 

@@ -31,6 +31,7 @@ from vegviser.registry import selectors as registry_selectors
 
 from .. import page, selectors, services
 from ..forms.plan import (
+    ActivationForm,
     CloseForm,
     GoalForm,
     MeasureForm,
@@ -94,6 +95,7 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "evaluation_rows": page.evaluation_rows(content),
         "note_form": NoteForm(),
         "elements": ELEMENTS,
+        "activated_without": [(letter, ELEMENTS[letter]) for letter in plan.activated_without],
         "activation_problems": services.activation_problems(
             consent=content.consent, has_coordinator=bool(content.coordinators)
         )
@@ -139,9 +141,11 @@ def _status_sentence(status: str) -> str:
 @require_POST
 def plan_status(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
-    change = {"activate": services.activate_plan, "pause": services.pause_plan}.get(
-        request.POST.get("to", "")
-    )
+    changes: dict[str, Callable[..., IndividualPlan]] = {
+        "activate": services.activate_plan,
+        "pause": services.pause_plan,
+    }
+    change = changes.get(request.POST.get("to", ""))
     if change is None:
         messages.error(request, _("Choose what to do with the plan."))
         return _to_plan(plan)
@@ -152,6 +156,37 @@ def plan_status(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     else:
         messages.success(request, _status_sentence(plan.status))
     return _to_plan(plan)
+
+
+@login_required
+def plan_activate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Making the plan active (or resuming it): what it still lacks, in the regulation's words, and the
+    coordinator's decision to complete it first or go ahead, with the reason."""
+    plan = selectors.get_plan(user=request.user, pk=pk, action=Action.PLAN_EDIT)
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.PAUSED):
+        messages.info(request, _status_sentence(plan.status))
+        return _to_plan(plan)
+    content = selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
+    form = ActivationForm(posted(request), incomplete=bool(content.missing))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.activate_plan(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error)
+            # What the plan lacks may have changed since the page was opened: the page shows it as it is now.
+            content = selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
+        else:
+            messages.success(request, _status_sentence(plan.status))
+            return _to_plan(plan)
+    context = {
+        "plan": plan,
+        "form": form,
+        "missing": content.missing,
+        "problems": services.activation_problems(
+            consent=content.consent, has_coordinator=bool(content.coordinators)
+        ),
+    }
+    return render(request, "plans/plan_activate.html", context)
 
 
 @login_required
