@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "vegviser.plans",
     "vegviser.portal",
     "vegviser.public",
+    "vegviser.referrals",
     # Last: the demo sits on top of every app and calls their services like a view.
     "vegviser.demo",
 ]
