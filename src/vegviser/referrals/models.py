@@ -64,7 +64,7 @@ class ReferralConsent(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", _("Awaiting assessment")
     # The unit has asked the referrer for more; the assessment deadline still runs.
     AWAITING_REFERRER = "awaiting_referrer", _("Waiting for the referrer")
 
