@@ -181,7 +181,7 @@ def test_the_work_list_shows_deadlines_and_flags_the_overdue(world: World, clerk
     response = client_as(clerk).get(reverse("referrals:work_list"))
     content = response.content.decode()
     assert _rows(content) == ["Gammel Henvisning", "Ny Henvisning"]
-    assert content.count("past the deadline") == 1
+    assert content.count('data-color="danger">overdue<') == 1
     assert fresh.assessment_due_on.strftime("%d.%m.%Y") in content
     assert (
         f'data-label="Working days left">{working_days_between(today, fresh.assessment_due_on)}<' in content
