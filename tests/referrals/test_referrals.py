@@ -11,6 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
 from vegviser.audit.models import AuditRecord
 from vegviser.core.working_days import add_working_days, working_days_between
@@ -20,6 +22,7 @@ from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import MembershipRole, Person
 
 from ..conftest import World, client_as
+from ..core.test_bad_input import _fields
 from ..factories import MembershipFactory, ReferralFactory, habilitation_unit
 
 
@@ -248,3 +251,28 @@ def test_the_deadline_is_fixed_when_the_referral_is_received(world: World, setti
     services.ask_referrer(actor=None, referral=referral, asked_for="Epikrise")
     referral.refresh_from_db()
     assert referral.assessment_due_on == date(2026, 11, 16)
+
+
+# Generated bad input: a message, never a server error, whether the rest of the form is good or empty.
+
+
+@pytest.mark.parametrize("base", ["empty", "valid"])
+def test_generated_bad_input_never_answers_500(world: World, clerk: Any, base: str) -> None:
+    referral = ReferralFactory(person=world.patient)
+    client = client_as(clerk)
+    client.raise_request_exception = False
+    register = reverse("referrals:referral_register")
+    ask = reverse("referrals:ask_referrer", args=[referral.pk])
+    start = referral_form() if base == "valid" else {}
+
+    @hypothesis_settings(
+        max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(data=_fields([*referral_form()]), asked=_fields(["asked_for"]))
+    def post(data: dict[str, str], asked: dict[str, str]) -> None:
+        response = client.post(register, {**start, **data})
+        assert response.status_code < 500, f"register answered {response.status_code} to {data!r}"
+        response = client.post(ask, asked)
+        assert response.status_code < 500, f"ask answered {response.status_code} to {asked!r}"
+
+    post()
