@@ -32,7 +32,7 @@ run: install
 	mkdir -p var
 	$(DEV_ENV) $(BIN)/vegviser migrate --noinput
 	$(DEV_ENV) $(BIN)/vegviser demo --if-empty
-	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, ergo, laerer, ppt, habilitering, admin, pasient, forelder, ungdom; password: demo)"
+	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, ergo, laerer, ppt, habilitering, henvisning, admin, pasient, forelder, ungdom; password: demo)"
 	$(DEV_ENV) $(BIN)/vegviser runserver 127.0.0.1:$(PORT)
 
 lint: install

@@ -19,6 +19,7 @@ from vegviser.intake.models import (
     ReportStatus,
 )
 from vegviser.plans.models import IndividualPlan
+from vegviser.referrals.models import Referral, ReferralConsent
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import (
     Membership,
@@ -209,3 +210,32 @@ class IndividualPlanFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     municipality = factory.LazyAttribute(lambda o: o.person.municipality)
+
+
+def habilitation_unit() -> Organisation:
+    """The adult habilitation unit of the health trust: one per test database, so a clerk made for it and a
+    referral made for it meet."""
+    unit, _created = Organisation.objects.get_or_create(
+        name="Habiliteringstjenesten for voksne, Nordlandssykehuset",
+        defaults={"kind": OrganisationKind.HABILITATION_UNIT},
+    )
+    return unit
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A GP's referral to the habilitation unit, received today; its deadline follows from that."""
+
+    class Meta:
+        model = Referral
+
+    person = factory.SubFactory(PersonFactory)
+    named_as = factory.LazyAttribute(lambda o: o.person.full_name)
+    receiving_unit = factory.LazyFunction(habilitation_unit)
+    referrer_name = "Kari Lege"
+    referrer_organisation = "Sentrum legekontor"
+    received_on = factory.LazyFunction(timezone.localdate)
+    seniority_date = factory.LazyAttribute(lambda o: o.received_on)
+    reason = "Spørsmål om habilitering"
+    diagnosis_codes = factory.LazyFunction(lambda: ["F84.0"])
+    consent = ReferralConsent.YES
+    registered_by_name = "Kontormedarbeider"

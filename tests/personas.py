@@ -1,7 +1,8 @@
-"""The issue's thirteen personas, for the tables that check every one of them: the eight shared ones
-(tests/conftest.py), and five made for the test that uses them, each in a relation to the world's patient or
+"""The issue's fourteen personas, for the tables that check every one of them: the eight shared ones
+(tests/conftest.py), and six made for the test that uses them, each in a relation to the world's patient or
 plan: a parent of a child under 12, a parent of a 16-year-old, a limited participant, a participant whose
-organisation the person withdrew consent for, and a professional outside the plan."""
+organisation the person withdrew consent for, a professional outside the plan, and a referral clerk of the
+health trust."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from vegviser.access.services import withdraw_own_consent
 from vegviser.accounts.models import User
 from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, IndividualPlan, ParticipantKind
-from vegviser.registry.models import OrganisationKind
+from vegviser.registry.models import MembershipRole, OrganisationKind
 
 from .conftest import PERSONAS, World, persona_user
-from .factories import MembershipFactory, OrganisationFactory
+from .factories import MembershipFactory, OrganisationFactory, habilitation_unit
 from .plans.helpers import child_with_parent
 
 Objects = TypeVar("Objects")
@@ -25,14 +26,15 @@ PARENT_OF_16 = "parent_of_16"  # acted for the child until their 16th birthday
 LIMITED = "limited_participant"  # reads the goals and measures they are responsible for
 WITHDRAWN = "withdrawn_participant"  # a full participant whose organisation the consent no longer covers
 OUTSIDER = "outsider"  # a professional of the coordinator's own service, not in the plan
-MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER]
+CLERK = "referral_clerk"  # keeps the referrals of the health trust's habilitation unit
+MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER, CLERK]
 
 # The groups the tables name.
 ALL = set(MATRIX_PERSONAS)
 SIGNED_IN = ALL - {"anonymous"}
 KE = {"ke_officer"}
 KE_BOTH = KE | {"ke_officer_tromso"}
-PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin", LIMITED, WITHDRAWN, OUTSIDER}
+PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin", LIMITED, WITHDRAWN, OUTSIDER, CLERK}
 ADMINS = {"system_admin", "org_admin"}
 COORDINATOR = {"coordinator"}
 # The person's side: the person, or the parent of a child under 12.
@@ -99,6 +101,10 @@ def user_and_objects(
         return _limited_participant(world), objects
     if persona == WITHDRAWN:
         return _withdrawn_participant(world), objects
+    if persona == CLERK:
+        return MembershipFactory(
+            organisation=habilitation_unit(), role=MembershipRole.REFERRAL_CLERK
+        ).user, objects
     if persona == OUTSIDER:
         return MembershipFactory(organisation=world.physio, role="team_member").user, objects
     return persona_user(world, persona), objects

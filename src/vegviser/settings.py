@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS")
 VEGVISER_TEST_IDENTITIES = env.boolean("VEGVISER_TEST_IDENTITIES", False)
 # Two-factor authentication is required for professionals in production.
 VEGVISER_REQUIRE_2FA = env.boolean("VEGVISER_REQUIRE_2FA", not DEVELOPMENT)
+# Deadlines in working days count Monday to Friday; an operator whose units work Saturdays counts those too.
+VEGVISER_SATURDAY_IS_WORKING_DAY = env.boolean("VEGVISER_SATURDAY_IS_WORKING_DAY", False)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "vegviser.plans",
     "vegviser.portal",
     "vegviser.public",
+    "vegviser.referrals",
     # Last: the demo sits on top of every app and calls their services like a view.
     "vegviser.demo",
 ]

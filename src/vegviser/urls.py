@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("vegviser.accounts.urls")),
     path("registry/", include("vegviser.registry.urls")),
     path("intake/", include("vegviser.intake.urls")),
+    path("referrals/", include("vegviser.referrals.urls")),
     path("plans/", include("vegviser.plans.urls")),
     path("consent/", include("vegviser.access.urls")),
     path("audit/", include("vegviser.audit.urls")),

@@ -37,6 +37,7 @@ NO_HEALTH_DATA = {
     "access:emergency_open",  # an empty form: the plan is looked up when posted
     "portal:index",  # whose page to open: the user and those they act for, by name only
     "portal:ask_for_help",  # a form to the coordinating unit
+    "referrals:referral_register",  # an empty form
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).
@@ -46,6 +47,7 @@ LISTS = {
     "plans:overview_csv",
     "intake:queue",
     "intake:my_reports",
+    "referrals:work_list",
     "access:emergency_review",
     "registry:person_search",  # the search is posted; the page opened by GET is the empty form
     "audit:search",  # likewise

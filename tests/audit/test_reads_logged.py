@@ -19,9 +19,17 @@ from vegviser.intake.models import NeedReport
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import IndividualPlan
 
-from ..conftest import World, client_for
+from ..conftest import World, client_as, client_for
 from ..core.test_page_access import PROTECTED, TABLE
-from ..factories import CoordinatorAssignmentFactory, NeedReportFactory, PersonFactory
+from ..factories import (
+    CoordinatorAssignmentFactory,
+    MembershipFactory,
+    NeedReportFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReferralFactory,
+    habilitation_unit,
+)
 from ..plans.helpers import plan_for
 from .reads import LISTS, NO_HEALTH_DATA
 
@@ -98,6 +106,20 @@ def test_the_queue_and_my_reports_log_each_person_once(world: World) -> None:
     reads = _records_of(client_for(world, "coordinator"), "get", reverse("intake:my_reports"))
     assert reads == {world.patient.pk: 1, other.pk: 1}
     assert _records_of(client_for(world, "team_member"), "get", reverse("intake:my_reports")) == {}
+
+
+def test_the_referral_work_list_logs_each_person_of_the_unit_once(world: World) -> None:
+    clerk = MembershipFactory(organisation=habilitation_unit(), role="referral_clerk").user
+    other = PersonFactory()
+    for person in [world.patient, world.patient, other]:
+        ReferralFactory(person=person)
+    elsewhere = PersonFactory()
+    ReferralFactory(person=elsewhere, receiving_unit=OrganisationFactory(kind="rehabilitation_unit"))
+    client = client_as(clerk)
+    reads = _records_of(client, "get", reverse("referrals:work_list"))
+    assert reads == {world.patient.pk: 1, other.pk: 1}
+    reads = _records_of(client, "get", reverse("referrals:work_list"), {"show": "overdue"})
+    assert reads == {}
 
 
 def test_the_emergency_review_logs_each_person_once(world: World) -> None:

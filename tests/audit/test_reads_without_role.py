@@ -27,6 +27,7 @@ from vegviser.audit.services import record_access
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import IndividualPlan
+from vegviser.referrals.models import Referral
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -43,8 +44,10 @@ from ..factories import (
     OrganisationFactory,
     PersonFactory,
     PersonRelationFactory,
+    ReferralFactory,
     UserFactory,
     days_ago,
+    habilitation_unit,
 )
 from ..plans.helpers import plan_for
 
@@ -111,6 +114,30 @@ def test_a_read_before_joining_is_listed(world: World) -> None:
     read(world.team_member, world.patient.pk, days_ago(2))
     read(world.team_member, world.patient.pk, days_ago(0, hour=0), role="plan:full")
     assert listed(world) == [(world.team_member.display_name, world.patient.full_name, 1)]
+
+
+def test_a_clerk_is_explained_by_a_referral_their_unit_received(world: World) -> None:
+    clerk = MembershipFactory(organisation=habilitation_unit(), role=MembershipRole.REFERRAL_CLERK).user
+    Membership.objects.filter(user=clerk).update(created_at=days_ago(30))
+    referral = ReferralFactory(person=world.patient)
+    Referral.objects.filter(pk=referral.pk).update(created_at=days_ago(3))
+    read(clerk, world.patient.pk, days_ago(2), purpose=ReadPurpose.REFERRAL)
+    read(clerk, world.patient.pk, days_ago(1), purpose=ReadPurpose.REFERRAL_WORK_LIST)
+    assert listed(world) == []
+    # Before the referral came, or of a person the unit has no referral of, the read is listed.
+    read(clerk, world.patient.pk, days_ago(5), purpose=ReadPurpose.REFERRAL)
+    other = PersonFactory()
+    read(clerk, other.pk, days_ago(1), purpose=ReadPurpose.REFERRAL)
+    assert sorted(listed(world)) == sorted(
+        [(clerk.display_name, world.patient.full_name, 1), (clerk.display_name, other.full_name, 1)]
+    )
+    # Nor does a clerk of another unit read the person under this unit's referral.
+    stranger = MembershipFactory(
+        organisation=OrganisationFactory(kind=OrganisationKind.REHABILITATION_UNIT),
+        role=MembershipRole.REFERRAL_CLERK,
+    ).user
+    read(stranger, world.patient.pk, days_ago(1), purpose=ReadPurpose.REFERRAL)
+    assert (stranger.display_name, world.patient.full_name, 1) in listed(world)
 
 
 def test_emergency_access_explains_reads_inside_its_window_only(world: World) -> None:

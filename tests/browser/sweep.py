@@ -67,6 +67,8 @@ EMPTY_SUBMIT = frozenset(
         "registry:person_create",
         "plans:goal_add",
         "plans:meeting_create",
+        "referrals:referral_register",
+        "referrals:ask_referrer",
     }
 )
 

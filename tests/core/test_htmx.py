@@ -17,8 +17,8 @@ from vegviser.audit.models import AccessRecord
 from vegviser.intake import services as intake_services
 
 from ..conftest import World, client_as, client_for
-from ..factories import PersonFactory
-from ..personas import MATRIX_PERSONAS, user_and_objects
+from ..factories import PersonFactory, ReferralFactory
+from ..personas import CLERK, MATRIX_PERSONAS, user_and_objects
 from ..plans.helpers import plan_for
 from .test_page_access import TABLE
 
@@ -26,7 +26,10 @@ from .test_page_access import TABLE
 SWAPPED = {
     "intake:queue": ("intake/queue.html", "intake/_queue.html", 'id="queue"'),
     "plans:overview": ("plans/overview.html", "plans/_overview.html", 'id="overview"'),
+    "referrals:work_list": ("referrals/work_list.html", "referrals/_work_list.html", 'id="work-list"'),
 }
+# Who opens each page in the tests below.
+READER = {"intake:queue": "ke_officer", "plans:overview": "ke_officer", "referrals:work_list": CLERK}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 HTMX_CONFIG = '{"includeIndicatorStyles": false, "allowEval": false, "allowScriptTags": false'
 
@@ -66,7 +69,8 @@ def test_the_part_is_refused_and_logged_as_the_page_is(world: World, name: str, 
 @pytest.mark.parametrize("name", sorted(SWAPPED))
 def test_the_page_includes_the_part_and_loads_htmx(world: World, name: str) -> None:
     page, part, element = SWAPPED[name]
-    response = client_for(world, "ke_officer").get(reverse(name))
+    client = client_as(user_and_objects(world, READER[name], lambda: None)[0])
+    response = client.get(reverse(name))
     assert response.status_code == 200
     assert [page, part] == [template for template in templates_of(response) if template in {page, part}]
     content = response.content.decode()
@@ -75,7 +79,7 @@ def test_the_page_includes_the_part_and_loads_htmx(world: World, name: str) -> N
     assert HTMX_CONFIG in content.replace("&quot;", '"')
     # Whole page or part: a browser's cache keeps them apart.
     assert "HX-Request" in response["Vary"]
-    assert "HX-Request" in client_for(world, "ke_officer").get(reverse(name), **HTMX)["Vary"]
+    assert "HX-Request" in client.get(reverse(name), **HTMX)["Vary"]
 
 
 def test_pages_that_swap_nothing_do_not_load_htmx(world: World) -> None:
@@ -135,3 +139,17 @@ def test_the_filter_links_keep_their_ids_so_focus_stays_on_the_one_chosen(world:
     content = client.get(reverse("plans:overview"), {"status": "closed"}, **HTMX).content.decode()
     assert 'id="overview-status-closed" class="ds-button" data-size="sm" data-variant="secondary"' in content
     assert 'id="overview-status-open"' in content
+
+
+def test_the_work_list_part_logs_each_person_once_and_keeps_its_links(world: World) -> None:
+    client = client_as(user_and_objects(world, CLERK, lambda: None)[0])
+    other = PersonFactory()
+    for person in [world.patient, other]:
+        ReferralFactory(person=person)
+    url = reverse("referrals:work_list") + "?show=all&sort=-received"
+    assert _reads(client, url, **HTMX) == _reads(client, url) == {world.patient.pk: 1, other.pk: 1}
+    content = client.get(url, **HTMX).content.decode()
+    assert 'id="referrals-show-all" class="ds-button" data-size="sm" data-variant="secondary"' in content
+    assert 'id="referrals-sort-received" class="ds-button" data-size="sm" data-variant="secondary"' in content
+    # Chosen again, the column sorts the other way; the filter chosen is kept.
+    assert 'href="?show=all&amp;sort=received"' in content

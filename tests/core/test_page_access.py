@@ -1,7 +1,7 @@
 """Who may and who may not open each page: one declared table, checked for every persona, with the reads it
 logs: an allowed read writes one access record per person read (tests/audit/reads.py), a refused one none.
 
-The personas are the issue's thirteen (tests/personas.py). Every URL is checked for every persona, with the
+The personas are the fourteen of tests/personas.py. Every URL is checked for every persona, with the
 objects its entry builds.
 
 A URL pattern without an entry in the table fails `test_every_url_is_in_the_table`.
@@ -30,10 +30,17 @@ from vegviser.registry.models import Membership, RelationKind
 
 from ..audit.reads import reads
 from ..conftest import World, client_as
-from ..factories import ConsentFactory, NeedReportFactory, PersonFactory, PersonRelationFactory
+from ..factories import (
+    ConsentFactory,
+    NeedReportFactory,
+    PersonFactory,
+    PersonRelationFactory,
+    ReferralFactory,
+)
 from ..personas import (
     ADMINS,
     CITIZENS,
+    CLERK,
     COORDINATOR,
     KE,
     KE_BOTH,
@@ -204,6 +211,10 @@ def _plan_version(world: World) -> dict[str, Any]:
     return {"pk": Evaluation.objects.get(pk=_evaluation(world)["pk"]).plan_version_id}
 
 
+def _referral(world: World, status: str = "received") -> dict[str, Any]:
+    return {"pk": ReferralFactory(person=world.patient, status=status).pk}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -270,6 +281,11 @@ TABLE: dict[str, Entry | str] = {
     "access:emergency_open": ("get", NO_ARGS, PROFESSIONALS, 200),
     "access:emergency_review": ("get", NO_ARGS, KE_BOTH, 200),
     "access:emergency_reviewed": ("post", _emergency, KE, 302),
+    "referrals:work_list": ("get", NO_ARGS, {CLERK}, 200),
+    "referrals:referral_register": ("get", NO_ARGS, {CLERK}, 200),
+    "referrals:referral_detail": ("get", _referral, {CLERK}, 200),
+    "referrals:ask_referrer": ("get", _referral, {CLERK}, 200),
+    "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),

@@ -4,7 +4,7 @@ persona, as tests/core/test_page_access.py does for the pages.
 A service refuses through the policy inside it, whichever view, command or API calls it: a refused persona
 gets PermissionDenied and leaves the database as it was (no row added or removed, none saved, no audit
 record); an allowed one makes the change, and every audit record it leaves names them. The personas are the
-issue's thirteen (tests/personas.py); "anonymous" calls with Django's anonymous user, which a service must
+fourteen of tests/personas.py; "anonymous" calls with Django's anonymous user, which a service must
 refuse like anyone else, not take for the system (`actor=None`).
 
 Every public function of every `services` module under `vegviser` is either in the table or in
@@ -43,11 +43,14 @@ from ..factories import (
     NeedReportFactory,
     PersonFactory,
     PersonRelationFactory,
+    ReferralFactory,
     UserFactory,
+    habilitation_unit,
 )
 from ..personas import (
     ADMINS,
     ALL,
+    CLERK,
     COORDINATOR,
     KE,
     KE_BOTH,
@@ -349,6 +352,26 @@ def _own_goal(world: World) -> Arguments:
 # Messages about the plan: the coordinator, a participant reading the whole plan, and the person's side.
 MESSAGE_WRITERS = COORDINATOR | {"team_member"} | PATIENT
 
+
+def _referral_to_register(world: World) -> Arguments:
+    return {
+        "person": world.patient,
+        "unit": habilitation_unit(),
+        "data": {
+            "named_as": world.patient.full_name,
+            "referrer_name": "Kari Lege",
+            "referrer_organisation": "Sentrum legekontor",
+            "received_on": timezone.localdate(),
+            "reason": "Utredning av autismespekterforstyrrelse",
+            "consent": "yes",
+        },
+    }
+
+
+def _referral_awaiting_referrer(world: World) -> Arguments:
+    return {"referral": ReferralFactory(person=world.patient, status="awaiting_referrer")}
+
+
 # service: (personas allowed, arguments besides `actor`)
 TABLE: dict[str, tuple[set[str], Make]] = {
     "registry.create_person": (KE_BOTH, _person),
@@ -384,6 +407,13 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "intake.send_interim_reply": (KE, _interim_reply),
     "intake.appoint_coordinator": (KE, _appointment),
     "intake.end_coordinator": (KE, _assignment),
+    # The specialist side: only the clerk of the receiving unit.
+    "referrals.register_referral": ({CLERK}, _referral_to_register),
+    "referrals.ask_referrer": (
+        {CLERK},
+        lambda w: {"referral": ReferralFactory(person=w.patient), "asked_for": "Epikrise fra sykehuset"},
+    ),
+    "referrals.record_referrer_answer": ({CLERK}, _referral_awaiting_referrer),
     "plans.create_plan": (COORDINATOR, _patient_with_coordinator),
     "plans.update_plan": (COORDINATOR, _plan_version),
     "plans.activate_plan": (COORDINATOR, _in_plan(reason="Resten skrives på første møte")),

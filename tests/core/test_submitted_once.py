@@ -47,10 +47,25 @@ from vegviser.plans.models import (
     PlanVersion,
     SubPlan,
 )
-from vegviser.registry.models import Membership, Organisation, Person, PersonRelation, RelationKind
+from vegviser.referrals.models import Referral, ReferrerRequest
+from vegviser.registry.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    Person,
+    PersonRelation,
+    RelationKind,
+)
 
 from ..conftest import World, client_as
-from ..factories import ConsentFactory, PersonFactory, UserFactory
+from ..factories import (
+    ConsentFactory,
+    MembershipFactory,
+    PersonFactory,
+    ReferralFactory,
+    UserFactory,
+    habilitation_unit,
+)
 from ..plans.helpers import plan_for
 from ..portal.helpers import goal_of
 from .test_page_access import _meeting, _patient_with_coordinator, _plan, _portal, _report
@@ -106,6 +121,19 @@ def _sharing_withdrawn(world: World) -> Kwargs:
     )
     assert narrowed is not None
     return {"pk": narrowed.pk, "organisation": world.school.pk}
+
+
+def _clerk(world: World) -> Kwargs:
+    """A clerk of the health trust's habilitation unit, where referrals are registered."""
+    world.referral_clerk = MembershipFactory(  # type: ignore[attr-defined]
+        organisation=habilitation_unit(), role=MembershipRole.REFERRAL_CLERK
+    ).user
+    return {}
+
+
+def _referral(world: World) -> Kwargs:
+    _clerk(world)
+    return {"pk": ReferralFactory(person=world.patient).pk}
 
 
 def _person_without_a_report(world: World) -> Kwargs:
@@ -351,6 +379,29 @@ CREATES: dict[str, Create] = {
         page=lambda kwargs: reverse(
             "portal:consents", kwargs={"pk": Consent.objects.get(pk=kwargs["pk"]).person_id}
         ),
+    ),
+    "referrals:referral_register": Create(
+        "referral_clerk",
+        _clerk,
+        lambda world, kwargs: {
+            "national_id": world.patient.national_id,
+            "given_name": "Per",
+            "family_name": "Andersen",
+            "municipality": "1804",
+            "receiving_unit": str(habilitation_unit().pk),
+            "received_on": TODAY().isoformat(),
+            "referrer_name": "Kari Lege",
+            "referrer_organisation": "Sentrum legekontor",
+            "reason": "Vurdering av habiliteringsbehov.",
+            "consent": "yes",
+        },
+        Referral,
+    ),
+    "referrals:ask_referrer": Create(
+        "referral_clerk",
+        _referral,
+        lambda world, kwargs: {"asked_for": "Epikrise fra sykehuset."},
+        ReferrerRequest,
     ),
 }
 

@@ -28,6 +28,7 @@ from vegviser.plans.models import (
     PlanStatus,
     PlanVersion,
 )
+from vegviser.referrals.models import Referral
 from vegviser.registry.models import Membership, Organisation, Person, PersonRelation
 
 from ..conftest import client_as
@@ -42,6 +43,7 @@ DEMO_USERS = {
     "laerer",
     "ppt",
     "habilitering",
+    "henvisning",
     "admin",
     "pasient",
     "forelder",
@@ -112,6 +114,20 @@ def test_the_coordinating_units_queue_still_has_open_reports(demo: None) -> None
     open_reports = [report for report in NeedReport.objects.all() if report.is_open]
     assert {report.status for report in open_reports} == {"received", "assessing"}
     assert any(report.is_overdue() for report in open_reports)
+
+
+def test_the_habilitation_unit_has_referrals_one_past_its_deadline(demo: None) -> None:
+    referrals = list(Referral.objects.all())
+    assert {referral.receiving_unit.kind for referral in referrals} == {"habilitation_unit"}
+    assert {referral.registered_by.username for referral in referrals if referral.registered_by} == {
+        "henvisning"
+    }
+    assert sum(referral.is_overdue() for referral in referrals) == 1
+    overdue = next(referral for referral in referrals if referral.is_overdue())
+    assert overdue.status == "awaiting_referrer" and overdue.referrer_requests.count() == 1
+    # The forwarded one keeps the date it was first received.
+    assert any(referral.seniority_date < referral.received_on for referral in referrals)
+    assert Membership.objects.filter(user__username="henvisning", role="referral_clerk").exists()
 
 
 def test_the_three_persons_have_plans(demo: None) -> None:

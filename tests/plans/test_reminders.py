@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -17,7 +17,14 @@ from vegviser.plans.models import IndividualPlan, Meeting, PlanStatus
 from vegviser.plans.reminders import language_of, send_reminders
 
 from ..conftest import World, client_for
-from ..factories import NeedReportFactory, PersonFactory
+from ..factories import (
+    MembershipFactory,
+    NeedReportFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReferralFactory,
+    habilitation_unit,
+)
 from ..factories import days_ago as days_ago_at_noon
 from .helpers import english_messages, plan_for
 
@@ -163,6 +170,35 @@ def test_reports_waiting_over_30_days_remind_the_unit(world: World, mailoutbox: 
     assert [email.to for email in mailoutbox] == [[world.ke_officer.email]]
 
 
+def test_the_clerks_hear_of_assessments_due_the_next_working_day(
+    world: World, mailoutbox: list[Any], settings: Any
+) -> None:
+    settings.VEGVISER_SATURDAY_IS_WORKING_DAY = False
+    friday = date(2026, 11, 13)
+    clerk = MembershipFactory(organisation=habilitation_unit(), role="referral_clerk").user
+    other_unit = OrganisationFactory(kind="rehabilitation_unit")
+    other_clerk = MembershipFactory(organisation=other_unit, role="referral_clerk").user
+    # Received 10 working days before Monday 16 November: due then, so told on the Friday before.
+    due_monday = ReferralFactory(named_as="Maja Lund", received_on=date(2026, 11, 2))
+    assert due_monday.assessment_due_on == date(2026, 11, 16)
+    ReferralFactory(named_as="Tor Hansen", received_on=date(2026, 11, 3))  # due Tuesday: not yet
+    # The other unit's clerk hears only of that unit's referral.
+    ReferralFactory(named_as="Kari Berg", received_on=date(2026, 11, 2), receiving_unit=other_unit)
+    counts = send_reminders(today=friday)
+    assert counts["assessment"] == 2
+    [notice] = _notices(clerk)
+    # In the clerk's language: Bokmål, the service's default.
+    assert notice.text == "Henvisningen for Maja Lund må vurderes innen 16.11.2026."
+    assert notice.url == reverse("referrals:referral_detail", kwargs={"pk": due_monday.pk})
+    assert [notice.text for notice in _notices(other_clerk)] == [
+        "Henvisningen for Kari Berg må vurderes innen 16.11.2026."
+    ]
+    assert _notices(world.ke_officer) == []
+    assert "Maja" not in mailoutbox[0].body and "Maja" not in mailoutbox[0].subject
+    # Running again, nothing new.
+    assert send_reminders(today=friday)["assessment"] == 0
+
+
 def test_emails_name_nobody_and_hold_no_health_content(world: World, mailoutbox: list[Any]) -> None:
     plan = _plan_due_in(world, 7)
     _meeting(plan)
@@ -206,7 +242,8 @@ def test_the_command_prints_a_summary(world: World, mailoutbox: list[Any]) -> No
     out = StringIO()
     call_command("remind", stdout=out)
     assert out.getvalue().strip() == (
-        "Reminders: 1 plan revisions, 0 meetings, 0 reports of need; 1 notices, 1 emails."
+        "Reminders: 1 plan revisions, 0 meetings, 0 reports of need, 0 referral assessments; 1 notices, "
+        "1 emails."
     )
     assert len(mailoutbox) == 1
 

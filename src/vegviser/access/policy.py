@@ -29,6 +29,7 @@ from vegviser.plans.models import (
     ParticipantKind,
     PlanParticipant,
 )
+from vegviser.referrals.models import RECEIVING_KINDS, Referral
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -89,6 +90,10 @@ class Action(StrEnum):
     PORTAL_ASK_HELP = "portal.ask_help"
     PORTAL_ACCESS_LOG = "portal.access_log"
     PORTAL_PLAN_AGREE = "portal.plan_agree"
+    REFERRAL_WORK_LIST = "referral.work_list"
+    REFERRAL_REGISTER = "referral.register"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_ASK_REFERRER = "referral.ask_referrer"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -146,6 +151,25 @@ def audit_municipalities(user: AnyUser | None) -> set[str]:
     """Where the user may search the logs: as coordinating unit officer, or as privacy officer of an
     organisation in the municipality."""
     return coordinating_unit_municipalities(user) | _unit_municipalities(user, MembershipRole.PRIVACY_OFFICER)
+
+
+def referral_units(user: AnyUser | None) -> set[Any]:
+    """The habilitation and rehabilitation units, by id, where the user is a referral clerk."""
+    active = _active_user(user)
+    if active is None:
+        return set()
+    return {
+        organisation.pk
+        for organisation in _roles(active, MembershipRole.REFERRAL_CLERK)
+        if organisation.kind in RECEIVING_KINDS
+    }
+
+
+def _referral_clerk_of(user: AnyUser | None, obj: Any) -> bool:
+    """A clerk of the unit: for a referral, the unit that received it; for a unit, that unit."""
+    if isinstance(obj, Referral):
+        return obj.receiving_unit_id in referral_units(user)
+    return isinstance(obj, Organisation) and obj.pk in referral_units(user)
 
 
 def is_professional(user: AnyUser | None) -> bool:
@@ -594,7 +618,13 @@ def _belongs_to_admin(user: AnyUser | None, target: Any, *, require_member: bool
 
 
 # Roles that open health data or the logs: only the system administrator grants them.
-PRIVILEGED_ROLES = frozenset({MembershipRole.COORDINATING_UNIT_OFFICER, MembershipRole.PRIVACY_OFFICER})
+PRIVILEGED_ROLES = frozenset(
+    {
+        MembershipRole.COORDINATING_UNIT_OFFICER,
+        MembershipRole.PRIVACY_OFFICER,
+        MembershipRole.REFERRAL_CLERK,
+    }
+)
 
 
 def grantable_roles(user: AnyUser | None) -> list[tuple[str, Any]]:
@@ -671,6 +701,14 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
         isinstance(obj, Person) and portal_role(user, obj) in LOG_READERS
     ),
     Action.PLAN_MESSAGES: _message_reader,
+    # The specialist side: a unit's referrals are its clerks' alone, never the municipality's.
+    Action.REFERRAL_WORK_LIST: lambda user, obj: bool(referral_units(user)),
+    Action.REFERRAL_REGISTER: _referral_clerk_of,
+    Action.REFERRAL_VIEW: lambda user, obj: isinstance(obj, Referral) and _referral_clerk_of(user, obj),
+    # The clock runs on while the unit waits: asking is for a referral not yet assessed.
+    Action.REFERRAL_ASK_REFERRER: lambda user, obj: (
+        isinstance(obj, Referral) and obj.is_open and _referral_clerk_of(user, obj)
+    ),
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.
     Action.EMERGENCY_OPEN: lambda user, obj: is_professional(user),
     Action.EMERGENCY_REVIEW: lambda user, obj: (

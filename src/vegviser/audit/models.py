@@ -50,6 +50,8 @@ class ReadPurpose(models.TextChoices):
     PORTAL_PLAN = "portal-plan", _("The plan on the person's own page")
     PORTAL_CONSENT = "portal-consent", _("Consents on the person's own page")
     PORTAL_MESSAGES = "portal-messages", _("Messages on the person's own page")
+    REFERRAL = "referral", _("Referral")
+    REFERRAL_WORK_LIST = "referral-work-list", _("The unit's referrals")
 
 
 class AuditAction(models.TextChoices):
@@ -114,6 +116,9 @@ class AuditAction(models.TextChoices):
     USER_TWO_FACTOR_ENABLE = "user.two_factor_enable", _("Two-factor sign-in turned on")
     USER_TWO_FACTOR_ADD = "user.two_factor.add", _("Authenticator app added")
     USER_LANGUAGE = "user.language", _("Language chosen")
+    REFERRAL_REGISTER = "referral.register", _("Referral registered")
+    REFERRAL_ASK_REFERRER = "referral.ask_referrer", _("More asked of the referrer")
+    REFERRAL_REFERRER_ANSWERED = "referral.referrer_answered", _("The referrer answered")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

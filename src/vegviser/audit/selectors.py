@@ -183,6 +183,8 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.PORTAL_PLAN: Action.PORTAL_VIEW,
     ReadPurpose.PORTAL_CONSENT: Action.PORTAL_CONSENT,
     ReadPurpose.PORTAL_MESSAGES: Action.PLAN_MESSAGES,
+    ReadPurpose.REFERRAL: Action.REFERRAL_VIEW,
+    ReadPurpose.REFERRAL_WORK_LIST: Action.REFERRAL_WORK_LIST,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
@@ -210,6 +212,9 @@ UNIT_WORK: dict[MembershipRole, frozenset[ReadPurpose]] = {
 # The professional who reported a need reads their own report of it (intake.selectors.reports_by, get_report):
 # the policy's rule for NEED_REPORT_VIEW_OWN.
 REPORTER_PURPOSES = frozenset({ReadPurpose.NEED_REPORT})
+# A specialist unit's referral clerk reads the referrals the unit received (referrals.selectors): the policy's
+# rule for REFERRAL_VIEW and REFERRAL_WORK_LIST.
+CLERK_PURPOSES = frozenset({ReadPurpose.REFERRAL, ReadPurpose.REFERRAL_WORK_LIST})
 
 
 @contextmanager
@@ -478,7 +483,8 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
     """Reads by a user who, at the time of the read, was not the person's coordinator, took no part in the
     person's plan as a professional, had no emergency access to it open, was neither the person nor someone
     acting for them, and was not doing the coordinating unit's work on a person of its municipality
-    (UNIT_WORK); a professional's reads of a need they reported themselves are explained too.
+    (UNIT_WORK); a professional's reads of a need they reported themselves are explained too, and a referral
+    clerk's reads of a referral of the person that their unit had received.
 
     One query, set-based: every reason is a NOT EXISTS against the table that holds its period (coordinator
     assignments, participation, emergency windows, relations, memberships), which PostgreSQL plans as an anti
@@ -490,6 +496,7 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
     from vegviser.access.models import EmergencyAccess
     from vegviser.intake.models import CoordinatorAssignment, NeedReport
     from vegviser.plans.models import ParticipantKind, PlanParticipant
+    from vegviser.referrals.models import Referral
 
     person, actor, at, day = OuterRef("person_id"), OuterRef("actor"), OuterRef("at"), OuterRef("day")
     coordinated = CoordinatorAssignment.objects.filter(
@@ -517,6 +524,14 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
         valid_from__lte=day,
     )
     reported = NeedReport.objects.filter(person_id=person, reported_by=actor, created_at__lte=at)
+    # As for unit work below, a clerk's membership that has since ended still explains the reads made in it.
+    received = Referral.objects.filter(
+        person_id=person,
+        created_at__lte=at,
+        receiving_unit__memberships__user=actor,
+        receiving_unit__memberships__role=MembershipRole.REFERRAL_CLERK,
+        receiving_unit__memberships__created_at__lte=at,
+    )
     reads = (
         _reads_in_scope(user, date_from, date_to)
         .filter(actor__isnull=False)
@@ -527,6 +542,7 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
         .exclude(Exists(themselves))
         .exclude(Exists(acting_for))
         .exclude(Q(purpose__in=REPORTER_PURPOSES) & Exists(reported))
+        .exclude(Q(purpose__in=CLERK_PURPOSES) & Exists(received))
     )
     for role, purposes in UNIT_WORK.items():
         # Memberships keep no end date: one that has since ended still counts for the reads made after it

@@ -22,6 +22,7 @@ from django.utils import timezone
 from vegviser.access import services as access
 from vegviser.access.models import ConsentEvidence
 from vegviser.accounts.models import User
+from vegviser.core.working_days import is_working_day
 from vegviser.demo.world import World
 from vegviser.intake import services as intake
 from vegviser.intake.models import NeedReport
@@ -42,9 +43,8 @@ from vegviser.plans.models import (
 )
 from vegviser.registry.models import OrganisationKind, Person
 
-# The fixed public holidays and the Christmas week, when no responsibility group meets. Movable holidays
-# (Easter, Ascension, Whitsun) are left out: a demo meeting on one of them misleads nobody.
-_DAYS_OFF = {(1, 1), (5, 1), (5, 17), *((12, day) for day in range(24, 32))}
+# The Christmas week, when no responsibility group meets, though some of its days are working days.
+_CHRISTMAS_WEEK = {(12, day) for day in range(24, 32)}
 
 
 @dataclass
@@ -63,7 +63,7 @@ class Story:
         """A working day: a past day off moves back to the one before, a coming one on to the one after."""
         day = self.day(offset)
         step = timedelta(days=1 if (offset > 0 if forward is None else forward) else -1)
-        while day.weekday() >= 5 or (day.month, day.day) in _DAYS_OFF:
+        while not is_working_day(day, saturdays=False) or (day.month, day.day) in _CHRISTMAS_WEEK:
             day += step
         return day
 

@@ -70,6 +70,9 @@ PROFESSIONALS = [
              MembershipRole.TEAM_MEMBER),
     DemoUser("habilitering", "Henrik", "Dahl", Profession.PHYSICIAN, OrganisationKind.HABILITATION_UNIT,
              MembershipRole.TEAM_MEMBER),
+    # The habilitation unit's clerk registers the referrals it receives and keeps its work list.
+    DemoUser("henvisning", "Hilde", "Kvam", Profession.OTHER, OrganisationKind.HABILITATION_UNIT,
+             MembershipRole.REFERRAL_CLERK),
 ]  # fmt: skip
 
 # The citizens who sign in to the portal: Per, Emil's mother and Ulrik.
@@ -178,6 +181,9 @@ def _people(bodo: Municipality, today: date) -> dict[str, Person]:
         "ulrik": _person(bodo, "Ulrik", "Nilsen", _years_ago(today, 16, 45), 3, "Rønvikveien 7"),
         "sigrid": _person(bodo, "Sigrid", "Johansen", _years_ago(today, 81, 20), 5, "Hernesveien 4"),
         "jonas": _person(bodo, "Jonas", "Berg", _years_ago(today, 34, 150), 6, "Mørkvedveien 21"),
+        # Referred to the hospital's habilitation unit.
+        "maja": _person(bodo, "Maja", "Lund", _years_ago(today, 23, 80), 7, "Tverlandsveien 9"),
+        "tor": _person(bodo, "Tor", "Hansen", _years_ago(today, 52, 300), 8, "Saltstraumveien 30"),
     }
 
 

@@ -1,5 +1,6 @@
-"""Reminders, sent by `vegviser remind` from cron once a day: plan revisions coming up, meetings tomorrow, and
-reports of need the coordinating unit has left undecided too long.
+"""Reminders, sent by `vegviser remind` from cron once a day: plan revisions coming up, meetings tomorrow,
+reports of need the coordinating unit has left undecided too long, and referrals a specialist unit must assess
+by the next working day.
 
 Each reminder is an in-app notice, announced by an email that says only that there is a notice: an email may
 be read by others and travels outside the service, so it carries no name and no health information. The notice
@@ -27,6 +28,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from vegviser.access import policy
 from vegviser.accounts.models import Notification, User
 from vegviser.core import deferred
+from vegviser.core.working_days import add_working_days
+from vegviser.referrals.models import RECEIVING_KINDS, Referral, ReferralStatus
 from vegviser.registry.models import Membership, MembershipRole, OrganisationKind
 
 from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
@@ -36,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 # The coordinator hears of a revision this many days ahead, so there is time to call the meeting.
 REVISION_NOTICE_DAYS = 14
-KINDS = ("revision", "meeting", "report")
+KINDS = ("revision", "meeting", "report", "assessment")
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,37 @@ def _report_notices(today: date) -> Iterator[Notice]:
             )
 
 
+def _assessment_notices(today: date) -> Iterator[Notice]:
+    """The unit's referral clerks hear of each referral whose assessment is due the next working day (on a
+    Friday, of Monday's), while it is still unassessed."""
+    due = add_working_days(today, 1)
+    referrals = Referral.objects.filter(
+        assessment_due_on=due, status__in=[ReferralStatus.RECEIVED, ReferralStatus.AWAITING_REFERRER]
+    )
+    clerks: dict[Any, list[User]] = defaultdict(list)
+    memberships = Membership.objects.filter(
+        role=MembershipRole.REFERRAL_CLERK,
+        active=True,
+        user__is_active=True,
+        organisation__active=True,
+        organisation__kind__in=RECEIVING_KINDS,
+        organisation_id__in=referrals.values("receiving_unit_id"),
+    ).select_related("user__person")
+    for membership in memberships:
+        if membership.user not in clerks[membership.organisation_id]:
+            clerks[membership.organisation_id].append(membership.user)
+    for referral in referrals:
+        for user in clerks.get(referral.receiving_unit_id, []):
+            yield Notice(
+                kind="assessment",
+                user=user,
+                key=f"referral-due:{referral.pk}",
+                url=reverse("referrals:referral_detail", kwargs={"pk": referral.pk}),
+                message=gettext_lazy("The referral for %(name)s must be assessed by %(date)s."),
+                params={"name": referral.named_as, "date": referral.assessment_due_on},
+            )
+
+
 def _new_only(notices: Iterable[Notice]) -> list[Notice]:
     notices = list(notices)
     seen = set(
@@ -214,7 +248,14 @@ def send_reminders(*, today: date | None = None, dry_run: bool = False) -> dict[
     """Create today's notices and announce them by email; returns how many of each were (or, in a dry run,
     would be) sent: one count per kind of reminder, then "notifications" and "emails"."""
     today = today or timezone.localdate()
-    notices = _new_only([*_revision_notices(today), *_meeting_notices(today), *_report_notices(today)])
+    notices = _new_only(
+        [
+            *_revision_notices(today),
+            *_meeting_notices(today),
+            *_report_notices(today),
+            *_assessment_notices(today),
+        ]
+    )
     counts = dict.fromkeys([*KINDS, "notifications", "emails"], 0)
     new_per_user: dict[uuid.UUID, int] = defaultdict(int)
     recipients: dict[uuid.UUID, User] = {}

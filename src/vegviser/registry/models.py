@@ -183,6 +183,8 @@ class MembershipRole(models.TextChoices):
     TEAM_MEMBER = "team_member", _("Team member")
     ORGANISATION_ADMIN = "org_admin", _("Organisation administrator")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    # Registers and keeps the referrals a habilitation or rehabilitation unit receives.
+    REFERRAL_CLERK = "referral_clerk", _("Referral clerk")
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

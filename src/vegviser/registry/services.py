@@ -64,9 +64,10 @@ def create_person(*, actor: User | None, data: dict[str, Any]) -> Person:
 def find_or_register_person(
     *, actor: User | None, national_id: str, given_name: str, family_name: str, municipality: Municipality
 ) -> Person:
-    """For a report of need: the registered person with this number, or a new registration.
+    """For a report of need or a referral: the registered person with this number, or a new registration.
 
-    The reporter learns nothing from which it was: the registry's details are never shown back."""
+    The reporter (or the clerk) learns nothing from which it was: the registry's details are never shown
+    back."""
     authorise(actor, Action.NEED_REPORT_CREATE)
     person = Person.objects.select_for_update().filter(national_id=national_id).first()
     if person is not None:
