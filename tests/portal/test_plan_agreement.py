@@ -4,6 +4,7 @@ the confirmation belongs to the version it was given on, and the coordinator is 
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pytest
@@ -43,6 +44,10 @@ def test_the_person_confirms_the_plan_and_the_coordinator_is_told_and_sees_it(wo
     page = _content(client.get(url("plan", world.patient.pk)))
     assert "The plan has not yet been confirmed as read and agreed to." in page
     assert url("plan_agree", world.patient.pk) in page
+    # Once, in the page: not in its title, which the browser keeps in its history as text.
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert title is not None and "<" not in title.group(1) and "csrfmiddlewaretoken" not in title.group(1)
+    assert page.count('id="agreement"') == 1
 
     response = client.post(url("plan_agree", world.patient.pk), follow=True)
     assert response.redirect_chain[-1][0] == url("plan", world.patient.pk)
