@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,6 +42,21 @@ def queue(*, user: User, status: str = "open") -> list[NeedReport]:
         reports = reports.filter(status__in=[ReportStatus.RECEIVED, ReportStatus.ASSESSING])
     elif status in ReportStatus.values:
         reports = reports.filter(status=status)
+    # Another report for the same person and a need in common, received within the window before or after:
+    # the unit sees the likely duplicate; the reporters are not told of each other's reports.
+    same_need = Q()
+    for need in NEEDS:
+        same_need |= Q(**{need: True}) & Q(**{f"{need}": OuterRef(need)})
+    reports = reports.annotate(
+        likely_duplicate=Exists(
+            NeedReport.objects.filter(
+                same_need,
+                person_id=OuterRef("person_id"),
+                received_at__gte=OuterRef("received_at") - LIKELY_DUPLICATE_WITHIN,
+                received_at__lte=OuterRef("received_at") + LIKELY_DUPLICATE_WITHIN,
+            ).exclude(pk=OuterRef("pk"))
+        )
+    )
     found = list(reports.order_by("received_at")[:QUEUE_LIMIT])
     record_access(
         actor=user,
@@ -66,9 +81,9 @@ def reports_by(*, user: User) -> list[NeedReport]:
 
 
 def likely_duplicate(*, user: User, national_id: str, data: dict[str, Any]) -> NeedReport | None:
-    """The latest report received within `LIKELY_DUPLICATE_WITHIN` for the person with this identity number,
-    asking for any of the needs `data` asks for; logged as a read of the person, since the reporter is told
-    of it. What the reporter may be told of it is the view's to decide."""
+    """The reporter's own latest report received within `LIKELY_DUPLICATE_WITHIN` for the person with this
+    identity number, asking for any of the needs `data` asks for. Only their own: that someone else reported
+    a need for the person is not the reporter's to learn (the unit's queue marks such reports instead)."""
     policy.require(user, Action.NEED_REPORT_CREATE)
     asked = Q()
     for need in NEEDS:
@@ -79,6 +94,7 @@ def likely_duplicate(*, user: User, national_id: str, data: dict[str, Any]) -> N
     earlier = (
         NeedReport.objects.filter(
             asked,
+            reported_by=user,
             person__national_id=national_id,
             received_at__gte=timezone.now() - LIKELY_DUPLICATE_WITHIN,
         )

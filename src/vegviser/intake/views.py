@@ -39,7 +39,7 @@ from .forms import (
     InterimReplyForm,
     NeedReportForm,
 )
-from .models import LIKELY_DUPLICATE_WITHIN, CoordinatorAssignment, NeedReport, ReportStatus
+from .models import CoordinatorAssignment, NeedReport, ReportStatus
 
 
 @login_required
@@ -67,13 +67,7 @@ def report_create(request: AuthenticatedRequest) -> HttpResponse:
                     % {"municipality": report.municipality.name},
                 )
                 return redirect("intake:my_reports")
-    # Another reporter's report is not this reporter's to read: they learn only that one was received.
-    context = {
-        "form": form,
-        "earlier": earlier,
-        "earlier_is_mine": earlier is not None and earlier.reported_by_id == request.user.pk,
-        "within_days": LIKELY_DUPLICATE_WITHIN.days,
-    }
+    context = {"form": form, "earlier": earlier}
     return render(request, "intake/report_form.html", context)
 
 
