@@ -91,13 +91,17 @@ def test_giving_all_of_it_again_after_one_organisation_was_withdrawn_restores_wh
     assert policy.plan_role(world.team_member, plan) == PlanRole.FULL
 
 
-def test_renewing_a_narrowed_consent_still_in_force_gives_every_organisation_back(world: World) -> None:
-    _plan, consent = _setup(world)
+def test_renewing_a_narrowed_consent_still_in_force_keeps_the_sharing_withdrawn(world: World) -> None:
+    """Extending a consent in force is not giving back what was withdrawn from it: that is asked for one
+    organisation at a time."""
+    plan, consent = _setup(world)
     narrowed = withdraw_own_consent(actor=world.patient_user, consent=consent, organisation=world.school)
     assert narrowed is not None and _shared(narrowed) == {world.physio}
     renewed = renew_own_consent(actor=world.patient_user, consent=narrowed)
-    assert _shared(renewed) == {world.physio, world.school}
+    assert _shared(renewed) == {world.physio}
+    assert set(renewed.withdrawn_for.all()) == {world.school}
     assert _in_force(world) == renewed
+    assert policy.plan_role(world.team_member, plan) is None
 
 
 # Giving it back for one organisation

@@ -215,11 +215,15 @@ def give_sharing_again(*, actor: User | None, consent: Consent, organisation: Or
 @transaction.atomic
 def renew_own_consent(*, actor: User | None, consent: Consent) -> Consent:
     """The same consent given again, from today: for one that has run out, is running out, or was
-    withdrawn. All of it: the organisations the sharing was withdrawn for too, as the person first chose."""
+    withdrawn. A consent still in force is extended as it stands: the sharing withdrawn for an organisation
+    stays withdrawn (it is given back one organisation at a time). One that has ended is given again whole,
+    as the person first chose it, the organisations it was withdrawn for too."""
     authorise(actor, Action.PORTAL_CONSENT, consent.person)
     before = _shared_in_force(consent.person)
-    chosen = {*consent.shared_with.all(), *consent.withdrawn_for.all()}
-    new = _consent_anew(actor, consent, list(chosen), [], action=AuditAction.CONSENT_RENEW, renew=True)
+    shared, withdrawn = list(consent.shared_with.all()), list(consent.withdrawn_for.all())
+    if not consent.in_force:
+        shared, withdrawn = [*shared, *withdrawn], []
+    new = _consent_anew(actor, consent, shared, withdrawn, action=AuditAction.CONSENT_RENEW, renew=True)
     _tell_of_change(actor, consent.person, before, withdrawn=False, key=f"consent-{new.pk}")
     return new
 
