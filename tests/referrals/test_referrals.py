@@ -276,3 +276,20 @@ def test_generated_bad_input_never_answers_500(world: World, clerk: Any, base: s
         assert response.status_code < 500, f"ask answered {response.status_code} to {asked!r}"
 
     post()
+
+
+@pytest.mark.parametrize(
+    ("today", "left"),
+    [
+        (date(2026, 12, 3), 1),  # Thursday before
+        (date(2026, 12, 4), 0),  # the day itself, a Friday
+        (date(2026, 12, 5), -1),  # Saturday: passed, though no working day has
+        (date(2026, 12, 6), -1),
+        (date(2026, 12, 7), -1),  # Monday
+        (date(2026, 12, 8), -2),
+    ],
+)
+def test_working_days_left_are_below_zero_from_the_day_after_the_deadline(today: date, left: int) -> None:
+    referral = Referral(assessment_due_on=date(2026, 12, 4), status=ReferralStatus.RECEIVED)
+    assert referral.working_days_left(today) == left
+    assert referral.is_overdue(today) == (left < 0)

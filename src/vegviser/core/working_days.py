@@ -51,7 +51,9 @@ def working_days_between(start: date, end: date, *, saturdays: bool | None = Non
     """The working days after `start` up to and including `end`; negative when `end` is before `start`.
 
     So `working_days_between(start, add_working_days(start, n)) == n`, and the days left to a deadline are
-    `working_days_between(today, deadline)`: 0 on the day itself, below 0 once it has passed."""
+    `working_days_between(today, deadline)`: 0 on the day itself, and after it minus the working days since,
+    which is still 0 on a weekend or holiday just after a deadline: whether it has passed is a comparison of
+    the dates."""
     if end < start:
         return -working_days_between(end, start, saturdays=saturdays)
     saturdays = saturday_is_working_day() if saturdays is None else saturdays

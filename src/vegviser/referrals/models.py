@@ -165,8 +165,11 @@ class Referral(PersonalDataModel):
         return self.status in (ReferralStatus.RECEIVED, ReferralStatus.AWAITING_REFERRER)
 
     def working_days_left(self, today: date | None = None) -> int:
-        """Working days left to the assessment deadline: 0 on the day, below 0 once it has passed."""
-        return working_days_between(today or timezone.localdate(), self.assessment_due_on)
+        """Working days left to the assessment deadline: 0 on the day, below 0 once it has passed, also on
+        the weekend or holiday just after it."""
+        today = today or timezone.localdate()
+        left = working_days_between(today, self.assessment_due_on)
+        return min(left, -1) if today > self.assessment_due_on else left
 
     def is_overdue(self, today: date | None = None) -> bool:
         return self.is_open and (today or timezone.localdate()) > self.assessment_due_on
