@@ -505,6 +505,42 @@ def test_a_token_counts_for_its_own_form_only(world: World) -> None:
     assert not PlanNote.objects.exists()
 
 
+def test_a_token_counts_for_its_own_user_only(world: World) -> None:
+    """Another user sending the same token to the same form is not led to what the first one stored."""
+    url = reverse("intake:report_create")
+    first = client_as(world.coordinator)
+    token = token_of(first.get(url).content.decode(), url)
+    stored = first.post(url, {**_report_body(world), "submission": token})
+    assert stored.status_code == 302
+    other = client_as(world.team_member).post(url, {**_report_body(world), "submission": token})
+    assert other.status_code == 400
+    assert NeedReport.objects.count() == 1
+
+
+def test_a_submission_refused_with_a_reason_is_tried_again_when_sent_again(world: World) -> None:
+    """Led away with an error (the goal is no longer active, say): the same token sent again is processed
+    again, not answered with "dealt with once"."""
+    calls = []
+
+    @submitted_once
+    def refuse(request: HttpRequest) -> HttpResponse:
+        calls.append(1)
+        messages.error(request, "Kan ikke gjøres nå.")
+        return HttpResponseRedirect("/")
+
+    token = "00000000-0000-4000-8000-00000000000b"
+    for _ in range(2):
+        request = RequestFactory().post("/registry/organisations/new/", {"submission": token})
+        request.user = world.coordinator
+        request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+        response = refuse(request)
+        assert response.status_code == 302
+        # The reason is still there to be shown.
+        assert [m.message for m in get_messages(request)] == ["Kan ikke gjøres nå."]
+    assert len(calls) == 2
+    assert not Submission.objects.filter(token=token).exists()
+
+
 def test_old_submissions_are_forgotten(world: World) -> None:
     old = Submission.objects.create(token="00000000-0000-4000-8000-000000000001", path="/", url="/")
     Submission.objects.filter(pk=old.pk).update(

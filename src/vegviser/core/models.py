@@ -29,6 +29,8 @@ class Submission(models.Model):
     token = models.UUIDField(_("token"), unique=True)
     # Where the form was posted: a token is good for its own form only.
     path = models.CharField(_("form address"), max_length=2000)
+    # Who sent it (the user's id): a token is good for that user only.
+    sender = models.CharField(_("sender"), max_length=64, blank=True)
     # Where the first arrival led the user once it had stored what it was sent.
     url = models.CharField(_("address of the result"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)

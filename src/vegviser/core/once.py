@@ -70,11 +70,16 @@ def submitted_once(view: View) -> View:
                     # In a savepoint: a failed claim leaves the transaction usable for nothing else anyway,
                     # but tells the claim's failure apart from anything the view does.
                     with transaction.atomic():
-                        claim = Submission.objects.create(token=token, path=request.path)
+                        claim = Submission.objects.create(
+                            token=token, path=request.path, sender=_sender(request)
+                        )
                 except IntegrityError as error:
                     raise _Duplicate from error
                 response = view(request, *args, **kwargs)
                 location = response.get("Location") if 300 <= response.status_code < 400 else None
+                if location and _refused(request):
+                    # Led away with the reason it could not be done: sent again, it is tried again.
+                    location = None
                 if location:
                     claim.url = location
                     claim.save(update_fields=["url"])
@@ -93,10 +98,32 @@ def submitted_once(view: View) -> View:
 def _already_sent(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     # The first arrival has committed by now: the unique constraint waited for it.
     earlier = Submission.objects.filter(token=token).first()
-    if earlier is None or earlier.path != request.path or not earlier.url:
-        raise SuspiciousOperation("A submission token was sent to another form than its own.")
+    if (
+        earlier is None
+        or earlier.path != request.path
+        or earlier.sender != _sender(request)
+        or not earlier.url
+    ):
+        raise SuspiciousOperation("A submission token was sent to another form, or by another user.")
     messages.info(request, _("This was sent more than once; it was dealt with once."))
     return redirect(earlier.url)
+
+
+def _sender(request: HttpRequest) -> str:
+    """Who sends: a token is good for the user it was given to only, and never leads anyone else to what
+    that user stored."""
+    user = getattr(request, "user", None)
+    return str(user.pk) if user is not None and user.is_authenticated else ""
+
+
+def _refused(request: HttpRequest) -> bool:
+    """Whether the view told the user it could not do what was asked (an error before the redirect). Looking
+    at the messages must not use them up: they are still to be shown on the next page."""
+    storage = messages.get_messages(request)
+    used = storage.used
+    refused = any(message.level >= messages.ERROR for message in storage)
+    storage.used = used
+    return refused
 
 
 def _forget_old() -> None:
