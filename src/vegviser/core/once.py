@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import BaseStorage
 from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -120,6 +121,8 @@ def _refused(request: HttpRequest) -> bool:
     """Whether the view told the user it could not do what was asked (an error before the redirect). Looking
     at the messages must not use them up: they are still to be shown on the next page."""
     storage = messages.get_messages(request)
+    if not isinstance(storage, BaseStorage):
+        return False
     used = storage.used
     refused = any(message.level >= messages.ERROR for message in storage)
     storage.used = used

@@ -57,7 +57,7 @@ def queue(*, user: User, status: str = "open") -> list[NeedReport]:
             ).exclude(pk=OuterRef("pk"))
         )
     )
-    found = list(reports.order_by("received_at")[:QUEUE_LIMIT])
+    found: list[NeedReport] = list(reports.order_by("received_at")[:QUEUE_LIMIT])
     record_access(
         actor=user,
         person_ids={report.person_id for report in found},
