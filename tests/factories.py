@@ -19,7 +19,7 @@ from vegviser.intake.models import (
     ReportStatus,
 )
 from vegviser.plans.models import IndividualPlan
-from vegviser.referrals.models import Referral, ReferralConsent
+from vegviser.referrals.models import Referral, ReferralAttachment, ReferralConsent
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import (
     Membership,
@@ -239,3 +239,17 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     diagnosis_codes = factory.LazyFunction(lambda: ["F84.0"])
     consent = ReferralConsent.YES
     registered_by_name = "Kontormedarbeider"
+
+
+class ReferralAttachmentFactory(factory.django.DjangoModelFactory):
+    """An epicrisis sent with the referral, as a PDF."""
+
+    class Meta:
+        model = ReferralAttachment
+
+    referral = factory.SubFactory(ReferralFactory)
+    title = "Epikrise fra barneavdelingen"
+    file = factory.django.FileField(filename="epikrise.pdf", data=b"%PDF-1.4 epikrise")
+    content_type = "application/pdf"
+    size = 17
+    uploader_name = "Kontormedarbeider"

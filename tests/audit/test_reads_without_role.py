@@ -123,11 +123,12 @@ def test_a_clerk_is_explained_by_a_referral_their_unit_received(world: World) ->
     Referral.objects.filter(pk=referral.pk).update(created_at=days_ago(3))
     read(clerk, world.patient.pk, days_ago(2), purpose=ReadPurpose.REFERRAL)
     read(clerk, world.patient.pk, days_ago(1), purpose=ReadPurpose.REFERRAL_WORK_LIST)
+    read(clerk, world.patient.pk, days_ago(1), purpose=ReadPurpose.REFERRAL_ATTACHMENT)
     assert listed(world) == []
     # Before the referral came, or of a person the unit has no referral of, the read is listed.
     read(clerk, world.patient.pk, days_ago(5), purpose=ReadPurpose.REFERRAL)
     other = PersonFactory()
-    read(clerk, other.pk, days_ago(1), purpose=ReadPurpose.REFERRAL)
+    read(clerk, other.pk, days_ago(1), purpose=ReadPurpose.REFERRAL_ATTACHMENT)
     assert sorted(listed(world)) == sorted(
         [(clerk.display_name, world.patient.full_name, 1), (clerk.display_name, other.full_name, 1)]
     )

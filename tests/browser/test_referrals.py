@@ -90,3 +90,30 @@ def test_the_clerk_registers_a_referral_and_finds_it_with_its_deadline(
         page.get_by_role("link", name="Received, earliest first").click()
     names = main.locator("tbody tr td:first-child").all_inner_texts()
     assert names.index("Sara Nordvik") < names.index("Tor Hansen")
+
+    # The epicrisis that came with the referral is attached on its page. A web page named .pdf is refused,
+    # keeping the title typed; the real PDF is stored under the attachment's id and opens inline.
+    with page.expect_navigation():
+        main.get_by_role("link", name="Sara Nordvik").click()
+    page.get_by_label("What the document is").fill("Epikrise fra barneavdelingen")
+    upload = page.get_by_label("File (PDF or image)")
+    upload.set_input_files(
+        {"name": "Sara Nordvik epikrise.pdf", "mimeType": "application/pdf", "buffer": b"<html></html>"}
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the attachment").click()
+    assert "is not a PDF, PNG or JPEG file as its name says" in main.inner_text()
+    assert page.get_by_label("What the document is").input_value() == "Epikrise fra barneavdelingen"
+    upload.set_input_files(
+        {"name": "Sara Nordvik epikrise.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 epikrise"}
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the attachment").click()
+    assert "The attachment was added to the referral." in main.inner_text()
+    attachment = stored.attachments.get()
+    assert "Nordvik" not in attachment.file.name
+    link = main.get_by_role("link", name="Epikrise fra barneavdelingen")
+    opened = page.request.get(f"{server.url}{link.get_attribute('href')}")
+    assert opened.body() == b"%PDF-1.4 epikrise"
+    assert "no-store" in opened.headers["cache-control"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

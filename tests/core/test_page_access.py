@@ -35,6 +35,7 @@ from ..factories import (
     NeedReportFactory,
     PersonFactory,
     PersonRelationFactory,
+    ReferralAttachmentFactory,
     ReferralFactory,
 )
 from ..personas import (
@@ -215,6 +216,11 @@ def _referral(world: World, status: str = "received") -> dict[str, Any]:
     return {"pk": ReferralFactory(person=world.patient, status=status).pk}
 
 
+def _referral_attachment(world: World) -> dict[str, Any]:
+    attachment = ReferralAttachmentFactory(referral=ReferralFactory(person=world.patient))
+    return {"referral_pk": attachment.referral_id, "pk": attachment.pk}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -285,6 +291,8 @@ TABLE: dict[str, Entry | str] = {
     "referrals:referral_register": ("get", NO_ARGS, {CLERK}, 200),
     "referrals:referral_detail": ("get", _referral, {CLERK}, 200),
     "referrals:ask_referrer": ("get", _referral, {CLERK}, 200),
+    "referrals:attachment_add": ("get", _referral, {CLERK}, 200),
+    "referrals:attachment_file": ("get", _referral_attachment, {CLERK}, 200),
     "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),

@@ -25,6 +25,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -414,6 +415,14 @@ TABLE: dict[str, tuple[set[str], Make]] = {
         lambda w: {"referral": ReferralFactory(person=w.patient), "asked_for": "Epikrise fra sykehuset"},
     ),
     "referrals.record_referrer_answer": ({CLERK}, _referral_awaiting_referrer),
+    "referrals.attach_document": (
+        {CLERK},
+        lambda w: {
+            "referral": ReferralFactory(person=w.patient),
+            "title": "Epikrise fra sykehuset",
+            "file": SimpleUploadedFile("epikrise.pdf", b"%PDF-1.4 epikrise", "application/pdf"),
+        },
+    ),
     "plans.create_plan": (COORDINATOR, _patient_with_coordinator),
     "plans.update_plan": (COORDINATOR, _plan_version),
     "plans.activate_plan": (COORDINATOR, _in_plan(reason="Resten skrives på første møte")),

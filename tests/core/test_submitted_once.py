@@ -47,7 +47,7 @@ from vegviser.plans.models import (
     PlanVersion,
     SubPlan,
 )
-from vegviser.referrals.models import Referral, ReferrerRequest
+from vegviser.referrals.models import Referral, ReferralAttachment, ReferrerRequest
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -402,6 +402,16 @@ CREATES: dict[str, Create] = {
         _referral,
         lambda world, kwargs: {"asked_for": "Epikrise fra sykehuset."},
         ReferrerRequest,
+    ),
+    "referrals:attachment_add": Create(
+        "referral_clerk",
+        _referral,
+        lambda world, kwargs: {
+            "title": "Epikrise fra barneavdelingen",
+            "file": SimpleUploadedFile("epikrise.pdf", b"%PDF-1.4 epikrise", "application/pdf"),
+        },
+        ReferralAttachment,
+        page=lambda kwargs: reverse("referrals:referral_detail", kwargs=kwargs),
     ),
 }
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from vegviser.core.forms import DateInput, radio_choices
+from vegviser.core.uploads import DOCUMENT_ACCEPT
 from vegviser.registry.forms import national_id_field_value
 from vegviser.registry.models import Organisation, Person, RelationKind
 
@@ -45,7 +46,7 @@ class ConsentForm(forms.ModelForm):
             "valid_from": DateInput(),
             "valid_to": DateInput(),
             "child_view": forms.Textarea(attrs={"rows": 3}),
-            "evidence_file": forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+            "evidence_file": forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
         }
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:

@@ -14,22 +14,19 @@ from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from vegviser.core.models import PersonalDataModel
+from vegviser.core.uploads import (
+    DOCUMENT_EXTENSIONS,
+    MAX_DOCUMENT_BYTES,
+    anonymous_name,
+    check_size,
+    is_what_its_name_says,
+)
 from vegviser.registry.models import Organisation, Person, RelationKind
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
-# How each kind of file begins. The name's extension is only what the uploader says it is.
-EVIDENCE_SIGNATURES = {
-    "pdf": b"%PDF-",
-    "png": b"\x89PNG\r\n\x1a\n",
-    "jpg": b"\xff\xd8\xff",
-    "jpeg": b"\xff\xd8\xff",
-}
-# Pillow's name for the format of each image extension.
-IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
+MAX_EVIDENCE_BYTES = MAX_DOCUMENT_BYTES
+EVIDENCE_EXTENSIONS = DOCUMENT_EXTENSIONS
 
 
 class ConsentGiver(models.TextChoices):
@@ -46,36 +43,15 @@ class ConsentEvidence(models.TextChoices):
 
 
 def evidence_path(instance: Consent, filename: str) -> str:
-    # The file name the user chose may carry personal data: store under the consent's id only.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"consents/{instance.pk}.{extension}"
+    return anonymous_name("consents", instance.pk, filename)
 
 
 def validate_evidence_size(file: Any) -> None:
-    if file.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(_("The file is too large. The limit is 10 MB."))
+    check_size(file, MAX_EVIDENCE_BYTES)
 
 
 def validate_evidence_content(file: Any) -> None:
-    """The file is what its name says: a PDF begins as one, and an image opens and verifies as its kind.
-    Anything else (a web page named .pdf) is refused, since the evidence is later downloaded and opened by
-    the unit's staff. An extension that is not accepted at all is FileExtensionValidator's to refuse."""
-    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
-    signature = EVIDENCE_SIGNATURES.get(extension)
-    if signature is None:
-        return
-    file.seek(0)
-    matches = file.read(len(signature)) == signature
-    if matches and extension in IMAGE_FORMATS:
-        file.seek(0)
-        try:
-            with Image.open(file) as image:
-                matches = image.format == IMAGE_FORMATS[extension]
-                image.verify()
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            matches = False
-    file.seek(0)
-    if not matches:
+    if not is_what_its_name_says(file):
         raise ValidationError(
             _("The file is not a PDF, PNG or JPEG file as its name says. Upload the signed consent as one.")
         )

@@ -94,6 +94,7 @@ class Action(StrEnum):
     REFERRAL_REGISTER = "referral.register"
     REFERRAL_VIEW = "referral.view"
     REFERRAL_ASK_REFERRER = "referral.ask_referrer"
+    REFERRAL_ATTACH = "referral.attach"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -709,6 +710,8 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     Action.REFERRAL_ASK_REFERRER: lambda user, obj: (
         isinstance(obj, Referral) and obj.is_open and _referral_clerk_of(user, obj)
     ),
+    # What comes with a referral, or after it (an epicrisis, a report), may be attached whatever its status.
+    Action.REFERRAL_ATTACH: lambda user, obj: isinstance(obj, Referral) and _referral_clerk_of(user, obj),
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.
     Action.EMERGENCY_OPEN: lambda user, obj: is_professional(user),
     Action.EMERGENCY_REVIEW: lambda user, obj: (

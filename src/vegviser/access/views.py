@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import mimetypes
 import uuid
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import ReadPurpose
 from vegviser.core.http import posted
 from vegviser.core.once import submitted_once
+from vegviser.core.uploads import document_response
 from vegviser.registry import selectors as registry_selectors
 
 from . import policy, selectors, services
@@ -55,10 +55,7 @@ def consent_evidence(request: AuthenticatedRequest, pk: uuid.UUID) -> FileRespon
     consent = selectors.get_consent(user=request.user, pk=pk, purpose=ReadPurpose.CONSENT_EVIDENCE)
     if not consent.evidence_file:
         raise Http404
-    content_type = mimetypes.guess_type(consent.evidence_file.name)[0] or "application/octet-stream"
-    response = FileResponse(consent.evidence_file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return document_response(consent.evidence_file)
 
 
 @login_required

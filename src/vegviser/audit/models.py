@@ -52,6 +52,7 @@ class ReadPurpose(models.TextChoices):
     PORTAL_MESSAGES = "portal-messages", _("Messages on the person's own page")
     REFERRAL = "referral", _("Referral")
     REFERRAL_WORK_LIST = "referral-work-list", _("The unit's referrals")
+    REFERRAL_ATTACHMENT = "referral-attachment", _("Attachment to a referral")
 
 
 class AuditAction(models.TextChoices):
@@ -119,6 +120,7 @@ class AuditAction(models.TextChoices):
     REFERRAL_REGISTER = "referral.register", _("Referral registered")
     REFERRAL_ASK_REFERRER = "referral.ask_referrer", _("More asked of the referrer")
     REFERRAL_REFERRER_ANSWERED = "referral.referrer_answered", _("The referrer answered")
+    REFERRAL_ATTACHMENT_ADD = "referral.attachment.add", _("Attachment added to a referral")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

@@ -185,6 +185,7 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.PORTAL_MESSAGES: Action.PLAN_MESSAGES,
     ReadPurpose.REFERRAL: Action.REFERRAL_VIEW,
     ReadPurpose.REFERRAL_WORK_LIST: Action.REFERRAL_WORK_LIST,
+    ReadPurpose.REFERRAL_ATTACHMENT: Action.REFERRAL_VIEW,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
@@ -214,7 +215,9 @@ UNIT_WORK: dict[MembershipRole, frozenset[ReadPurpose]] = {
 REPORTER_PURPOSES = frozenset({ReadPurpose.NEED_REPORT})
 # A specialist unit's referral clerk reads the referrals the unit received (referrals.selectors): the policy's
 # rule for REFERRAL_VIEW and REFERRAL_WORK_LIST.
-CLERK_PURPOSES = frozenset({ReadPurpose.REFERRAL, ReadPurpose.REFERRAL_WORK_LIST})
+CLERK_PURPOSES = frozenset(
+    {ReadPurpose.REFERRAL, ReadPurpose.REFERRAL_WORK_LIST, ReadPurpose.REFERRAL_ATTACHMENT}
+)
 
 
 @contextmanager

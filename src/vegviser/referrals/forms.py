@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.core.forms import DateInput, radio_choices
+from vegviser.core.uploads import DOCUMENT_ACCEPT, MAX_DOCUMENT_BYTES
 from vegviser.registry.forms import national_id_field_value
 from vegviser.registry.models import Municipality, Organisation
 
-from .models import Referral, ReferralConsent, icd10_codes
+from .models import Referral, ReferralAttachment, ReferralConsent, icd10_codes
 
 
 class ReferralForm(forms.ModelForm):
@@ -108,3 +109,12 @@ class AskReferrerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The referral is not sent back: the deadline for the assessment still runs."),
     )
+
+
+class AttachmentForm(forms.ModelForm):
+    max_megabytes = MAX_DOCUMENT_BYTES // (1024 * 1024)
+
+    class Meta:
+        model = ReferralAttachment
+        fields = ["title", "file"]
+        widgets = {"file": forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT})}

@@ -9,13 +9,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.accounts.models import hpr_validator
 from vegviser.core.models import PersonalDataModel
+from vegviser.core.uploads import (
+    DOCUMENT_EXTENSIONS,
+    anonymous_name,
+    validate_document_content,
+    validate_document_size,
+)
 from vegviser.core.working_days import add_working_days, working_days_between
 from vegviser.registry.models import Organisation, OrganisationKind, Person
 
@@ -202,3 +208,50 @@ class ReferrerRequest(PersonalDataModel):
 
     def __str__(self) -> str:
         return f"{self.referral} {self.asked_at:%d.%m.%Y}"
+
+
+def attachment_path(instance: ReferralAttachment, filename: str) -> str:
+    return anonymous_name("referrals", instance.pk, filename)
+
+
+class ReferralAttachment(PersonalDataModel):
+    """A document that came with the referral or after it (an epicrisis, a test report), as PDF or image."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(
+        _("what the document is"),
+        max_length=200,
+        help_text=_("Such as «Epicrisis from the children's ward» or «Speech therapist's report»."),
+    )
+    file = models.FileField(
+        _("file (PDF or image)"),
+        upload_to=attachment_path,
+        validators=[
+            FileExtensionValidator(DOCUMENT_EXTENSIONS),
+            validate_document_size,
+            validate_document_content,
+        ],
+    )
+    # What the browser said the file was, kept as given; the file is served by its checked extension.
+    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size in bytes"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploader_name = models.CharField(_("uploaded by"), max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment to a referral")
+        verbose_name_plural = _("attachments to referrals")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title

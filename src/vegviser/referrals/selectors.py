@@ -15,7 +15,7 @@ from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.registry.models import Organisation
 
-from .models import Referral, ReferralStatus
+from .models import Referral, ReferralAttachment, ReferralStatus
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -79,3 +79,22 @@ def get_referral(
         channel=channel,
     )
     return referral
+
+
+def get_attachment(*, user: User, referral_pk: uuid.UUID, pk: uuid.UUID) -> ReferralAttachment:
+    """An attachment, for whoever may see its referral; opening it is a read of the person, logged."""
+    attachment = (
+        ReferralAttachment.objects.select_related("referral__receiving_unit")
+        .filter(pk=pk, referral_id=referral_pk)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    policy.require(user, Action.REFERRAL_VIEW, attachment.referral)
+    record_access(
+        actor=user,
+        person_ids=[attachment.referral.person_id],
+        obj=attachment,
+        purpose=ReadPurpose.REFERRAL_ATTACHMENT,
+    )
+    return attachment

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from vegviser.audit.services import describe_actor, save_change, save_new
 from vegviser.core.services import assign
 from vegviser.registry.models import Organisation, Person
 
-from .models import Referral, ReferralStatus, ReferrerRequest
+from .models import Referral, ReferralAttachment, ReferralStatus, ReferrerRequest
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -120,4 +121,29 @@ def record_referrer_answer(*, actor: User | None, referral: Referral) -> Referra
         person_id=referral.person_id,
         locked=True,
         validate=False,
+    )
+
+
+@transaction.atomic
+def attach_document(
+    *, actor: User | None, referral: Referral, title: str, file: UploadedFile
+) -> ReferralAttachment:
+    """Attach a document to the referral. It is stored under the attachment's id, never the name it came
+    with, and checked by its content: a web page named .pdf is refused."""
+    authorise(actor, Action.REFERRAL_ATTACH, referral)
+    attachment = ReferralAttachment(
+        referral=referral,
+        title=title,
+        file=file,
+        content_type=(file.content_type or "")[:100],
+        size=file.size or 0,
+        uploaded_by=actor,
+    )
+    attachment.uploader_name, _role, _organisation = describe_actor(actor)
+    return save_new(
+        attachment,
+        actor=actor,
+        action=AuditAction.REFERRAL_ATTACHMENT_ADD,
+        fields=["referral", "title", "content_type", "size"],
+        person_id=referral.person_id,
     )

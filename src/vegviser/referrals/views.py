@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +18,11 @@ from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted, render_page
 from vegviser.core.once import submitted_once
+from vegviser.core.uploads import document_response
 from vegviser.registry.services import find_or_register_person
 
 from . import selectors, services
-from .forms import AskReferrerForm, ReferralForm
+from .forms import AskReferrerForm, AttachmentForm, ReferralForm
 from .models import ReferralStatus
 
 
@@ -112,6 +113,9 @@ def referral_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         "overdue": referral.is_overdue(today),
         "requests": list(referral.referrer_requests.all()),
         "may_ask": policy.can(request.user, Action.REFERRAL_ASK_REFERRER, referral),
+        "attachments": list(referral.attachments.all()),
+        "may_attach": policy.can(request.user, Action.REFERRAL_ATTACH, referral),
+        "attachment_form": AttachmentForm(),
     }
     return render(request, "referrals/referral_detail.html", context)
 
@@ -148,3 +152,30 @@ def referrer_answered(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
     else:
         messages.success(request, _("The referrer's answer was recorded."))
     return redirect("referrals:referral_detail", pk=referral.pk)
+
+
+@login_required
+@submitted_once
+def attachment_add(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.get_referral(user=request.user, pk=pk, action=Action.REFERRAL_ATTACH)
+    form = AttachmentForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attach_document(
+                actor=request.user,
+                referral=referral,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The attachment was added to the referral."))
+            return redirect("referrals:referral_detail", pk=referral.pk)
+    return render(request, "referrals/attachment_form.html", {"referral": referral, "form": form})
+
+
+@login_required
+def attachment_file(request: AuthenticatedRequest, referral_pk: uuid.UUID, pk: uuid.UUID) -> FileResponse:
+    attachment = selectors.get_attachment(user=request.user, referral_pk=referral_pk, pk=pk)
+    return document_response(attachment.file)
