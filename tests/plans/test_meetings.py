@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from vegviser.audit.models import AccessRecord, AuditRecord, Channel
 from vegviser.plans import page, selectors, services
+from vegviser.plans.calendar import ics_fold, ics_text
 from vegviser.plans.models import AccessLevel, IndividualPlan, Meeting
 from vegviser.plans.selectors import PlanContent
-from vegviser.plans.views.meetings import ics_fold, ics_text
 
 from ..conftest import World, client_for, english
 from ..factories import (
@@ -155,9 +155,9 @@ def test_anonymous_is_sent_to_log_in(world: World, plan: IndividualPlan) -> None
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_a_limited_participant_does_not_read_meetings(world: World) -> None:
+def test_a_limited_participant_does_not_read_meetings_they_are_not_invited_to(world: World) -> None:
     plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
-    meeting = schedule(plan)
+    meeting = schedule(plan, invited=list(plan.participants.exclude(user=world.team_member)))
     client = client_for(world, "team_member")
     for name in READ_PAGES:
         assert client.get(reverse(name, kwargs={"pk": meeting.pk})).status_code == 404

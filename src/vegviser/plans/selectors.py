@@ -30,6 +30,7 @@ from .models import (
     Measure,
     MeasureStatus,
     Meeting,
+    MeetingMessage,
     PlanMessage,
     PlanNote,
     PlanParticipant,
@@ -483,6 +484,15 @@ def conversation(*, user: User, plan: IndividualPlan) -> list[PlanMessage]:
     """The messages of the plan, oldest first. The caller has logged the read of the plan."""
     policy.require(user, Action.PLAN_MESSAGES, plan)
     return list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))
+
+
+def meeting_messages(*, user: User, meeting: Meeting) -> list[MeetingMessage]:
+    """What invitees wrote to the coordinator about the meeting: all of it for the coordinator, their own for
+    anyone else what they wrote themselves. The caller has checked and logged the read of the meeting."""
+    messages = MeetingMessage.objects.filter(meeting=meeting).order_by("created_at")
+    if policy.plan_role(user, meeting.plan) == PlanRole.COORDINATOR:
+        return list(messages)
+    return list(messages.filter(author=user))
 
 
 def latest_self_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:

@@ -17,6 +17,7 @@ from .meetings import (
     record_decision,
     schedule_meeting,
     update_meeting,
+    write_to_coordinator,
 )
 from .notes import add_note
 from .participants import PARTICIPANT_FIELDS, add_participant, end_participation, update_participant
@@ -82,4 +83,5 @@ __all__ = [
     "update_participant",
     "update_plan",
     "update_what_matters",
+    "write_to_coordinator",
 ]
