@@ -51,6 +51,7 @@ from ..personas import (
     COORDINATOR,
     KE,
     KE_BOTH,
+    LIMITED,
     MATRIX_PERSONAS,
     PATIENT,
     PROFESSIONALS,
@@ -402,6 +403,12 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "plans.record_decision": (
         COORDINATOR,
         lambda w: {"meeting": _meeting(w, held=True), "text": "Vi fortsetter"},
+    ),
+    # A limited participant cannot read the plan's conversation; invited to a meeting, they write to the
+    # coordinator about it (the persona is invited to the plan's meetings).
+    "plans.write_to_coordinator": (
+        {LIMITED},
+        lambda w: {"meeting": _meeting(w), "text": "Jeg kommer senere"},
     ),
     "plans.evaluate_plan": (COORDINATOR, _evaluation),
     # The person's own side, in the portal.

@@ -114,9 +114,10 @@ def emailed_invitation(
     time and a link, nothing else. The service is the organiser and the invitee the one attendee, both by
     address only; replies are not asked for, since the email's sender takes none."""
     _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    summary = _("Meeting in Vegviser")
     described = _("Log in to Vegviser to see the place and the agenda: %(url)s") % {"url": url}
     event = [
-        f"SUMMARY:{ics_text(_('Meeting in Vegviser'))}",
+        f"SUMMARY:{ics_text(summary)}",
         f"DESCRIPTION:{ics_text(described)}",
         f"URL:{url}",
         f"ORGANIZER;CN=Vegviser:mailto:{sender}",
