@@ -48,16 +48,19 @@ class MeetingForm(VersionedForm):
         super().__init__(*args, **kwargs)
         invited = cast(forms.ModelMultipleChoiceField, self.fields["invited"])
         # Someone invited before they left the plan stays ticked: saving must not quietly uninvite them.
+        # A new meeting has its key before it is saved: whether it is new is told by its state.
+        adding = self.instance._state.adding
         current = Q(active=True)
-        if self.instance.pk:
+        if not adding:
             current |= Q(pk__in=self.instance.invited.values("pk"))
         participants: QuerySet[PlanParticipant] = plan.participants.filter(current).order_by("kind", "name")
         invited.queryset = participants
-        if self.instance.pk:
+        if not adding:
             invited.initial = list(self.instance.invited.all())
         else:
-            # The whole responsibility group is usually invited; the coordinator unticks who is not.
-            invited.initial = [p for p in participants if p.active]
+            # The whole responsibility group is usually invited; the coordinator unticks who is not. Set on
+            # the form: a model form's own initial (no one invited yet) would hide the field's.
+            self.initial["invited"] = [p for p in participants if p.active]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
