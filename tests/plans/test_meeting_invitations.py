@@ -210,6 +210,31 @@ def test_the_email_names_no_one_and_carries_a_request(
     assert fields["STATUS"] == "CONFIRMED"
 
 
+def test_the_event_links_to_the_meeting_where_the_site_is_known(
+    group: Group, committed: Any, mailoutbox: list[Any], settings: Any
+) -> None:
+    settings.VEGVISER_SITE_URL = "https://vegviser.bodo.kommune.no"
+    with committed():
+        meeting = _schedule(group)
+    [email] = [email for email in mailoutbox if email.to == [group.teacher.email]]
+    fields = _ics_fields(_calendar(email))
+    url = f"https://vegviser.bodo.kommune.no/plans/meetings/{meeting.pk}/"
+    assert fields["URL"] == url and url in fields["DESCRIPTION"]
+    _no_names_or_health(group, email)
+
+
+def test_without_the_sites_address_the_event_has_no_link(
+    group: Group, committed: Any, mailoutbox: list[Any], settings: Any
+) -> None:
+    settings.VEGVISER_SITE_URL = ""
+    with committed():
+        _schedule(group)
+    [email] = [email for email in mailoutbox if email.to == [group.teacher.email]]
+    fields = _ics_fields(_calendar(email))
+    assert "URL" not in fields
+    assert fields["DESCRIPTION"] == "Log in to Vegviser to see the place and the agenda."
+
+
 @pytest.mark.parametrize(
     ("language", "subject"),
     [

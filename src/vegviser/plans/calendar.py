@@ -111,15 +111,19 @@ def emailed_invitation(
     meeting: Meeting, *, method: str, attendee: str, url: str, now: datetime | None = None
 ) -> str:
     """The invitation, change or cancellation (`method` REQUEST or CANCEL) sent to one invitee by email: the
-    time and a link, nothing else. The service is the organiser and the invitee the one attendee, both by
-    address only; replies are not asked for, since the email's sender takes none."""
+    time and a link to the meeting (none where the site's address is not set), nothing else. The service is
+    the organiser and the invitee the one attendee, both by address only; replies are not asked for, since
+    the email's sender takes none."""
     _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
     summary = _("Meeting in Vegviser")
-    described = _("Log in to Vegviser to see the place and the agenda: %(url)s") % {"url": url}
+    if url:
+        described = _("Log in to Vegviser to see the place and the agenda: %(url)s") % {"url": url}
+    else:
+        described = _("Log in to Vegviser to see the place and the agenda.")
     event = [
         f"SUMMARY:{ics_text(summary)}",
         f"DESCRIPTION:{ics_text(described)}",
-        f"URL:{url}",
+        *([f"URL:{url}"] if url else []),
         f"ORGANIZER;CN=Vegviser:mailto:{sender}",
         f"ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{attendee}",
     ]
