@@ -519,9 +519,11 @@ def test_a_limited_invitee_still_reads_no_conversation(group: Group) -> None:
 def test_others_may_not_write_to_the_coordinator_through_the_meeting(group: Group) -> None:
     """Those who read the whole plan have the plan's conversation; the form is for limited invitees."""
     meeting = _schedule(group)
+    before = AccessRecord.objects.count()
     for user in [group.teacher, group.patient, group.coordinator]:
         response = client_as(user).post(
             reverse("plans:meeting_detail", kwargs={"pk": meeting.pk}), {"text": "Hei"}
         )
         assert response.status_code == 404
     assert not MeetingMessage.objects.exists()
+    assert AccessRecord.objects.count() == before  # refused, so nothing was read

@@ -61,25 +61,23 @@ def meeting_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 
 @login_required
 def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    meeting = _meeting(request, pk, Action.MEETING_VIEW)
+    # A post writes to the coordinator: refused before the read is logged, as any refusal is.
+    writing = request.method == "POST"
+    meeting = _meeting(request, pk, Action.MEETING_WRITE_COORDINATOR if writing else Action.MEETING_VIEW)
     plan = meeting.plan
     # A limited participant, invited, reads the meeting but not the plan: the goals and measures a decision
     # is linked to, and minutes not yet approved, stay with those who read the whole plan.
     whole_plan = policy.can(request.user, Action.PLAN_VIEW_FULL, plan)
     may_write = policy.can(request.user, Action.MEETING_WRITE_COORDINATOR, meeting)
     form = MessageForm(posted(request) if may_write else None)
-    if request.method == "POST":
-        policy.require(request.user, Action.MEETING_WRITE_COORDINATOR, meeting)
-        if form.is_valid():
-            try:
-                services.write_to_coordinator(
-                    actor=request.user, meeting=meeting, text=form.cleaned_data["text"]
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Your message was sent to the coordinator."))
-                return _to_meeting(meeting)
+    if writing and form.is_valid():
+        try:
+            services.write_to_coordinator(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your message was sent to the coordinator."))
+            return _to_meeting(meeting)
     decisions = list(
         meeting.decisions.prefetch_related(
             Prefetch("goals", queryset=Goal.objects.select_related("parent").order_by("position")),
