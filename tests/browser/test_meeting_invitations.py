@@ -1,6 +1,7 @@
 """A meeting reaches its invitees, in a real browser: the demo's coordinator schedules a meeting of Per's
 responsibility group through the page; Eva, his occupational therapist with limited access, signs in, finds
-the invitation among her notices, opens the meeting, sees who the coordinator is and writes to him."""
+the invitation among her notices, opens the meeting, sees who the coordinator is and writes to him; he
+answers her on the meeting page."""
 
 from __future__ import annotations
 
@@ -82,7 +83,13 @@ def test_a_limited_invitee_is_told_opens_the_meeting_and_writes_to_the_coordinat
     response = page.goto(f"{server.url}/plans/meetings/{other.pk}/")
     assert response is not None and response.status == 404
 
-    # The coordinator reads what she wrote on the meeting page.
+    # The coordinator reads what she wrote on the meeting page, and answers her there.
     coordinator.goto(f"{server.url}/plans/meetings/{meeting.pk}/")
     assert "Jeg kommer 15 minutter senere." in coordinator.locator("main").inner_text()
+    coordinator.get_by_label("Answer").fill("Det går fint, vi begynner med saken din.")
+    with coordinator.expect_navigation():
+        coordinator.get_by_role("button", name="Answer Eva Rønning").click()
+    assert "Your answer was sent." in coordinator.content()
+    page.goto(f"{server.url}/plans/meetings/{meeting.pk}/")
+    assert "Det går fint, vi begynner med saken din." in page.locator("main").inner_text()
     limited.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -527,3 +528,51 @@ def test_others_may_not_write_to_the_coordinator_through_the_meeting(group: Grou
         assert response.status_code == 404
     assert not MeetingMessage.objects.exists()
     assert AccessRecord.objects.count() == before  # refused, so nothing was read
+
+
+def _written(group: Group, committed: Any) -> tuple[Meeting, str]:
+    """A meeting the limited participant is invited to and has written to the coordinator about."""
+    meeting = _schedule(group)
+    url = reverse("plans:meeting_detail", kwargs={"pk": meeting.pk})
+    with committed():
+        client_as(group.limited).post(url, {"text": "Jeg kommer 10 minutter senere."})
+    return meeting, url
+
+
+def test_the_coordinator_answers_the_invitee_who_wrote(
+    group: Group, committed: Any, mailoutbox: list[Any]
+) -> None:
+    _meeting, url = _written(group, committed)
+    mailoutbox.clear()
+    coordinator = client_as(group.coordinator)
+    empty = coordinator.post(url, {"invitee": group.limited.pk, "text": " "})
+    assert empty.status_code == 200 and "Write a message before sending it." in empty.content.decode()
+    with committed():
+        response = coordinator.post(url, {"invitee": group.limited.pk, "text": "Det går fint, vi venter."})
+    assert response.status_code == 302
+    answer = MeetingMessage.objects.get(author=group.coordinator)
+    assert answer.invitee == group.limited
+    notice = Notification.objects.get(key=f"meeting-message:{answer.pk}")
+    assert notice.user == group.limited and notice.url == url
+    [email] = mailoutbox
+    assert email.to == [group.limited.email] and "venter" not in email.body
+    # The invitee reads the answer; another invitee reads neither message.
+    assert "Det går fint" in client_as(group.limited).get(url).content.decode()
+    assert "Det går fint" not in client_as(group.teacher).get(url).content.decode()
+
+
+def test_the_coordinator_answers_only_someone_who_wrote(group: Group, committed: Any) -> None:
+    meeting, _url = _written(group, committed)
+    with pytest.raises(ValidationError):
+        services.answer_invitee(actor=group.coordinator, meeting=meeting, invitee=group.teacher, text="Hei")
+    assert not MeetingMessage.objects.filter(author=group.coordinator).exists()
+
+
+def test_only_the_coordinator_answers(group: Group, committed: Any) -> None:
+    _meeting, url = _written(group, committed)
+    before = AccessRecord.objects.count()
+    for user in [group.teacher, group.limited, group.patient]:
+        response = client_as(user).post(url, {"invitee": group.limited.pk, "text": "Hei"})
+        assert response.status_code == 404
+    assert MeetingMessage.objects.count() == 1
+    assert AccessRecord.objects.count() == before

@@ -646,9 +646,9 @@ class MeetingDecision(PersonalDataModel):
 
 
 class MeetingMessage(PersonalDataModel):
-    """A message from an invitee to the coordinator about a meeting: how a participant who reads only their
-    own part of the plan (and so not the plan's conversation) reaches the coordinator. Read by the
-    coordinator and the writer alone."""
+    """A message between an invitee and the coordinator about a meeting: how a participant who reads only
+    their own part of the plan (and so not the plan's conversation) reaches the coordinator, and is answered.
+    Read by the coordinator and that invitee alone."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="messages"
@@ -662,6 +662,15 @@ class MeetingMessage(PersonalDataModel):
         related_name="+",
     )
     author_name = models.CharField(_("written by"), max_length=200)
+    # Whose exchange with the coordinator it is: the invitee who wrote, or whom the coordinator answered.
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invitee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     text = models.TextField(_("message"), validators=[MaxLengthValidator(MESSAGE_LIMIT)])
 
     class Meta:

@@ -486,13 +486,25 @@ def conversation(*, user: User, plan: IndividualPlan) -> list[PlanMessage]:
     return list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))
 
 
-def meeting_messages(*, user: User, meeting: Meeting) -> list[MeetingMessage]:
-    """What invitees wrote to the coordinator about the meeting: all of it for the coordinator, their own for
-    anyone else what they wrote themselves. The caller has checked and logged the read of the meeting."""
-    messages = MeetingMessage.objects.filter(meeting=meeting).order_by("created_at")
-    if policy.plan_role(user, meeting.plan) == PlanRole.COORDINATOR:
-        return list(messages)
-    return list(messages.filter(author=user))
+@dataclass
+class MeetingThread:
+    """One invitee's exchange with the coordinator about a meeting."""
+
+    invitee: User | None
+    messages: list[MeetingMessage]
+
+
+def meeting_threads(*, user: User, meeting: Meeting) -> list[MeetingThread]:
+    """What invitees and the coordinator wrote to each other about the meeting, one exchange per invitee:
+    every exchange for the coordinator, their own for an invitee. The caller has checked and logged the read
+    of the meeting."""
+    messages = MeetingMessage.objects.filter(meeting=meeting).select_related("invitee").order_by("created_at")
+    if policy.plan_role(user, meeting.plan) != PlanRole.COORDINATOR:
+        messages = messages.filter(invitee=user)
+    threads: dict[Any, MeetingThread] = {}
+    for message in messages:
+        threads.setdefault(message.invitee_id, MeetingThread(message.invitee, [])).messages.append(message)
+    return list(threads.values())
 
 
 def latest_self_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:

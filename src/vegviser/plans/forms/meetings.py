@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.accounts.models import User
 from vegviser.core.forms import VersionedForm
 
-from ..models import Goal, IndividualPlan, Measure, Meeting, PlanParticipant
+from ..models import MESSAGE_LIMIT, Goal, IndividualPlan, Measure, Meeting, MeetingMessage, PlanParticipant
 from ..services import MEETING_FIELDS
 
 
@@ -118,3 +119,23 @@ class DecisionForm(forms.Form):
         measures = cast(forms.ModelMultipleChoiceField, self.fields["measures"])
         measures.queryset = plan.measures.order_by("starts_on", "created_at")
         measures.label_from_instance = lambda measure: measure.title  # type: ignore[method-assign,assignment]
+
+
+class AnswerForm(forms.Form):
+    """The coordinator's answer to an invitee who wrote about the meeting."""
+
+    invitee = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Answer"),
+        max_length=MESSAGE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a message before sending it.")},
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        invitee = cast(forms.ModelChoiceField, self.fields["invitee"])
+        # Only someone who wrote about this meeting is answered here.
+        invitee.queryset = User.objects.filter(
+            pk__in=MeetingMessage.objects.filter(meeting=meeting, author=F("invitee")).values("invitee")
+        )

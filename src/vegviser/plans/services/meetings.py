@@ -211,37 +211,68 @@ def record_decision(
         return decision
 
 
-@transaction.atomic
-def write_to_coordinator(*, actor: User | None, meeting: Meeting, text: str) -> MeetingMessage:
-    """An invitee who reads only their own part of the plan writes to the coordinator about the meeting; the
-    coordinator is told in the app and by an email that says only that there is a message."""
-    closed = _("This plan is closed: messages can no longer be sent in it.")
-    with _plan_write(
-        actor, meeting.plan, action=Action.MEETING_WRITE_COORDINATOR, on=meeting, closed=closed
-    ) as plan:
-        text = text.strip()
-        if not text:
-            raise ValidationError({"text": _("Write a message before sending it.")})
-        name, _role, _organisation = describe_actor(actor)
-        message = MeetingMessage(meeting=meeting, author=actor, author_name=name, text=text)
-        save_new(
-            message,
-            actor=actor,
-            action=AuditAction.PLAN_MESSAGE_SEND,
-            fields=["text"],
-            person_id=plan.person_id,
-        )
-    coordinators = policy.coordinators_in_office([plan.person_id]).get(plan.person_id, [])
+def _meeting_message(
+    actor: User | None, meeting: Meeting, *, invitee: User | None, text: str
+) -> MeetingMessage:
+    """Saves a message of the exchange between `invitee` and the coordinator. Inside the plan write."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write a message before sending it.")})
+    name, _role, _organisation = describe_actor(actor)
+    message = MeetingMessage(meeting=meeting, author=actor, author_name=name, invitee=invitee, text=text)
+    save_new(
+        message,
+        actor=actor,
+        action=AuditAction.PLAN_MESSAGE_SEND,
+        fields=["text"],
+        person_id=meeting.plan.person_id,
+    )
+    return message
+
+
+def _tell_of_message(users: list[User], message: MeetingMessage, notice: Any) -> None:
+    """In the app, and by an email that says only that there is a message."""
+    meeting = message.meeting
     notices.tell(
-        users=[user for user in coordinators if user != actor],
+        users=users,
         key=f"meeting-message:{message.pk}",
-        message=_("New message from %(name)s about the meeting on %(date)s for %(person)s."),
+        message=notice,
         params={
-            "name": name,
+            "name": message.author_name,
             "date": day(timezone.localtime(meeting.starts_at)),
-            "person": plan.person.full_name,
+            "person": meeting.plan.person.full_name,
         },
         url=reverse("plans:meeting_detail", kwargs={"pk": meeting.pk}),
         email=True,
     )
+
+
+@transaction.atomic
+def write_to_coordinator(*, actor: User | None, meeting: Meeting, text: str) -> MeetingMessage:
+    """An invitee who reads only their own part of the plan writes to the coordinator about the meeting."""
+    closed = _("This plan is closed: messages can no longer be sent in it.")
+    with _plan_write(
+        actor, meeting.plan, action=Action.MEETING_WRITE_COORDINATOR, on=meeting, closed=closed
+    ) as plan:
+        message = _meeting_message(actor, meeting, invitee=actor, text=text)
+    coordinators = policy.coordinators_in_office([plan.person_id]).get(plan.person_id, [])
+    _tell_of_message(
+        [user for user in coordinators if user != actor],
+        message,
+        _("New message from %(name)s about the meeting on %(date)s for %(person)s."),
+    )
+    return message
+
+
+@transaction.atomic
+def answer_invitee(*, actor: User | None, meeting: Meeting, invitee: User, text: str) -> MeetingMessage:
+    """The coordinator answers an invitee who wrote about the meeting."""
+    with _plan_write(actor, meeting.plan):
+        if not MeetingMessage.objects.filter(meeting=meeting, author=invitee, invitee=invitee).exists():
+            raise ValidationError(_("Answer an invitee who wrote about this meeting."))
+        message = _meeting_message(actor, meeting, invitee=invitee, text=text)
+    if policy.can(invitee, Action.MEETING_VIEW, meeting):
+        _tell_of_message(
+            [invitee], message, _("%(name)s answered you about the meeting on %(date)s for %(person)s.")
+        )
     return message

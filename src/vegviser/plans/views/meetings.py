@@ -27,7 +27,7 @@ from vegviser.core.http import posted
 
 from .. import selectors, services
 from ..calendar import invitation
-from ..forms.meetings import DecisionForm, MeetingEditForm, MeetingForm
+from ..forms.meetings import AnswerForm, DecisionForm, MeetingEditForm, MeetingForm
 from ..forms.plan import MessageForm
 from ..models import Goal, Meeting
 
@@ -61,23 +61,57 @@ def meeting_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 
 @login_required
 def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    # A post writes to the coordinator: refused before the read is logged, as any refusal is.
+    # A post writes to the coordinator, or (naming the invitee) answers one: refused before the read is
+    # logged, as any refusal is.
     writing = request.method == "POST"
-    meeting = _meeting(request, pk, Action.MEETING_WRITE_COORDINATOR if writing else Action.MEETING_VIEW)
+    answering = writing and "invitee" in request.POST
+    action = Action.MEETING_VIEW
+    if writing:
+        action = Action.PLAN_EDIT if answering else Action.MEETING_WRITE_COORDINATOR
+    meeting = _meeting(request, pk, action)
     plan = meeting.plan
     # A limited participant, invited, reads the meeting but not the plan: the goals and measures a decision
     # is linked to, and minutes not yet approved, stay with those who read the whole plan.
     whole_plan = policy.can(request.user, Action.PLAN_VIEW_FULL, plan)
     may_write = policy.can(request.user, Action.MEETING_WRITE_COORDINATOR, meeting)
-    form = MessageForm(posted(request) if may_write else None)
-    if writing and form.is_valid():
+    may_edit = policy.can(request.user, Action.PLAN_EDIT, plan)
+    form = MessageForm(posted(request) if writing and not answering else None)
+    answer = AnswerForm(posted(request) if answering else None, meeting=meeting)
+    sent = None
+    if writing and not answering and form.is_valid():
         try:
             services.write_to_coordinator(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Your message was sent to the coordinator."))
-            return _to_meeting(meeting)
+            sent = _("Your message was sent to the coordinator.")
+    if answering and answer.is_valid():
+        try:
+            services.answer_invitee(
+                actor=request.user,
+                meeting=meeting,
+                invitee=answer.cleaned_data["invitee"],
+                text=answer.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            add_service_error(answer, error)
+        else:
+            sent = _("Your answer was sent.")
+    if sent:
+        messages.success(request, sent)
+        return _to_meeting(meeting)
+    threads = selectors.meeting_threads(user=request.user, meeting=meeting)
+    # Each exchange has its own answer form; the one posted keeps what was typed and its errors.
+    answered = answer.data.get("invitee") if answering else None
+    answer_forms = [
+        (
+            thread,
+            answer
+            if answered == str(getattr(thread.invitee, "pk", ""))
+            else AnswerForm(None, meeting=meeting, initial={"invitee": getattr(thread.invitee, "pk", None)}),
+        )
+        for thread in threads
+    ]
     decisions = list(
         meeting.decisions.prefetch_related(
             Prefetch("goals", queryset=Goal.objects.select_related("parent").order_by("position")),
@@ -96,7 +130,6 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
         )
         for decision in decisions
     ]
-    may_edit = policy.can(request.user, Action.PLAN_EDIT, plan)
     now = timezone.now()
     open_minutes = meeting.minutes_approved_at is None and not meeting.cancelled
     context = {
@@ -110,7 +143,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
         "may_edit": may_edit,
         "may_write": may_write,
         "form": form,
-        "to_coordinator": selectors.meeting_messages(user=request.user, meeting=meeting),
+        "threads": answer_forms,
         "same_day": timezone.localdate(meeting.starts_at) == timezone.localdate(meeting.ends_at),
         "may_approve": may_edit
         and open_minutes
