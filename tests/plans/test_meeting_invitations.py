@@ -5,6 +5,7 @@ limited participant opens the meetings they are invited to, sees the coordinator
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
@@ -576,3 +577,19 @@ def test_only_the_coordinator_answers(group: Group, committed: Any) -> None:
         assert response.status_code == 404
     assert MeetingMessage.objects.count() == 1
     assert AccessRecord.objects.count() == before
+
+
+def test_each_exchange_has_its_own_answer_form(group: Group, committed: Any) -> None:
+    second = _professional(group.plan, AccessLevel.LIMITED)
+    meeting = _schedule(group)
+    url = reverse("plans:meeting_detail", kwargs={"pk": meeting.pk})
+    for user in [group.limited, second]:
+        with committed():
+            assert client_as(user).post(url, {"text": f"Hilsen {user.username}"}).status_code == 302
+    html = client_as(group.coordinator).get(url).content.decode()
+    assert html.count('name="invitee"') == 2
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "an id used twice breaks the labels"
+    # The second writer reads their own exchange, not the first one's.
+    own = client_as(second).get(url).content.decode()
+    assert f"Hilsen {second.username}" in own and f"Hilsen {group.limited.username}" not in own

@@ -100,18 +100,17 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
     if sent:
         messages.success(request, sent)
         return _to_meeting(meeting)
-    threads = selectors.meeting_threads(user=request.user, meeting=meeting)
-    # Each exchange has its own answer form; the one posted keeps what was typed and its errors.
     answered = answer.data.get("invitee") if answering else None
-    answer_forms = [
-        (
-            thread,
-            answer
-            if answered == str(getattr(thread.invitee, "pk", ""))
-            else AnswerForm(None, meeting=meeting, initial={"invitee": getattr(thread.invitee, "pk", None)}),
-        )
-        for thread in threads
-    ]
+    answer_forms = []
+    for thread in selectors.meeting_threads(user=request.user, meeting=meeting):
+        # Each exchange has its own answer form, with ids of its own; the one posted keeps what was typed
+        # and its errors.
+        invitee = str(getattr(thread.invitee, "pk", ""))
+        form_for = answer if answered == invitee else None
+        if form_for is None:
+            form_for = AnswerForm(None, meeting=meeting, initial={"invitee": invitee})
+        form_for.auto_id = f"answer-{invitee}-%s"
+        answer_forms.append((thread, form_for))
     decisions = list(
         meeting.decisions.prefetch_related(
             Prefetch("goals", queryset=Goal.objects.select_related("parent").order_by("position")),
