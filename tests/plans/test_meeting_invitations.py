@@ -593,3 +593,15 @@ def test_each_exchange_has_its_own_answer_form(group: Group, committed: Any) -> 
     # The second writer reads their own exchange, not the first one's.
     own = client_as(second).get(url).content.decode()
     assert f"Hilsen {second.username}" in own and f"Hilsen {group.limited.username}" not in own
+
+
+def test_the_limited_invitees_plan_page_lists_only_their_meetings(group: Group) -> None:
+    theirs = _schedule(group)
+    others = [p for p in group.invitees() if p.user != group.limited]
+    not_theirs = services.schedule_meeting(
+        actor=group.coordinator, plan=group.plan, data=_data(invited=others, place="Helsehuset")
+    )
+    html = client_as(group.limited).get(reverse("plans:plan_detail", kwargs={"pk": group.plan.pk})).content
+    page = html.decode()
+    assert reverse("plans:meeting_detail", kwargs={"pk": theirs.pk}) in page
+    assert reverse("plans:meeting_detail", kwargs={"pk": not_theirs.pk}) not in page

@@ -831,12 +831,23 @@ def test_the_section_without_meetings_says_so(world: World, plan: IndividualPlan
     assert "Earlier meetings" not in html
 
 
-def test_a_limited_participant_gets_no_meeting_section(world: World) -> None:
+def test_a_limited_participant_gets_no_meeting_section_without_an_invitation(world: World) -> None:
     plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
-    schedule(plan)
+    schedule(plan, invited=list(plan.participants.exclude(user=world.team_member)))
     content = selectors.plan_content(user=world.team_member, plan=plan)
     html = section(content, may_edit=False)
     assert html.strip() == ""
+
+
+def test_a_limited_participant_sees_the_meetings_they_are_invited_to(world: World) -> None:
+    plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
+    theirs = schedule(plan)
+    schedule(plan, invited=list(plan.participants.exclude(user=world.team_member)), place="Helsehuset")
+    content = selectors.plan_content(user=world.team_member, plan=plan)
+    assert content.meetings == [theirs]
+    html = section(content, may_edit=False)
+    assert reverse("plans:meeting_detail", kwargs={"pk": theirs.pk}) in html
+    assert "Schedule a meeting" not in html
 
 
 def test_meetings_need_an_open_plan(world: World, plan: IndividualPlan) -> None:

@@ -228,7 +228,9 @@ def plan_content(
         served_goals=_served_goals(measures, goals, served_ids),
     )
     if role == PlanRole.LIMITED:
-        # Their own measures and the goals those serve: nothing else of the plan.
+        # Their own measures and the goals those serve, and the meetings they are invited to: nothing else.
+        invited = Meeting.objects.filter(plan=plan, invited__user=user, invited__active=True).distinct()
+        content.meetings = _in_plan(list(invited), plan)
         return content
     content.meetings = _in_plan(list(Meeting.objects.filter(plan=plan)), plan)
     content.coordinators = policy.active_coordinators(user, plan.person)
