@@ -455,6 +455,9 @@ def test_a_limited_invitee_opens_the_meeting_and_sees_the_coordinator(group: Gro
     services.update_meeting(
         actor=group.coordinator, meeting=meeting, data={"minutes": "Utkast"}, expected_version=meeting.version
     )
+    services.record_decision(
+        actor=group.coordinator, meeting=meeting, text="Nytt vedtak", goals=[group.plan.goals.get()]
+    )
     client = client_as(group.limited)
     before = AccessRecord.objects.count()
     page = client.get(reverse("plans:meeting_detail", kwargs={"pk": meeting.pk}))
@@ -462,13 +465,15 @@ def test_a_limited_invitee_opens_the_meeting_and_sees_the_coordinator(group: Gro
     html = page.content.decode()
     assert group.coordinator.display_name in html
     assert AGENDA in html
-    # Minutes not yet approved stay with those who read the whole plan.
-    assert "Utkast" not in html
+    # Minutes not yet approved, and the decisions in them, stay with those who read the whole plan.
+    assert "Utkast" not in html and "Nytt vedtak" not in html
     [record] = AccessRecord.objects.order_by("id")[before:]
     assert record.actor_id == group.limited.pk and record.purpose == ReadPurpose.MEETING
     assert record.actor_role == "plan:limited"
     ics = client.get(reverse("plans:meeting_ics", kwargs={"pk": meeting.pk}))
     assert ics.status_code == 200
+    # Whoever reads the whole plan reads the decision.
+    assert "Nytt vedtak" in client_as(group.teacher).get(page.request["PATH_INFO"]).content.decode()
 
 
 def test_a_limited_participant_does_not_open_a_meeting_they_are_not_invited_to(group: Group) -> None:
@@ -605,3 +610,19 @@ def test_the_limited_invitees_plan_page_lists_only_their_meetings(group: Group) 
     page = html.decode()
     assert reverse("plans:meeting_detail", kwargs={"pk": theirs.pk}) in page
     assert reverse("plans:meeting_detail", kwargs={"pk": not_theirs.pk}) not in page
+
+
+def test_a_limited_invitee_reads_approved_minutes_not_the_goals_a_decision_links(
+    group: Group,
+) -> None:
+    meeting = _schedule(group, starts=timezone.now() - timedelta(hours=2))
+    meeting = services.update_meeting(
+        actor=group.coordinator, meeting=meeting, data={"minutes": "Vi fortsetter."}, expected_version=1
+    )
+    goal = group.plan.goals.get()
+    services.record_decision(actor=group.coordinator, meeting=meeting, text="Nytt vedtak", goals=[goal])
+    services.approve_minutes(actor=group.coordinator, meeting=meeting)
+    html = client_as(group.limited).get(reverse("plans:meeting_detail", kwargs={"pk": meeting.pk})).content
+    page = html.decode()
+    assert "Vi fortsetter." in page and "Nytt vedtak" in page
+    assert goal.text not in page

@@ -111,6 +111,8 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
             form_for = AnswerForm(None, meeting=meeting, initial={"invitee": invitee})
         form_for.auto_id = f"answer-{invitee}-%s"
         answer_forms.append((thread, form_for))
+    shows_minutes = whole_plan or meeting.minutes_approved_at is not None
+    # Decisions are part of the minutes: shown to a limited invitee once those are approved.
     decisions = list(
         meeting.decisions.prefetch_related(
             Prefetch("goals", queryset=Goal.objects.select_related("parent").order_by("position")),
@@ -127,7 +129,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
             else [],
             list(decision.measures.all()) if whole_plan else [],
         )
-        for decision in decisions
+        for decision in (decisions if shows_minutes else [])
     ]
     now = timezone.now()
     open_minutes = meeting.minutes_approved_at is None and not meeting.cancelled
@@ -137,7 +139,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
         "invited": list(meeting.invited.order_by("kind", "name")),
         "coordinators": policy.active_coordinators(request.user, plan.person),
         "decisions": decided,
-        "shows_minutes": whole_plan or meeting.minutes_approved_at is not None,
+        "shows_minutes": shows_minutes,
         "whole_plan": whole_plan,
         "may_edit": may_edit,
         "may_write": may_write,
