@@ -12,7 +12,7 @@ from typing import TypeVar
 from vegviser.access.services import withdraw_own_consent
 from vegviser.accounts.models import User
 from vegviser.plans import services
-from vegviser.plans.models import AccessLevel, IndividualPlan, ParticipantKind
+from vegviser.plans.models import AccessLevel, IndividualPlan, Meeting, ParticipantKind
 from vegviser.registry.models import MembershipRole, OrganisationKind
 
 from .conftest import PERSONAS, World, persona_user
@@ -23,7 +23,9 @@ Objects = TypeVar("Objects")
 
 PARENT = "parent_under_12"  # acts for the child as the child would
 PARENT_OF_16 = "parent_of_16"  # acted for the child until their 16th birthday
-LIMITED = "limited_participant"  # reads the goals and measures they are responsible for
+# Reads the goals and measures they are responsible for, and the meetings they are invited to: this one is
+# invited to the plan's meetings.
+LIMITED = "limited_participant"
 WITHDRAWN = "withdrawn_participant"  # a full participant whose organisation the consent no longer covers
 OUTSIDER = "outsider"  # a professional of the coordinator's own service, not in the plan
 CLERK = "referral_clerk"  # keeps the referrals of the health trust's habilitation unit
@@ -70,6 +72,8 @@ def _limited_participant(world: World) -> User:
     consent = world.patient.consents.filter(withdrawn_at__isnull=True).first()
     if consent is not None:  # the consent covers the world's physiotherapy service and school; this one too
         consent.shared_with.add(user.memberships.get().organisation)
+    for meeting in Meeting.objects.filter(plan__person=world.patient):
+        meeting.invited.add(*meeting.plan.participants.filter(user=user, active=True))
     return user
 
 

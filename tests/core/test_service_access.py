@@ -34,7 +34,7 @@ import vegviser
 from vegviser.access import services as access_services
 from vegviser.audit.models import AuditRecord
 from vegviser.plans import services as plan_services
-from vegviser.plans.models import Meeting, ParticipantKind
+from vegviser.plans.models import AccessLevel, Meeting, ParticipantKind
 from vegviser.registry.models import OrganisationKind, RelationKind
 
 from ..conftest import World
@@ -55,6 +55,7 @@ from ..personas import (
     COORDINATOR,
     KE,
     KE_BOTH,
+    LIMITED,
     MATRIX_PERSONAS,
     PATIENT,
     PROFESSIONALS,
@@ -331,6 +332,27 @@ def _meeting_update(world: World) -> Arguments:
     return {"meeting": meeting, "data": {"place": "Helsehuset"}, "expected_version": meeting.version}
 
 
+def _invitee_wrote(world: World) -> Arguments:
+    """A meeting a limited participant is invited to and wrote to the coordinator about."""
+    meeting = _meeting(world)
+    limited = MembershipFactory(organisation=world.school, role="team_member").user
+    participant = plan_services.add_participant(
+        actor=None,
+        plan=meeting.plan,
+        data={
+            "kind": ParticipantKind.PROFESSIONAL,
+            "user": limited,
+            "organisation": world.school,
+            "name": limited.display_name,
+            "role": "Assistent",
+            "access_level": AccessLevel.LIMITED,
+        },
+    )
+    meeting.invited.add(participant)
+    plan_services.write_to_coordinator(actor=limited, meeting=meeting, text="Jeg kommer senere")
+    return {"meeting": meeting, "invitee": limited, "text": "Det går fint"}
+
+
 def _evaluation(world: World) -> Arguments:
     plan = plan_for(world, active=True)
     today = timezone.localdate()
@@ -451,6 +473,13 @@ TABLE: dict[str, tuple[set[str], Make]] = {
         COORDINATOR,
         lambda w: {"meeting": _meeting(w, held=True), "text": "Vi fortsetter"},
     ),
+    # A limited participant cannot read the plan's conversation; invited to a meeting, they write to the
+    # coordinator about it (the persona is invited to the plan's meetings).
+    "plans.write_to_coordinator": (
+        {LIMITED},
+        lambda w: {"meeting": _meeting(w), "text": "Jeg kommer senere"},
+    ),
+    "plans.answer_invitee": (COORDINATOR, _invitee_wrote),
     "plans.evaluate_plan": (COORDINATOR, _evaluation),
     # The person's own side, in the portal.
     "plans.update_what_matters": (PATIENT, _what_matters),

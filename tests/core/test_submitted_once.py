@@ -33,7 +33,9 @@ from vegviser.accounts.models import User
 from vegviser.core.models import Submission
 from vegviser.core.once import SUBMISSIONS_KEPT, submitted_once
 from vegviser.intake.models import CoordinatorAssignment, InterimReply, NeedReport
+from vegviser.plans import services
 from vegviser.plans.models import (
+    AccessLevel,
     Evaluation,
     Goal,
     GoalRating,
@@ -41,6 +43,7 @@ from vegviser.plans.models import (
     Measure,
     Meeting,
     MeetingDecision,
+    MeetingMessage,
     PlanMessage,
     PlanNote,
     PlanParticipant,
@@ -134,6 +137,24 @@ def _clerk(world: World) -> Kwargs:
 def _referral(world: World) -> Kwargs:
     _clerk(world)
     return {"pk": ReferralFactory(person=world.patient).pk}
+
+
+def _meeting_with_a_limited_invitee(world: World) -> Kwargs:
+    """A meeting the school's teacher, a limited participant, is invited to: they may write to the
+    coordinator about it."""
+    plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
+    starts = timezone.now() + timedelta(days=7)
+    meeting = services.schedule_meeting(
+        actor=None,
+        plan=plan,
+        data={
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=1),
+            "place": "Rådhuset",
+            "invited": list(plan.participants.filter(user=world.team_member)),
+        },
+    )
+    return {"pk": meeting.pk}
 
 
 def _person_without_a_report(world: World) -> Kwargs:
@@ -328,6 +349,12 @@ CREATES: dict[str, Create] = {
         "coordinator", _active_plan, lambda world, kwargs: {"note": "Ny skole fra høsten"}, PlanVersion
     ),
     "plans:meeting_create": Create("coordinator", _active_plan, _meeting_body, Meeting),
+    "plans:meeting_detail": Create(
+        "team_member",
+        _meeting_with_a_limited_invitee,
+        lambda world, kwargs: {"text": "Jeg kan komme etter klokka tolv."},
+        MeetingMessage,
+    ),
     "plans:meeting_decision_add": Create(
         "coordinator",
         _meeting,

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from vegviser.audit.models import AccessRecord, AuditRecord, Channel
 from vegviser.plans import page, selectors, services
+from vegviser.plans.calendar import ics_fold, ics_text
 from vegviser.plans.models import AccessLevel, IndividualPlan, Meeting
 from vegviser.plans.selectors import PlanContent
-from vegviser.plans.views.meetings import ics_fold, ics_text
 
 from ..conftest import World, client_for, english
 from ..factories import (
@@ -156,9 +156,9 @@ def test_anonymous_is_sent_to_log_in(world: World, plan: IndividualPlan) -> None
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_a_limited_participant_does_not_read_meetings(world: World) -> None:
+def test_a_limited_participant_does_not_read_meetings_they_are_not_invited_to(world: World) -> None:
     plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
-    meeting = schedule(plan)
+    meeting = schedule(plan, invited=list(plan.participants.exclude(user=world.team_member)))
     client = client_for(world, "team_member")
     for name in READ_PAGES:
         assert client.get(reverse(name, kwargs={"pk": meeting.pk})).status_code == 404
@@ -833,12 +833,23 @@ def test_the_section_without_meetings_says_so(world: World, plan: IndividualPlan
     assert "Earlier meetings" not in html
 
 
-def test_a_limited_participant_gets_no_meeting_section(world: World) -> None:
+def test_a_limited_participant_gets_no_meeting_section_without_an_invitation(world: World) -> None:
     plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
-    schedule(plan)
+    schedule(plan, invited=list(plan.participants.exclude(user=world.team_member)))
     content = selectors.plan_content(user=world.team_member, plan=plan)
     html = section(content, may_edit=False)
     assert html.strip() == ""
+
+
+def test_a_limited_participant_sees_the_meetings_they_are_invited_to(world: World) -> None:
+    plan = plan_for(world, active=True, access_level=AccessLevel.LIMITED)
+    theirs = schedule(plan)
+    schedule(plan, invited=list(plan.participants.exclude(user=world.team_member)), place="Helsehuset")
+    content = selectors.plan_content(user=world.team_member, plan=plan)
+    assert content.meetings == [theirs]
+    html = section(content, may_edit=False)
+    assert reverse("plans:meeting_detail", kwargs={"pk": theirs.pk}) in html
+    assert "Schedule a meeting" not in html
 
 
 def test_meetings_need_an_open_plan(world: World, plan: IndividualPlan) -> None:

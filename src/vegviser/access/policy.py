@@ -26,6 +26,7 @@ from vegviser.plans.models import (
     GoalStatus,
     IndividualPlan,
     Measure,
+    Meeting,
     ParticipantKind,
     PlanParticipant,
 )
@@ -83,6 +84,8 @@ class Action(StrEnum):
     EMERGENCY_OPEN = "emergency.open"
     EMERGENCY_REVIEW = "emergency.review"
     PLAN_MESSAGES = "plan.messages"
+    MEETING_VIEW = "plan.meeting_view"
+    MEETING_WRITE_COORDINATOR = "plan.meeting_write_coordinator"
     PORTAL_VIEW = "portal.view"
     PORTAL_CONTRIBUTE = "portal.contribute"
     PORTAL_GOAL_EDIT = "portal.goal_edit"
@@ -534,6 +537,28 @@ def _message_reader(user: AnyUser | None, obj: Any) -> bool:
     return plan is not None and plan_role(user, plan) in MESSAGE_ROLES
 
 
+def _limited_invitee(user: AnyUser | None, obj: Any) -> bool:
+    """A participant who reads only their own goals and measures, invited to this meeting."""
+    active = _active_user(user)
+    return (
+        isinstance(obj, Meeting)
+        and active is not None
+        and plan_role(active, obj.plan) == PlanRole.LIMITED
+        and obj.invited.filter(user=active, active=True).exists()
+    )
+
+
+def _meeting_reader(user: AnyUser | None, obj: Any) -> bool:
+    """Whoever reads the whole plan; a limited participant the meetings they are invited to."""
+    return isinstance(obj, Meeting) and (_plan_read_whole(user, obj) or _limited_invitee(user, obj))
+
+
+def _writes_to_coordinator(user: AnyUser | None, obj: Any) -> bool:
+    """A limited participant cannot read the plan's conversation; invited to a meeting, they may write to the
+    coordinator about it (and read what they wrote)."""
+    return isinstance(obj, Meeting) and obj.plan.is_open and _limited_invitee(user, obj)
+
+
 # Rules: action -> predicate(user, obj). Each says in one line who may.
 def _person_in_officers_municipality(user: AnyUser | None, obj: Any) -> bool:
     return isinstance(obj, Person) and obj.municipality_id in coordinating_unit_municipalities(user)
@@ -712,6 +737,8 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     ),
     # What comes with a referral, or after it (an epicrisis, a report), may be attached whatever its status.
     Action.REFERRAL_ATTACH: lambda user, obj: isinstance(obj, Referral) and _referral_clerk_of(user, obj),
+    Action.MEETING_VIEW: _meeting_reader,
+    Action.MEETING_WRITE_COORDINATOR: _writes_to_coordinator,
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.
     Action.EMERGENCY_OPEN: lambda user, obj: is_professional(user),
     Action.EMERGENCY_REVIEW: lambda user, obj: (

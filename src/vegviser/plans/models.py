@@ -651,6 +651,43 @@ class MeetingDecision(PersonalDataModel):
         return self.text[:80]
 
 
+class MeetingMessage(PersonalDataModel):
+    """A message between an invitee and the coordinator about a meeting: how a participant who reads only
+    their own part of the plan (and so not the plan's conversation) reaches the coordinator, and is answered.
+    Read by the coordinator and that invitee alone."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author_name = models.CharField(_("written by"), max_length=200)
+    # Whose exchange with the coordinator it is: the invitee who wrote, or whom the coordinator answered.
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invitee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("message"), validators=[MaxLengthValidator(MESSAGE_LIMIT)])
+
+    class Meta:
+        verbose_name = _("message to the coordinator")
+        verbose_name_plural = _("messages to the coordinator")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} {self.created_at:%d.%m.%Y %H:%M}"
+
+
 class PlanVersion(models.Model):
     """An immutable snapshot of the whole plan, frozen at activation, each evaluation and each revision."""
 

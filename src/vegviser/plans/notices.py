@@ -38,6 +38,11 @@ def without_email() -> Iterator[None]:
         _without_email.reset(token)
 
 
+def emailing() -> bool:
+    """Whether notices are announced by email now (not while loading a story of things past)."""
+    return not _without_email.get()
+
+
 def tell(
     *,
     users: Iterable[User],

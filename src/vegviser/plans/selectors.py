@@ -30,6 +30,7 @@ from .models import (
     Measure,
     MeasureStatus,
     Meeting,
+    MeetingMessage,
     ParticipantKind,
     PlanAgreement,
     PlanMessage,
@@ -268,7 +269,9 @@ def plan_content(
         served_goals=_served_goals(measures, goals, served_ids),
     )
     if role == PlanRole.LIMITED:
-        # Their own measures and the goals those serve: nothing else of the plan.
+        # Their own measures and the goals those serve, and the meetings they are invited to: nothing else.
+        invited = Meeting.objects.filter(plan=plan, invited__user=user, invited__active=True).distinct()
+        content.meetings = _in_plan(list(invited), plan)
         return content
     content.meetings = _in_plan(list(Meeting.objects.filter(plan=plan)), plan)
     content.coordinators = policy.active_coordinators(user, plan.person)
@@ -536,6 +539,27 @@ def conversation(*, user: User, plan: IndividualPlan) -> list[PlanMessage]:
     """The messages of the plan, oldest first. The caller has logged the read of the plan."""
     policy.require(user, Action.PLAN_MESSAGES, plan)
     return list(PlanMessage.objects.filter(plan=plan).order_by("created_at"))
+
+
+@dataclass
+class MeetingThread:
+    """One invitee's exchange with the coordinator about a meeting."""
+
+    invitee: User | None
+    messages: list[MeetingMessage]
+
+
+def meeting_threads(*, user: User, meeting: Meeting) -> list[MeetingThread]:
+    """What invitees and the coordinator wrote to each other about the meeting, one exchange per invitee:
+    every exchange for the coordinator, their own for an invitee. The caller has checked and logged the read
+    of the meeting."""
+    messages = MeetingMessage.objects.filter(meeting=meeting).select_related("invitee").order_by("created_at")
+    if policy.plan_role(user, meeting.plan) != PlanRole.COORDINATOR:
+        messages = messages.filter(invitee=user)
+    threads: dict[Any, MeetingThread] = {}
+    for message in messages:
+        threads.setdefault(message.invitee_id, MeetingThread(message.invitee, [])).messages.append(message)
+    return list(threads.values())
 
 
 def latest_self_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.accounts.models import User
 from vegviser.core.forms import VersionedForm
 
-from ..models import Goal, IndividualPlan, Measure, Meeting, PlanParticipant
+from ..models import MESSAGE_LIMIT, Goal, IndividualPlan, Measure, Meeting, MeetingMessage, PlanParticipant
 from ..services import MEETING_FIELDS
 
 
@@ -48,15 +49,18 @@ class MeetingForm(VersionedForm):
         super().__init__(*args, **kwargs)
         invited = cast(forms.ModelMultipleChoiceField, self.fields["invited"])
         # Someone invited before they left the plan stays ticked: saving must not quietly uninvite them.
+        # A new meeting has its key before it is saved: whether it is new is told by its state.
+        adding = self.instance._state.adding
         current = Q(active=True)
-        if self.instance.pk:
+        if not adding:
             current |= Q(pk__in=self.instance.invited.values("pk"))
         participants: QuerySet[PlanParticipant] = plan.participants.filter(current).order_by("kind", "name")
         invited.queryset = participants
-        if self.instance._state.adding:
+        if not adding:
+            invited.initial = list(self.instance.invited.all())
+        else:
             # The whole responsibility group is usually invited; the coordinator unticks who is not. Set on
-            # the form, not the field: a ModelForm's initial values, taken from the new meeting, invite no one
-            # and would win over the field's.
+            # the form: a model form's own initial (no one invited yet) would hide the field's.
             self.initial["invited"] = [p for p in participants if p.active]
 
     def clean(self) -> dict[str, Any]:
@@ -115,3 +119,23 @@ class DecisionForm(forms.Form):
         measures = cast(forms.ModelMultipleChoiceField, self.fields["measures"])
         measures.queryset = plan.measures.order_by("starts_on", "created_at")
         measures.label_from_instance = lambda measure: measure.title  # type: ignore[method-assign,assignment]
+
+
+class AnswerForm(forms.Form):
+    """The coordinator's answer to an invitee who wrote about the meeting."""
+
+    invitee = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Answer"),
+        max_length=MESSAGE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a message before sending it.")},
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        invitee = cast(forms.ModelChoiceField, self.fields["invitee"])
+        # Only someone who wrote about this meeting is answered here.
+        invitee.queryset = User.objects.filter(
+            pk__in=MeetingMessage.objects.filter(meeting=meeting, author=F("invitee")).values("invitee")
+        )

@@ -12,11 +12,13 @@ from .meetings import (
     MEETING_FIELDS,
     MEETING_LOCKED,
     NO_DECISIONS_AFTER_APPROVAL,
+    answer_invitee,
     approve_minutes,
     cancel_meeting,
     record_decision,
     schedule_meeting,
     update_meeting,
+    write_to_coordinator,
 )
 from .notes import add_note
 from .participants import PARTICIPANT_FIELDS, add_participant, end_participation, update_participant
@@ -62,6 +64,7 @@ __all__ = [
     "add_note",
     "add_participant",
     "agree_to_plan",
+    "answer_invitee",
     "approve_minutes",
     "cancel_meeting",
     "close_plan",
@@ -86,4 +89,5 @@ __all__ = [
     "update_participant",
     "update_plan",
     "update_what_matters",
+    "write_to_coordinator",
 ]

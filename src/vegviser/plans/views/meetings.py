@@ -5,7 +5,6 @@ and log the read, the services write."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +27,9 @@ from vegviser.core.http import posted
 from vegviser.core.once import submitted_once
 
 from .. import selectors, services
-from ..forms.meetings import DecisionForm, MeetingEditForm, MeetingForm
+from ..calendar import invitation
+from ..forms.meetings import AnswerForm, DecisionForm, MeetingEditForm, MeetingForm
+from ..forms.plan import MessageForm
 from ..models import Goal, Meeting
 
 
@@ -61,9 +62,60 @@ def meeting_create(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 
 
 @login_required
+@submitted_once
 def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    meeting = _meeting(request, pk, Action.PLAN_VIEW_FULL)
+    # A post writes to the coordinator, or (naming the invitee) answers one: refused before the read is
+    # logged, as any refusal is.
+    writing = request.method == "POST"
+    answering = writing and "invitee" in request.POST
+    action = Action.MEETING_VIEW
+    if writing:
+        action = Action.PLAN_EDIT if answering else Action.MEETING_WRITE_COORDINATOR
+    meeting = _meeting(request, pk, action)
     plan = meeting.plan
+    # A limited participant, invited, reads the meeting but not the plan: the goals and measures a decision
+    # is linked to, and minutes not yet approved, stay with those who read the whole plan.
+    whole_plan = policy.can(request.user, Action.PLAN_VIEW_FULL, plan)
+    may_write = policy.can(request.user, Action.MEETING_WRITE_COORDINATOR, meeting)
+    may_edit = policy.can(request.user, Action.PLAN_EDIT, plan)
+    form = MessageForm(posted(request) if writing and not answering else None)
+    answer = AnswerForm(posted(request) if answering else None, meeting=meeting)
+    sent = None
+    if writing and not answering and form.is_valid():
+        try:
+            services.write_to_coordinator(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            sent = _("Your message was sent to the coordinator.")
+    if answering and answer.is_valid():
+        try:
+            services.answer_invitee(
+                actor=request.user,
+                meeting=meeting,
+                invitee=answer.cleaned_data["invitee"],
+                text=answer.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            add_service_error(answer, error)
+        else:
+            sent = _("Your answer was sent.")
+    if sent:
+        messages.success(request, sent)
+        return _to_meeting(meeting)
+    answered = answer.data.get("invitee") if answering else None
+    answer_forms = []
+    for thread in selectors.meeting_threads(user=request.user, meeting=meeting):
+        # Each exchange has its own answer form, with ids of its own; the one posted keeps what was typed
+        # and its errors.
+        invitee = str(getattr(thread.invitee, "pk", ""))
+        form_for = answer if answered == invitee else None
+        if form_for is None:
+            form_for = AnswerForm(None, meeting=meeting, initial={"invitee": invitee})
+        form_for.auto_id = f"answer-{invitee}-%s"
+        answer_forms.append((thread, form_for))
+    shows_minutes = whole_plan or meeting.minutes_approved_at is not None
+    # Decisions are part of the minutes: shown to a limited invitee once those are approved.
     decisions = list(
         meeting.decisions.prefetch_related(
             Prefetch("goals", queryset=Goal.objects.select_related("parent").order_by("position")),
@@ -75,20 +127,27 @@ def meeting_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
     decided = [
         (
             decision,
-            [goal for goal in decision.goals.all() if not (hide_private and selectors.is_private_goal(goal))],
-            list(decision.measures.all()),
+            [goal for goal in decision.goals.all() if not (hide_private and selectors.is_private_goal(goal))]
+            if whole_plan
+            else [],
+            list(decision.measures.all()) if whole_plan else [],
         )
-        for decision in decisions
+        for decision in (decisions if shows_minutes else [])
     ]
-    may_edit = policy.can(request.user, Action.PLAN_EDIT, plan)
     now = timezone.now()
     open_minutes = meeting.minutes_approved_at is None and not meeting.cancelled
     context = {
         "plan": plan,
         "meeting": meeting,
         "invited": list(meeting.invited.order_by("kind", "name")),
+        "coordinators": policy.active_coordinators(request.user, plan.person),
         "decisions": decided,
+        "shows_minutes": shows_minutes,
+        "whole_plan": whole_plan,
         "may_edit": may_edit,
+        "may_write": may_write,
+        "form": form,
+        "threads": answer_forms,
         "same_day": timezone.localdate(meeting.starts_at) == timezone.localdate(meeting.ends_at),
         "may_approve": may_edit
         and open_minutes
@@ -187,7 +246,7 @@ def meeting_ics(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         Meeting,
         user=request.user,
         pk=pk,
-        action=Action.PLAN_VIEW_FULL,
+        action=Action.MEETING_VIEW,
         purpose=ReadPurpose.MEETING_INVITATION,
         channel=Channel.EXPORT,
     )
@@ -195,82 +254,3 @@ def meeting_ics(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     response = HttpResponse(invitation(meeting, url=url), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="invitation.ics"'
     return response
-
-
-# iCalendar (RFC 5545), written out here: a handful of properties does not warrant a dependency.
-
-ICS_LINE_OCTETS = 75
-
-
-def ics_text(value: str) -> str:
-    """A TEXT value (§3.3.11): backslash, semicolon, comma and line breaks escaped, other control characters
-    left out (they are not allowed in a value)."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = "".join(char for char in value if char in "\n\t" or (ord(char) >= 32 and ord(char) != 127))
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def ics_fold(line: str) -> str:
-    """§3.1: at most 75 octets a line; a longer one goes on in lines that begin with a space. Counted in UTF-8
-    octets, and never inside a character, since clients join the octets back before decoding them."""
-    parts: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > ICS_LINE_OCTETS:
-            parts.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n".join(parts)
-
-
-def _param(value: str) -> str:
-    """A quoted parameter value, which may hold anything but double quotes and control characters."""
-    return '"' + "".join(c for c in value if c != '"' and ord(c) >= 32 and ord(c) != 127) + '"'
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def invitation(meeting: Meeting, *, url: str, now: datetime | None = None) -> str:
-    """The meeting as a VEVENT. Its summary is the same for every meeting and the person is not named, since a
-    calendar is shared, synchronised and shown on locked screens; the meeting page holds the rest."""
-    described = [_("Agenda, invitations and minutes (log in to read them): %(url)s") % {"url": url}]
-    if meeting.place and meeting.video_link:
-        described.insert(0, _("Video link: %(link)s") % {"link": meeting.video_link})
-    description = "\n".join(described)
-    # A calendar client replaces the event it has with the same UID and a higher SEQUENCE; the version grows
-    # with every change, the cancellation included.
-    lines: list[str] = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Vegviser//Individual plan//EN",
-        "CALSCALE:GREGORIAN",
-        # PUBLISH, not REQUEST: replies are not collected, and attendees are not listed (their names would
-        # tell whose meeting it is).
-        f"METHOD:{'CANCEL' if meeting.cancelled else 'PUBLISH'}",
-        "BEGIN:VEVENT",
-        f"UID:{meeting.pk}",
-        f"SEQUENCE:{meeting.version}",
-        f"DTSTAMP:{_utc(now or timezone.now())}",
-        f"CREATED:{_utc(meeting.created_at)}",
-        f"LAST-MODIFIED:{_utc(meeting.updated_at)}",
-        f"DTSTART:{_utc(meeting.starts_at)}",
-        f"DTEND:{_utc(meeting.ends_at)}",
-        f"SUMMARY:{ics_text(_('Meeting of the responsibility group'))}",
-        f"LOCATION:{ics_text(meeting.place or meeting.video_link)}",
-        f"DESCRIPTION:{ics_text(description)}",
-        f"URL:{url}",
-        # Shared calendars show the time as busy, nothing more.
-        "CLASS:PRIVATE",
-        f"STATUS:{'CANCELLED' if meeting.cancelled else 'CONFIRMED'}",
-        "TRANSP:OPAQUE",
-    ]
-    organiser = meeting.created_by
-    if organiser is not None and organiser.email:
-        lines.append(f"ORGANIZER;CN={_param(organiser.display_name)}:mailto:{organiser.email}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "".join(f"{ics_fold(line)}\r\n" for line in lines)
