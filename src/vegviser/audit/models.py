@@ -113,6 +113,7 @@ class AuditAction(models.TextChoices):
     USER_TWO_FACTOR_ENABLE = "user.two_factor_enable", _("Two-factor sign-in turned on")
     USER_TWO_FACTOR_ADD = "user.two_factor.add", _("Authenticator app added")
     USER_LANGUAGE = "user.language", _("Language chosen")
+    OWN_COPY_REQUEST = "own_copy.request", _("Copy of all own data asked for")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:
