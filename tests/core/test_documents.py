@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 import pydyf
 
-from vegviser.core.documents import _keep_page_references, _page_references
+from vegviser.core.documents import _keep_page_references, _page_references, _without_cycle_collection
 
 
 def _pages(pdf: pydyf.PDF, count: int) -> None:
@@ -28,3 +30,18 @@ def test_a_document_asks_for_them_without_making_them_each_time() -> None:
     _pages(pdf, 50)
     first = pdf.page_references
     assert pdf.page_references is first
+
+
+def test_the_cycle_collector_waits_for_the_end_of_a_document_and_is_put_back() -> None:
+    assert gc.isenabled()
+    with _without_cycle_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _without_cycle_collection():
+            pass
+        # Turned off by someone else (another document in another thread): theirs to turn on.
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -66,7 +69,25 @@ def render_pdf(
     if request is not None:
         base_url = request.build_absolute_uri("/")
     document = HTML(string=html, base_url=base_url or "http://localhost/", url_fetcher=_static_fetcher())
-    return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+    with _without_cycle_collection():
+        return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """WeasyPrint holds every page's boxes until the PDF is written, and Python's cycle collector walks all
+    of them again and again as they grow: a long document spends a good part of its time there. Collected
+    once, at the end, instead. Only if it was on, so that of two documents in two threads the first to
+    finish turns it back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def pdf_response(
