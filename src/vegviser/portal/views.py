@@ -352,10 +352,11 @@ def help_request(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _own_person(request: AuthenticatedRequest) -> Person:
-    """The user's own person, if they may have their own copy; else 404."""
+    """The user's own person, if they may have their own copy; else 404 (a refusal logged as such)."""
     person = Person.objects.filter(user=request.user).first()
-    if person is None or not policy.can(request.user, Action.OWN_DATA_EXPORT, person):
+    if person is None:
         raise Http404
+    policy.require(request.user, Action.OWN_DATA_EXPORT, person)
     return person
 
 
