@@ -33,7 +33,10 @@ run: install
 	$(DEV_ENV) $(BIN)/vegviser migrate --noinput
 	$(DEV_ENV) $(BIN)/vegviser demo --if-empty
 	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, ergo, laerer, ppt, habilitering, henvisning, admin, pasient, forelder, ungdom; password: demo)"
-	$(DEV_ENV) $(BIN)/vegviser runserver 127.0.0.1:$(PORT)
+	@# The job queue's consumer beside the server, stopped with it (Ctrl-C or the server's end).
+	$(DEV_ENV) $(BIN)/vegviser run_huey --quiet & consumer=$$!; \
+		trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
+		$(DEV_ENV) $(BIN)/vegviser runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests scripts

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from vegviser.accounts.models import User
 from vegviser.registry.identity import parse_national_id
@@ -33,6 +34,11 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# Jobs run where they are put on the queue, in memory: a test sees their effect at once. One test runs a real
+# consumer against Redis (tests/core/test_queue.py).
+HUEY.immediate = True
 
 
 # Eleven digits standing alone: not a run inside a UUID or another hex string (a 404 line names the UUID asked

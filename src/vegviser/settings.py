@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "huey.contrib.djhuey",
     "vegviser.core",
     "vegviser.accounts",
     "vegviser.registry",
@@ -266,6 +267,34 @@ VEGVISER_SITE_URL = env.site_url(
     "VEGVISER_SITE_URL",
     f"http://127.0.0.1:{env.integer('PORT', 8000, minimum=1, maximum=65535)}" if DEVELOPMENT else "",
 )
+
+# Work that must not hold a request (the person's own copy of a long history, the password-reset email) runs
+# as a job on Huey's queue. Its consumer is `vegviser run_huey` (`make run` starts one beside the server).
+# Without VEGVISER_QUEUE_URL the jobs wait in a SQLite file under var/, enough for one machine; production
+# with more than one application server gives a Redis URL, so that every server and consumer shares one queue.
+VEGVISER_QUEUE_URL = env.queue_url("VEGVISER_QUEUE_URL")
+_queue_name = env.text("VEGVISER_QUEUE_NAME", "vegviser")
+HUEY: dict[str, object] = {
+    "name": _queue_name,
+    # Never run in the request, not even with Django's debug pages on (Huey's default): the tests ask for it.
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": env.integer("VEGVISER_QUEUE_WORKERS", 2, minimum=1, maximum=64)},
+}
+if VEGVISER_QUEUE_URL is None:
+    HUEY |= {
+        "huey_class": "vegviser.core.queue.EmbeddedHuey",
+        "filename": str(env.absolute_path("VEGVISER_QUEUE_FILE", PROJECT_DIR / "var" / "queue.sqlite3")),
+    }
+else:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": VEGVISER_QUEUE_URL}
+
+# The person's own copy ("My data"): a history of this many rows or more (reads, changes and plan events) is
+# prepared by a job rather than within the request, and a prepared copy is deleted after so many days.
+VEGVISER_MY_DATA_IN_BACKGROUND_FROM = env.integer(
+    "VEGVISER_MY_DATA_IN_BACKGROUND_FROM", 1000, minimum=0, maximum=10_000_000
+)
+VEGVISER_MY_DATA_KEPT_DAYS = env.integer("VEGVISER_MY_DATA_KEPT_DAYS", 7, minimum=1, maximum=90)
 
 OTP_TOTP_ISSUER = "Vegviser"
 

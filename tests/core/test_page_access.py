@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.intake.services import send_interim_reply
 from vegviser.plans import services
 from vegviser.plans.models import Evaluation
+from vegviser.portal.models import PreparedCopy
 from vegviser.registry.models import Membership, RelationKind
 
 from ..audit.reads import reads
@@ -152,6 +154,18 @@ def _active_portal(world: World) -> dict[str, Any]:
     return {"pk": world.patient.pk}
 
 
+def _prepared_copy(world: World) -> dict[str, Any]:
+    """The patient's own copy, prepared by the job and ready to download."""
+    copy = PreparedCopy.objects.create(
+        person=world.patient, requested_by=world.patient_user, language="nb", finished_at=timezone.now()
+    )
+    copy.pdf.save("data.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    copy.json.save("data.json", ContentFile(b"{}"), save=False)
+    copy.status = PreparedCopy.Status.READY
+    copy.save()
+    return {"pk": copy.pk}
+
+
 def _own_goal(world: World) -> dict[str, Any]:
     """A goal written by the person's side: the person, or the parent of a child."""
     plan = plan_for(world)
@@ -259,6 +273,9 @@ TABLE: dict[str, Entry | str] = {
     "portal:my_data": ("get", NO_ARGS, CITIZENS, 200),
     "portal:my_data_json": ("get", NO_ARGS, CITIZENS, 200),
     "portal:my_data_pdf": ("get", NO_ARGS, CITIZENS, 200),
+    "portal:my_data_prepare": ("post", NO_ARGS, CITIZENS, 302),
+    "portal:my_data_prepared_pdf": ("get", _prepared_copy, {"patient_user"}, 200),
+    "portal:my_data_prepared_json": ("get", _prepared_copy, {"patient_user"}, 200),
     "registry:organisation_list": ("get", NO_ARGS, ADMINS, 200),
     "registry:organisation_create": ("get", NO_ARGS, {"system_admin"}, 200),
     "registry:organisation_edit": ("get", lambda w: {"pk": w.physio.pk}, {"system_admin"}, 200),
@@ -383,7 +400,16 @@ TOLD_WHY = {PARENT_OF_16: 403}
 TOLD_WHY_PAGES = {
     name
     for name in TABLE
-    if name.startswith("portal:") and name not in {"portal:index", "portal:goal_edit", "portal:goal_rate"}
+    if name.startswith("portal:")
+    and name
+    not in {
+        "portal:index",
+        "portal:goal_edit",
+        "portal:goal_rate",
+        # A copy the patient asked for: not the child's page, so no one else is told it is there.
+        "portal:my_data_prepared_pdf",
+        "portal:my_data_prepared_json",
+    }
 }
 # The plan's pages, where a read allowed by a role in the plan (PLAN_PAGE_READERS) is recorded with that role
 # ("plan:…").

@@ -107,6 +107,10 @@ NOT_USER_WRITES = {
     "plans.missing_in_words": "words: the missing elements as the regulation names them",
     # The signed-in user's own acts, with no one else's to refuse.
     "accounts.send_welcome": "emails the invitation to a user the caller has just created; writes nothing",
+    # The person's own copy: what the page shows of it, and the hourly deletion of copies that ran out.
+    "portal.latest_copy": "a read: the newest copy the user asked for",
+    "portal.delete_copy": "deletes a copy that ran out, for the hourly job; no user's act",
+    "portal.delete_expired_copies": "the hourly job's deletion of copies that ran out; no user's act",
 }
 
 
@@ -424,6 +428,10 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "access.review_emergency_access": (KE, _emergency_access),
     "intake.report_need": (PROFESSIONALS, _report_need),
     "intake.ask_for_help": (PATIENT, _ask_for_help),
+    "portal.ask_for_copy": (
+        {"patient_user"},
+        lambda w: {"person": w.patient, "language": "nb"},
+    ),
     "intake.assign_report": (KE, lambda w: {**_report(w), "officer": w.ke_officer}),
     "intake.decide_report": (KE, lambda w: {**_report(w), "data": {"plan_granted": True}}),
     "intake.close_report": (KE, lambda w: {"report": NeedReportFactory(person=w.patient, decided=True)}),

@@ -220,3 +220,15 @@ def test_the_production_settings_start_with_every_variable_given_well() -> None:
         "https://vegviser.bodo.kommune.no",
         "True",
     ]
+
+
+def test_the_queue_is_embedded_unless_a_redis_url_is_given(given: Any) -> None:
+    assert env.queue_url(NAME) is None
+    given("redis://:secret@queue.kommune.no:6379/2")
+    assert env.queue_url(NAME) == "redis://:secret@queue.kommune.no:6379/2"
+    given("rediss://queue.kommune.no:6380/0")
+    assert env.queue_url(NAME) == "rediss://queue.kommune.no:6380/0"
+    for wrong in ("postgres://u:secret@db/x", "queue.kommune.no:6379", "redis://"):
+        given(wrong)
+        message = refused(env.queue_url)
+        assert "secret" not in message

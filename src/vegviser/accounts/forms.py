@@ -27,7 +27,7 @@ class LoginForm(AuthenticationForm):
 class ResetForm(PasswordResetForm):
     """Also for users who have not chosen a first password yet (their welcome link may have expired).
 
-    The emails are written, not sent: the view sends them once the page is answered (`outgoing`)."""
+    The emails are written, not sent: the job that runs the form sends them (`outgoing`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

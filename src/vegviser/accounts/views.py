@@ -12,10 +12,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.mail import EmailMessage, get_connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -32,7 +32,7 @@ from vegviser.core.once import submitted_once
 from vegviser.portal import selectors as portal_selectors
 
 from . import services, throttle
-from .emails import tell_account_changed
+from .emails import send_reset_link, tell_account_changed
 from .forms import LoginForm, NewUserForm, ResetForm, TokenForm, UserForm
 from .http import AuthenticatedRequest
 from .middleware import client_ip
@@ -89,34 +89,21 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
 )
 
 
-class EmailsAfterResponse(HttpResponseRedirect):
-    """A redirect that sends its emails once the page has been answered, so that the time of the answer does
-    not depend on them."""
-
-    def __init__(self, url: str, emails: list[EmailMessage]) -> None:
-        super().__init__(url)
-        self.emails = emails
-
-    def close(self) -> None:
-        try:
-            if self.emails:
-                get_connection().send_messages(self.emails)
-        except Exception:
-            logger.exception("Password reset email failed")
-        finally:
-            super().close()
-
-
 class PasswordResetView(auth_views.PasswordResetView):
-    """Asking for a reset link: limited per address and per client, the same answer whether an account has
-    the address, and the email sent after the answer."""
+    """Asking for a reset link: limited per address and per client, and the same answer whether an account
+    has the address: the page puts a job on the queue that finds the accounts and sends the links."""
 
     def form_valid(self, form: Any) -> HttpResponse:
         if not throttle.allow_reset(address=form.cleaned_data["email"], client=client_ip(self.request)):
             form.add_error(None, _("Too many requests for a new password. Wait an hour and try again."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().form_valid(form)
-        return EmailsAfterResponse(response["Location"], form.outgoing)
+        send_reset_link(
+            address=form.cleaned_data["email"],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            domain=self.request.get_host(),
+            use_https=self.request.is_secure(),
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 password_reset = PasswordResetView.as_view(

@@ -168,3 +168,15 @@ def database(name: str, default: str, *, conn_max_age: int) -> dj_database_url.D
     if config.get("ENGINE") not in DATABASE_ENGINES:
         raise _refuse(name, accepted)
     return config
+
+
+def queue_url(name: str) -> str | None:
+    """Where the job queue keeps its jobs: a Redis URL such as redis://HOST:6379/0 (rediss:// over TLS), or
+    None for the embedded default. The URL may hold a password: no message repeats it."""
+    value = _given(name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+        raise _refuse(name, "a Redis URL such as redis://127.0.0.1:6379/0")
+    return value

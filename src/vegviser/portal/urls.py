@@ -11,6 +11,11 @@ urlpatterns = [
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/data.json", views.my_data_json, name="my_data_json"),
     path("my-data/data.pdf", views.my_data_pdf, name="my_data_pdf"),
+    path("my-data/prepare/", views.my_data_prepare, name="my_data_prepare"),
+    path("my-data/<uuid:pk>/data.pdf", views.my_data_prepared, {"kind": "pdf"}, name="my_data_prepared_pdf"),
+    path(
+        "my-data/<uuid:pk>/data.json", views.my_data_prepared, {"kind": "json"}, name="my_data_prepared_json"
+    ),
     path("<uuid:pk>/", views.home, name="home"),
     path("<uuid:pk>/plan/", views.plan, name="plan"),
     path("<uuid:pk>/plan/agree/", views.plan_agree, name="plan_agree"),

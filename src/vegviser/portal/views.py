@@ -4,17 +4,19 @@ checks the policy through a selector, calls one service, and renders."""
 
 from __future__ import annotations
 
-import json
 import uuid
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,9 +42,9 @@ from vegviser.plans.forms.plan import MessageForm
 from vegviser.plans.models import Goal, GoalStatus, IndividualPlan, PlanStatus
 from vegviser.registry.models import Person
 
-from . import selectors
-from .export import everything_about, readable
+from . import export, selectors, services
 from .forms import AskForHelpForm, OwnGoalForm, RatingForm, WhatMattersForm, WithdrawForm
+from .models import PreparedCopy
 from .selectors import Subject
 
 
@@ -439,53 +441,105 @@ def help_request(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _page(request, "portal/ask_for_help.html", subject, form=form)
 
 
-def _own_person(request: AuthenticatedRequest, channel: str) -> Person:
+def _own_person(request: AuthenticatedRequest) -> Person:
+    """The user's own person, if they may have their own copy; else 404 (a refusal logged as such)."""
     person = Person.objects.filter(user=request.user).first()
     if person is None:
         raise Http404
     policy.require(request.user, Action.OWN_DATA_EXPORT, person)
+    return person
+
+
+def _log_own_read(request: AuthenticatedRequest, person: Person, channel: str) -> None:
     record_access(
         actor=request.user, person_ids=[person.pk], obj=person, purpose=ReadPurpose.OWN_DATA, channel=channel
     )
-    return person
+
+
+def _in_background(person: Person) -> bool:
+    return export.history_size(person) >= settings.VEGVISER_MY_DATA_IN_BACKGROUND_FROM
 
 
 @login_required
 def my_data(request: AuthenticatedRequest) -> HttpResponse:
-    person = Person.objects.filter(user=request.user).first()
-    if person is None or not policy.can(request.user, Action.OWN_DATA_EXPORT, person):
-        raise Http404
-    return render(request, "portal/my_data.html", {"person": person})
+    """The person's own copy: downloaded at once, or for a long history prepared by a job and offered when
+    ready. The part that tells how the preparing goes is asked again by htmx until it is done, or by the
+    reload link without JavaScript."""
+    person = _own_person(request)
+    context = {
+        "person": person,
+        "in_background": _in_background(person),
+        "copy": services.latest_copy(user=request.user, person=person),
+    }
+    if request.htmx:
+        return render(request, "portal/_prepared_copy.html", context)
+    return render(request, "portal/my_data.html", context)
+
+
+@login_required
+@require_POST
+def my_data_prepare(request: AuthenticatedRequest) -> HttpResponse:
+    person = _own_person(request)
+    services.ask_for_copy(actor=request.user, person=person, language=get_language())
+    messages.success(request, _("Your copy is being prepared. You will get a notice when it is ready."))
+    return redirect("portal:my_data")
+
+
+def _too_long(request: AuthenticatedRequest) -> HttpResponse:
+    messages.info(
+        request,
+        _("Your history is long, so your copy is prepared in the background. Press “Prepare my data”."),
+    )
+    return redirect("portal:my_data")
 
 
 @login_required
 def my_data_json(request: AuthenticatedRequest) -> HttpResponse:
-    person = _own_person(request, Channel.EXPORT)
-    content = json.dumps(everything_about(person), ensure_ascii=False, indent=2)
-    response = HttpResponse(content, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="vegviser-mine-data-{timezone.localdate():%Y-%m-%d}.json"'
+    person = _own_person(request)
+    if _in_background(person):
+        return _too_long(request)
+    _log_own_read(request, person, Channel.EXPORT)
+    response = HttpResponse(
+        export.build(person, kind="json", language=get_language()),
+        content_type="application/json; charset=utf-8",
     )
+    response["Content-Disposition"] = f'attachment; filename="{_file_name("json")}"'
     return response
 
 
 @login_required
 def my_data_pdf(request: AuthenticatedRequest) -> HttpResponse:
-    person = _own_person(request, Channel.PRINT)
-    filename = f"vegviser-mine-data-{timezone.localdate():%Y-%m-%d}.pdf"
-    data = everything_about(person)
-    sections = [
-        (_("Your details"), readable([data["person"]])),
-        (_("Relatives and representatives"), readable(data["relations"])),
-        (_("Consent"), readable(data["consents"])),
-        (_("Coordinator"), readable(data["coordinators"])),
-        (_("Reports of need"), readable(data["reports_of_need"])),
-        (_("Individual plan"), readable(data["plans"])),
-        (_("Goals"), readable(data["goals"])),
-        (_("Measures"), readable(data["measures"])),
-        (_("Meetings"), readable(data["meetings"])),
-        (_("Evaluations"), readable(data["evaluations"])),
-        (_("Messages"), readable(data["messages"])),
-    ]
-    context = {"person": person, "data": data, "sections": sections}
-    return pdf_response(request, "portal/my_data_document.html", context, filename=filename)
+    person = _own_person(request)
+    if _in_background(person):
+        return _too_long(request)
+    _log_own_read(request, person, Channel.PRINT)
+    data = export.everything_about(person)
+    context = export.document_context(person, data)
+    return pdf_response(request, "portal/my_data_document.html", context, filename=_file_name("pdf"))
+
+
+def _file_name(kind: str, day: date | None = None) -> str:
+    # The date only: a file name travels (downloads folder, e-mail) and must carry no personal data.
+    return f"vegviser-mine-data-{(day or timezone.localdate()):%Y-%m-%d}.{kind}"
+
+
+@login_required
+def my_data_prepared(request: AuthenticatedRequest, pk: uuid.UUID, kind: str) -> FileResponse:
+    """A prepared copy, to the one who asked for it while they may still have it; for anyone else 404. The
+    download is logged as a read of the person's data, as the direct one is."""
+    person = _own_person(request)
+    copy = services.latest_copy(user=request.user, person=person)
+    if copy is None or copy.pk != pk or copy.status != PreparedCopy.Status.READY:
+        raise Http404
+    stored = copy.pdf if kind == "pdf" else copy.json
+    if not stored:
+        raise Http404
+    _log_own_read(request, person, Channel.PRINT if kind == "pdf" else Channel.EXPORT)
+    content_type = "application/pdf" if kind == "pdf" else "application/json; charset=utf-8"
+    assert copy.finished_at is not None
+    return FileResponse(
+        stored.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=_file_name(kind, timezone.localdate(copy.finished_at)),
+    )
