@@ -205,8 +205,8 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
         IndividualPlan,
         Measure,
         Meeting,
-        PlanAgreement,
         MeetingDecision,
+        PlanAgreement,
         PlanMessage,
     )
 
@@ -218,8 +218,9 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
         .defer("plan_version__snapshot")
         .order_by("created_at")
     ):
+        when = day(timezone.localdate(agreement.created_at))
         agreed.setdefault(agreement.plan_id, []).append(
-            f"{day(timezone.localdate(agreement.created_at))} {agreement.agreed_by_name} ({agreement.plan_version})"
+            f"{when} {agreement.agreed_by_name} ({agreement.plan_version})"
         )
     goals = list(Goal.objects.filter(plan__in=plans).order_by("plan__created_at", "position"))
     goal_texts = {goal.pk: goal.text for goal in goals}
