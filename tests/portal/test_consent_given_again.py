@@ -118,7 +118,7 @@ def test_the_person_gives_the_sharing_back_for_one_organisation_and_the_others_s
     assert _shared(without_both) == set()
     assert set(without_both.withdrawn_for.all()) == {world.school, world.physio}
     page = _content(client.get(url("consents", world.patient.pk)))
-    assert "You withdrew the sharing with" in page
+    assert "Sharing withdrawn for" in page
     assert f"Share with {world.school.name} again" in page and f"Share with {world.physio.name} again" in page
 
     response = client.post(_share_again_url(without_both, world.school), follow=True)
@@ -373,7 +373,7 @@ def test_the_unit_sees_which_organisations_the_person_withdrew_the_sharing_with(
     narrowed = withdraw_own_consent(actor=world.patient_user, consent=consent, organisation=world.school)
     assert narrowed is not None
     page = _content(client_as(world.ke_officer).get(reverse("access:consent_detail", args=[narrowed.pk])))
-    assert f"The person withdrew the sharing with</dt><dd>{world.school.name}</dd>" in page
+    assert f"Sharing withdrawn for</dt><dd>{world.school.name}</dd>" in page
 
 
 def test_the_units_withdrawal_tells_the_coordinator_and_the_participants_too(world: World) -> None:

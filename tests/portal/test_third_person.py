@@ -7,6 +7,7 @@ import html
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from vegviser.access.models import Consent
 from vegviser.plans.models import IndividualPlan
@@ -150,3 +151,25 @@ def test_the_person_changing_their_own_goal_reads_my_goal(world: World) -> None:
     goal = goal_written_by(plan, user)
     page = _page(client_as(user, language="nb"), url("goal_edit", goal.pk))
     assert "Endre målet mitt" in page and "Målet mitt" in page
+
+
+def test_a_parent_agreeing_or_giving_consent_back_is_told_of_the_child_by_name(world: World) -> None:
+    found = family(world, age=7)
+    client = client_as(found.relative_user, language="en")
+    response = client.post(url("plan_agree", found.person.pk), follow=True)
+    told = html.unescape(response.content.decode())
+    assert "Thank you. The coordinator for Emil can see that you have read and agree to the plan." in told
+    assert "Your coordinator" not in told
+    consent = Consent.objects.get(person=found.person, withdrawn_at__isnull=True)
+    organisation = consent.shared_with.first()
+    assert organisation is not None
+    client.post(
+        reverse("portal:consent_withdraw", kwargs={"pk": consent.pk}), {"organisation": str(organisation.pk)}
+    )
+    narrowed = Consent.objects.get(person=found.person, withdrawn_at__isnull=True)
+    response = client.post(
+        reverse("portal:consent_share_again", kwargs={"pk": narrowed.pk, "organisation": organisation.pk}),
+        follow=True,
+    )
+    told = html.unescape(response.content.decode())
+    assert f"{organisation.name} gets information from the plan for Emil again." in told

@@ -153,7 +153,14 @@ def plan_agree(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, _("Thank you. Your coordinator can see that you have read and agree to the plan.")
+            request,
+            _words(
+                subject,
+                _("Thank you. Your coordinator can see that you have read and agree to the plan."),
+                _(
+                    "Thank you. The coordinator for %(name)s can see that you have read and agree to the plan."
+                ),
+            ),
         )
     return redirect("portal:plan", pk=subject.person.pk)
 
@@ -395,7 +402,12 @@ def consent_share_again(
     else:
         messages.success(
             request,
-            _("%(organisation)s gets information from your plan again.") % {"organisation": chosen.name},
+            _words(
+                subject,
+                _("%(organisation)s gets information from your plan again."),
+                _("%(organisation)s gets information from the plan for %(name)s again."),
+                organisation=chosen.name,
+            ),
         )
     return redirect("portal:consents", pk=subject.person.pk)
 
