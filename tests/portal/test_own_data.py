@@ -39,6 +39,7 @@ def test_the_person_downloads_everything_as_json(world: World) -> None:
         "coordinators",
         "reports_of_need",
         "plans",
+        "agreements",
         "goals",
         "ratings",
         "measures",

@@ -16,7 +16,7 @@ from vegviser.accounts.models import Notification
 from vegviser.audit.models import AuditRecord
 from vegviser.plans import services
 from vegviser.plans.models import IndividualPlan, PlanAgreement, PlanVersion
-from vegviser.portal.export import everything_about
+from vegviser.portal.export import everything_about, readable
 
 from ..conftest import World, client_as
 from ..factories import PersonFactory, UserFactory
@@ -186,7 +186,18 @@ def test_confirming_is_a_post(world: World) -> None:
 def test_the_persons_own_copy_of_their_data_holds_the_agreement_and_the_reason(world: World) -> None:
     plan = plan_of_person(world, world.patient)
     services.agree_to_plan(actor=world.patient_user, plan=plan)
-    row = everything_about(world.patient)["plans"][0]
+    data = everything_about(world.patient)
+    row = data["plans"][0]
     assert row["activation_reason"] == IndividualPlan.objects.get(pk=plan.pk).activation_reason != ""
-    agreed_at = timezone.localtime(PlanAgreement.objects.get().created_at).isoformat(timespec="seconds")
-    assert row["agreed_to"] == [f"{agreed_at} {world.patient_user.display_name} (Version 1)"]
+    assert data["agreements"] == [
+        {
+            "when": PlanAgreement.objects.get().created_at,
+            "agreed_by": world.patient_user.display_name,
+            "on_behalf": False,
+            "version": 1,
+        }
+    ]
+    # The readable copy prints the date as the person reads it.
+    [shown] = readable(data["agreements"])
+    assert ("Read and agreed to by", world.patient_user.display_name) in shown
+    assert any(value.startswith(timezone.localdate().strftime("%d.%m.%Y")) for _label, value in shown)

@@ -158,7 +158,7 @@ def test_a_parent_agreeing_or_giving_consent_back_is_told_of_the_child_by_name(w
     client = client_as(found.relative_user, language="en")
     response = client.post(url("plan_agree", found.person.pk), follow=True)
     told = html.unescape(response.content.decode())
-    assert "Thank you. The coordinator for Emil can see that you have read and agree to the plan." in told
+    assert "Thank you. The coordinator for Emil can see that you have read and agree to it." in told
     assert "Your coordinator" not in told
     consent = Consent.objects.get(person=found.person, withdrawn_at__isnull=True)
     organisation = consent.shared_with.first()

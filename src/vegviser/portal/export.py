@@ -211,17 +211,12 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
     )
 
     plans = list(IndividualPlan.objects.filter(person=person).order_by("created_at"))
-    agreed: dict[Any, list[str]] = {}
-    for agreement in (
+    agreements = (
         PlanAgreement.objects.filter(plan__in=plans)
         .select_related("plan_version")
-        .defer("plan_version__snapshot")
+        .only("created_at", "agreed_by_name", "on_behalf", "plan_version__number")
         .order_by("created_at")
-    ):
-        when = day(timezone.localdate(agreement.created_at))
-        agreed.setdefault(agreement.plan_id, []).append(
-            f"{when} {agreement.agreed_by_name} ({agreement.plan_version})"
-        )
+    )
     goals = list(Goal.objects.filter(plan__in=plans).order_by("plan__created_at", "position"))
     goal_texts = {goal.pk: goal.text for goal in goals}
     ratings = GoalRating.objects.filter(goal__plan__in=plans).order_by("created_at")
@@ -243,9 +238,17 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
                 "next_revision": plan.next_revision,
                 "closed_reason": plan.closed_reason,
                 "activation_reason": plan.activation_reason,
-                "agreed_to": agreed.get(plan.pk, []),
             }
             for plan in plans
+        ],
+        "agreements": [
+            {
+                "when": agreement.created_at,
+                "agreed_by": agreement.agreed_by_name,
+                "on_behalf": agreement.on_behalf,
+                "version": agreement.plan_version.number,
+            }
+            for agreement in agreements
         ],
         "goals": [
             {
@@ -395,7 +398,9 @@ LABELS = {
     "next_revision": _("Next revision"),
     "closed_reason": _("Reason for closing"),
     "activation_reason": _("Reason for making the plan active without all its elements"),
-    "agreed_to": _("Read and agreed to"),
+    "agreed_by": _("Read and agreed to by"),
+    "on_behalf": _("On behalf of the person"),
+    "version": _("Version"),
     "goal": _("Goal"),
     "written_by": _("Written by"),
     "scale": _("Scale"),
@@ -488,6 +493,7 @@ def document_context(person: Person, data: dict[str, Any]) -> dict[str, Any]:
             (_("Reports of need"), readable(data["reports_of_need"])),
             (_("Referrals to the specialist health service"), readable(data["referrals"])),
             (_("Individual plan"), readable(data["plans"])),
+            (_("Read and agreed to"), readable(data["agreements"])),
             (_("Goals"), readable(data["goals"])),
             (_("Measures"), readable(data["measures"])),
             (_("Meetings"), readable(data["meetings"])),

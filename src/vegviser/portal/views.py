@@ -157,9 +157,7 @@ def plan_agree(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             _words(
                 subject,
                 _("Thank you. Your coordinator can see that you have read and agree to the plan."),
-                _(
-                    "Thank you. The coordinator for %(name)s can see that you have read and agree to the plan."
-                ),
+                _("Thank you. The coordinator for %(name)s can see that you have read and agree to it."),
             ),
         )
     return redirect("portal:plan", pk=subject.person.pk)
