@@ -13,6 +13,7 @@ from vegviser.access.policy import Action
 from vegviser.accounts.models import User
 from vegviser.audit.models import AccessRecord
 from vegviser.referrals import services
+from vegviser.referrals.models import ReferralStatus
 from vegviser.registry.models import Membership, MembershipRole, Organisation, OrganisationKind
 
 from ..conftest import World, client_as
@@ -107,3 +108,75 @@ def test_only_the_system_administrator_grants_the_clerk_role(world: World) -> No
     newcomer = MembershipFactory(organisation=unit, role=MembershipRole.TEAM_MEMBER).user
     assert not policy.may_grant(world.org_admin, newcomer, unit, MembershipRole.REFERRAL_CLERK)
     assert policy.may_grant(world.system_admin, newcomer, unit, MembershipRole.REFERRAL_CLERK)
+
+
+def test_the_assessing_clinician_sees_and_assesses_the_units_referrals(world: World) -> None:
+    clinician = MembershipFactory(
+        organisation=habilitation_unit(), role=MembershipRole.ASSESSING_CLINICIAN
+    ).user
+    referral = ReferralFactory(person=world.patient)
+    assert policy.can(clinician, Action.REFERRAL_WORK_LIST)
+    assert policy.can(clinician, Action.REFERRAL_VIEW, referral)
+    assert policy.can(clinician, Action.REFERRAL_ASSESS, referral)
+    # Registering is the clerk's work.
+    assert not policy.can(clinician, Action.REFERRAL_REGISTER)
+    assert not policy.can(clinician, Action.REFERRAL_REGISTER, habilitation_unit())
+    client = client_as(clinician)
+    assert client.get(reverse("referrals:referral_register")).status_code == 404
+    response = client.get(reverse("referrals:work_list"))
+    assert referral.named_as in response.content.decode()
+    assert reverse("referrals:referral_register") not in response.content.decode()
+    # Once assessed, the referral is assessed no more.
+    referral.status = ReferralStatus.ASSESSED
+    assert not policy.can(clinician, Action.REFERRAL_ASSESS, referral)
+
+
+def test_the_clerk_does_not_assess(world: World) -> None:
+    clerk = clerk_of(habilitation_unit())
+    referral = ReferralFactory(person=world.patient)
+    assert policy.can(clerk, Action.REFERRAL_REGISTER)
+    assert not policy.can(clerk, Action.REFERRAL_ASSESS, referral)
+
+
+def test_the_trusts_coordinating_unit_sees_the_referrals_of_its_units_only(
+    world: World, rehabilitation_unit: Organisation
+) -> None:
+    trust = OrganisationFactory(name="Nordlandssykehuset HF", kind=OrganisationKind.HEALTH_TRUST)
+    other_trust = OrganisationFactory(name="Helgelandssykehuset HF", kind=OrganisationKind.HEALTH_TRUST)
+    unit = habilitation_unit()
+    unit.parent = trust
+    unit.save()
+    rehabilitation_unit.parent = other_trust
+    rehabilitation_unit.save()
+    officer = MembershipFactory(organisation=trust, role=MembershipRole.TRUST_COORDINATING_OFFICER).user
+    ours = ReferralFactory(person=world.patient)
+    theirs = ReferralFactory(receiving_unit=rehabilitation_unit)
+    assert policy.trust_units(officer) == {unit.pk}
+    assert policy.can(officer, Action.REFERRAL_VIEW, ours)
+    assert not policy.can(officer, Action.REFERRAL_VIEW, theirs)
+    assert not policy.can(officer, Action.REFERRAL_ASSESS, ours)
+    assert not policy.can(officer, Action.REFERRAL_REGISTER)
+    client = client_as(officer)
+    page = client.get(reverse("referrals:work_list"), {"show": "all"}).content.decode()
+    assert ours.named_as in page
+    assert theirs.named_as not in page
+    assert client.get(reverse("referrals:referral_detail", args=[theirs.pk])).status_code == 404
+    # The role held in a unit rather than in the trust opens nothing.
+    misplaced = MembershipFactory(organisation=unit, role=MembershipRole.TRUST_COORDINATING_OFFICER).user
+    assert not policy.can(misplaced, Action.REFERRAL_VIEW, ours)
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        MembershipRole.ASSESSING_CLINICIAN,
+        MembershipRole.EPISODE_STAFF,
+        MembershipRole.TRUST_COORDINATING_OFFICER,
+    ],
+)
+def test_only_the_system_administrator_grants_the_specialist_roles(world: World, role: str) -> None:
+    unit = habilitation_unit()
+    MembershipFactory(organisation=unit, user=world.org_admin, role=MembershipRole.ORGANISATION_ADMIN)
+    newcomer = MembershipFactory(organisation=unit, role=MembershipRole.TEAM_MEMBER).user
+    assert not policy.may_grant(world.org_admin, newcomer, unit, role)
+    assert policy.may_grant(world.system_admin, newcomer, unit, role)

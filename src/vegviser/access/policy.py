@@ -98,6 +98,7 @@ class Action(StrEnum):
     REFERRAL_VIEW = "referral.view"
     REFERRAL_ASK_REFERRER = "referral.ask_referrer"
     REFERRAL_ATTACH = "referral.attach"
+    REFERRAL_ASSESS = "referral.assess"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -157,20 +158,66 @@ def audit_municipalities(user: AnyUser | None) -> set[str]:
     return coordinating_unit_municipalities(user) | _unit_municipalities(user, MembershipRole.PRIVACY_OFFICER)
 
 
-def referral_units(user: AnyUser | None) -> set[Any]:
-    """The habilitation and rehabilitation units, by id, where the user is a referral clerk."""
+def specialist_units(user: AnyUser | None, *roles: str) -> set[Any]:
+    """The habilitation and rehabilitation units, by id, where the user holds one of `roles`."""
     active = _active_user(user)
     if active is None:
         return set()
     return {
         organisation.pk
-        for organisation in _roles(active, MembershipRole.REFERRAL_CLERK)
+        for role in roles
+        for organisation in _roles(active, role)
         if organisation.kind in RECEIVING_KINDS
     }
 
 
+def referral_units(user: AnyUser | None) -> set[Any]:
+    """The units, by id, where the user is a referral clerk: where they register referrals."""
+    return specialist_units(user, MembershipRole.REFERRAL_CLERK)
+
+
+def assessing_units(user: AnyUser | None) -> set[Any]:
+    """The units, by id, whose referrals the user assesses."""
+    return specialist_units(user, MembershipRole.ASSESSING_CLINICIAN)
+
+
+def trust_units(user: AnyUser | None) -> set[Any]:
+    """The habilitation and rehabilitation units, by id, of the health trusts whose coordinating unit the user
+    works in: worked out once per request."""
+    active = _active_user(user)
+    if active is None:
+        return set()
+    trusts = [
+        organisation.pk
+        for organisation in _roles(active, MembershipRole.TRUST_COORDINATING_OFFICER)
+        if organisation.kind == OrganisationKind.HEALTH_TRUST
+    ]
+    if not trusts:
+        return set()
+    return within_request(
+        active,
+        "trust_units",
+        lambda: set(
+            Organisation.objects.filter(
+                parent_id__in=trusts, kind__in=RECEIVING_KINDS, active=True
+            ).values_list("pk", flat=True)
+        ),
+    )
+
+
+def referral_reader_units(user: AnyUser | None) -> set[Any]:
+    """The units, by id, whose referrals the user sees: as their clerk or assessing clinician, or from the
+    trust's coordinating unit."""
+    return specialist_units(
+        user, MembershipRole.REFERRAL_CLERK, MembershipRole.ASSESSING_CLINICIAN
+    ) | trust_units(user)
+
+
 def _referral_clerk_of(user: AnyUser | None, obj: Any) -> bool:
-    """A clerk of the unit: for a referral, the unit that received it; for a unit, that unit."""
+    """A clerk of the unit: for a referral, the unit that received it; for a unit, that unit; with no object,
+    of any unit."""
+    if obj is None:
+        return bool(referral_units(user))
     if isinstance(obj, Referral):
         return obj.receiving_unit_id in referral_units(user)
     return isinstance(obj, Organisation) and obj.pk in referral_units(user)
@@ -649,6 +696,9 @@ PRIVILEGED_ROLES = frozenset(
         MembershipRole.COORDINATING_UNIT_OFFICER,
         MembershipRole.PRIVACY_OFFICER,
         MembershipRole.REFERRAL_CLERK,
+        MembershipRole.ASSESSING_CLINICIAN,
+        MembershipRole.EPISODE_STAFF,
+        MembershipRole.TRUST_COORDINATING_OFFICER,
     }
 )
 
@@ -728,9 +778,15 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     ),
     Action.PLAN_MESSAGES: _message_reader,
     # The specialist side: a unit's referrals are its clerks' alone, never the municipality's.
-    Action.REFERRAL_WORK_LIST: lambda user, obj: bool(referral_units(user)),
+    Action.REFERRAL_WORK_LIST: lambda user, obj: bool(referral_reader_units(user)),
     Action.REFERRAL_REGISTER: _referral_clerk_of,
-    Action.REFERRAL_VIEW: lambda user, obj: isinstance(obj, Referral) and _referral_clerk_of(user, obj),
+    Action.REFERRAL_VIEW: lambda user, obj: (
+        isinstance(obj, Referral) and obj.receiving_unit_id in referral_reader_units(user)
+    ),
+    # The right and its deadline are set by a clinician of the unit, while the referral is still open.
+    Action.REFERRAL_ASSESS: lambda user, obj: (
+        isinstance(obj, Referral) and obj.is_open and obj.receiving_unit_id in assessing_units(user)
+    ),
     # The clock runs on while the unit waits: asking is for a referral not yet assessed.
     Action.REFERRAL_ASK_REFERRER: lambda user, obj: (
         isinstance(obj, Referral) and obj.is_open and _referral_clerk_of(user, obj)

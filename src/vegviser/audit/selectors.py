@@ -213,8 +213,9 @@ UNIT_WORK: dict[MembershipRole, frozenset[ReadPurpose]] = {
 # The professional who reported a need reads their own report of it (intake.selectors.reports_by, get_report):
 # the policy's rule for NEED_REPORT_VIEW_OWN.
 REPORTER_PURPOSES = frozenset({ReadPurpose.NEED_REPORT})
-# A specialist unit's referral clerk reads the referrals the unit received (referrals.selectors): the policy's
-# rule for REFERRAL_VIEW and REFERRAL_WORK_LIST.
+# A specialist unit's referral clerks and assessing clinicians, and the trust's coordinating unit, read the
+# referrals the unit received (referrals.selectors): the policy's rule for REFERRAL_VIEW and
+# REFERRAL_WORK_LIST.
 CLERK_PURPOSES = frozenset(
     {ReadPurpose.REFERRAL, ReadPurpose.REFERRAL_WORK_LIST, ReadPurpose.REFERRAL_ATTACHMENT}
 )
@@ -527,13 +528,23 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
         valid_from__lte=day,
     )
     reported = NeedReport.objects.filter(person_id=person, reported_by=actor, created_at__lte=at)
-    # As for unit work below, a clerk's membership that has since ended still explains the reads made in it.
+    # As for unit work below, a membership that has since ended still explains the reads made in it.
     received = Referral.objects.filter(
         person_id=person,
         created_at__lte=at,
         receiving_unit__memberships__user=actor,
-        receiving_unit__memberships__role=MembershipRole.REFERRAL_CLERK,
+        receiving_unit__memberships__role__in=[
+            MembershipRole.REFERRAL_CLERK,
+            MembershipRole.ASSESSING_CLINICIAN,
+        ],
         receiving_unit__memberships__created_at__lte=at,
+    )
+    overseen = Referral.objects.filter(
+        person_id=person,
+        created_at__lte=at,
+        receiving_unit__parent__memberships__user=actor,
+        receiving_unit__parent__memberships__role=MembershipRole.TRUST_COORDINATING_OFFICER,
+        receiving_unit__parent__memberships__created_at__lte=at,
     )
     reads = (
         _reads_in_scope(user, date_from, date_to)
@@ -545,7 +556,7 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
         .exclude(Exists(themselves))
         .exclude(Exists(acting_for))
         .exclude(Q(purpose__in=REPORTER_PURPOSES) & Exists(reported))
-        .exclude(Q(purpose__in=CLERK_PURPOSES) & Exists(received))
+        .exclude(Q(purpose__in=CLERK_PURPOSES) & (Exists(received) | Exists(overseen)))
     )
     for role, purposes in UNIT_WORK.items():
         # Memberships keep no end date: one that has since ended still counts for the reads made after it

@@ -4,6 +4,7 @@ the referrer for while it assesses them."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 from typing import Any
 
@@ -73,6 +74,9 @@ class ReferralStatus(models.TextChoices):
     RECEIVED = "received", _("Awaiting assessment")
     # The unit has asked the referrer for more; the assessment deadline still runs.
     AWAITING_REFERRER = "awaiting_referrer", _("Waiting for the referrer")
+    ASSESSED = "assessed", _("Assessed")
+    # Sent on to another unit, which receives it as a new referral with the same seniority date.
+    FORWARDED = "forwarded", _("Forwarded")
 
 
 class Referral(PersonalDataModel):
@@ -127,6 +131,15 @@ class Referral(PersonalDataModel):
         related_name="+",
     )
     registered_by_name = models.CharField(_("registered by"), max_length=200)
+    # The referral this one was forwarded from: its seniority date carries over.
+    forwarded_from = models.OneToOneField(
+        "self",
+        verbose_name=_("forwarded from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_as",
+    )
 
     class Meta:
         verbose_name = _("referral")
@@ -255,3 +268,197 @@ class ReferralAttachment(PersonalDataModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PriorityGuide(models.TextChoices):
+    """Helsedirektoratet's priority guides (prioriteringsveiledere) for habilitation and rehabilitation."""
+
+    HABILITATION_CHILDREN = "habilitation_children", _("Habilitation of children and young people")
+    HABILITATION_ADULTS = "habilitation_adults", _("Habilitation of adults")
+    PHYSICAL_MEDICINE = "physical_medicine", _("Physical medicine and rehabilitation")
+
+
+class CareType(models.TextChoices):
+    """What the deadline is for: the start of assessment (utredning) or of treatment (behandling)."""
+
+    ASSESSMENT = "assessment", _("Assessment (utredning)")
+    TREATMENT = "treatment", _("Treatment (behandling)")
+
+
+class PriorityGuideCondition(models.Model):
+    """A condition (tilstand) in a priority guide with the guide's recommendation, as Helsedirektoratet
+    publishes it. Loaded from data by `import_priority_guides`; the published text is kept unchanged in
+    `source`, the fields beside it are what the assessment form works with."""
+
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    guide = models.CharField(_("priority guide"), max_length=32, choices=PriorityGuide.choices)
+    # The id of the item in Helsedirektoratet's content API: an import updates the condition it names.
+    source_id = models.CharField(_("source id"), max_length=200, unique=True)
+    title = models.CharField(_("condition"), max_length=300)
+    # The guide's suggestion: a right to necessary specialist health care, or not; None where it says neither.
+    suggests_right = models.BooleanField(_("suggests a right"), null=True)
+    suggested_weeks = models.PositiveSmallIntegerField(
+        _("suggested deadline in weeks"), null=True, blank=True
+    )
+    care_type = models.CharField(_("deadline for"), max_length=12, choices=CareType.choices, blank=True)
+    source = models.JSONField(_("the published text"), default=dict)
+    url = models.URLField(_("source"), max_length=500, blank=True)
+    last_changed = models.DateField(_("last professional change"), null=True, blank=True)
+    # No longer in the published guide: kept for the assessments that refer to it, offered to none.
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    class Meta:
+        verbose_name = _("priority-guide condition")
+        verbose_name_plural = _("priority-guide conditions")
+        ordering = ["guide", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RightStatus(models.TextChoices):
+    """Pasient- og brukerrettighetsloven § 2-1 b: the outcome of the rights assessment."""
+
+    RIGHT = "right", _("Right to necessary specialist health care")
+    NO_NEED = "no_need", _("No need for specialist health care")
+    # Referrals that are not assessed for a right, such as from another part of the specialist service.
+    NOT_SUBJECT = "not_subject", _("Not subject to rights assessment")
+
+
+class CriterionGrade(models.TextChoices):
+    """How a prioritisation criterion (prioriteringsforskriften § 2) is met."""
+
+    NOT_MET = "not_met", _("Not met")
+    MET = "met", _("Met")
+    CLEARLY_MET = "clearly_met", _("Clearly met")
+
+
+class AssessmentOutcome(models.TextChoices):
+    CALLED_IN = "called_in", _("Called in")
+    RIGHT_WAITING = "right_waiting", _("Right; time to follow")
+    FORWARDED = "forwarded", _("Forwarded to another unit")
+    REJECTED = "rejected", _("Rejected")
+    ADVICE = "advice", _("Advice to the referrer")
+
+
+class Assessment(PersonalDataModel):
+    """The unit's assessment of a referral (pasient- og brukerrettighetsloven § 2-2): the right, the criteria
+    it rests on, the deadline for the start of care, and what happens next."""
+
+    referral = models.OneToOneField(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="assessment"
+    )
+    right = models.CharField(_("right"), max_length=12, choices=RightStatus.choices)
+    benefit = models.CharField(
+        _("expected benefit"), max_length=12, choices=CriterionGrade.choices, blank=True
+    )
+    cost_effectiveness = models.CharField(
+        _("cost-effectiveness"), max_length=12, choices=CriterionGrade.choices, blank=True
+    )
+    severity = models.CharField(_("severity"), max_length=12, choices=CriterionGrade.choices, blank=True)
+    condition = models.ForeignKey(
+        PriorityGuideCondition,
+        verbose_name=_("priority-guide condition"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    # The deadline the condition suggests, counted from the date received: kept as it was when assessed.
+    suggested_deadline = models.DateField(_("suggested deadline"), null=True, blank=True)
+    care_deadline = models.DateField(_("deadline for the start of care"), null=True, blank=True)
+    care_type = models.CharField(_("deadline for"), max_length=12, choices=CareType.choices, blank=True)
+    individual_reasons = models.TextField(
+        _("individual reasons"),
+        blank=True,
+        validators=[MaxLengthValidator(5000)],
+        help_text=_("Why this person's deadline departs from the one the guide suggests."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=AssessmentOutcome.choices)
+    forwarded_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("forwarded to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": RECEIVING_KINDS},
+    )
+    to_referrer = models.TextField(
+        _("to the referrer"),
+        blank=True,
+        validators=[MaxLengthValidator(5000)],
+        help_text=_("Advice, or why the referral is rejected."),
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assessor_name = models.CharField(_("assessed by"), max_length=200)
+    assessed_on = models.DateField(_("assessed"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.referral} {self.get_right_display()}"
+
+    def departs_from_guide(self) -> bool:
+        return bool(
+            self.suggested_deadline and self.care_deadline and self.care_deadline != self.suggested_deadline
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        received_on = self.referral.received_on if self.referral_id else None
+        criteria = {
+            "benefit": self.benefit,
+            "cost_effectiveness": self.cost_effectiveness,
+            "severity": self.severity,
+        }
+        if self.right == RightStatus.RIGHT:
+            # Prioriteringsforskriften § 2: a right needs all three criteria met.
+            for field, grade in criteria.items():
+                if not grade:
+                    errors[field] = _("Grade this criterion: a right rests on all three.")
+                elif grade == CriterionGrade.NOT_MET:
+                    errors[field] = _("A right needs all three criteria met.")
+            if not self.care_deadline:
+                errors["care_deadline"] = _("Give the deadline for the start of care.")
+            if not self.care_type:
+                errors["care_type"] = _("Say whether the deadline is for assessment or for treatment.")
+        elif self.right == RightStatus.NO_NEED:
+            if self.care_deadline:
+                errors["care_deadline"] = _("Only a right carries a deadline for the start of care.")
+            if self.outcome in (AssessmentOutcome.RIGHT_WAITING, AssessmentOutcome.CALLED_IN):
+                errors["outcome"] = _(
+                    "Without a right, the referral is rejected, forwarded or answered with advice."
+                )
+        if self.care_deadline and received_on and self.care_deadline <= received_on:
+            errors["care_deadline"] = _("The deadline must be after the date the referral was received.")
+        if self.departs_from_guide() and not self.individual_reasons.strip():
+            errors["individual_reasons"] = ValidationError(
+                _("The deadline departs from the guide's (%(date)s): give the individual reasons."),
+                params={"date": f"{self.suggested_deadline:%d.%m.%Y}"},
+            )
+        if self.outcome == AssessmentOutcome.FORWARDED:
+            if self.forwarded_to_id is None:
+                errors["forwarded_to"] = _("Choose the unit the referral is forwarded to.")
+            elif self.referral_id and self.forwarded_to_id == self.referral.receiving_unit_id:
+                errors["forwarded_to"] = _(
+                    "A referral is forwarded to another unit than the one that received it."
+                )
+        elif self.forwarded_to_id is not None:
+            errors["forwarded_to"] = _("Choose a unit only when the referral is forwarded.")
+        if (
+            self.outcome in (AssessmentOutcome.REJECTED, AssessmentOutcome.ADVICE)
+            and not self.to_referrer.strip()
+        ):
+            errors["to_referrer"] = _("Tell the referrer why, or what you advise.")
+        if errors:
+            raise ValidationError(errors)

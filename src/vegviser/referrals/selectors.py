@@ -1,4 +1,4 @@
-"""Reads for a unit's referral clerks, always through the access policy; every read of a person is logged."""
+"""Reads for the specialist units, always through the access policy; every read of a person is logged."""
 
 from __future__ import annotations
 
@@ -37,16 +37,15 @@ SORTS = {
 
 
 def clerk_units(*, user: User) -> QuerySet[Organisation]:
-    """The units whose referrals the user keeps."""
+    """The units whose referrals the user registers and keeps."""
     return Organisation.objects.filter(pk__in=policy.referral_units(user)).order_by("name")
 
 
 def work_list(*, user: User, show: str = OPEN, sort: str = "deadline") -> list[Referral]:
     """The referrals of the user's units. The names shown are a read of each person: logged."""
     policy.require(user, Action.REFERRAL_WORK_LIST)
-    referrals = Referral.objects.filter(receiving_unit_id__in=policy.referral_units(user)).select_related(
-        "receiving_unit"
-    )
+    units = policy.referral_reader_units(user)
+    referrals = Referral.objects.filter(receiving_unit_id__in=units).select_related("receiving_unit")
     open_statuses = [ReferralStatus.RECEIVED, ReferralStatus.AWAITING_REFERRER]
     if show == OPEN:
         referrals = referrals.filter(status__in=open_statuses)

@@ -59,7 +59,8 @@ def work_list(request: AuthenticatedRequest) -> HttpResponse:
         "descending": sort.startswith("-"),
         "filters": filters,
         "sorts": sorts,
-        "several_units": len(policy.referral_units(request.user)) > 1,
+        "several_units": len(policy.referral_reader_units(request.user)) > 1,
+        "may_register": bool(policy.referral_units(request.user)),
     }
     return render_page(request, "referrals/work_list.html", context, part="referrals/_work_list.html")
 
@@ -67,7 +68,7 @@ def work_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @submitted_once
 def referral_register(request: AuthenticatedRequest) -> HttpResponse:
-    policy.require(request.user, Action.REFERRAL_WORK_LIST)
+    policy.require(request.user, Action.REFERRAL_REGISTER)
     form = ReferralForm(posted(request), units=selectors.clerk_units(user=request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -185,6 +185,13 @@ class MembershipRole(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     # Registers and keeps the referrals a habilitation or rehabilitation unit receives.
     REFERRAL_CLERK = "referral_clerk", _("Referral clerk")
+    # Assesses a unit's referrals: the right to necessary specialist health care and its deadline.
+    ASSESSING_CLINICIAN = "assessing_clinician", _("Assessing clinician")
+    # Works on a unit's episodes of care: admissions, consultations, discharge.
+    EPISODE_STAFF = "episode_staff", _("Episode staff")
+    # The health trust's coordinating unit: oversees the referrals, waiting lists and breaches of the trust's
+    # habilitation and rehabilitation units. Held in the trust itself.
+    TRUST_COORDINATING_OFFICER = "trust_ke_officer", _("Trust coordinating unit officer")
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -211,7 +218,7 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
+    role = models.CharField(_("role"), max_length=32, choices=MembershipRole.choices)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
