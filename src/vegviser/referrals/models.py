@@ -400,6 +400,9 @@ class Assessment(PersonalDataModel):
     )
     assessor_name = models.CharField(_("assessed by"), max_length=200)
     assessed_on = models.DateField(_("assessed"), default=timezone.localdate)
+    # The first appointment given, if any: the letter names it, and a deadline with no appointment before it
+    # is an expected breach.
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assessment")
