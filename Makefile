@@ -32,7 +32,7 @@ run: install
 	mkdir -p var
 	$(DEV_ENV) $(BIN)/vegviser migrate --noinput
 	$(DEV_ENV) $(BIN)/vegviser demo --if-empty
-	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, ergo, laerer, ppt, habilitering, henvisning, admin, pasient, forelder, ungdom; password: demo)"
+	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, ergo, laerer, ppt, habilitering, henvisning, vurdering, avdeling, kehf, admin, pasient, forelder, ungdom; password: demo)"
 	@# The job queue's consumer beside the server, stopped with it (Ctrl-C or the server's end).
 	$(DEV_ENV) $(BIN)/vegviser run_huey --quiet & consumer=$$!; \
 		trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \

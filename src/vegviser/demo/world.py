@@ -73,6 +73,15 @@ PROFESSIONALS = [
     # The habilitation unit's clerk registers the referrals it receives and keeps its work list.
     DemoUser("henvisning", "Hilde", "Kvam", Profession.OTHER, OrganisationKind.HABILITATION_UNIT,
              MembershipRole.REFERRAL_CLERK),
+    # The habilitation unit's physician who assesses its referrals: the right and its deadline.
+    DemoUser("vurdering", "Vera", "Lie", Profession.PHYSICIAN, OrganisationKind.HABILITATION_UNIT,
+             MembershipRole.ASSESSING_CLINICIAN),
+    # A nurse on the rehabilitation ward: admissions, stays and discharge.
+    DemoUser("avdeling", "Pia", "Berg", Profession.NURSE, OrganisationKind.REHABILITATION_UNIT,
+             MembershipRole.EPISODE_STAFF),
+    # The trust's coordinating unit oversees the units' referrals, waiting lists and breaches.
+    DemoUser("kehf", "Trude", "Nilsen", Profession.SOCIAL_WORKER, "hospital",
+             MembershipRole.TRUST_COORDINATING_OFFICER),
 ]  # fmt: skip
 
 # The citizens who sign in to the portal: Per, Emil's mother and Ulrik.
