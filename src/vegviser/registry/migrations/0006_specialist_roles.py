@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0005_referral_clerk_role'),
+        ("registry", "0005_referral_clerk_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('ke_officer', 'Coordinating unit officer'), ('coordinator', 'Coordinator'), ('team_member', 'Team member'), ('org_admin', 'Organisation administrator'), ('privacy_officer', 'Privacy officer'), ('referral_clerk', 'Referral clerk'), ('assessing_clinician', 'Assessing clinician'), ('episode_staff', 'Episode staff'), ('trust_ke_officer', 'Trust coordinating unit officer')], max_length=32, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("ke_officer", "Coordinating unit officer"),
+                    ("coordinator", "Coordinator"),
+                    ("team_member", "Team member"),
+                    ("org_admin", "Organisation administrator"),
+                    ("privacy_officer", "Privacy officer"),
+                    ("referral_clerk", "Referral clerk"),
+                    ("assessing_clinician", "Assessing clinician"),
+                    ("episode_staff", "Episode staff"),
+                    ("trust_ke_officer", "Trust coordinating unit officer"),
+                ],
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
     ]
