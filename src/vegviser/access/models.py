@@ -5,6 +5,7 @@ No plan is made and no coordinator appointed without consent in force. Withdrawa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -72,6 +73,19 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
     def in_force_for(self, person: Person, *, covering: str, on: date | None = None) -> Consent | None:
         """The newest of the person's consents in force that covers `plan` or `coordinator`: one query."""
         return self.in_force(covering=covering, on=on).filter(person_id=person.pk).first()
+
+    def shared_in_force(self, person_ids: Iterable[Any]) -> dict[Any, set[Any]]:
+        """For each of these people who has one, the organisations their newest consent to the plan in force
+        shares with: the organisations whose participants may open the person's plans today. Two queries."""
+        shared: dict[Any, set[Any]] = {}
+        consents = (
+            self.in_force(covering="plan").filter(person_id__in=person_ids).prefetch_related("shared_with")
+        )
+        for consent in consents:
+            shared.setdefault(
+                consent.person_id, {organisation.pk for organisation in consent.shared_with.all()}
+            )
+        return shared
 
 
 class Consent(PersonalDataModel):

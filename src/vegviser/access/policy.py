@@ -393,8 +393,7 @@ def _plan_consent_organisations(active: User, person_id: Any) -> set[Any]:
     """The organisations the person's consent to the plan in force is shared with: none without one."""
 
     def load() -> set[Any]:
-        consent = Consent.objects.in_force(covering="plan").filter(person_id=person_id).first()
-        return set() if consent is None else set(consent.shared_with.values_list("pk", flat=True))
+        return Consent.objects.shared_in_force([person_id]).get(person_id, set())
 
     return within_request(active, ("plan_consent_organisations", person_id), load)
 
@@ -419,10 +418,7 @@ def prepare_plan_roles(user: AnyUser | None, plans: list[IndividualPlan]) -> Non
     participations: dict[Any, PlanParticipant] = {}
     for participation in _professional_participations(active, plans):
         participations.setdefault(participation.plan_id, participation)
-    shared: dict[Any, set[Any]] = {}
-    in_force = Consent.objects.in_force(covering="plan").filter(person_id__in=person_ids)
-    for consent in in_force.prefetch_related("shared_with"):
-        shared.setdefault(consent.person_id, {organisation.pk for organisation in consent.shared_with.all()})
+    shared = Consent.objects.shared_in_force(person_ids)
     related = set(
         PersonRelation.objects.filter(
             person_id__in=person_ids, relative__user=active, kind__in=REPRESENTING_KINDS

@@ -245,8 +245,7 @@ PARTICIPANT_NOTICES = {
 def _shared_in_force(person: Person) -> set[Any]:
     """The organisations whose participants may open the person's plans today: those of the consent in
     force (see the policy's plan role)."""
-    consent = Consent.objects.in_force_for(person, covering="plan")
-    return set() if consent is None else set(consent.shared_with.values_list("pk", flat=True))
+    return Consent.objects.shared_in_force([person.pk]).get(person.pk, set())
 
 
 def _tell_of_change(
