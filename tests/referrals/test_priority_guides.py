@@ -314,3 +314,10 @@ def test_the_municipality_and_former_staff_get_404(world: World, guides: None) -
         client = client_as(user)
         assert client.get(reverse("referrals:priority_guide_list")).status_code == 404
         assert client.get(reverse("referrals:priority_guide_detail", args=[condition.pk])).status_code == 404
+
+
+def test_the_demo_loads_the_shipped_guides(db: None) -> None:
+    from vegviser.demo.loader import load_demo
+
+    load_demo()
+    assert PriorityGuideCondition.objects.filter(withdrawn=False).count() == len(load_file(SHIPPED_FILE))
