@@ -62,9 +62,4 @@ def test_the_clerk_looks_up_a_condition(server: LiveServer, phone: BrowserContex
     source = main.get_by_role("link", name="https://01.fastlegeportalen.no/veiledere/section/9461/")
     assert source.count() == 1
     axe_check(page)
-    print(
-        page.evaluate(
-            """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 || e.scrollWidth > 361).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent||'').slice(0,60))"""
-        )
-    )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
