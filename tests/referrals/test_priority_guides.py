@@ -321,3 +321,15 @@ def test_the_demo_loads_the_shipped_guides(db: None) -> None:
 
     load_demo()
     assert PriorityGuideCondition.objects.filter(withdrawn=False).count() == len(load_file(SHIPPED_FILE))
+
+
+def test_a_condition_written_by_other_means_shows_its_text_alone(world: World) -> None:
+    condition = PriorityGuideCondition.objects.create(
+        guide=PriorityGuide.PHYSICAL_MEDICINE,
+        source_id="by-hand",
+        title="Tilstand",
+        source={"tekst": "Teksten som publisert"},
+    )
+    client = client_as(member_of(habilitation_unit()))
+    page = client.get(reverse("referrals:priority_guide_detail", args=[condition.pk])).content.decode()
+    assert "Teksten som publisert" in page

@@ -13,7 +13,7 @@ from vegviser.accounts.http import AuthenticatedRequest
 
 from . import guide_selectors
 from .guide_forms import PriorityGuideSearchForm
-from .priority_guides import parse_item, plain_text
+from .priority_guides import MalformedGuideFile, parse_item, plain_text
 
 
 @login_required
@@ -28,7 +28,7 @@ def priority_guide_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "referrals/priority_guide_list.html",
-        {"form": form, "conditions": conditions, "query": query, "searched": bool(query or guide)},
+        {"form": form, "conditions": conditions, "searched": bool(query or guide)},
     )
 
 
@@ -36,8 +36,12 @@ def priority_guide_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def priority_guide_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     condition = guide_selectors.get_condition(user=request.user, pk=pk)
-    # The structured fields as the guide states them, read again from the item that was imported.
-    recommendation = parse_item(condition.source) if condition.source else None
+    # The structured fields as the guide states them, read again from the item that was imported. An item
+    # the importer took is readable; one written by other means shows its text alone.
+    try:
+        recommendation = parse_item(condition.source) if condition.source else None
+    except MalformedGuideFile:
+        recommendation = None
     text = condition.source.get("tekst", "") if isinstance(condition.source, dict) else ""
     return render(
         request,
