@@ -38,6 +38,9 @@ NO_HEALTH_DATA = {
     "portal:index",  # whose page to open: the user and those they act for, by name only
     "portal:ask_for_help",  # a form to the coordinating unit
     "referrals:referral_register",  # an empty form
+    # Helsedirektoratet's published guides: about conditions, never about a person.
+    "referrals:priority_guide_list",
+    "referrals:priority_guide_detail",
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).

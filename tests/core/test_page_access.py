@@ -28,6 +28,7 @@ from vegviser.intake.services import send_interim_reply
 from vegviser.plans import services
 from vegviser.plans.models import Evaluation
 from vegviser.portal.models import PreparedCopy
+from vegviser.referrals.models import PriorityGuide, PriorityGuideCondition
 from vegviser.registry.models import Membership, RelationKind
 
 from ..audit.reads import reads
@@ -235,6 +236,13 @@ def _referral_attachment(world: World) -> dict[str, Any]:
     return {"referral_pk": attachment.referral_id, "pk": attachment.pk}
 
 
+def _guide_condition(world: World) -> dict[str, Any]:
+    condition = PriorityGuideCondition.objects.create(
+        guide=PriorityGuide.HABILITATION_CHILDREN, source_id="page-access", title="Tilstand", url=""
+    )
+    return {"pk": condition.pk}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -311,6 +319,9 @@ TABLE: dict[str, Entry | str] = {
     "referrals:attachment_add": ("get", _referral, {CLERK}, 200),
     "referrals:attachment_file": ("get", _referral_attachment, {CLERK}, 200),
     "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
+    # The priority guides: anyone working in a habilitation or rehabilitation unit; the municipality never.
+    "referrals:priority_guide_list": ("get", NO_ARGS, {CLERK}, 200),
+    "referrals:priority_guide_detail": ("get", _guide_condition, {CLERK}, 200),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),

@@ -99,6 +99,7 @@ class Action(StrEnum):
     REFERRAL_ASK_REFERRER = "referral.ask_referrer"
     REFERRAL_ATTACH = "referral.attach"
     REFERRAL_ASSESS = "referral.assess"
+    PRIORITY_GUIDE_VIEW = "referral.priority_guide_view"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -783,6 +784,9 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     Action.REFERRAL_ASSESS: lambda user, obj: (
         isinstance(obj, Referral) and obj.is_open and obj.receiving_unit_id in assessing_units(user)
     ),
+    # The priority guides are public text, but this copy is a tool of the specialist side: anyone who works
+    # in a habilitation or rehabilitation unit, whatever their role there.
+    Action.PRIORITY_GUIDE_VIEW: lambda user, obj: bool(specialist_units(user, *MembershipRole.values)),
     # The clock runs on while the unit waits: asking is for a referral not yet assessed.
     Action.REFERRAL_ASK_REFERRER: lambda user, obj: (
         isinstance(obj, Referral) and obj.is_open and _referral_clerk_of(user, obj)

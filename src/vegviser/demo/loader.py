@@ -21,6 +21,7 @@ from vegviser.demo import emil, per, queue, referrals, ulrik
 from vegviser.demo.story import Story
 from vegviser.demo.world import create_world
 from vegviser.plans import notices
+from vegviser.referrals.guide_services import import_file as import_priority_guides
 
 
 def database_is_empty() -> bool:
@@ -48,4 +49,6 @@ def _load() -> None:
     emil.plan(world, story, emil_report)
     ulrik.plan(world, story, ulrik_report)
     referrals.received(world, story)
+    # The priority guides the habilitation unit assesses by: Helsedirektoratet's text, as shipped.
+    import_priority_guides()
     story.backdate()

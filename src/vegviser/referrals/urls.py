@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import guide_views, views
 
 app_name = "referrals"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<uuid:pk>/attachments/new/", views.attachment_add, name="attachment_add"),
     path("<uuid:referral_pk>/attachments/<uuid:pk>/", views.attachment_file, name="attachment_file"),
     path("<uuid:pk>/referrer-answered/", views.referrer_answered, name="referrer_answered"),
+    path("priority-guides/", guide_views.priority_guide_list, name="priority_guide_list"),
+    path("priority-guides/<uuid:pk>/", guide_views.priority_guide_detail, name="priority_guide_detail"),
 ]
