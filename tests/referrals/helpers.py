@@ -71,7 +71,7 @@ def assessed(referral: Referral, **fields: Any) -> Assessment:
         "care_type": CareType.ASSESSMENT,
         "outcome": AssessmentOutcome.CALLED_IN,
         "assessor_name": "Vera Lie",
-        "appointment_at": appointment(deadline - timedelta(days=7)),
+        "appointment_at": appointment(deadline - timedelta(days=7)) if deadline else None,
         **fields,
     }
     assessment = Assessment.objects.create(referral=referral, **values)
