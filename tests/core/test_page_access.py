@@ -320,6 +320,7 @@ TABLE: dict[str, Entry | str] = {
     "referrals:attachment_file": ("get", _referral_attachment, REFERRAL_READERS, 200),
     "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
     "referrals:assess": ("get", _referral, {CLINICIAN}, 200),
+    "referrals:appointment": ("get", _assessed_referral, {CLINICIAN}, 200),
     "referrals:letter_person": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "referrals:letter_person_pdf": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "referrals:letter_referrer": ("get", _assessed_referral, REFERRAL_READERS, 200),

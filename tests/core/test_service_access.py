@@ -64,6 +64,7 @@ from ..personas import (
 )
 from ..plans.helpers import appoint, give_consent, plan_for
 from ..portal.helpers import goal_written_by
+from ..referrals.helpers import assessed
 
 Arguments = dict[str, Any]
 Make = Callable[[World], Arguments]
@@ -460,6 +461,13 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "referrals.record_referrer_answer": ({CLERK}, _referral_awaiting_referrer),
     # The right and its deadline: only a clinician of the receiving unit.
     "referrals.assess_referral": ({CLINICIAN}, _referral_to_assess),
+    "referrals.set_appointment": (
+        {CLINICIAN},
+        lambda w: {
+            "referral": assessed(ReferralFactory(person=w.patient)).referral,
+            "appointment_at": timezone.now() + timedelta(days=10),
+        },
+    ),
     "referrals.attach_document": (
         {CLERK},
         lambda w: {

@@ -233,3 +233,29 @@ def test_the_letters_are_the_units_not_the_municipalitys(world: World, persona: 
     for name in ["letter_person", "letter_person_pdf", "letter_referrer", "letter_referrer_pdf"]:
         assert client.get(url(name, referral)).status_code == 404
     assert AccessRecord.objects.count() == before
+
+
+def test_the_clinician_sets_the_appointment_and_the_letter_can_be_made(world: World, clerk: User) -> None:
+    referral = referral_for(world, "en")
+    assessed(referral, care_deadline=timezone.localdate() + timedelta(weeks=10), appointment_at=None)
+    clinician = clinician_of()
+    client = client_as(clinician)
+    page = url("appointment", referral)
+    assert page in client.get(url("referral_detail", referral)).content.decode()
+    # Bad input: a day in the past, or a date without its time, is told and kept.
+    past = timezone.localdate() - timedelta(days=1)
+    wrong = client.post(page, {"appointment_on": past.isoformat(), "appointment_time": "10:00"})
+    assert wrong.status_code == 200 and "The appointment cannot be in the past." in wrong.content.decode()
+    assert past.isoformat() in wrong.content.decode()
+    day = timezone.localdate() + timedelta(days=30)
+    response = client.post(page, {"appointment_on": day.isoformat(), "appointment_time": "13:15"})
+    assert response.status_code == 302
+    letter = client_as(clerk).get(url("letter_person", referral)).content.decode()
+    assert f"{day:%d.%m.%Y}" in letter and "13:15" in letter
+    # The clerk reads it, but the appointment is the clinician's to set; a forwarded referral has none.
+    assert client_as(clerk).get(page).status_code == 404
+    forwarded = referral_for(world)
+    assessed(
+        forwarded, right=RightStatus.NOT_SUBJECT, outcome=AssessmentOutcome.FORWARDED, care_deadline=None
+    )
+    assert client.get(url("appointment", forwarded)).status_code == 404

@@ -30,7 +30,7 @@ from vegviser.plans.models import (
     ParticipantKind,
     PlanParticipant,
 )
-from vegviser.referrals.models import RECEIVING_KINDS, Referral
+from vegviser.referrals.models import RECEIVING_KINDS, Referral, ReferralStatus
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -99,6 +99,7 @@ class Action(StrEnum):
     REFERRAL_ASK_REFERRER = "referral.ask_referrer"
     REFERRAL_ATTACH = "referral.attach"
     REFERRAL_ASSESS = "referral.assess"
+    REFERRAL_APPOINTMENT = "referral.appointment"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -786,6 +787,12 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # The right and its deadline are set by a clinician of the unit, while the referral is still open.
     Action.REFERRAL_ASSESS: lambda user, obj: (
         isinstance(obj, Referral) and obj.is_open and obj.receiving_unit_id in assessing_units(user)
+    ),
+    # The first appointment, given after the assessment by a clinician of the unit, so the letter can name it.
+    Action.REFERRAL_APPOINTMENT: lambda user, obj: (
+        isinstance(obj, Referral)
+        and obj.status == ReferralStatus.ASSESSED
+        and obj.receiving_unit_id in assessing_units(user)
     ),
     # The clock runs on while the unit waits: asking is for a referral not yet assessed.
     Action.REFERRAL_ASK_REFERRER: lambda user, obj: (

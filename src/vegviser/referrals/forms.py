@@ -277,6 +277,25 @@ class AssessmentForm(forms.ModelForm):
         super()._post_clean()  # type: ignore[misc]
 
 
+class AppointmentForm(forms.Form):
+    """The first appointment, given after the assessment."""
+
+    appointment_on = forms.DateField(label=_("Date of the first appointment"), widget=DateInput())
+    appointment_time = forms.TimeField(
+        label=_("Time of the first appointment"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, time = cleaned.get("appointment_on"), cleaned.get("appointment_time")
+        if day and time:
+            cleaned["appointment_at"] = timezone.make_aware(datetime.combine(day, time))
+            if cleaned["appointment_at"] < timezone.now():
+                self.add_error("appointment_on", _("The appointment cannot be in the past."))
+        return cleaned
+
+
 def shown_again(data: Any) -> dict[str, Any]:
     """The posted values as the form's initial values: the form shown again without saving (to filter the
     conditions or to see the guide's deadline) keeps all that was entered, without calling any of it an

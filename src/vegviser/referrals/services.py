@@ -5,7 +5,7 @@ Every write: keyword-only, checks the policy, one transaction, audit record incl
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -226,6 +226,25 @@ def assess_referral(*, actor: User | None, referral: Referral, data: dict[str, A
     if forwarded and assessment.forwarded_to is not None:
         _forward(actor=actor, referral=referral, unit=assessment.forwarded_to, on=assessment.assessed_on)
     return assessment
+
+
+@transaction.atomic
+def set_appointment(*, actor: User | None, referral: Referral, appointment_at: datetime) -> Assessment:
+    """Give the first appointment after the assessment: the letter to the person names it, and cannot be made
+    without it while the deadline is less than four months away."""
+    authorise(actor, Action.REFERRAL_APPOINTMENT, referral)
+    assessment = Assessment.objects.select_for_update().get(referral_id=referral.pk)
+    if appointment_at < timezone.now():
+        raise ValidationError({"appointment_at": _("The appointment cannot be in the past.")})
+    return save_change(
+        assessment,
+        actor=actor,
+        action=AuditAction.REFERRAL_ASSESS,
+        fields=["appointment_at"],
+        data={"appointment_at": appointment_at},
+        person_id=referral.person_id,
+        locked=True,
+    )
 
 
 def _forward(*, actor: User | None, referral: Referral, unit: Organisation, on: date) -> Referral:

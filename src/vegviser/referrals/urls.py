@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:referral_pk>/attachments/<uuid:pk>/", views.attachment_file, name="attachment_file"),
     path("<uuid:pk>/referrer-answered/", views.referrer_answered, name="referrer_answered"),
     path("<uuid:pk>/assess/", views.assess, name="assess"),
+    path("<uuid:pk>/appointment/", views.appointment, name="appointment"),
     path("<uuid:pk>/letters/person/", views.letter_person, name="letter_person"),
     path("<uuid:pk>/letters/person.pdf", views.letter_person_pdf, name="letter_person_pdf"),
     path("<uuid:pk>/letters/referrer/", views.letter_referrer, name="letter_referrer"),

@@ -26,7 +26,14 @@ from vegviser.core.uploads import document_response
 from vegviser.registry.services import find_or_register_person
 
 from . import selectors, services
-from .forms import AskReferrerForm, AssessmentForm, AttachmentForm, ReferralForm, shown_again
+from .forms import (
+    AppointmentForm,
+    AskReferrerForm,
+    AssessmentForm,
+    AttachmentForm,
+    ReferralForm,
+    shown_again,
+)
 from .models import Assessment, Referral, ReferralStatus, guide_for
 
 
@@ -124,6 +131,7 @@ def referral_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         "assessment": selectors.get_assessment(referral),
         "forwarded_as": selectors.forwarded_as(referral),
         "may_assess": policy.can(request.user, Action.REFERRAL_ASSESS, referral),
+        "may_set_appointment": policy.can(request.user, Action.REFERRAL_APPOINTMENT, referral),
     }
     return render(request, "referrals/referral_detail.html", context)
 
@@ -172,6 +180,28 @@ def assess(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     if request.htmx:
         return render(request, "referrals/_assessment_guide.html", context)
     return render(request, "referrals/assessment_form.html", context)
+
+
+@login_required
+def appointment(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.get_referral(user=request.user, pk=pk, action=Action.REFERRAL_APPOINTMENT)
+    assessment = selectors.get_assessment(referral)
+    initial = {}
+    if assessment is not None and assessment.appointment_at is not None:
+        shown = timezone.localtime(assessment.appointment_at)
+        initial = {"appointment_on": shown.date(), "appointment_time": shown.time()}
+    form = AppointmentForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_appointment(
+                actor=request.user, referral=referral, appointment_at=form.cleaned_data["appointment_at"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The appointment was saved. The letter to the person names it."))
+            return redirect("referrals:referral_detail", pk=referral.pk)
+    return render(request, "referrals/appointment_form.html", {"referral": referral, "form": form})
 
 
 def _assessed_message(assessment: Assessment) -> str:
