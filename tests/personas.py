@@ -1,8 +1,8 @@
-"""The issue's fourteen personas, for the tables that check every one of them: the eight shared ones
-(tests/conftest.py), and six made for the test that uses them, each in a relation to the world's patient or
-plan: a parent of a child under 12, a parent of a 16-year-old, a limited participant, a participant whose
-organisation the person withdrew consent for, a professional outside the plan, and a referral clerk of the
-health trust."""
+"""The issue's fourteen personas and one more, for the tables that check every one of them: the eight shared
+ones (tests/conftest.py), and seven made for the test that uses them, each in a relation to the world's
+patient or plan: a parent of a child under 12, a parent of a 16-year-old, a limited participant, a
+participant whose organisation the person withdrew consent for, a professional outside the plan, and a
+referral clerk and an assessing clinician of the health trust's habilitation unit."""
 
 from __future__ import annotations
 
@@ -29,14 +29,26 @@ LIMITED = "limited_participant"
 WITHDRAWN = "withdrawn_participant"  # a full participant whose organisation the consent no longer covers
 OUTSIDER = "outsider"  # a professional of the coordinator's own service, not in the plan
 CLERK = "referral_clerk"  # keeps the referrals of the health trust's habilitation unit
-MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER, CLERK]
+CLINICIAN = "assessing_clinician"  # assesses the referrals of the health trust's habilitation unit
+MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER, CLERK, CLINICIAN]
 
 # The groups the tables name.
 ALL = set(MATRIX_PERSONAS)
 SIGNED_IN = ALL - {"anonymous"}
 KE = {"ke_officer"}
 KE_BOTH = KE | {"ke_officer_tromso"}
-PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin", LIMITED, WITHDRAWN, OUTSIDER, CLERK}
+PROFESSIONALS = KE_BOTH | {
+    "coordinator",
+    "team_member",
+    "org_admin",
+    LIMITED,
+    WITHDRAWN,
+    OUTSIDER,
+    CLERK,
+    CLINICIAN,
+}
+# Those who read the habilitation unit's referrals.
+REFERRAL_READERS = {CLERK, CLINICIAN}
 ADMINS = {"system_admin", "org_admin"}
 COORDINATOR = {"coordinator"}
 # The person's side: the person, or the parent of a child under 12.
@@ -108,6 +120,10 @@ def user_and_objects(
     if persona == CLERK:
         return MembershipFactory(
             organisation=habilitation_unit(), role=MembershipRole.REFERRAL_CLERK
+        ).user, objects
+    if persona == CLINICIAN:
+        return MembershipFactory(
+            organisation=habilitation_unit(), role=MembershipRole.ASSESSING_CLINICIAN
         ).user, objects
     if persona == OUTSIDER:
         return MembershipFactory(organisation=world.physio, role="team_member").user, objects

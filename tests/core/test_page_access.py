@@ -1,7 +1,7 @@
 """Who may and who may not open each page: one declared table, checked for every persona, with the reads it
 logs: an allowed read writes one access record per person read (tests/audit/reads.py), a refused one none.
 
-The personas are the fourteen of tests/personas.py. Every URL is checked for every persona, with the
+The personas are the fifteen of tests/personas.py. Every URL is checked for every persona, with the
 objects its entry builds.
 
 A URL pattern without an entry in the table fails `test_every_url_is_in_the_table`.
@@ -45,6 +45,7 @@ from ..personas import (
     ADMINS,
     CITIZENS,
     CLERK,
+    CLINICIAN,
     COORDINATOR,
     KE,
     KE_BOTH,
@@ -54,11 +55,13 @@ from ..personas import (
     PARENT_OF_16,
     PATIENT,
     PROFESSIONALS,
+    REFERRAL_READERS,
     SIGNED_IN,
     user_and_objects,
 )
 from ..plans.helpers import appoint, plan_for
 from ..portal.helpers import goal_written_by
+from ..referrals.helpers import assessed
 
 PLAN_READERS = COORDINATOR | {"team_member"} | PATIENT
 # The plan page and the timeline show a limited participant their own goals and measures.
@@ -231,6 +234,11 @@ def _referral(world: World, status: str = "received") -> dict[str, Any]:
     return {"pk": ReferralFactory(person=world.patient, status=status).pk}
 
 
+def _assessed_referral(world: World) -> dict[str, Any]:
+    """A referral assessed with a right, its deadline and the first appointment: both letters can be made."""
+    return {"pk": assessed(ReferralFactory(person=world.patient)).referral_id}
+
+
 def _referral_attachment(world: World) -> dict[str, Any]:
     attachment = ReferralAttachmentFactory(referral=ReferralFactory(person=world.patient))
     return {"referral_pk": attachment.referral_id, "pk": attachment.pk}
@@ -312,16 +320,22 @@ TABLE: dict[str, Entry | str] = {
     "access:emergency_open": ("get", NO_ARGS, PROFESSIONALS, 200),
     "access:emergency_review": ("get", NO_ARGS, KE_BOTH, 200),
     "access:emergency_reviewed": ("post", _emergency, KE, 302),
-    "referrals:work_list": ("get", NO_ARGS, {CLERK}, 200),
+    "referrals:work_list": ("get", NO_ARGS, REFERRAL_READERS, 200),
     "referrals:referral_register": ("get", NO_ARGS, {CLERK}, 200),
-    "referrals:referral_detail": ("get", _referral, {CLERK}, 200),
+    "referrals:referral_detail": ("get", _referral, REFERRAL_READERS, 200),
     "referrals:ask_referrer": ("get", _referral, {CLERK}, 200),
     "referrals:attachment_add": ("get", _referral, {CLERK}, 200),
-    "referrals:attachment_file": ("get", _referral_attachment, {CLERK}, 200),
+    "referrals:attachment_file": ("get", _referral_attachment, REFERRAL_READERS, 200),
     "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
     # The priority guides: anyone working in a habilitation or rehabilitation unit; the municipality never.
-    "referrals:priority_guide_list": ("get", NO_ARGS, {CLERK}, 200),
-    "referrals:priority_guide_detail": ("get", _guide_condition, {CLERK}, 200),
+    "referrals:priority_guide_list": ("get", NO_ARGS, {CLERK, CLINICIAN}, 200),
+    "referrals:priority_guide_detail": ("get", _guide_condition, {CLERK, CLINICIAN}, 200),
+    "referrals:assess": ("get", _referral, {CLINICIAN}, 200),
+    "referrals:appointment": ("get", _assessed_referral, {CLINICIAN}, 200),
+    "referrals:letter_person": ("get", _assessed_referral, REFERRAL_READERS, 200),
+    "referrals:letter_person_pdf": ("get", _assessed_referral, REFERRAL_READERS, 200),
+    "referrals:letter_referrer": ("get", _assessed_referral, REFERRAL_READERS, 200),
+    "referrals:letter_referrer_pdf": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),

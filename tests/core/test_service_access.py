@@ -4,7 +4,7 @@ persona, as tests/core/test_page_access.py does for the pages.
 A service refuses through the policy inside it, whichever view, command or API calls it: a refused persona
 gets PermissionDenied and leaves the database as it was (no row added or removed, none saved, no audit
 record); an allowed one makes the change, and every audit record it leaves names them. The personas are the
-fourteen of tests/personas.py; "anonymous" calls with Django's anonymous user, which a service must
+fifteen of tests/personas.py; "anonymous" calls with Django's anonymous user, which a service must
 refuse like anyone else, not take for the system (`actor=None`).
 
 Every public function of every `services` module under `vegviser` is either in the table or in
@@ -52,6 +52,7 @@ from ..personas import (
     ADMINS,
     ALL,
     CLERK,
+    CLINICIAN,
     COORDINATOR,
     KE,
     KE_BOTH,
@@ -63,6 +64,7 @@ from ..personas import (
 )
 from ..plans.helpers import appoint, give_consent, plan_for
 from ..portal.helpers import goal_written_by
+from ..referrals.helpers import assessed
 
 Arguments = dict[str, Any]
 Make = Callable[[World], Arguments]
@@ -395,6 +397,18 @@ def _referral_to_register(world: World) -> Arguments:
     }
 
 
+def _referral_to_assess(world: World) -> Arguments:
+    """A referral answered with advice to the referrer: no right, no deadline."""
+    return {
+        "referral": ReferralFactory(person=world.patient),
+        "data": {
+            "right": "no_need",
+            "outcome": "advice",
+            "to_referrer": "Fysioterapi i kommunen anbefales før ny henvisning.",
+        },
+    }
+
+
 def _referral_awaiting_referrer(world: World) -> Arguments:
     return {"referral": ReferralFactory(person=world.patient, status="awaiting_referrer")}
 
@@ -445,6 +459,15 @@ TABLE: dict[str, tuple[set[str], Make]] = {
         lambda w: {"referral": ReferralFactory(person=w.patient), "asked_for": "Epikrise fra sykehuset"},
     ),
     "referrals.record_referrer_answer": ({CLERK}, _referral_awaiting_referrer),
+    # The right and its deadline: only a clinician of the receiving unit.
+    "referrals.assess_referral": ({CLINICIAN}, _referral_to_assess),
+    "referrals.set_appointment": (
+        {CLINICIAN},
+        lambda w: {
+            "referral": assessed(ReferralFactory(person=w.patient)).referral,
+            "appointment_at": timezone.now() + timedelta(days=10),
+        },
+    ),
     "referrals.attach_document": (
         {CLERK},
         lambda w: {

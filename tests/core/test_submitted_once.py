@@ -50,7 +50,7 @@ from vegviser.plans.models import (
     PlanVersion,
     SubPlan,
 )
-from vegviser.referrals.models import Referral, ReferralAttachment, ReferrerRequest
+from vegviser.referrals.models import Assessment, Referral, ReferralAttachment, ReferrerRequest
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -136,6 +136,14 @@ def _clerk(world: World) -> Kwargs:
 
 def _referral(world: World) -> Kwargs:
     _clerk(world)
+    return {"pk": ReferralFactory(person=world.patient).pk}
+
+
+def _referral_to_assess(world: World) -> Kwargs:
+    """A referral and an assessing clinician of the unit that received it."""
+    world.assessing_clinician = MembershipFactory(  # type: ignore[attr-defined]
+        organisation=habilitation_unit(), role=MembershipRole.ASSESSING_CLINICIAN
+    ).user
     return {"pk": ReferralFactory(person=world.patient).pk}
 
 
@@ -439,6 +447,17 @@ CREATES: dict[str, Create] = {
         },
         ReferralAttachment,
         page=lambda kwargs: reverse("referrals:referral_detail", kwargs=kwargs),
+    ),
+    "referrals:assess": Create(
+        "assessing_clinician",
+        _referral_to_assess,
+        lambda world, kwargs: {
+            "right": "no_need",
+            "outcome": "advice",
+            "to_referrer": "Fysioterapi i kommunen anbefales.",
+            "step": "save",
+        },
+        Assessment,
     ),
 }
 

@@ -28,7 +28,7 @@ from vegviser.plans.models import (
     PlanStatus,
     PlanVersion,
 )
-from vegviser.referrals.models import Referral
+from vegviser.referrals.models import Assessment, Referral
 from vegviser.registry.models import Membership, Organisation, Person, PersonRelation
 
 from ..conftest import client_as
@@ -120,7 +120,7 @@ def test_the_coordinating_units_queue_still_has_open_reports(demo: None) -> None
 
 
 def test_the_habilitation_unit_has_referrals_one_past_its_deadline(demo: None) -> None:
-    referrals = list(Referral.objects.all())
+    referrals = list(Referral.objects.filter(forwarded_from__isnull=True))
     assert {referral.receiving_unit.kind for referral in referrals} == {"habilitation_unit"}
     assert {referral.registered_by.username for referral in referrals if referral.registered_by} == {
         "henvisning"
@@ -131,6 +131,29 @@ def test_the_habilitation_unit_has_referrals_one_past_its_deadline(demo: None) -
     # The forwarded one keeps the date it was first received.
     assert any(referral.seniority_date < referral.received_on for referral in referrals)
     assert Membership.objects.filter(user__username="henvisning", role="referral_clerk").exists()
+
+
+def test_the_habilitation_units_physician_has_assessed_three_referrals(demo: None) -> None:
+    assessments = {
+        assessment.referral.person.given_name: assessment
+        for assessment in Assessment.objects.select_related("referral__person", "assessed_by")
+    }
+    assert set(assessments) == {"Emil", "Jonas", "Sigrid"}
+    assert {assessment.assessed_by.username for assessment in assessments.values()} == {"vurdering"}
+    emil = assessments["Emil"]
+    assert emil.right == "right" and emil.care_deadline and emil.appointment_at
+    assert assessments["Jonas"].right == "no_need" and assessments["Jonas"].to_referrer
+    sigrid = assessments["Sigrid"].referral
+    assert sigrid.status == "forwarded"
+    forwarded = Referral.objects.get(forwarded_from=sigrid)
+    assert forwarded.receiving_unit.kind == "rehabilitation_unit"
+    assert forwarded.seniority_date == sigrid.seniority_date
+    # Tor's referral, past its deadline, is still waiting for its assessment.
+    assert not Assessment.objects.filter(referral__person__given_name="Tor").exists()
+    # The letters open for the unit's clerk.
+    clerk = client_as(User.objects.get(username="henvisning"))
+    for name in ["letter_person", "letter_referrer"]:
+        assert clerk.get(reverse(f"referrals:{name}", kwargs={"pk": emil.referral_id})).status_code == 200
 
 
 def test_the_three_persons_have_plans(demo: None) -> None:

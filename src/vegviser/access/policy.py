@@ -30,7 +30,7 @@ from vegviser.plans.models import (
     ParticipantKind,
     PlanParticipant,
 )
-from vegviser.referrals.models import RECEIVING_KINDS, Referral
+from vegviser.referrals.models import RECEIVING_KINDS, Referral, ReferralStatus
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -100,6 +100,7 @@ class Action(StrEnum):
     REFERRAL_ATTACH = "referral.attach"
     REFERRAL_ASSESS = "referral.assess"
     PRIORITY_GUIDE_VIEW = "referral.priority_guide_view"
+    REFERRAL_APPOINTMENT = "referral.appointment"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -787,6 +788,12 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # The priority guides are public text, but this copy is a tool of the specialist side: anyone who works
     # in a habilitation or rehabilitation unit, whatever their role there.
     Action.PRIORITY_GUIDE_VIEW: lambda user, obj: bool(specialist_units(user, *MembershipRole.values)),
+    # The first appointment, given after the assessment by a clinician of the unit, so the letter can name it.
+    Action.REFERRAL_APPOINTMENT: lambda user, obj: (
+        isinstance(obj, Referral)
+        and obj.status == ReferralStatus.ASSESSED
+        and obj.receiving_unit_id in assessing_units(user)
+    ),
     # The clock runs on while the unit waits: asking is for a referral not yet assessed.
     Action.REFERRAL_ASK_REFERRER: lambda user, obj: (
         isinstance(obj, Referral) and obj.is_open and _referral_clerk_of(user, obj)

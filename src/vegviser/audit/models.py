@@ -121,6 +121,7 @@ class AuditAction(models.TextChoices):
     REFERRAL_ASK_REFERRER = "referral.ask_referrer", _("More asked of the referrer")
     REFERRAL_REFERRER_ANSWERED = "referral.referrer_answered", _("The referrer answered")
     REFERRAL_ATTACHMENT_ADD = "referral.attachment.add", _("Attachment added to a referral")
+    REFERRAL_ASSESS = "referral.assess", _("Referral assessed")
     OWN_COPY_REQUEST = "own_copy.request", _("Copy of all own data asked for")
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+from datetime import date, datetime
 from typing import Any, cast
 
 from django import forms
@@ -13,7 +15,19 @@ from vegviser.core.uploads import DOCUMENT_ACCEPT, MAX_DOCUMENT_BYTES
 from vegviser.registry.forms import national_id_field_value
 from vegviser.registry.models import Municipality, Organisation
 
-from .models import Referral, ReferralAttachment, ReferralConsent, icd10_codes
+from .models import (
+    Assessment,
+    AssessmentOutcome,
+    CareType,
+    CriterionGrade,
+    PriorityGuideCondition,
+    Referral,
+    ReferralAttachment,
+    ReferralConsent,
+    RightStatus,
+    icd10_codes,
+)
+from .selectors import guide_conditions
 
 
 class ReferralForm(forms.ModelForm):
@@ -118,3 +132,172 @@ class AttachmentForm(forms.ModelForm):
         model = ReferralAttachment
         fields = ["title", "file"]
         widgets = {"file": forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT})}
+
+
+class AssessmentForm(forms.ModelForm):
+    """The clinician's assessment. The condition is chosen from the priority guides, the one that fits the
+    referral first; the deadline it suggests is shown before anything is saved, and a deadline that departs
+    from it needs the person's individual reasons (the model says so)."""
+
+    condition_filter = forms.CharField(
+        label=_("Find a condition"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("A word of the condition's name narrows the list."),
+    )
+    appointment_on = forms.DateField(
+        label=_("Date of the first appointment"), required=False, widget=DateInput()
+    )
+    appointment_time = forms.TimeField(
+        label=_("Time of the first appointment"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Needed in the letter to the person when the deadline is less than four months away."),
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "right",
+            "benefit",
+            "severity",
+            "cost_effectiveness",
+            "condition",
+            "care_deadline",
+            "care_type",
+            "individual_reasons",
+            "outcome",
+            "forwarded_to",
+            "to_referrer",
+        ]
+        widgets = {
+            "right": forms.RadioSelect,
+            "benefit": forms.RadioSelect,
+            "severity": forms.RadioSelect,
+            "cost_effectiveness": forms.RadioSelect,
+            "care_deadline": DateInput(),
+            "care_type": forms.RadioSelect,
+            "individual_reasons": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.RadioSelect,
+            "to_referrer": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "benefit": _("The expected benefit of the care."),
+            "severity": _("How serious the condition is."),
+            "cost_effectiveness": _(
+                "Whether the expected benefit stands in reasonable proportion to the cost."
+            ),
+            "care_deadline": _(
+                "The date care must start at the latest. Prefilled with the guide's deadline."
+            ),
+            "forwarded_to": _("Only when the referral is forwarded."),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        referral: Referral,
+        guide: str,
+        units: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self.instance.referral = referral
+        self.guide = guide
+        for name, choices in [
+            ("right", RightStatus.choices),
+            ("benefit", CriterionGrade.choices),
+            ("severity", CriterionGrade.choices),
+            ("cost_effectiveness", CriterionGrade.choices),
+            ("care_type", CareType.choices),
+            ("outcome", AssessmentOutcome.choices),
+        ]:
+            radio_choices(self.fields[name], choices)
+        condition_field = cast(forms.ModelChoiceField, self.fields["condition"])
+        condition_field.queryset = PriorityGuideCondition.objects.filter(withdrawn=False)
+        condition_field.help_text = _(
+            "The conditions of the guide that fits the referral come first. The guide suggests a deadline."
+        )
+        cast(forms.ModelChoiceField, self.fields["forwarded_to"]).queryset = units
+        self.filter_text = str(self._value("condition_filter") or "")
+        self.groups = guide_conditions(guide=guide, text=self.filter_text)
+        self.chosen = self._chosen_condition()
+        groups = [(str(label), list(conditions)) for label, conditions in self.groups]
+        if self.chosen is not None and not any(self.chosen in conditions for _label, conditions in groups):
+            # The one chosen stays on offer, whatever the filter finds: nothing chosen is lost.
+            groups.append((self.chosen.get_guide_display(), [self.chosen]))
+        # The list grouped by guide, each option with whether it is the one chosen.
+        self.condition_options = [
+            (label, [(str(c.pk), c.title, c == self.chosen) for c in conditions])
+            for label, conditions in groups
+        ]
+
+    def _value(self, name: str) -> Any:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name))
+        return self.initial.get(name)
+
+    def _chosen_condition(self) -> PriorityGuideCondition | None:
+        value = self._value("condition")
+        if not value:
+            return None
+        try:
+            return PriorityGuideCondition.objects.filter(pk=uuid.UUID(str(value)), withdrawn=False).first()
+        except ValueError:
+            return None
+
+    @property
+    def nothing_found(self) -> bool:
+        return bool(self.filter_text) and not self.groups
+
+    @property
+    def suggested_deadline(self) -> date | None:
+        """The deadline the chosen condition suggests, counted from the date received."""
+        return self.chosen.deadline_from(self.referral.received_on) if self.chosen else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, time = cleaned.get("appointment_on"), cleaned.get("appointment_time")
+        if day and time:
+            cleaned["appointment_at"] = timezone.make_aware(datetime.combine(day, time))
+        elif day and not time:
+            self.add_error("appointment_time", _("Give the time of the appointment too."))
+        elif time and not day:
+            self.add_error("appointment_on", _("Give the date of the appointment too."))
+        else:
+            cleaned["appointment_at"] = None
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The model's rules (a right needs all three criteria, a departure needs reasons) are checked with the
+        # deadline the guide suggests, as the service will count it.
+        self.instance.suggested_deadline = self.suggested_deadline
+        super()._post_clean()  # type: ignore[misc]
+
+
+class AppointmentForm(forms.Form):
+    """The first appointment, given after the assessment."""
+
+    appointment_on = forms.DateField(label=_("Date of the first appointment"), widget=DateInput())
+    appointment_time = forms.TimeField(
+        label=_("Time of the first appointment"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, time = cleaned.get("appointment_on"), cleaned.get("appointment_time")
+        if day and time:
+            cleaned["appointment_at"] = timezone.make_aware(datetime.combine(day, time))
+            if cleaned["appointment_at"] < timezone.now():
+                self.add_error("appointment_on", _("The appointment cannot be in the past."))
+        return cleaned
+
+
+def shown_again(data: Any) -> dict[str, Any]:
+    """The posted values as the form's initial values: the form shown again without saving (to filter the
+    conditions or to see the guide's deadline) keeps all that was entered, without calling any of it an
+    error."""
+    return {name: data.get(name) for name in data if name not in ("csrfmiddlewaretoken", "step")}

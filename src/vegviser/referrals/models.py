@@ -3,9 +3,10 @@ the referrer for while it assesses them."""
 
 from __future__ import annotations
 
+import calendar
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,19 @@ RECEIVING_KINDS = (OrganisationKind.HABILITATION_UNIT, OrganisationKind.REHABILI
 # An ICD-10 code: a chapter letter, two digits, and at most two more after a point (F84.0, Z50.1, G80).
 ICD10_CODE = re.compile(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?")
 MAX_DIAGNOSES = 20
+# Pasient- og brukerrettighetsloven § 2-2 third paragraph: a deadline nearer than this many months from the
+# letter gives the person the time they are to come, in the letter itself.
+APPOINTMENT_IN_LETTER_MONTHS = 4
+# The age at which the adults' habilitation guide takes over from the children's.
+ADULT_AGE = 18
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day where it has no such day (31 January + 1 month is
+    28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def icd10_codes(text: str) -> list[str]:
@@ -315,6 +329,24 @@ class PriorityGuideCondition(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def deadline_from(self, received_on: date) -> date | None:
+        """The deadline the guide suggests, counted from the date the referral was received."""
+        if self.suggested_weeks is None:
+            return None
+        return received_on + timedelta(weeks=self.suggested_weeks)
+
+
+def guide_for(unit: Organisation, person: Person, on: date) -> str:
+    """The priority guide that fits the referral: a habilitation unit follows the children's guide for a
+    person under 18 and the adults' from 18; a rehabilitation unit follows physical medicine and
+    rehabilitation's."""
+    if unit.kind == OrganisationKind.REHABILITATION_UNIT:
+        return PriorityGuide.PHYSICAL_MEDICINE
+    age = person.age_on(on)
+    if age is not None and age < ADULT_AGE:
+        return PriorityGuide.HABILITATION_CHILDREN
+    return PriorityGuide.HABILITATION_ADULTS
+
 
 class RightStatus(models.TextChoices):
     """Pasient- og brukerrettighetsloven § 2-1 b: the outcome of the rights assessment."""
@@ -410,6 +442,19 @@ class Assessment(PersonalDataModel):
 
     def __str__(self) -> str:
         return f"{self.referral} {self.get_right_display()}"
+
+    @property
+    def has_right(self) -> bool:
+        return self.right == RightStatus.RIGHT
+
+    def appointment_needed(self) -> bool:
+        """Whether the letter to the person must give the time of the appointment: the deadline is nearer
+        than four months from the letter, which is dated the day of the assessment."""
+        return bool(
+            self.has_right
+            and self.care_deadline
+            and self.care_deadline < months_after(self.assessed_on, APPOINTMENT_IN_LETTER_MONTHS)
+        )
 
     def departs_from_guide(self) -> bool:
         return bool(

@@ -15,7 +15,15 @@ from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.registry.models import Organisation
 
-from .models import Referral, ReferralAttachment, ReferralStatus
+from .models import (
+    RECEIVING_KINDS,
+    Assessment,
+    PriorityGuide,
+    PriorityGuideCondition,
+    Referral,
+    ReferralAttachment,
+    ReferralStatus,
+)
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -78,6 +86,40 @@ def get_referral(
         channel=channel,
     )
     return referral
+
+
+def get_assessment(referral: Referral) -> Assessment | None:
+    """The referral's assessment, for a reader the referral's own read has let through (and logged)."""
+    return (
+        Assessment.objects.select_related("condition", "forwarded_to").filter(referral_id=referral.pk).first()
+    )
+
+
+def forwarded_as(referral: Referral) -> Referral | None:
+    """The referral the other unit received when this one was forwarded."""
+    return Referral.objects.select_related("receiving_unit").filter(forwarded_from_id=referral.pk).first()
+
+
+def guide_conditions(*, guide: str, text: str = "") -> list[tuple[str, list[PriorityGuideCondition]]]:
+    """The conditions the priority guides offer now (none withdrawn), by guide: the guide that fits the
+    referral first, then the others, for the case that fits another. `text` narrows them by title."""
+    conditions = PriorityGuideCondition.objects.filter(withdrawn=False)
+    if text.strip():
+        conditions = conditions.filter(title__icontains=text.strip())
+    by_guide: dict[str, list[PriorityGuideCondition]] = {}
+    for condition in conditions.order_by("guide", "title"):
+        by_guide.setdefault(condition.guide, []).append(condition)
+    order = [guide, *(other for other in PriorityGuide.values if other != guide)]
+    return [(str(PriorityGuide(key).label), by_guide[key]) for key in order if key in by_guide]
+
+
+def forwarding_units(referral: Referral) -> QuerySet[Organisation]:
+    """The units a referral may be forwarded to: the other habilitation and rehabilitation units."""
+    return (
+        Organisation.objects.filter(kind__in=RECEIVING_KINDS, active=True)
+        .exclude(pk=referral.receiving_unit_id)
+        .order_by("name")
+    )
 
 
 def get_attachment(*, user: User, referral_pk: uuid.UUID, pk: uuid.UUID) -> ReferralAttachment:

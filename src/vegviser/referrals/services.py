@@ -1,25 +1,37 @@
-"""Referrals registered by the receiving unit, and what the unit asks the referrer for.
+"""Referrals registered by the receiving unit, what the unit asks the referrer for, and its assessment.
 
 Every write: keyword-only, checks the policy, one transaction, audit record included.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.access.policy import Action, authorise
+from vegviser.accounts.models import User as UserModel
 from vegviser.audit.models import AuditAction
 from vegviser.audit.services import describe_actor, save_change, save_new
 from vegviser.core.services import assign
-from vegviser.registry.models import Organisation, Person
+from vegviser.plans import notices
+from vegviser.registry.models import MembershipRole, Organisation, Person
 
-from .models import Referral, ReferralAttachment, ReferralStatus, ReferrerRequest
+from .models import (
+    Assessment,
+    AssessmentOutcome,
+    Referral,
+    ReferralAttachment,
+    ReferralStatus,
+    ReferrerRequest,
+)
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -147,3 +159,147 @@ def attach_document(
         fields=["referral", "title", "content_type", "size"],
         person_id=referral.person_id,
     )
+
+
+ASSESSMENT_FIELDS = [
+    "right",
+    "benefit",
+    "cost_effectiveness",
+    "severity",
+    "condition",
+    "care_deadline",
+    "care_type",
+    "individual_reasons",
+    "outcome",
+    "forwarded_to",
+    "to_referrer",
+    "appointment_at",
+]
+# What a forwarded referral carries to the next unit: the referral as the referrer wrote it.
+FORWARDED_FIELDS = [
+    "named_as",
+    "referrer_name",
+    "referrer_hpr_number",
+    "referrer_organisation",
+    "reason",
+    "diagnosis_codes",
+    "tried_in_municipality",
+    "function_description",
+    "consent",
+]
+
+
+@transaction.atomic
+def assess_referral(*, actor: User | None, referral: Referral, data: dict[str, Any]) -> Assessment:
+    """The unit's clinician assesses the referral (pasient- og brukerrettighetsloven § 2-2): the right, the
+    criteria it rests on, the deadline for the start of care and what happens next. The deadline the guide
+    suggests is counted here from the condition, whatever the form showed. A referral is assessed once; one
+    forwarded is received by the other unit as a new referral, in the same transaction, keeping its
+    seniority date."""
+    authorise(actor, Action.REFERRAL_ASSESS, referral)
+    referral = _locked(referral)
+    if not referral.is_open or Assessment.objects.filter(referral=referral).exists():
+        raise ValidationError(_("This referral has already been assessed."))
+    assessment = Assessment(referral=referral, assessed_by=actor, assessed_on=timezone.localdate())
+    assessment.assessor_name, _role, _organisation = describe_actor(actor)
+    assign(assessment, ASSESSMENT_FIELDS, data)
+    condition = assessment.condition
+    assessment.suggested_deadline = condition.deadline_from(referral.received_on) if condition else None
+    save_new(
+        assessment,
+        actor=actor,
+        action=AuditAction.REFERRAL_ASSESS,
+        fields=["referral", *ASSESSMENT_FIELDS, "suggested_deadline", "assessed_on"],
+        person_id=referral.person_id,
+    )
+    forwarded = assessment.outcome == AssessmentOutcome.FORWARDED
+    save_change(
+        referral,
+        actor=actor,
+        action=AuditAction.REFERRAL_ASSESS,
+        fields=["status"],
+        data={"status": ReferralStatus.FORWARDED if forwarded else ReferralStatus.ASSESSED},
+        person_id=referral.person_id,
+        locked=True,
+        validate=False,
+    )
+    if forwarded and assessment.forwarded_to is not None:
+        _forward(actor=actor, referral=referral, unit=assessment.forwarded_to, on=assessment.assessed_on)
+    return assessment
+
+
+@transaction.atomic
+def set_appointment(*, actor: User | None, referral: Referral, appointment_at: datetime) -> Assessment:
+    """Give the first appointment after the assessment: the letter to the person names it, and cannot be made
+    without it while the deadline is less than four months away."""
+    authorise(actor, Action.REFERRAL_APPOINTMENT, referral)
+    assessment = Assessment.objects.select_for_update().get(referral_id=referral.pk)
+    if appointment_at < timezone.now():
+        raise ValidationError({"appointment_at": _("The appointment cannot be in the past.")})
+    return save_change(
+        assessment,
+        actor=actor,
+        action=AuditAction.REFERRAL_ASSESS,
+        fields=["appointment_at"],
+        data={"appointment_at": appointment_at},
+        person_id=referral.person_id,
+        locked=True,
+    )
+
+
+def _forward(*, actor: User | None, referral: Referral, unit: Organisation, on: date) -> Referral:
+    """The referral as the other unit receives it: received the day it was forwarded, so its assessment
+    deadline runs from then, with the seniority date of the first receipt. Its attachments come along as
+    copies of their own, so each unit keeps its documents whatever the other does with its own."""
+    forwarded = Referral(
+        person=referral.person,
+        receiving_unit=unit,
+        received_on=on,
+        seniority_date=referral.seniority_date,
+        forwarded_from=referral,
+        registered_by=actor,
+    )
+    forwarded.registered_by_name, _role, _organisation = describe_actor(actor)
+    assign(forwarded, FORWARDED_FIELDS, {name: getattr(referral, name) for name in FORWARDED_FIELDS})
+    save_new(
+        forwarded,
+        actor=actor,
+        action=AuditAction.REFERRAL_ASSESS,
+        fields=["receiving_unit", "forwarded_from", *REFERRAL_FIELDS, "assessment_due_on"],
+        person_id=referral.person_id,
+    )
+    for attachment in referral.attachments.all():
+        copy = ReferralAttachment(
+            referral=forwarded,
+            title=attachment.title,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            uploaded_by=attachment.uploaded_by,
+            uploader_name=attachment.uploader_name,
+            uploaded_at=attachment.uploaded_at,
+        )
+        with attachment.file.open("rb") as stored:
+            copy.file.save(attachment.file.name.rsplit("/", 1)[-1], ContentFile(stored.read()), save=False)
+        save_new(
+            copy,
+            actor=actor,
+            action=AuditAction.REFERRAL_ASSESS,
+            fields=["referral", "title", "content_type", "size"],
+            person_id=referral.person_id,
+        )
+    clerks = UserModel.objects.filter(
+        memberships__organisation=unit,
+        memberships__role=MembershipRole.REFERRAL_CLERK,
+        memberships__active=True,
+        is_active=True,
+    ).distinct()
+    notices.tell(
+        users=list(clerks),
+        key=f"referral-forwarded-{forwarded.pk}",
+        message=_("A referral for %(person)s was forwarded to %(unit)s from %(from_unit)s."),
+        params={"person": forwarded.named_as, "unit": unit.name, "from_unit": referral.receiving_unit.name},
+        url=reverse("referrals:referral_detail", kwargs={"pk": forwarded.pk}),
+        email=True,
+        announce="notice",
+    )
+    return forwarded

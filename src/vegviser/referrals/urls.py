@@ -15,4 +15,10 @@ urlpatterns = [
     path("<uuid:pk>/referrer-answered/", views.referrer_answered, name="referrer_answered"),
     path("priority-guides/", guide_views.priority_guide_list, name="priority_guide_list"),
     path("priority-guides/<uuid:pk>/", guide_views.priority_guide_detail, name="priority_guide_detail"),
+    path("<uuid:pk>/assess/", views.assess, name="assess"),
+    path("<uuid:pk>/appointment/", views.appointment, name="appointment"),
+    path("<uuid:pk>/letters/person/", views.letter_person, name="letter_person"),
+    path("<uuid:pk>/letters/person.pdf", views.letter_person_pdf, name="letter_person_pdf"),
+    path("<uuid:pk>/letters/referrer/", views.letter_referrer, name="letter_referrer"),
+    path("<uuid:pk>/letters/referrer.pdf", views.letter_referrer_pdf, name="letter_referrer_pdf"),
 ]

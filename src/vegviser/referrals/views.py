@@ -1,20 +1,24 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.audit.models import Channel
+from vegviser.core.documents import pdf_response
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted, render_page
 from vegviser.core.once import submitted_once
@@ -22,8 +26,15 @@ from vegviser.core.uploads import document_response
 from vegviser.registry.services import find_or_register_person
 
 from . import selectors, services
-from .forms import AskReferrerForm, AttachmentForm, ReferralForm
-from .models import ReferralStatus
+from .forms import (
+    AppointmentForm,
+    AskReferrerForm,
+    AssessmentForm,
+    AttachmentForm,
+    ReferralForm,
+    shown_again,
+)
+from .models import Assessment, Referral, ReferralStatus, guide_for
 
 
 @login_required
@@ -117,8 +128,154 @@ def referral_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         "attachments": list(referral.attachments.all()),
         "may_attach": policy.can(request.user, Action.REFERRAL_ATTACH, referral),
         "attachment_form": AttachmentForm(),
+        "assessment": selectors.get_assessment(referral),
+        "forwarded_as": selectors.forwarded_as(referral),
+        "may_assess": policy.can(request.user, Action.REFERRAL_ASSESS, referral),
+        "may_set_appointment": policy.can(request.user, Action.REFERRAL_APPOINTMENT, referral),
     }
     return render(request, "referrals/referral_detail.html", context)
+
+
+def _assessment_form(request: AuthenticatedRequest, referral: Referral) -> AssessmentForm:
+    """The form, posted to be saved; or shown again with what was entered (to narrow the conditions, or to
+    see the guide's deadline once a condition is chosen), its deadline prefilled with the guide's."""
+    options: dict[str, Any] = {
+        "referral": referral,
+        "guide": guide_for(referral.receiving_unit, referral.person, timezone.localdate()),
+        "units": selectors.forwarding_units(referral),
+    }
+    saving = request.method == "POST" and request.POST.get("step", "save") == "save"
+    if not saving or request.htmx:
+        if request.method != "POST":
+            return AssessmentForm(**options)
+        initial = shown_again(request.POST)
+        form = AssessmentForm(initial=initial, **options)
+        suggested = form.suggested_deadline
+        # The guide's deadline goes in unless the clinician has set one of their own: one left as the last
+        # suggestion follows the condition chosen now.
+        if suggested and initial.get("care_deadline") in (None, "", initial.get("shown_suggestion")):
+            form.initial["care_deadline"] = suggested.isoformat()
+        if form.chosen and form.chosen.care_type and not initial.get("care_type"):
+            form.initial["care_type"] = form.chosen.care_type
+        return form
+    return AssessmentForm(request.POST, **options)
+
+
+@login_required
+@submitted_once
+def assess(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.get_referral(user=request.user, pk=pk, action=Action.REFERRAL_ASSESS)
+    form = _assessment_form(request, referral)
+    if form.is_bound and form.is_valid():
+        try:
+            assessment = services.assess_referral(
+                actor=request.user, referral=referral, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _assessed_message(assessment))
+            return redirect("referrals:referral_detail", pk=referral.pk)
+    context = {"referral": referral, "form": form, "today": timezone.localdate()}
+    if request.htmx:
+        return render(request, "referrals/_assessment_guide.html", context)
+    return render(request, "referrals/assessment_form.html", context)
+
+
+@login_required
+def appointment(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.get_referral(user=request.user, pk=pk, action=Action.REFERRAL_APPOINTMENT)
+    assessment = selectors.get_assessment(referral)
+    initial = {}
+    if assessment is not None and assessment.appointment_at is not None:
+        shown = timezone.localtime(assessment.appointment_at)
+        initial = {"appointment_on": shown.date(), "appointment_time": shown.time()}
+    form = AppointmentForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_appointment(
+                actor=request.user, referral=referral, appointment_at=form.cleaned_data["appointment_at"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The appointment was saved. The letter to the person names it."))
+            return redirect("referrals:referral_detail", pk=referral.pk)
+    return render(request, "referrals/appointment_form.html", {"referral": referral, "form": form})
+
+
+def _assessed_message(assessment: Assessment) -> str:
+    if assessment.forwarded_to is not None:
+        return _("The assessment was saved, and the referral forwarded to %(unit)s.") % {
+            "unit": assessment.forwarded_to.name
+        }
+    if assessment.appointment_needed() and assessment.appointment_at is None:
+        return _(
+            "The assessment was saved. The deadline is less than four months away: the letter to the person "
+            "must give the time of the appointment."
+        )
+    return _("The assessment was saved. Print the letters or send them as PDF.")
+
+
+def _letter(request: AuthenticatedRequest, pk: uuid.UUID, *, to: str, as_pdf: bool) -> HttpResponse:
+    """A letter about the assessment, to the person or to the referrer, in the person's language where the UI
+    has it (Bokmål otherwise); as HTML, or as PDF. Opening it is a read of the person, logged."""
+    channel = Channel.PRINT if as_pdf else Channel.WEB
+    referral = selectors.get_referral(user=request.user, pk=pk, channel=channel)
+    assessment = selectors.get_assessment(referral)
+    if assessment is None:
+        messages.error(request, _("The referral has not been assessed yet: there is no letter to show."))
+        return redirect("referrals:referral_detail", pk=referral.pk)
+    if to == "person" and assessment.appointment_needed() and assessment.appointment_at is None:
+        messages.error(
+            request,
+            _(
+                "The letter to the person cannot be made yet. The deadline for the start of care is less "
+                "than four months away, so the letter must give the date and time of the appointment. Set "
+                "the appointment first."
+            ),
+        )
+        return redirect("referrals:referral_detail", pk=referral.pk)
+    language = referral.person.preferred_language
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    template = f"referrals/letter_{to}.html"
+    context: dict[str, Any] = {
+        "referral": referral,
+        "assessment": assessment,
+        "person": referral.person,
+        "unit": referral.receiving_unit,
+        "forwarded_as": selectors.forwarded_as(referral),
+        "letter_language": language,
+        "letter_date": assessment.assessed_on,
+        "as_pdf": as_pdf,
+    }
+    with translation.override(language):
+        if as_pdf:
+            name = "vurdering" if to == "person" else "svar-til-henviser"
+            filename = f"{name}-{assessment.assessed_on:%Y-%m-%d}.pdf"
+            return pdf_response(request, template, context, filename=filename)
+        return render(request, template, context)
+
+
+@login_required
+def letter_person(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _letter(request, pk, to="person", as_pdf=False)
+
+
+@login_required
+def letter_person_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _letter(request, pk, to="person", as_pdf=True)
+
+
+@login_required
+def letter_referrer(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _letter(request, pk, to="referrer", as_pdf=False)
+
+
+@login_required
+def letter_referrer_pdf(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _letter(request, pk, to="referrer", as_pdf=True)
 
 
 @login_required
