@@ -38,6 +38,7 @@ NO_HEALTH_DATA = {
     "portal:index",  # whose page to open: the user and those they act for, by name only
     "portal:ask_for_help",  # a form to the coordinating unit
     "referrals:referral_register",  # an empty form
+    "registry:code_search",  # the national code lists: no person's data
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).

@@ -58,7 +58,7 @@ def test_the_clerk_registers_a_referral_and_finds_it_with_its_deadline(
     page.get_by_label("Referrer's HPR number").fill("12ab")
     page.get_by_label("Referrer's organisation").fill("Sentrum legekontor, Bodø")
     page.get_by_label("The question or reason").fill("Spørsmål om cerebral parese og behov for habilitering.")
-    page.get_by_label("Diagnoses (ICD-10)").fill("g801")
+    page.get_by_label("Diagnosis codes").fill("g801")
     page.get_by_label("Yes, the person (or whoever consents for them) agrees to the referral").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Register the referral").click()
