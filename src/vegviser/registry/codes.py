@@ -171,7 +171,7 @@ def validate_codes(system: str, codes: str | Iterable[str]) -> list[str]:
                     code="code_group",
                 )
             )
-        elif word not in unknown:
+        elif key(word) not in {key(seen) for seen in unknown}:
             unknown.append(word)
     errors = []
     if unknown:
