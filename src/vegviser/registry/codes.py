@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -63,7 +64,9 @@ def key(code: str) -> str:
 class CodeList:
     codes: tuple[Code, ...]  # in the list's order (by code)
     by_key: dict[str, Code]
-    keys: tuple[str, ...]  # each code's key, for search by the beginning of a code
+    # The codes ordered by key, and their keys: the codes that begin with a text are found by bisection.
+    by_prefix: tuple[Code, ...]
+    sorted_keys: tuple[str, ...]
     folded_names: tuple[str, ...]  # each code's name in lower case, for search
 
 
@@ -72,10 +75,12 @@ def code_list(system: str) -> CodeList:
     """The whole list, read once per process on first use."""
     with FILES[CodeSystem(system)].open(encoding="utf-8", newline="") as handle:
         codes = tuple(Code(row["code"], row["text"]) for row in csv.DictReader(handle))
+    ordered = sorted((key(code.code), code) for code in codes)
     return CodeList(
         codes=codes,
         by_key={key(code.code): code for code in codes},
-        keys=tuple(key(code.code) for code in codes),
+        by_prefix=tuple(code for _key, code in ordered),
+        sorted_keys=tuple(code_key for code_key, _code in ordered),
         folded_names=tuple(code.name.casefold() for code in codes),
     )
 
@@ -125,15 +130,16 @@ def search(system: str, query: str, limit: int = 20) -> list[Code]:
 
 
 def starting_with(system: str, prefix: str, limit: int) -> list[Code]:
-    """The first `limit` codes that begin with `prefix`, in the list's order."""
+    """The first `limit` codes that begin with `prefix`, in the order of their keys (F84.0 before F84.1)."""
     start = key(prefix)
+    if not start:
+        return []
     codes = code_list(system)
     found: list[Code] = []
-    for code, code_key in zip(codes.codes, codes.keys, strict=True):
-        if code_key.startswith(start):
-            found.append(code)
-            if len(found) == limit:
-                break
+    at = bisect_left(codes.sorted_keys, start)
+    while at < len(codes.sorted_keys) and len(found) < limit and codes.sorted_keys[at].startswith(start):
+        found.append(codes.by_prefix[at])
+        at += 1
     return found
 
 
