@@ -178,7 +178,7 @@ def _referrals_of(person: Person) -> list[dict[str, Any]]:
             "assessment_due": referral.assessment_due_on,
             "reason": referral.reason,
             # Each code with its name in its code list: «I63.9 Uspesifisert hjerneinfarkt».
-            "diagnoses": [str(code).strip() for code in referral.diagnoses()],
+            "diagnoses": [str(code) for code in referral.diagnoses()],
             "tried_in_municipality": referral.tried_in_municipality,
             "function_description": referral.function_description,
             "status": str(referral.get_status_display()),

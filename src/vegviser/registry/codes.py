@@ -51,7 +51,7 @@ class Code:
     name: str
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.name}" if self.name else self.code
 
 
 def key(code: str) -> str:
@@ -155,7 +155,7 @@ def validate_codes(system: str, codes: str | Iterable[str]) -> list[str]:
     words = split_codes(codes) if isinstance(codes, str) else [code.strip() for code in codes]
     known: list[str] = []
     unknown: list[str] = []
-    groups: list[ValidationError] = []
+    groups: dict[str, ValidationError] = {}
     label = CodeSystem(system).label
     for word in words:
         if not word:
@@ -167,7 +167,8 @@ def validate_codes(system: str, codes: str | Iterable[str]) -> list[str]:
             continue
         under = starting_with(system, word, 3) if len(key(word)) >= 3 else []
         if under:
-            groups.append(
+            groups.setdefault(
+                key(word),
                 ValidationError(
                     _(
                         "%(code)s is a group of %(system)s codes: give one of its codes, such as "
@@ -175,7 +176,7 @@ def validate_codes(system: str, codes: str | Iterable[str]) -> list[str]:
                     ),
                     params={"code": word, "system": label, "examples": ", ".join(c.code for c in under)},
                     code="code_group",
-                )
+                ),
             )
         elif key(word) not in {key(seen) for seen in unknown}:
             unknown.append(word)
@@ -190,7 +191,7 @@ def validate_codes(system: str, codes: str | Iterable[str]) -> list[str]:
                 code="unknown_code",
             )
         )
-    errors.extend(groups)
+    errors.extend(groups.values())
     if errors:
         raise ValidationError(errors)
     return known
