@@ -41,6 +41,7 @@ NO_HEALTH_DATA = {
     # Helsedirektoratet's published guides: about conditions, never about a person.
     "referrals:priority_guide_list",
     "referrals:priority_guide_detail",
+    "registry:code_search",  # the national code lists: no person's data
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).

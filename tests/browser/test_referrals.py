@@ -58,7 +58,12 @@ def test_the_clerk_registers_a_referral_and_finds_it_with_its_deadline(
     page.get_by_label("Referrer's HPR number").fill("12ab")
     page.get_by_label("Referrer's organisation").fill("Sentrum legekontor, Bodø")
     page.get_by_label("The question or reason").fill("Spørsmål om cerebral parese og behov for habilitering.")
-    page.get_by_label("Diagnoses (ICD-10)").fill("g801")
+    # Words of a code's name offer the matching codes (the datalist, fed by the code search).
+    diagnoses = page.get_by_label("Diagnosis codes")
+    diagnoses.press_sequentially("spastisk diplegi")
+    page.locator('#diagnosis-suggestions option[value="G80.1"]').wait_for(state="attached")
+    assert "G80.1 Spastisk diplegi cerebral parese" in page.locator("#diagnosis-suggestions").inner_html()
+    diagnoses.fill("g801")
     page.get_by_label("Yes, the person (or whoever consents for them) agrees to the referral").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Register the referral").click()
@@ -95,6 +100,7 @@ def test_the_clerk_registers_a_referral_and_finds_it_with_its_deadline(
     # keeping the title typed; the real PDF is stored under the attachment's id and opens inline.
     with page.expect_navigation():
         main.get_by_role("link", name="Sara Nordvik").click()
+    assert "G80.1 Spastisk diplegi cerebral parese" in main.inner_text()
     page.get_by_label("What the document is").fill("Epikrise fra barneavdelingen")
     upload = page.get_by_label("File (PDF or image)")
     upload.set_input_files(

@@ -297,6 +297,8 @@ TABLE: dict[str, Entry | str] = {
     "registry:organisation_edit": ("get", lambda w: {"pk": w.physio.pk}, {"system_admin"}, 200),
     "registry:organisation_members": ("get", lambda w: {"pk": w.physio.pk}, ADMINS, 200),
     "registry:membership_end": ("post", _membership, ADMINS, 302),
+    # The national code lists: no personal data, any professional (the referral form's suggestions).
+    "registry:code_search": ("get", NO_ARGS, PROFESSIONALS, 200),
     "intake:report_create": ("get", NO_ARGS, PROFESSIONALS, 200),
     "intake:my_reports": ("get", NO_ARGS, PROFESSIONALS, 200),
     "intake:queue": ("get", NO_ARGS, KE_BOTH, 200),

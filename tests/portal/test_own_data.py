@@ -329,7 +329,7 @@ def test_the_copy_holds_the_referrals_with_what_was_asked_and_attached(world: Wo
     assert (shown["unit"], shown["reason"], shown["diagnoses"]) == (
         referral.receiving_unit.name,
         "Vurdering etter hjerneslag.",
-        ["I63.9"],
+        ["I63.9 Uspesifisert hjerneinfarkt"],
     )
     assert shown["asked_of_referrer"] == ["Epikrise fra sykehuset."]
     assert shown["received"] == referral.received_on.isoformat()

@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from vegviser.audit.models import AuditRecord
 from vegviser.core.working_days import add_working_days, working_days_between
 from vegviser.referrals import services
-from vegviser.referrals.models import Referral, ReferralStatus, icd10_codes
+from vegviser.referrals.models import Referral, ReferralStatus, checked_diagnoses
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import MembershipRole, Person
 
@@ -106,7 +106,10 @@ BAD_INPUT = [
     ),
     ({"national_id": "12345678901"}, "national_id", None),
     ({"referrer_hpr_number": "12ab"}, "referrer_hpr_number", "An HPR number has 4 to 9 digits."),
-    ({"diagnoses": "F84.0, autisme"}, "diagnoses", "Not an ICD-10 code: autisme."),
+    ({"diagnoses": "F84.0, autisme"}, "diagnoses", "Unknown ICD-10 code: autisme"),
+    ({"diagnoses": "F84.0, X99.9"}, "diagnoses", "Unknown ICD-10 code: X99.9"),
+    ({"diagnosis_system": "icpc2", "diagnoses": "P85, F84.0"}, "diagnoses", "Unknown ICPC-2 code: F84.0"),
+    ({"diagnosis_system": "snomed"}, "diagnosis_system", None),
     (
         {"seniority_date": (date.today() + timedelta(days=1)).isoformat()},
         "seniority_date",
@@ -161,11 +164,11 @@ def test_the_service_refuses_a_date_in_the_future_too(world: World, clerk: Any) 
 
 
 def test_icd10_codes_are_normalised_and_checked() -> None:
-    assert icd10_codes("f840; G80  z501 G80") == ["F84.0", "G80", "Z50.1"]
-    assert icd10_codes("") == []
-    for wrong in ["8840", "F8", "F84.000", "autisme"]:
+    assert checked_diagnoses("f840; G80.1  z501 G801", "icd10") == ["F84.0", "G80.1", "Z50.1"]
+    assert checked_diagnoses("", "icd10") == []
+    for wrong in ["8840", "F8", "F84.000", "autisme", "G80"]:
         with pytest.raises(ValidationError):
-            icd10_codes(wrong)
+            checked_diagnoses(wrong, "icd10")
 
 
 # The work list.

@@ -101,6 +101,7 @@ class Action(StrEnum):
     REFERRAL_ASSESS = "referral.assess"
     PRIORITY_GUIDE_VIEW = "referral.priority_guide_view"
     REFERRAL_APPOINTMENT = "referral.appointment"
+    CODE_LIST_SEARCH = "codes.search"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -800,6 +801,8 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     ),
     # What comes with a referral, or after it (an epicrisis, a report), may be attached whatever its status.
     Action.REFERRAL_ATTACH: lambda user, obj: isinstance(obj, Referral) and _referral_clerk_of(user, obj),
+    # The national code lists (ICD-10, ICPC-2, NCMP) hold no personal data: any professional may search them.
+    Action.CODE_LIST_SEARCH: lambda user, obj: is_professional(user),
     Action.MEETING_VIEW: _meeting_reader,
     Action.MEETING_WRITE_COORDINATOR: _writes_to_coordinator,
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from vegviser.demo.story import Story
 from vegviser.demo.world import World
 from vegviser.referrals import services as referrals
-from vegviser.referrals.models import Referral, ReferralConsent, ReferrerRequest
+from vegviser.referrals.models import DiagnosisSystem, Referral, ReferralConsent, ReferrerRequest
 from vegviser.registry.models import OrganisationKind, Person
 
 GP = {"referrer_name": "Sofie Strand", "referrer_organisation": "Sentrum legekontor, Bodø"}
@@ -69,7 +69,9 @@ def _overdue(world: World, story: Story) -> None:
         {
             "reason": "Utviklingshemning. Økende utfordrende atferd i bolig det siste halvåret; ber om "
             "utredning og veiledning til personalet.",
-            "diagnosis_codes": ["F71", "Z63.8"],
+            # From the GP, in the GP's code list.
+            "diagnosis_system": DiagnosisSystem.ICPC2,
+            "diagnosis_codes": ["P85"],
             "tried_in_municipality": "Miljøterapeutiske tiltak i boligen, gjennomgang av medisiner hos "
             "fastlegen.",
             "function_description": "Trenger tilsyn hele døgnet. Kommuniserer med enkle setninger.",

@@ -177,7 +177,8 @@ def _referrals_of(person: Person) -> list[dict[str, Any]]:
             "seniority_date": referral.seniority_date,
             "assessment_due": referral.assessment_due_on,
             "reason": referral.reason,
-            "diagnoses": list(referral.diagnosis_codes),
+            # Each code with its name in its code list: «I63.9 Uspesifisert hjerneinfarkt».
+            "diagnoses": [str(code) for code in referral.diagnoses()],
             "tried_in_municipality": referral.tried_in_municipality,
             "function_description": referral.function_description,
             "status": str(referral.get_status_display()),
@@ -426,7 +427,7 @@ LABELS = {
     "seniority_date": _("Seniority date"),
     "assessment_due": _("To be assessed by"),
     "reason": _("The question or reason"),
-    "diagnoses": _("Diagnoses (ICD-10)"),
+    "diagnoses": _("Diagnoses"),
     "tried_in_municipality": _("Tried in the municipality"),
     "function_description": _("Function description"),
     "asked_of_referrer": _("Asked of the referrer"),

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,12 +21,13 @@ from .models import (
     AssessmentOutcome,
     CareType,
     CriterionGrade,
+    DiagnosisSystem,
     PriorityGuideCondition,
     Referral,
     ReferralAttachment,
     ReferralConsent,
     RightStatus,
-    icd10_codes,
+    checked_diagnoses,
 )
 from .selectors import guide_conditions
 
@@ -45,10 +47,22 @@ class ReferralForm(forms.ModelForm):
     )
     receiving_unit = forms.ModelChoiceField(label=_("Received by"), queryset=Organisation.objects.none())
     diagnoses = forms.CharField(
-        label=_("Diagnoses (ICD-10)"),
+        label=_("Diagnosis codes"),
         required=False,
         max_length=300,
-        help_text=_("The codes the referral gives, separated by commas, such as F84.0, G80.1."),
+        help_text=_(
+            "The codes the referral gives, separated by commas: ICD-10 such as F84.0, G80.1, or ICPC-2 "
+            "from a GP such as P85. Type the beginning of a code or a word of its name to see matching codes."
+        ),
+        # The suggestions (static/js/app.js) come from the code search, which answers only code list data.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "list": "diagnosis-suggestions",
+                "data-code-suggestions": reverse_lazy("registry:code_search"),
+                "data-code-system-field": "diagnosis_system",
+            }
+        ),
     )
 
     class Meta:
@@ -60,6 +74,7 @@ class ReferralForm(forms.ModelForm):
             "referrer_hpr_number",
             "referrer_organisation",
             "reason",
+            "diagnosis_system",
             "tried_in_municipality",
             "function_description",
             "consent",
@@ -72,6 +87,7 @@ class ReferralForm(forms.ModelForm):
             "tried_in_municipality": forms.Textarea(attrs={"rows": 3}),
             "function_description": forms.Textarea(attrs={"rows": 3}),
             "consent": forms.RadioSelect,
+            "diagnosis_system": forms.RadioSelect,
         }
         help_texts = {
             "seniority_date": _(
@@ -88,8 +104,26 @@ class ReferralForm(forms.ModelForm):
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["seniority_date"].required = False
         radio_choices(self.fields["consent"], ReferralConsent.choices)
+        radio_choices(self.fields["diagnosis_system"], DiagnosisSystem.choices)
+        # A referral codes in ICD-10 unless the clerk says it came from a GP in ICPC-2.
+        self.fields["diagnosis_system"].required = False
+        self.fields["diagnosis_system"].initial = DiagnosisSystem.ICD10
         self.order_fields(
-            ["national_id", "given_name", "family_name", "municipality", "receiving_unit", "received_on"]
+            [
+                "national_id",
+                "given_name",
+                "family_name",
+                "municipality",
+                "receiving_unit",
+                "received_on",
+                "seniority_date",
+                "referrer_name",
+                "referrer_hpr_number",
+                "referrer_organisation",
+                "reason",
+                "diagnosis_system",
+                "diagnoses",
+            ]
         )
 
     def clean_national_id(self) -> str:
@@ -101,11 +135,17 @@ class ReferralForm(forms.ModelForm):
             raise ValidationError(_("The date received cannot be in the future."))
         return received
 
-    def clean_diagnoses(self) -> list[str]:
-        return icd10_codes(self.cleaned_data.get("diagnoses", ""))
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # The codes are checked against the list the clerk chose: A01 is pain in ICPC-2, no code in ICD-10.
+        if "diagnosis_system" not in self.errors:
+            system = cleaned.get("diagnosis_system") or DiagnosisSystem.ICD10
+            cleaned["diagnosis_system"] = system
+            if "diagnoses" in cleaned:
+                try:
+                    cleaned["diagnoses"] = checked_diagnoses(cleaned["diagnoses"], system)
+                except ValidationError as error:
+                    self.add_error("diagnoses", error)
         received, seniority = cleaned.get("received_on"), cleaned.get("seniority_date")
         if received and seniority and seniority > received:
             self.add_error("seniority_date", _("The seniority date cannot be after the date received."))

@@ -4,7 +4,6 @@ the referrer for while it assesses them."""
 from __future__ import annotations
 
 import calendar
-import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -25,14 +24,13 @@ from vegviser.core.uploads import (
     validate_document_size,
 )
 from vegviser.core.working_days import add_working_days, working_days_between
+from vegviser.registry.codes import Code, CodeSystem, named, validate_codes
 from vegviser.registry.models import Organisation, OrganisationKind, Person
 
 # Pasient- og brukerrettighetsloven § 2-2: a referral is assessed within 10 working days of its receipt.
 ASSESSMENT_WORKING_DAYS = 10
 # The units of a health trust that receive referrals for habilitation or rehabilitation.
 RECEIVING_KINDS = (OrganisationKind.HABILITATION_UNIT, OrganisationKind.REHABILITATION_UNIT)
-# An ICD-10 code: a chapter letter, two digits, and at most two more after a point (F84.0, Z50.1, G80).
-ICD10_CODE = re.compile(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?")
 MAX_DIAGNOSES = 20
 # Pasient- og brukerrettighetsloven § 2-2 third paragraph: a deadline nearer than this many months from the
 # letter gives the person the time they are to come, in the letter itself.
@@ -49,31 +47,21 @@ def months_after(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def icd10_codes(text: str) -> list[str]:
-    """The codes in `text`, separated by commas, semicolons or blanks, in the usual form: upper case, with the
-    point after the third character (F840 is F84.0). Raises ValidationError naming any that are not codes."""
-    codes: list[str] = []
-    wrong: list[str] = []
-    for word in re.split(r"[\s,;]+", text.strip()):
-        if not word:
-            continue
-        code = word.upper()
-        if len(code) > 3 and "." not in code:
-            code = f"{code[:3]}.{code[3:]}"
-        if ICD10_CODE.fullmatch(code):
-            if code not in codes:
-                codes.append(code)
-        else:
-            wrong.append(word)
-    if wrong:
-        raise ValidationError(
-            _("Not an ICD-10 code: %(codes)s. A code is a letter and two digits, such as F84.0 or G80."),
-            params={"codes": ", ".join(wrong)},
-            code="icd10",
-        )
+class DiagnosisSystem(models.TextChoices):
+    """The code list a referral's diagnoses are from: a GP codes in ICPC-2, the specialist service in
+    ICD-10."""
+
+    ICD10 = CodeSystem.ICD10.value, _("ICD-10")
+    ICPC2 = CodeSystem.ICPC2.value, _("ICPC-2 (from a GP)")
+
+
+def checked_diagnoses(text: str | list[str], system: str) -> list[str]:
+    """The codes in `text` (separated by commas, semicolons or blanks) as the code list writes them (F840 is
+    F84.0), each once. Raises ValidationError naming every code the list does not have."""
+    codes = validate_codes(system, text)
     if len(codes) > MAX_DIAGNOSES:
         raise ValidationError(
-            _("Give at most %(count)d diagnoses."), params={"count": MAX_DIAGNOSES}, code="icd10"
+            _("Give at most %(count)d diagnoses."), params={"count": MAX_DIAGNOSES}, code="diagnoses"
         )
     return codes
 
@@ -125,7 +113,13 @@ class Referral(PersonalDataModel):
     seniority_date = models.DateField(_("seniority date"))
     assessment_due_on = models.DateField(_("assessment deadline"), editable=False)
     reason = models.TextField(_("the question or reason"), validators=[MaxLengthValidator(5000)])
-    diagnosis_codes = models.JSONField(_("diagnoses (ICD-10)"), default=list, blank=True)
+    diagnosis_system = models.CharField(
+        _("diagnosis codes from"),
+        max_length=8,
+        choices=DiagnosisSystem.choices,
+        default=DiagnosisSystem.ICD10,
+    )
+    diagnosis_codes = models.JSONField(_("diagnoses"), default=list, blank=True)
     tried_in_municipality = models.TextField(
         _("what has been tried in the municipality"), blank=True, validators=[MaxLengthValidator(5000)]
     )
@@ -154,6 +148,8 @@ class Referral(PersonalDataModel):
         blank=True,
         related_name="forwarded_as",
     )
+    # The diagnoses as read from the database (from_db): None for a referral not yet stored.
+    _stored_diagnoses: tuple[Any, Any] | None = None
 
     class Meta:
         verbose_name = _("referral")
@@ -178,9 +174,14 @@ class Referral(PersonalDataModel):
         if self.seniority_date and self.received_on and self.seniority_date > self.received_on:
             errors["seniority_date"] = _("The seniority date cannot be after the date received.")
         if not isinstance(self.diagnosis_codes, list) or not all(
-            isinstance(code, str) and ICD10_CODE.fullmatch(code) for code in self.diagnosis_codes
+            isinstance(code, str) for code in self.diagnosis_codes
         ):
-            errors["diagnosis_codes"] = _("Give the diagnoses as ICD-10 codes, such as F84.0 or G80.")
+            errors["diagnosis_codes"] = _("Give the diagnoses as a list of codes.")
+        elif self.diagnosis_system in DiagnosisSystem.values and self._diagnoses_changed():
+            try:
+                self.diagnosis_codes = checked_diagnoses(self.diagnosis_codes, self.diagnosis_system)
+            except ValidationError as error:
+                errors["diagnosis_codes"] = error.messages
         if self.receiving_unit_id is not None and self.receiving_unit.kind not in RECEIVING_KINDS:
             errors["receiving_unit"] = _("Referrals go to a habilitation or rehabilitation unit.")
         if errors:
@@ -192,6 +193,30 @@ class Referral(PersonalDataModel):
         if self._state.adding:
             self.assessment_due_on = add_working_days(self.received_on, ASSESSMENT_WORKING_DAYS)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Referral:
+        referral = super().from_db(db, field_names, values)
+        # The diagnoses as stored: checked against the code list only when they change, so that a code a later
+        # edition of the list drops stays on the referrals that carry it.
+        stored = referral.__dict__.get("diagnosis_codes")
+        referral._stored_diagnoses = (
+            referral.__dict__.get("diagnosis_system"),
+            # A copy: a list changed in place is a change.
+            list(stored) if isinstance(stored, list) else stored,
+        )
+        return referral
+
+    def _diagnoses_changed(self) -> bool:
+        return self._stored_diagnoses != (self.diagnosis_system, self.diagnosis_codes)
+
+    @property
+    def diagnosis_code_system(self) -> CodeSystem:
+        return CodeSystem(self.diagnosis_system)
+
+    def diagnoses(self) -> list[Code]:
+        """The diagnoses with their names in the code list (F84.0 Barneautisme), for showing."""
+        return named(self.diagnosis_system, self.diagnosis_codes)
 
     @property
     def is_open(self) -> bool:

@@ -44,6 +44,7 @@ REFERRAL_FIELDS = [
     "received_on",
     "seniority_date",
     "reason",
+    "diagnosis_system",
     "diagnosis_codes",
     "tried_in_municipality",
     "function_description",

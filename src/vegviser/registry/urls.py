@@ -17,4 +17,5 @@ urlpatterns = [
     path("organisations/<uuid:pk>/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<uuid:pk>/members/", views.organisation_members, name="organisation_members"),
     path("memberships/<uuid:pk>/end/", views.membership_end, name="membership_end"),
+    path("codes/", views.code_search, name="code_search"),
 ]

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from vegviser.core.once import submitted_once
 from vegviser.core.services import ConflictError
 from vegviser.intake import selectors as intake_selectors
 
-from . import selectors, services
+from . import codes, selectors, services
 from .forms import MembershipForm, OrganisationForm, PersonForm, PersonSearchForm, RelationForm
 from .models import Membership, Organisation, PersonRelation
 
@@ -203,3 +203,26 @@ def membership_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
     services.end_membership(actor=request.user, membership=membership)
     messages.success(request, _("The membership was ended."))
     return redirect("registry:organisation_members", pk=membership.organisation_id)
+
+
+# At most this many suggestions, and this much of a query: a clerk types a code or a few words of its name.
+CODE_SUGGESTIONS = 20
+CODE_QUERY_LENGTH = 60
+
+
+@login_required
+def code_search(request: AuthenticatedRequest) -> JsonResponse:
+    """Codes matching what a form's user types, for the form's suggestions: code list data only, never a
+    person's, so it reads no health data and logs no read. A form works without it."""
+    policy.require(request.user, Action.CODE_LIST_SEARCH)
+    system = request.GET.get("system", codes.CodeSystem.ICD10)
+    if system not in codes.CodeSystem.values:
+        return JsonResponse({"error": "system", "systems": codes.CodeSystem.values}, status=400)
+    query = request.GET.get("q", "")[:CODE_QUERY_LENGTH]
+    found = codes.search(system, query, limit=CODE_SUGGESTIONS)
+    response = JsonResponse(
+        {"system": system, "results": [{"code": code.code, "name": code.name} for code in found]}
+    )
+    # What the user typed stays out of shared caches; the lists change once a year.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -177,3 +177,65 @@ for (const failure of ["htmx:responseError", "htmx:sendError"]) {
     }
   });
 })();
+
+// Code suggestions: a text field with a <datalist> and data-code-suggestions (the address of the code search)
+// is offered the codes matching what is typed after its last comma: the beginning of a code or words of its
+// name. Each suggestion keeps the codes typed before it. Without this the field is plain text, checked when sent.
+(() => {
+  for (const input of document.querySelectorAll("input[data-code-suggestions][list]")) {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list) {
+      continue;
+    }
+    const systemField = input.dataset.codeSystemField;
+    const system = () => {
+      const chosen = systemField && input.form?.querySelector(`[name="${systemField}"]:checked`);
+      return chosen ? chosen.value : "";
+    };
+    let timer;
+    let latest = 0;
+    const suggest = async () => {
+      const value = input.value;
+      const cut = Math.max(value.lastIndexOf(","), value.lastIndexOf(";"));
+      const before = cut >= 0 ? `${value.slice(0, cut + 1).trimEnd()} ` : "";
+      const term = value.slice(cut + 1).trim();
+      const asked = ++latest;
+      if (term.length < 2) {
+        list.replaceChildren();
+        return;
+      }
+      const address = new URL(input.dataset.codeSuggestions, window.location.href);
+      const query = new URLSearchParams({ q: term });
+      if (system()) {
+        query.set("system", system());
+      }
+      address.search = query.toString();
+      try {
+        const response = await fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (!response.ok || asked !== latest) {
+          return;
+        }
+        const { results } = await response.json();
+        list.replaceChildren(
+          ...results.map(({ code, name }) => {
+            const option = document.createElement("option");
+            option.value = `${before}${code}`;
+            option.textContent = `${code} ${name}`;
+            return option;
+          }),
+        );
+      } catch {
+        // No suggestions, and the field works as typed.
+      }
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(suggest, 250);
+    });
+    input.form?.addEventListener("change", (event) => {
+      if (event.target.name === systemField) {
+        list.replaceChildren();
+      }
+    });
+  }
+})();
