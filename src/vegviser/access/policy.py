@@ -99,6 +99,8 @@ class Action(StrEnum):
     REFERRAL_ASK_REFERRER = "referral.ask_referrer"
     REFERRAL_ATTACH = "referral.attach"
     REFERRAL_ASSESS = "referral.assess"
+    REFERRAL_WAITING_LIST = "referral.waiting_list"
+    REFERRAL_WAIT_HANDLE = "referral.wait_handle"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -793,6 +795,15 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     ),
     # What comes with a referral, or after it (an epicrisis, a report), may be attached whatever its status.
     Action.REFERRAL_ATTACH: lambda user, obj: isinstance(obj, Referral) and _referral_clerk_of(user, obj),
+    # Everyone with a right who waits for care: read by whoever reads the unit's referrals.
+    Action.REFERRAL_WAITING_LIST: lambda user, obj: bool(referral_reader_units(user)),
+    # A breach is handled, and the wait recorded, by the unit's clerks and clinicians; the trust's
+    # coordinating unit reads only.
+    Action.REFERRAL_WAIT_HANDLE: lambda user, obj: (
+        isinstance(obj, Referral)
+        and obj.receiving_unit_id
+        in specialist_units(user, MembershipRole.REFERRAL_CLERK, MembershipRole.ASSESSING_CLINICIAN)
+    ),
     Action.MEETING_VIEW: _meeting_reader,
     Action.MEETING_WRITE_COORDINATOR: _writes_to_coordinator,
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.

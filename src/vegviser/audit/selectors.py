@@ -217,7 +217,13 @@ REPORTER_PURPOSES = frozenset({ReadPurpose.NEED_REPORT})
 # referrals the unit received (referrals.selectors): the policy's rule for REFERRAL_VIEW and
 # REFERRAL_WORK_LIST.
 CLERK_PURPOSES = frozenset(
-    {ReadPurpose.REFERRAL, ReadPurpose.REFERRAL_WORK_LIST, ReadPurpose.REFERRAL_ATTACHMENT}
+    {
+        ReadPurpose.REFERRAL,
+        ReadPurpose.REFERRAL_WORK_LIST,
+        ReadPurpose.REFERRAL_ATTACHMENT,
+        ReadPurpose.REFERRAL_WAITING_LIST,
+        ReadPurpose.BREACH_LETTER,
+    }
 )
 
 

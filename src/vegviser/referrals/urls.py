@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, waiting_views
 
 app_name = "referrals"
 urlpatterns = [
@@ -13,4 +13,13 @@ urlpatterns = [
     path("<uuid:pk>/attachments/new/", views.attachment_add, name="attachment_add"),
     path("<uuid:referral_pk>/attachments/<uuid:pk>/", views.attachment_file, name="attachment_file"),
     path("<uuid:pk>/referrer-answered/", views.referrer_answered, name="referrer_answered"),
+    path("waiting/", waiting_views.waiting_list, name="waiting_list"),
+    path("<uuid:pk>/wait/", waiting_views.waiting_detail, name="waiting_detail"),
+    path("<uuid:pk>/wait/helfo/", waiting_views.helfo_notified, name="wait_helfo_notified"),
+    path("<uuid:pk>/wait/letter/", waiting_views.breach_letter, name="breach_letter"),
+    path("<uuid:pk>/wait/letter.pdf", waiting_views.breach_letter_pdf, name="breach_letter_pdf"),
+    path("<uuid:pk>/wait/letter-sent/", waiting_views.breach_letter_sent, name="wait_letter_sent"),
+    path("<uuid:pk>/wait/appointment/", waiting_views.appointment_set, name="wait_appointment"),
+    path("<uuid:pk>/wait/postponement/", waiting_views.postponement, name="wait_postponement"),
+    path("<uuid:pk>/wait/end/", waiting_views.wait_end, name="wait_end"),
 ]

@@ -117,6 +117,7 @@ def referral_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         "attachments": list(referral.attachments.all()),
         "may_attach": policy.can(request.user, Action.REFERRAL_ATTACH, referral),
         "attachment_form": AttachmentForm(),
+        "waiting_url": selectors.waiting_url(referral),
     }
     return render(request, "referrals/referral_detail.html", context)
 
