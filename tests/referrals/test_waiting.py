@@ -233,6 +233,12 @@ def test_the_assessing_clinician_and_the_trusts_officer_read_the_list(
     services.record_helfo_notified(
         actor=clinician, referral=assessment.referral, notified_on=timezone.localdate()
     )
+    # The letter is the handlers' to make: the officer is not led to it.
+    letter = reverse("referrals:breach_letter", args=[assessment.referral_id])
+    detail = reverse("referrals:waiting_detail", args=[assessment.referral_id])
+    assert letter in client_as(clinician).get(detail).content.decode()
+    assert letter not in officer_client.get(detail).content.decode()
+    assert officer_client.get(letter).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["ke_officer", "coordinator", "team_member", "org_admin", "system_admin"])

@@ -82,6 +82,8 @@ def _wait_page(
         "assessment": waiting.assessment,
         "wait": wait,
         "may_handle": may_handle and not ended,
+        # The letter is made by those who handle the wait, also after it ended (a copy to print again).
+        "may_write_letter": may_handle,
         "breach": waiting.state in BREACH_STATES,
         **forms_shown,
     }
