@@ -565,3 +565,14 @@ def test_the_clerks_hear_how_many_breaches_are_expected_once_a_day(
     # Running again the same day, nothing new; the next day, told again.
     assert send_reminders(today=today)["breach"] == 0
     assert send_reminders(today=today + timedelta(days=1))["breach"] == 1
+
+
+def test_the_letter_says_whether_the_deadline_was_or_will_be_breached(world: World, clerk: User) -> None:
+    breached = _reported(world, clerk, "en")
+    expected = waiting(person=world.patient, deadline_in_days=10)
+    services.record_helfo_notified(actor=clerk, referral=expected.referral, notified_on=timezone.localdate())
+    client = client_as(clerk)
+    text = client.get(reverse("referrals:breach_letter", args=[breached.pk])).content.decode()
+    assert "the deadline has been breached" in text
+    text = client.get(reverse("referrals:breach_letter", args=[expected.referral_id])).content.decode()
+    assert "the deadline will be breached" in text

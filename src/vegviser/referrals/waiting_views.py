@@ -219,6 +219,8 @@ def _breach_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool
             request, _("Record that Helfo was notified first: the letter says Helfo has been told.")
         )
         return redirect("referrals:waiting_detail", pk=pk)
+    letter_date = wait.breach_letter_sent_on or wait.helfo_notified_on
+    assert letter_date is not None
     language = waiting.referral.person.preferred_language
     if language not in {code for code, _name in settings.LANGUAGES}:
         language = settings.LANGUAGE_CODE
@@ -229,8 +231,9 @@ def _breach_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool
         "wait": wait,
         "unit": waiting.referral.receiving_unit,
         "letter_language": language,
-        "letter_date": wait.breach_letter_sent_on or wait.helfo_notified_on,
-        "breached": waiting.state == WaitState.BREACH,
+        "letter_date": letter_date,
+        # As of the letter's date: printed again later, it says what it said when it was sent.
+        "breached": letter_date > waiting.deadline,
         "as_pdf": as_pdf,
     }
     with translation.override(language):
