@@ -19,7 +19,17 @@ from vegviser.intake.models import (
     ReportStatus,
 )
 from vegviser.plans.models import IndividualPlan
-from vegviser.referrals.models import Referral, ReferralAttachment, ReferralConsent
+from vegviser.referrals.models import (
+    Assessment,
+    AssessmentOutcome,
+    CareType,
+    CriterionGrade,
+    Referral,
+    ReferralAttachment,
+    ReferralConsent,
+    ReferralStatus,
+    RightStatus,
+)
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import (
     Membership,
@@ -253,3 +263,22 @@ class ReferralAttachmentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = 17
     uploader_name = "Kontormedarbeider"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A right to necessary specialist health care with a deadline twelve weeks after the referral was
+    received (the priority guide's for suspected autism in children), written directly: the assessment
+    itself is made through its service."""
+
+    class Meta:
+        model = Assessment
+
+    referral = factory.SubFactory(ReferralFactory, status=ReferralStatus.ASSESSED)
+    right = RightStatus.RIGHT
+    benefit = CriterionGrade.MET
+    cost_effectiveness = CriterionGrade.MET
+    severity = CriterionGrade.MET
+    care_deadline = factory.LazyAttribute(lambda o: o.referral.received_on + timedelta(weeks=12))
+    care_type = CareType.ASSESSMENT
+    outcome = AssessmentOutcome.RIGHT_WAITING
+    assessor_name = "Lege i habiliteringstjenesten"

@@ -52,6 +52,7 @@ LISTS = {
     "intake:queue",
     "intake:my_reports",
     "referrals:work_list",
+    "referrals:waiting_list",
     "access:emergency_review",
     "registry:person_search",  # the search is posted; the page opened by GET is the empty form
     "audit:search",  # likewise

@@ -54,7 +54,13 @@ NOT_FOUND_PATH = "/no-such-page/"
 NOT_FOUND = "404 page"
 # Documents in the person's language whatever the reader's: their lang says so, and must be one of ours.
 DOCUMENT_PAGES = frozenset(
-    {"plans:plan_print", "intake:decision_letter", "referrals:letter_person", "referrals:letter_referrer"}
+    {
+        "plans:plan_print",
+        "intake:decision_letter",
+        "referrals:letter_person",
+        "referrals:letter_referrer",
+        "referrals:breach_letter",
+    }
 )
 
 # Problems known and left to be fixed elsewhere: listed in the summary, not failed on. Each says why.

@@ -28,12 +28,13 @@ from vegviser.intake.services import send_interim_reply
 from vegviser.plans import services
 from vegviser.plans.models import Evaluation
 from vegviser.portal.models import PreparedCopy
-from vegviser.referrals.models import PriorityGuide, PriorityGuideCondition
+from vegviser.referrals.models import Assessment, PriorityGuide, PriorityGuideCondition, WaitingTime
 from vegviser.registry.models import Membership, RelationKind
 
 from ..audit.reads import reads
 from ..conftest import World, client_as
 from ..factories import (
+    AssessmentFactory,
     ConsentFactory,
     NeedReportFactory,
     PersonFactory,
@@ -251,6 +252,24 @@ def _guide_condition(world: World) -> dict[str, Any]:
     return {"pk": condition.pk}
 
 
+def _waiting(world: World) -> dict[str, Any]:
+    """A referral with a right and a deadline, and no appointment yet: a breach is expected."""
+    return {
+        "pk": AssessmentFactory(referral=ReferralFactory(person=world.patient, status="assessed")).referral_id
+    }
+
+
+def _waiting_reported(world: World) -> dict[str, Any]:
+    """As `_waiting`, with Helfo told: the letter to the person can be made."""
+    kwargs = _waiting(world)
+    WaitingTime.objects.create(
+        assessment=Assessment.objects.get(referral_id=kwargs["pk"]),
+        helfo_notified_on=timezone.localdate(),
+        helfo_notifier_name="Kontormedarbeider",
+    )
+    return kwargs
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -333,11 +352,20 @@ TABLE: dict[str, Entry | str] = {
     "referrals:priority_guide_list": ("get", NO_ARGS, {CLERK, CLINICIAN}, 200),
     "referrals:priority_guide_detail": ("get", _guide_condition, {CLERK, CLINICIAN}, 200),
     "referrals:assess": ("get", _referral, {CLINICIAN}, 200),
-    "referrals:appointment": ("get", _assessed_referral, {CLINICIAN}, 200),
+    "referrals:appointment": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "referrals:letter_person": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "referrals:letter_person_pdf": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "referrals:letter_referrer": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "referrals:letter_referrer_pdf": ("get", _assessed_referral, REFERRAL_READERS, 200),
+    "referrals:waiting_list": ("get", NO_ARGS, REFERRAL_READERS, 200),
+    "referrals:waiting_detail": ("get", _waiting, REFERRAL_READERS, 200),
+    # Posted empty, each form comes back with what is missing.
+    "referrals:wait_helfo_notified": ("post", _waiting, REFERRAL_READERS, 200),
+    "referrals:wait_letter_sent": ("post", _waiting_reported, REFERRAL_READERS, 200),
+    "referrals:wait_postponement": ("post", _waiting, REFERRAL_READERS, 200),
+    "referrals:wait_end": ("post", _waiting, REFERRAL_READERS, 200),
+    "referrals:breach_letter": ("get", _waiting_reported, REFERRAL_READERS, 200),
+    "referrals:breach_letter_pdf": ("get", _waiting_reported, REFERRAL_READERS, 200),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),

@@ -35,10 +35,12 @@ from vegviser.access import services as access_services
 from vegviser.audit.models import AuditRecord
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import AccessLevel, Meeting, ParticipantKind
+from vegviser.referrals.models import WaitingTime
 from vegviser.registry.models import OrganisationKind, RelationKind
 
 from ..conftest import World
 from ..factories import (
+    AssessmentFactory,
     ConsentFactory,
     MembershipFactory,
     NeedReportFactory,
@@ -64,7 +66,6 @@ from ..personas import (
 )
 from ..plans.helpers import appoint, give_consent, plan_for
 from ..portal.helpers import goal_written_by
-from ..referrals.helpers import assessed
 
 Arguments = dict[str, Any]
 Make = Callable[[World], Arguments]
@@ -413,6 +414,20 @@ def _referral_awaiting_referrer(world: World) -> Arguments:
     return {"referral": ReferralFactory(person=world.patient, status="awaiting_referrer")}
 
 
+def _waiting_referral(world: World, *, breached: bool = False, reported: bool = False) -> Any:
+    """A referral with a right and a deadline; past the deadline if `breached`, with Helfo told if
+    `reported`."""
+    today = timezone.localdate()
+    received = today - timedelta(days=100) if breached else today
+    referral = ReferralFactory(person=world.patient, status="assessed", received_on=received)
+    assessment = AssessmentFactory(referral=referral)
+    if reported:
+        WaitingTime.objects.create(
+            assessment=assessment, helfo_notified_on=today, helfo_notifier_name="Kontormedarbeider"
+        )
+    return referral
+
+
 # service: (personas allowed, arguments besides `actor`)
 TABLE: dict[str, tuple[set[str], Make]] = {
     "registry.create_person": (KE_BOTH, _person),
@@ -461,12 +476,37 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "referrals.record_referrer_answer": ({CLERK}, _referral_awaiting_referrer),
     # The right and its deadline: only a clinician of the receiving unit.
     "referrals.assess_referral": ({CLINICIAN}, _referral_to_assess),
-    "referrals.set_appointment": (
-        {CLINICIAN},
+    # The wait for care: the unit's clerks and assessing clinicians.
+    "referrals.record_helfo_notified": (
+        {CLERK, CLINICIAN},
+        lambda w: {"referral": _waiting_referral(w, breached=True), "notified_on": timezone.localdate()},
+    ),
+    "referrals.record_breach_letter_sent": (
+        {CLERK, CLINICIAN},
         lambda w: {
-            "referral": assessed(ReferralFactory(person=w.patient)).referral,
-            "appointment_at": timezone.now() + timedelta(days=10),
+            "referral": _waiting_referral(w, breached=True, reported=True),
+            "sent_on": timezone.localdate(),
         },
+    ),
+    "referrals.set_appointment": (
+        {CLERK, CLINICIAN},
+        lambda w: {
+            "referral": _waiting_referral(w),
+            "appointment_at": timezone.now() + timedelta(days=14),
+        },
+    ),
+    "referrals.record_postponement": (
+        {CLERK, CLINICIAN},
+        lambda w: {
+            "referral": _waiting_referral(w),
+            "code": "22",
+            "chosen_on": timezone.localdate(),
+            "postponed_to": timezone.localdate() + timedelta(weeks=20),
+        },
+    ),
+    "referrals.record_wait_end": (
+        {CLERK, CLINICIAN},
+        lambda w: {"referral": _waiting_referral(w), "ended_on": timezone.localdate(), "end_code": "1"},
     ),
     "referrals.attach_document": (
         {CLERK},

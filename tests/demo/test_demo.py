@@ -136,7 +136,9 @@ def test_the_habilitation_unit_has_referrals_one_past_its_deadline(demo: None) -
 def test_the_habilitation_units_physician_has_assessed_three_referrals(demo: None) -> None:
     assessments = {
         assessment.referral.person.given_name: assessment
-        for assessment in Assessment.objects.select_related("referral__person", "assessed_by")
+        for assessment in Assessment.objects.select_related("referral__person", "assessed_by").filter(
+            referral__person__given_name__in=["Emil", "Jonas", "Sigrid"]
+        )
     }
     assert set(assessments) == {"Emil", "Jonas", "Sigrid"}
     assert {assessment.assessed_by.username for assessment in assessments.values()} == {"vurdering"}
@@ -284,3 +286,28 @@ def test_emils_mother_reads_of_emil_by_name_and_per_of_himself(demo: None) -> No
     own = client_as(User.objects.get(username="pasient"), language="nb")
     consents = own.get(reverse("portal:consents", kwargs={"pk": per.pk})).content.decode()
     assert "dele opplysninger om deg" in html.unescape(consents)
+
+
+def test_the_waiting_list_has_a_breach_an_expected_one_a_postponement_and_a_start(demo: None) -> None:
+    from vegviser.referrals.models import Assessment
+    from vegviser.referrals.waiting import WaitState, state_of
+
+    states = {
+        assessment.referral.person.given_name: state_of(assessment)
+        for assessment in Assessment.objects.select_related("referral__person").filter(
+            referral__person__given_name__in=["Ingrid", "Knut", "Sara", "Ola"]
+        )
+    }
+    assert states == {
+        "Ingrid": WaitState.EXPECTED_BREACH,
+        "Knut": WaitState.BREACH,
+        "Sara": WaitState.POSTPONED,
+        "Ola": WaitState.ENDED,
+    }
+    knut = Assessment.objects.get(referral__person__given_name="Knut").wait
+    assert knut.helfo_notified_on and knut.breach_letter_sent_on and knut.helfo_notifier_name == "Hilde Kvam"
+    ola = Assessment.objects.get(referral__person__given_name="Ola").wait
+    assert ola.end_code == "1" and ola.wait_days and ola.wait_days > 60
+    for username in ("henvisning", "vurdering", "kehf"):
+        page = client_as(User.objects.get(username=username)).get(reverse("referrals:waiting_list"))
+        assert "Knut Aasen" in page.content.decode() and "Ola Pedersen" not in page.content.decode()

@@ -102,6 +102,8 @@ class Action(StrEnum):
     PRIORITY_GUIDE_VIEW = "referral.priority_guide_view"
     REFERRAL_APPOINTMENT = "referral.appointment"
     CODE_LIST_SEARCH = "codes.search"
+    REFERRAL_WAITING_LIST = "referral.waiting_list"
+    REFERRAL_WAIT_HANDLE = "referral.wait_handle"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -789,11 +791,13 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # The priority guides are public text, but this copy is a tool of the specialist side: anyone who works
     # in a habilitation or rehabilitation unit, whatever their role there.
     Action.PRIORITY_GUIDE_VIEW: lambda user, obj: bool(specialist_units(user, *MembershipRole.values)),
-    # The first appointment, given after the assessment by a clinician of the unit, so the letter can name it.
+    # The first appointment, given after the assessment by the unit's clinicians or clerks, so the letter can
+    # name it and the wait is not an expected breach.
     Action.REFERRAL_APPOINTMENT: lambda user, obj: (
         isinstance(obj, Referral)
         and obj.status == ReferralStatus.ASSESSED
-        and obj.receiving_unit_id in assessing_units(user)
+        and obj.receiving_unit_id
+        in specialist_units(user, MembershipRole.REFERRAL_CLERK, MembershipRole.ASSESSING_CLINICIAN)
     ),
     # The clock runs on while the unit waits: asking is for a referral not yet assessed.
     Action.REFERRAL_ASK_REFERRER: lambda user, obj: (
@@ -803,6 +807,15 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     Action.REFERRAL_ATTACH: lambda user, obj: isinstance(obj, Referral) and _referral_clerk_of(user, obj),
     # The national code lists (ICD-10, ICPC-2, NCMP) hold no personal data: any professional may search them.
     Action.CODE_LIST_SEARCH: lambda user, obj: is_professional(user),
+    # Everyone with a right who waits for care: read by whoever reads the unit's referrals.
+    Action.REFERRAL_WAITING_LIST: lambda user, obj: bool(referral_reader_units(user)),
+    # A breach is handled, and the wait recorded, by the unit's clerks and clinicians; the trust's
+    # coordinating unit reads only.
+    Action.REFERRAL_WAIT_HANDLE: lambda user, obj: (
+        isinstance(obj, Referral)
+        and obj.receiving_unit_id
+        in specialist_units(user, MembershipRole.REFERRAL_CLERK, MembershipRole.ASSESSING_CLINICIAN)
+    ),
     Action.MEETING_VIEW: _meeting_reader,
     Action.MEETING_WRITE_COORDINATOR: _writes_to_coordinator,
     # Any professional may break the glass; it is logged, shown to the person and reviewed by the unit.

@@ -53,6 +53,8 @@ class ReadPurpose(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     REFERRAL_WORK_LIST = "referral-work-list", _("The unit's referrals")
     REFERRAL_ATTACHMENT = "referral-attachment", _("Attachment to a referral")
+    REFERRAL_WAITING_LIST = "referral-waiting-list", _("The unit's waiting list")
+    BREACH_LETTER = "breach-letter", _("Letter on a breach of the deadline")
 
 
 class AuditAction(models.TextChoices):
@@ -122,6 +124,11 @@ class AuditAction(models.TextChoices):
     REFERRAL_REFERRER_ANSWERED = "referral.referrer_answered", _("The referrer answered")
     REFERRAL_ATTACHMENT_ADD = "referral.attachment.add", _("Attachment added to a referral")
     REFERRAL_ASSESS = "referral.assess", _("Referral assessed")
+    WAIT_HELFO_NOTIFIED = "wait.helfo_notified", _("Helfo notified of a breach of the deadline")
+    WAIT_BREACH_LETTER_SENT = "wait.breach_letter_sent", _("Letter on a breach of the deadline sent")
+    WAIT_APPOINTMENT = "wait.appointment", _("Appointment set")
+    WAIT_POSTPONED = "wait.postponed", _("Postponed at the person's wish")
+    WAIT_ENDED = "wait.ended", _("Wait ended")
     OWN_COPY_REQUEST = "own_copy.request", _("Copy of all own data asked for")
 
 

@@ -186,6 +186,8 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.REFERRAL: Action.REFERRAL_VIEW,
     ReadPurpose.REFERRAL_WORK_LIST: Action.REFERRAL_WORK_LIST,
     ReadPurpose.REFERRAL_ATTACHMENT: Action.REFERRAL_VIEW,
+    ReadPurpose.REFERRAL_WAITING_LIST: Action.REFERRAL_WAITING_LIST,
+    ReadPurpose.BREACH_LETTER: Action.REFERRAL_WAIT_HANDLE,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
@@ -214,10 +216,17 @@ UNIT_WORK: dict[MembershipRole, frozenset[ReadPurpose]] = {
 # the policy's rule for NEED_REPORT_VIEW_OWN.
 REPORTER_PURPOSES = frozenset({ReadPurpose.NEED_REPORT})
 # A specialist unit's referral clerks and assessing clinicians, and the trust's coordinating unit, read the
-# referrals the unit received (referrals.selectors): the policy's rule for REFERRAL_VIEW and
-# REFERRAL_WORK_LIST.
+# referrals the unit received (referrals.selectors): the policy's rule for REFERRAL_VIEW, REFERRAL_WORK_LIST
+# and REFERRAL_WAITING_LIST; the letter on a breach is made by the unit's clerks and clinicians
+# (REFERRAL_WAIT_HANDLE).
 CLERK_PURPOSES = frozenset(
-    {ReadPurpose.REFERRAL, ReadPurpose.REFERRAL_WORK_LIST, ReadPurpose.REFERRAL_ATTACHMENT}
+    {
+        ReadPurpose.REFERRAL,
+        ReadPurpose.REFERRAL_WORK_LIST,
+        ReadPurpose.REFERRAL_ATTACHMENT,
+        ReadPurpose.REFERRAL_WAITING_LIST,
+        ReadPurpose.BREACH_LETTER,
+    }
 )
 
 

@@ -1,6 +1,6 @@
 """Reminders, sent by `vegviser remind` from cron once a day: plan revisions coming up, meetings tomorrow,
-reports of need the coordinating unit has left undecided too long, and referrals a specialist unit must assess
-by the next working day.
+reports of need the coordinating unit has left undecided too long, referrals a specialist unit must assess
+by the next working day, and the unit's expected breaches of the deadline for the start of care.
 
 Each reminder is an in-app notice, announced by an email that says only that there is a notice: an email may
 be read by others and travels outside the service, so it carries no name and no health information. The notice
@@ -30,6 +30,7 @@ from vegviser.accounts.models import Notification, User
 from vegviser.core import deferred
 from vegviser.core.working_days import add_working_days
 from vegviser.referrals.models import RECEIVING_KINDS, Referral, ReferralStatus
+from vegviser.referrals.selectors import waiting_to_report
 from vegviser.registry.models import Membership, MembershipRole, OrganisationKind
 
 from .models import OPEN_STATUSES, IndividualPlan, Meeting, PlanParticipant, PlanStatus
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 # The coordinator hears of a revision this many days ahead, so there is time to call the meeting.
 REVISION_NOTICE_DAYS = 14
-KINDS = ("revision", "meeting", "report", "assessment")
+KINDS = ("revision", "meeting", "report", "assessment", "breach")
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,34 @@ def _assessment_notices(today: date) -> Iterator[Notice]:
             )
 
 
+def _expected_breach_notices(today: date) -> Iterator[Notice]:
+    """Each clerk of a unit hears, once a day, how many of the unit's waits are expected to breach their
+    deadline and are not yet reported to Helfo: a count, never a name, so each referral is told of at most
+    once a day."""
+    counts: dict[Any, int] = defaultdict(int)
+    for row in waiting_to_report(today=today):
+        counts[row.referral.receiving_unit_id] += 1
+    if not counts:
+        return
+    memberships = Membership.objects.filter(
+        role=MembershipRole.REFERRAL_CLERK,
+        active=True,
+        user__is_active=True,
+        organisation__active=True,
+        organisation__kind__in=RECEIVING_KINDS,
+        organisation_id__in=list(counts),
+    ).select_related("user__person", "organisation")
+    for membership in memberships:
+        yield Notice(
+            kind="breach",
+            user=membership.user,
+            key=f"expected-breaches:{membership.organisation_id}:{today.isoformat()}",
+            url=reverse("referrals:waiting_list") + "?show=expected",
+            message=gettext_lazy("Expected breaches of the deadline for care at %(unit)s: %(count)s."),
+            params={"unit": membership.organisation.name, "count": counts[membership.organisation_id]},
+        )
+
+
 def _new_only(notices: Iterable[Notice]) -> list[Notice]:
     notices = list(notices)
     seen = set(
@@ -254,6 +283,7 @@ def send_reminders(*, today: date | None = None, dry_run: bool = False) -> dict[
             *_meeting_notices(today),
             *_report_notices(today),
             *_assessment_notices(today),
+            *_expected_breach_notices(today),
         ]
     )
     counts = dict.fromkeys([*KINDS, "notifications", "emails"], 0)

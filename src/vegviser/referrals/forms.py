@@ -22,11 +22,13 @@ from .models import (
     CareType,
     CriterionGrade,
     DiagnosisSystem,
+    PostponementCode,
     PriorityGuideCondition,
     Referral,
     ReferralAttachment,
     ReferralConsent,
     RightStatus,
+    WaitEndCode,
     checked_diagnoses,
 )
 from .selectors import guide_conditions
@@ -341,3 +343,84 @@ def shown_again(data: Any) -> dict[str, Any]:
     conditions or to see the guide's deadline) keeps all that was entered, without calling any of it an
     error."""
     return {name: data.get(name) for name in data if name not in ("csrfmiddlewaretoken", "step")}
+
+
+def _not_in_future(value: Any, message: Any) -> Any:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(message)
+    return value
+
+
+class HelfoNotifiedForm(forms.Form):
+    helfo_notified_on = forms.DateField(
+        label=_("Date Helfo was notified"),
+        widget=DateInput(),
+        help_text=_("Through Helfo's portal for breaches of the deadline (Fristbruddportalen)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["helfo_notified_on"].initial = timezone.localdate()
+
+    def clean_helfo_notified_on(self) -> Any:
+        return _not_in_future(
+            self.cleaned_data["helfo_notified_on"], _("The date Helfo was notified cannot be in the future.")
+        )
+
+
+class BreachLetterSentForm(forms.Form):
+    breach_letter_sent_on = forms.DateField(label=_("Date the letter was sent"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["breach_letter_sent_on"].initial = timezone.localdate()
+
+    def clean_breach_letter_sent_on(self) -> Any:
+        return _not_in_future(
+            self.cleaned_data["breach_letter_sent_on"],
+            _("The date the letter was sent cannot be in the future."),
+        )
+
+
+class PostponementForm(forms.Form):
+    postponement_code = forms.ChoiceField(
+        label=_("Why the person postpones"), choices=PostponementCode.choices, widget=forms.RadioSelect
+    )
+    postponement_chosen_on = forms.DateField(label=_("Date the person asked to postpone"), widget=DateInput())
+    postponed_to = forms.DateField(
+        label=_("New date"),
+        widget=DateInput(),
+        help_text=_("A breach is counted from this date; the days postponed are not counted in the wait."),
+    )
+
+    def clean_postponement_chosen_on(self) -> Any:
+        return _not_in_future(
+            self.cleaned_data["postponement_chosen_on"],
+            _("The date the person chose to postpone cannot be in the future."),
+        )
+
+
+class WaitEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Date care started or the wait ended"), widget=DateInput())
+    end_code = forms.ChoiceField(
+        label=_("Why the wait ended"),
+        choices=WaitEndCode.choices,
+        initial=WaitEndCode.CARE_STARTED,
+        widget=forms.RadioSelect,
+        help_text=_("The codes of the Norwegian Patient Register (code list 8445)."),
+    )
+
+    def __init__(self, *args: Any, received_on: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.received_on = received_on
+
+    def clean_ended_on(self) -> Any:
+        value = _not_in_future(
+            self.cleaned_data["ended_on"], _("The date the wait ended cannot be in the future.")
+        )
+        if value < self.received_on:
+            raise ValidationError(
+                _("The wait cannot end before the referral was received (%(date)s)."),
+                params={"date": f"{self.received_on:%d.%m.%Y}"},
+            )
+        return value

@@ -535,3 +535,130 @@ class Assessment(PersonalDataModel):
             errors["to_referrer"] = _("Tell the referrer why, or what you advise.")
         if errors:
             raise ValidationError(errors)
+
+
+class WaitEndCode(models.TextChoices):
+    """Why the wait ended: the Norwegian Patient Register's code list 8445 «Ventetid sluttkode»
+    (urn:oid:2.16.578.1.12.4.1.1.8445, Direktoratet for e-helse), each code as the register has it."""
+
+    CARE_STARTED = "1", _("Care has started")
+    NOT_WANTED = "2", _("The patient does not want care")
+    REFERRED_ELSEWHERE = (
+        "3",
+        _("The patient is referred to another hospital or institution (other than by free choice)"),
+    )
+    CHOSE_ELSEWHERE = "4", _("The patient has chosen another hospital or institution")
+    HELFO_PLACE = "5", _("The patient receives care at another hospital or institution found by Helfo")
+    CONTRACT_SPECIALIST = "7", _("The patient is referred to a contract specialist")
+    OTHER = "9", _("Another reason the wait ended or care is no longer relevant")
+
+
+class PostponementCode(models.TextChoices):
+    """A postponement the person chose, by its code in the Norwegian Patient Register's code list 8446
+    «Utsettelseskode» (urn:oid:2.16.578.1.12.4.1.1.8446, Direktoratet for e-helse). Only the codes for the
+    person's own choice: a postponement for the unit's capacity moves no deadline."""
+
+    OWN_WELFARE = "22", _("The patient decided the postponement for welfare reasons")
+    DECLINED_TRUST_OFFER = (
+        "5",
+        _("The patient declined the trust's offer of care at another place than the one first wished for"),
+    )
+    DECLINED_HELFO_OFFER = (
+        "6",
+        _("The patient declined Helfo's offer of care at another place than the one first wished for"),
+    )
+
+
+class WaitingTime(PersonalDataModel):
+    """The wait for care after a right and its deadline were given (pasient- og brukerrettighetsloven
+    § 2-1 b): what the unit did about a breach of the deadline, a postponement the person chose, and how the
+    wait ended. Its length is kept for the waiting-time statistics when it ends."""
+
+    assessment = models.OneToOneField(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="wait"
+    )
+    # § 2-1 b fourth paragraph: on a breach the unit tells Helfo, who finds the person a place.
+    helfo_notified_on = models.DateField(_("Helfo notified"), null=True, blank=True)
+    helfo_notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Helfo notified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    helfo_notifier_name = models.CharField(_("Helfo notified by"), max_length=200, blank=True)
+    breach_letter_sent_on = models.DateField(
+        _("letter «Notice of a breach of the deadline» sent"), null=True, blank=True
+    )
+    # A postponement the person chose moves the date a breach is counted from; it is not a breach.
+    postponement_code = models.CharField(
+        _("postponement"), max_length=4, choices=PostponementCode.choices, blank=True
+    )
+    postponement_chosen_on = models.DateField(_("postponement chosen"), null=True, blank=True)
+    postponed_from = models.DateField(_("deadline before the postponement"), null=True, blank=True)
+    postponed_to = models.DateField(_("postponed to"), null=True, blank=True)
+    ended_on = models.DateField(_("wait ended (care started)"), null=True, blank=True)
+    end_code = models.CharField(
+        _("why the wait ended"), max_length=2, choices=WaitEndCode.choices, blank=True
+    )
+    # Days from the date received to the end of the wait, less the days the person postponed: set when the
+    # wait ends, for the statistics.
+    wait_days = models.PositiveIntegerField(_("days waited"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("waiting time")
+        verbose_name_plural = _("waiting times")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True, end_code="")
+                | models.Q(ended_on__isnull=False) & ~models.Q(end_code=""),
+                name="referrals_wait_end_has_code",
+                violation_error_message=_("A wait that ended needs the code for why."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(postponement_code="", postponed_to__isnull=True)
+                | ~models.Q(postponement_code="") & models.Q(postponed_to__isnull=False),
+                name="referrals_postponement_has_code_and_date",
+                violation_error_message=_("A postponement needs its code and its new date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.assessment.referral)
+
+    @property
+    def postponed_days(self) -> int:
+        if self.postponed_to and self.postponed_from:
+            return max((self.postponed_to - self.postponed_from).days, 0)
+        return 0
+
+    def clean(self) -> None:
+        today = timezone.localdate()
+        errors: dict[str, Any] = {}
+        for field, message in [
+            ("helfo_notified_on", _("The date Helfo was notified cannot be in the future.")),
+            ("breach_letter_sent_on", _("The date the letter was sent cannot be in the future.")),
+            ("postponement_chosen_on", _("The date the person chose to postpone cannot be in the future.")),
+            ("ended_on", _("The date the wait ended cannot be in the future.")),
+        ]:
+            value = getattr(self, field)
+            if value is not None and value > today:
+                errors[field] = message
+        received = self.assessment.referral.received_on if self.assessment_id else None
+        if self.ended_on and received and self.ended_on < received and "ended_on" not in errors:
+            errors["ended_on"] = ValidationError(
+                _("The wait cannot end before the referral was received (%(date)s)."),
+                params={"date": f"{received:%d.%m.%Y}"},
+            )
+        if self.postponed_to and self.postponed_from and self.postponed_to <= self.postponed_from:
+            errors["postponed_to"] = ValidationError(
+                _("The new date must be after the deadline it postpones (%(date)s)."),
+                params={"date": f"{self.postponed_from:%d.%m.%Y}"},
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def days_waited(self, ended_on: date) -> int:
+        received = self.assessment.referral.received_on
+        return max((ended_on - received).days - self.postponed_days, 0)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from vegviser.access import policy
@@ -18,12 +22,15 @@ from vegviser.registry.models import Organisation
 from .models import (
     RECEIVING_KINDS,
     Assessment,
+    AssessmentOutcome,
     PriorityGuide,
     PriorityGuideCondition,
     Referral,
     ReferralAttachment,
     ReferralStatus,
+    RightStatus,
 )
+from .waiting import WaitState, days_left, deadline_in_force, state_of, wait_of
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -139,3 +146,127 @@ def get_attachment(*, user: User, referral_pk: uuid.UUID, pk: uuid.UUID) -> Refe
         purpose=ReadPurpose.REFERRAL_ATTACHMENT,
     )
     return attachment
+
+
+# The waiting list's filters: everyone waiting, the breaches and expected breaches not yet reported to Helfo,
+# and those reported.
+WAIT_ALL = "all"
+WAIT_BREACH = "breach"
+WAIT_EXPECTED = "expected"
+WAIT_HANDLED = "handled"
+WAIT_FILTERS = (WAIT_ALL, WAIT_BREACH, WAIT_EXPECTED, WAIT_HANDLED)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One person on the waiting list: the assessment that gave the right, and where the wait stands."""
+
+    assessment: Assessment
+    state: WaitState
+    days_left: int
+    deadline: date
+    helfo_notified: bool
+
+    @property
+    def referral(self) -> Referral:
+        return self.assessment.referral
+
+
+def _waiting(assessment: Assessment, today: date) -> Waiting:
+    wait = wait_of(assessment)
+    assert assessment.care_deadline is not None
+    return Waiting(
+        assessment=assessment,
+        state=state_of(assessment, today),
+        days_left=days_left(assessment, today),
+        deadline=deadline_in_force(assessment.care_deadline, wait.postponed_to if wait else None),
+        helfo_notified=bool(wait and wait.helfo_notified_on),
+    )
+
+
+def waiting_list(*, user: User, show: str = WAIT_ALL, descending: bool = False) -> list[Waiting]:
+    """Everyone with a right and a deadline in the user's units whose care has not started, by the deadline
+    in force (a postponement moves it). The names shown are a read of each person: logged."""
+    policy.require(user, Action.REFERRAL_WAITING_LIST)
+    units = policy.referral_reader_units(user)
+    deadline = Coalesce("wait__postponed_to", "care_deadline")
+    assessments = (
+        Assessment.objects.filter(
+            referral__receiving_unit_id__in=units,
+            right=RightStatus.RIGHT,
+            care_deadline__isnull=False,
+        )
+        .exclude(outcome=AssessmentOutcome.FORWARDED)
+        .filter(Q(wait__isnull=True) | Q(wait__ended_on__isnull=True))
+        .select_related("referral__receiving_unit", "wait")
+        .annotate(deadline_in_force=deadline)
+        .order_by("-deadline_in_force" if descending else "deadline_in_force", "referral__seniority_date")
+    )
+    today = timezone.localdate()
+    found = [_waiting(assessment, today) for assessment in assessments[:WORK_LIST_LIMIT]]
+    if show == WAIT_BREACH:
+        found = [row for row in found if row.state == WaitState.BREACH and not row.helfo_notified]
+    elif show == WAIT_EXPECTED:
+        found = [row for row in found if row.state == WaitState.EXPECTED_BREACH and not row.helfo_notified]
+    elif show == WAIT_HANDLED:
+        found = [row for row in found if row.helfo_notified]
+    record_access(
+        actor=user,
+        person_ids={row.referral.person_id for row in found},
+        object_type="referrals.referral",
+        purpose=ReadPurpose.REFERRAL_WAITING_LIST,
+    )
+    return found
+
+
+def get_waiting(
+    *,
+    user: User,
+    pk: uuid.UUID,
+    action: Action = Action.REFERRAL_VIEW,
+    channel: str = Channel.WEB,
+    purpose: ReadPurpose = ReadPurpose.REFERRAL,
+) -> Waiting:
+    """The wait of a referral with a right and a deadline; 404 for a referral without, as for one the user
+    may not see. Reading it is a read of the person, logged."""
+    assessment = (
+        Assessment.objects.select_related("referral__receiving_unit", "referral__person", "wait")
+        .filter(referral_id=pk, right=RightStatus.RIGHT, care_deadline__isnull=False)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    policy.require(user, action, assessment.referral)
+    record_access(
+        actor=user,
+        person_ids=[assessment.referral.person_id],
+        obj=assessment.referral,
+        purpose=purpose,
+        channel=channel,
+    )
+    return _waiting(assessment, timezone.localdate())
+
+
+def waiting_url(referral: Referral) -> str:
+    """Where the wait of a referral with a right and a deadline is handled; empty for one without."""
+    if Assessment.objects.filter(
+        referral=referral, right=RightStatus.RIGHT, care_deadline__isnull=False
+    ).exists():
+        return reverse("referrals:waiting_detail", kwargs={"pk": referral.pk})
+    return ""
+
+
+def waiting_to_report(*, today: date) -> list[Waiting]:
+    """For the daily reminders, of every unit: the waits expected to breach their deadline that nobody has
+    reported to Helfo yet. Not a read of anyone: only counted, never shown."""
+    assessments = (
+        Assessment.objects.filter(right=RightStatus.RIGHT, care_deadline__isnull=False)
+        .annotate(deadline_in_force=Coalesce("wait__postponed_to", "care_deadline"))
+        # A breach already past is not expected: it is on the list as a breach.
+        .filter(deadline_in_force__gte=today)
+        .exclude(outcome=AssessmentOutcome.FORWARDED)
+        .filter(Q(wait__isnull=True) | Q(wait__ended_on__isnull=True, wait__helfo_notified_on__isnull=True))
+        .select_related("referral", "wait")
+    )
+    rows = (_waiting(assessment, today) for assessment in assessments.iterator(chunk_size=500))
+    return [row for row in rows if row.state == WaitState.EXPECTED_BREACH]

@@ -31,7 +31,10 @@ from .models import (
     ReferralAttachment,
     ReferralStatus,
     ReferrerRequest,
+    RightStatus,
+    WaitingTime,
 )
+from .waiting import BREACH_STATES, deadline_in_force, state_of
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -229,22 +232,86 @@ def assess_referral(*, actor: User | None, referral: Referral, data: dict[str, A
     return assessment
 
 
+def _wait_for(referral: Referral) -> tuple[Assessment, WaitingTime]:
+    """The assessment that gave the referral a right and a deadline, and its wait, made on first use; the
+    assessment locked, so two handlers record one after the other."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("referral")
+        .filter(referral=referral, right=RightStatus.RIGHT, care_deadline__isnull=False)
+        .first()
+    )
+    if assessment is None:
+        raise ValidationError(_("This referral has no right with a deadline for the start of care."))
+    wait, _created = WaitingTime.objects.get_or_create(assessment=assessment)
+    return assessment, wait
+
+
+def _still_waiting(wait: WaitingTime) -> None:
+    if wait.ended_on is not None:
+        raise ValidationError(_("The wait has already ended."))
+
+
+@transaction.atomic
+def record_helfo_notified(*, actor: User | None, referral: Referral, notified_on: date) -> WaitingTime:
+    """The unit told Helfo of a breach or an expected breach (pasient- og brukerrettighetsloven § 2-1 b
+    fourth paragraph): Helfo finds the person a place. Who did it is kept by name."""
+    authorise(actor, Action.REFERRAL_WAIT_HANDLE, referral)
+    assessment, wait = _wait_for(referral)
+    _still_waiting(wait)
+    if wait.helfo_notified_on is None and state_of(assessment) not in BREACH_STATES:
+        raise ValidationError(_("The deadline is neither breached nor expected to be: Helfo is not told."))
+    name, _role, _organisation = describe_actor(actor)
+    return save_change(
+        wait,
+        actor=actor,
+        action=AuditAction.WAIT_HELFO_NOTIFIED,
+        fields=["helfo_notified_on", "helfo_notifier_name"],
+        data={"helfo_notified_on": notified_on, "helfo_notifier_name": name},
+        apply=lambda row: setattr(row, "helfo_notified_by", actor),
+        person_id=referral.person_id,
+    )
+
+
+@transaction.atomic
+def record_breach_letter_sent(*, actor: User | None, referral: Referral, sent_on: date) -> WaitingTime:
+    """The letter «Varsel om fristbrudd» went to the person."""
+    authorise(actor, Action.REFERRAL_WAIT_HANDLE, referral)
+    _assessment, wait = _wait_for(referral)
+    if wait.helfo_notified_on is None:
+        raise ValidationError(_("Record that Helfo was notified first: the letter says Helfo has been told."))
+    return save_change(
+        wait,
+        actor=actor,
+        action=AuditAction.WAIT_BREACH_LETTER_SENT,
+        fields=["breach_letter_sent_on"],
+        data={"breach_letter_sent_on": sent_on},
+        person_id=referral.person_id,
+    )
+
+
 @transaction.atomic
 def set_appointment(*, actor: User | None, referral: Referral, appointment_at: datetime) -> Assessment:
-    """Give the first appointment after the assessment: the letter to the person names it, and cannot be made
-    without it while the deadline is less than four months away."""
+    """Give or change the first appointment after the assessment: the letter to the person names it (and
+    cannot be made without it while the deadline is less than four months away), and one on or before the
+    deadline takes the wait off the expected breaches."""
     authorise(actor, Action.REFERRAL_APPOINTMENT, referral)
     assessment = Assessment.objects.select_for_update().get(referral_id=referral.pk)
+    wait = WaitingTime.objects.filter(assessment=assessment).first()
+    if wait is not None:
+        _still_waiting(wait)
     if appointment_at < timezone.now():
         raise ValidationError({"appointment_at": _("The appointment cannot be in the past.")})
     return save_change(
         assessment,
         actor=actor,
-        action=AuditAction.REFERRAL_ASSESS,
+        action=AuditAction.WAIT_APPOINTMENT,
         fields=["appointment_at"],
         data={"appointment_at": appointment_at},
         person_id=referral.person_id,
         locked=True,
+        # Only the appointment changes: the assessment was checked when it was made.
+        validate=False,
     )
 
 
@@ -304,3 +371,61 @@ def _forward(*, actor: User | None, referral: Referral, unit: Organisation, on: 
         announce="notice",
     )
     return forwarded
+
+
+@transaction.atomic
+def record_postponement(
+    *, actor: User | None, referral: Referral, code: str, chosen_on: date, postponed_to: date
+) -> WaitingTime:
+    """The person chose to wait longer (NPR code list 8446): the date a breach is counted from moves to
+    `postponed_to`, and the days are not counted in the wait. A second postponement moves it further."""
+    authorise(actor, Action.REFERRAL_WAIT_HANDLE, referral)
+    assessment, wait = _wait_for(referral)
+    _still_waiting(wait)
+    assert assessment.care_deadline is not None
+    current = deadline_in_force(assessment.care_deadline, wait.postponed_to)
+    if postponed_to <= current:
+        raise ValidationError(
+            {
+                "postponed_to": ValidationError(
+                    _("The new date must be after the deadline it postpones (%(date)s)."),
+                    params={"date": f"{current:%d.%m.%Y}"},
+                )
+            }
+        )
+    return save_change(
+        wait,
+        actor=actor,
+        action=AuditAction.WAIT_POSTPONED,
+        fields=["postponement_code", "postponement_chosen_on", "postponed_from", "postponed_to"],
+        data={
+            "postponement_code": code,
+            "postponement_chosen_on": chosen_on,
+            "postponed_from": assessment.care_deadline,
+            "postponed_to": postponed_to,
+        },
+        person_id=referral.person_id,
+    )
+
+
+@transaction.atomic
+def record_wait_end(*, actor: User | None, referral: Referral, ended_on: date, end_code: str) -> WaitingTime:
+    """Care started, or the wait ended otherwise (NPR code list 8445). The days waited, less the days the
+    person postponed, are kept for the statistics."""
+    authorise(actor, Action.REFERRAL_WAIT_HANDLE, referral)
+    _assessment, wait = _wait_for(referral)
+    _still_waiting(wait)
+
+    def end(row: WaitingTime) -> None:
+        if row.ended_on is not None and row.ended_on >= row.assessment.referral.received_on:
+            row.wait_days = row.days_waited(row.ended_on)
+
+    return save_change(
+        wait,
+        actor=actor,
+        action=AuditAction.WAIT_ENDED,
+        fields=["ended_on", "end_code", "wait_days"],
+        data={"ended_on": ended_on, "end_code": end_code},
+        apply=end,
+        person_id=referral.person_id,
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import guide_views, views
+from . import guide_views, views, waiting_views
 
 app_name = "referrals"
 urlpatterns = [
@@ -21,4 +21,12 @@ urlpatterns = [
     path("<uuid:pk>/letters/person.pdf", views.letter_person_pdf, name="letter_person_pdf"),
     path("<uuid:pk>/letters/referrer/", views.letter_referrer, name="letter_referrer"),
     path("<uuid:pk>/letters/referrer.pdf", views.letter_referrer_pdf, name="letter_referrer_pdf"),
+    path("waiting/", waiting_views.waiting_list, name="waiting_list"),
+    path("<uuid:pk>/wait/", waiting_views.waiting_detail, name="waiting_detail"),
+    path("<uuid:pk>/wait/helfo/", waiting_views.helfo_notified, name="wait_helfo_notified"),
+    path("<uuid:pk>/wait/letter/", waiting_views.breach_letter, name="breach_letter"),
+    path("<uuid:pk>/wait/letter.pdf", waiting_views.breach_letter_pdf, name="breach_letter_pdf"),
+    path("<uuid:pk>/wait/letter-sent/", waiting_views.breach_letter_sent, name="wait_letter_sent"),
+    path("<uuid:pk>/wait/postponement/", waiting_views.postponement, name="wait_postponement"),
+    path("<uuid:pk>/wait/end/", waiting_views.wait_end, name="wait_end"),
 ]

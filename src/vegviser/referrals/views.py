@@ -132,6 +132,7 @@ def referral_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         "forwarded_as": selectors.forwarded_as(referral),
         "may_assess": policy.can(request.user, Action.REFERRAL_ASSESS, referral),
         "may_set_appointment": policy.can(request.user, Action.REFERRAL_APPOINTMENT, referral),
+        "waiting_url": selectors.waiting_url(referral),
     }
     return render(request, "referrals/referral_detail.html", context)
 

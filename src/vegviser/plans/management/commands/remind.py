@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Send today's reminders as notices in the app and emails: plan revisions within 14 days or overdue, "
         "meetings tomorrow, reports of need undecided after 30 days, referrals to assess by the next working "
-        "day. Run daily from cron; running again the "
+        "day, expected breaches of the deadline for care. Run daily from cron; running again the "
         "same day sends nothing new."
     )
 
@@ -26,7 +26,8 @@ class Command(BaseCommand):
         counts = send_reminders(dry_run=dry_run)
         summary = (
             f"Reminders: {counts['revision']} plan revisions, {counts['meeting']} meetings, "
-            f"{counts['report']} reports of need, {counts['assessment']} referral assessments; "
+            f"{counts['report']} reports of need, {counts['assessment']} referral assessments, "
+            f"{counts['breach']} notices of expected breaches; "
             f"{counts['notifications']} notices, {counts['emails']} emails"
         )
         self.stdout.write(f"{summary} (dry run: nothing sent)." if dry_run else f"{summary}.")
