@@ -20,6 +20,7 @@ MENU_ACTIONS = {
     "report_need": Action.NEED_REPORT_CREATE,
     "queue": Action.NEED_REPORT_QUEUE,
     "referrals": Action.REFERRAL_WORK_LIST,
+    "episodes": Action.EPISODE_LIST,
     "my_plans": Action.PLANS_MINE,
     "overview": Action.PLAN_OVERVIEW,
     "emergency_review": Action.EMERGENCY_REVIEW,

@@ -53,6 +53,9 @@ class ReadPurpose(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     REFERRAL_WORK_LIST = "referral-work-list", _("The unit's referrals")
     REFERRAL_ATTACHMENT = "referral-attachment", _("Attachment to a referral")
+    EPISODE = "episode", _("Episode of care")
+    EPISODE_LIST = "episode-list", _("The unit's episodes of care")
+    DISCHARGE_SUMMARY = "discharge-summary", _("Discharge summary")
 
 
 class AuditAction(models.TextChoices):
@@ -122,6 +125,10 @@ class AuditAction(models.TextChoices):
     REFERRAL_REFERRER_ANSWERED = "referral.referrer_answered", _("The referrer answered")
     REFERRAL_ATTACHMENT_ADD = "referral.attachment.add", _("Attachment added to a referral")
     OWN_COPY_REQUEST = "own_copy.request", _("Copy of all own data asked for")
+    EPISODE_START = "episode.start", _("Episode of care started")
+    EPISODE_UPDATE = "episode.update", _("Episode of care changed")
+    EPISODE_DISCHARGE = "episode.discharge", _("Discharged")
+    EPISODE_HANDOVER = "episode.handover", _("Need reported to the municipality at discharge")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

@@ -23,7 +23,7 @@ from vegviser.registry.services import find_or_register_person
 
 from . import selectors, services
 from .forms import AskReferrerForm, AttachmentForm, ReferralForm
-from .models import ReferralStatus
+from .models import ReferralStatus, RightStatus
 
 
 @login_required
@@ -117,6 +117,9 @@ def referral_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         "attachments": list(referral.attachments.all()),
         "may_attach": policy.can(request.user, Action.REFERRAL_ATTACH, referral),
         "attachment_form": AttachmentForm(),
+        # Episode staff of the unit start an episode of care from a referral assessed with a right.
+        "may_start_episode": policy.can(request.user, Action.EPISODE_WRITE, referral.receiving_unit)
+        and getattr(getattr(referral, "assessment", None), "right", "") == RightStatus.RIGHT,
     }
     return render(request, "referrals/referral_detail.html", context)
 
