@@ -222,10 +222,11 @@ REPORTER_PURPOSES = frozenset({ReadPurpose.NEED_REPORT})
 CLERK_PURPOSES = frozenset(
     {ReadPurpose.REFERRAL, ReadPurpose.REFERRAL_WORK_LIST, ReadPurpose.REFERRAL_ATTACHMENT}
 )
-# A unit's episode staff and assessing clinicians, and the trust's coordinating unit, read the unit's episodes
-# of care (episodes.selectors); its episode staff also the referrals with a right they start episodes
-# from: the policy's rules for EPISODE_VIEW, EPISODE_LIST, EPISODE_WRITE and DISCHARGE_SUMMARY_VIEW. (The person's
-# coordinator reads the discharge summary as coordinator: explained like any coordinator's read.)
+# A unit's episode staff and assessing clinicians, and the trust's coordinating unit, read the unit's
+# episodes of care (episodes.selectors); its episode staff also the referrals with a right they start
+# episodes from: the policy's rules for EPISODE_VIEW, EPISODE_LIST, EPISODE_WRITE and
+# DISCHARGE_SUMMARY_VIEW. (The person's coordinator reads the discharge summary as coordinator: explained
+# like any coordinator's read.)
 EPISODE_PURPOSES = frozenset({ReadPurpose.EPISODE, ReadPurpose.EPISODE_LIST, ReadPurpose.DISCHARGE_SUMMARY})
 
 
