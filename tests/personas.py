@@ -1,8 +1,8 @@
 """The issue's fourteen personas, for the tables that check every one of them: the eight shared ones
 (tests/conftest.py), and six made for the test that uses them, each in a relation to the world's patient or
 plan: a parent of a child under 12, a parent of a 16-year-old, a limited participant, a participant whose
-organisation the person withdrew consent for, a professional outside the plan, and a referral clerk of the
-health trust."""
+organisation the person withdrew consent for, a professional outside the plan, a referral clerk of the
+health trust, and a member of its episode staff."""
 
 from __future__ import annotations
 
@@ -29,14 +29,24 @@ LIMITED = "limited_participant"
 WITHDRAWN = "withdrawn_participant"  # a full participant whose organisation the consent no longer covers
 OUTSIDER = "outsider"  # a professional of the coordinator's own service, not in the plan
 CLERK = "referral_clerk"  # keeps the referrals of the health trust's habilitation unit
-MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER, CLERK]
+EPISODE_STAFF = "episode_staff"  # works on the episodes of care of the health trust's habilitation unit
+MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER, CLERK, EPISODE_STAFF]
 
 # The groups the tables name.
 ALL = set(MATRIX_PERSONAS)
 SIGNED_IN = ALL - {"anonymous"}
 KE = {"ke_officer"}
 KE_BOTH = KE | {"ke_officer_tromso"}
-PROFESSIONALS = KE_BOTH | {"coordinator", "team_member", "org_admin", LIMITED, WITHDRAWN, OUTSIDER, CLERK}
+PROFESSIONALS = KE_BOTH | {
+    "coordinator",
+    "team_member",
+    "org_admin",
+    LIMITED,
+    WITHDRAWN,
+    OUTSIDER,
+    CLERK,
+    EPISODE_STAFF,
+}
 ADMINS = {"system_admin", "org_admin"}
 COORDINATOR = {"coordinator"}
 # The person's side: the person, or the parent of a child under 12.
@@ -108,6 +118,10 @@ def user_and_objects(
     if persona == CLERK:
         return MembershipFactory(
             organisation=habilitation_unit(), role=MembershipRole.REFERRAL_CLERK
+        ).user, objects
+    if persona == EPISODE_STAFF:
+        return MembershipFactory(
+            organisation=habilitation_unit(), role=MembershipRole.EPISODE_STAFF
         ).user, objects
     if persona == OUTSIDER:
         return MembershipFactory(organisation=world.physio, role="team_member").user, objects

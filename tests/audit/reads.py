@@ -38,6 +38,7 @@ NO_HEALTH_DATA = {
     "portal:index",  # whose page to open: the user and those they act for, by name only
     "portal:ask_for_help",  # a form to the coordinating unit
     "referrals:referral_register",  # an empty form
+    "episodes:episode_create",  # an empty form: opened from a referral, it reads that referral's person
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).
@@ -48,6 +49,7 @@ LISTS = {
     "intake:queue",
     "intake:my_reports",
     "referrals:work_list",
+    "episodes:episode_list",
     "access:emergency_review",
     "registry:person_search",  # the search is posted; the page opened by GET is the empty form
     "audit:search",  # likewise

@@ -34,6 +34,7 @@ from ..audit.reads import reads
 from ..conftest import World, client_as
 from ..factories import (
     ConsentFactory,
+    EpisodeFactory,
     NeedReportFactory,
     PersonFactory,
     PersonRelationFactory,
@@ -45,6 +46,7 @@ from ..personas import (
     CITIZENS,
     CLERK,
     COORDINATOR,
+    EPISODE_STAFF,
     KE,
     KE_BOTH,
     LIMITED,
@@ -235,6 +237,16 @@ def _referral_attachment(world: World) -> dict[str, Any]:
     return {"referral_pk": attachment.referral_id, "pk": attachment.pk}
 
 
+def _episode(world: World) -> dict[str, Any]:
+    return {"pk": EpisodeFactory(person=world.patient).pk}
+
+
+def _discharged_episode(world: World) -> dict[str, Any]:
+    """A discharged episode of the patient, whose coordinator reads its summary and nothing else of it."""
+    appoint(world)
+    return {"pk": EpisodeFactory(person=world.patient, discharged=True).pk}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -311,6 +323,13 @@ TABLE: dict[str, Entry | str] = {
     "referrals:attachment_add": ("get", _referral, {CLERK}, 200),
     "referrals:attachment_file": ("get", _referral_attachment, {CLERK}, 200),
     "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
+    "episodes:episode_list": ("get", NO_ARGS, {EPISODE_STAFF}, 200),
+    "episodes:episode_create": ("get", NO_ARGS, {EPISODE_STAFF}, 200),
+    "episodes:episode_detail": ("get", _episode, {EPISODE_STAFF}, 200),
+    "episodes:episode_edit": ("get", _episode, {EPISODE_STAFF}, 200),
+    "episodes:episode_discharge": ("get", _episode, {EPISODE_STAFF}, 200),
+    "episodes:discharge_summary": ("get", _discharged_episode, COORDINATOR | {EPISODE_STAFF}, 200),
+    "episodes:discharge_summary_pdf": ("get", _discharged_episode, COORDINATOR | {EPISODE_STAFF}, 200),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),
