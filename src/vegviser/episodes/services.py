@@ -54,7 +54,7 @@ DISCHARGE_FIELDS = [
 ]
 
 
-def has_right(referral: Referral) -> bool:
+def _has_right(referral: Referral) -> bool:
     """An episode follows from a referral assessed with a right to necessary specialist health care."""
     assessment = getattr(referral, "assessment", None)
     return assessment is not None and assessment.right == RightStatus.RIGHT
@@ -72,7 +72,7 @@ def start_episode(
     """The unit's episode staff start an episode of care: from a referral the unit assessed with a right, or
     for a person found by identity number."""
     authorise(actor, Action.EPISODE_WRITE, unit)
-    if referral is not None and not has_right(referral):
+    if referral is not None and not _has_right(referral):
         raise ValidationError(_("An episode follows from a referral assessed with a right to care."))
     episode = Episode(person=person, unit=unit, referral=referral, started_by=actor)
     episode.starter_name, _role, _organisation = describe_actor(actor)
