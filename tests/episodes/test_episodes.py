@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from vegviser.access import policy
@@ -98,7 +98,8 @@ def test_a_discharge_before_the_admission_is_refused_with_a_clear_message(world:
     episode.discharged_at = episode.admitted_at - timedelta(hours=1)
     with pytest.raises(ValidationError) as caught:
         episode.full_clean()
-    message = " ".join(caught.value.message_dict["discharged_at"])
+    with translation.override("en"):
+        message = " ".join(caught.value.message_dict["discharged_at"])
     assert "cannot be before the admission" in message
     assert f"{timezone.localtime(episode.admitted_at):%d.%m.%Y}" in message
 
