@@ -53,7 +53,7 @@ SHARED_NAMESPACES = frozenset({"public"})
 NOT_FOUND_PATH = "/no-such-page/"
 NOT_FOUND = "404 page"
 # Documents in the person's language whatever the reader's: their lang says so, and must be one of ours.
-DOCUMENT_PAGES = frozenset({"plans:plan_print", "intake:decision_letter"})
+DOCUMENT_PAGES = frozenset({"plans:plan_print", "intake:decision_letter", "episodes:discharge_summary"})
 
 # Problems known and left to be fixed elsewhere: listed in the summary, not failed on. Each says why.
 KNOWN_PROBLEMS: dict[tuple[str, str], str] = {}
@@ -69,6 +69,7 @@ EMPTY_SUBMIT = frozenset(
         "plans:meeting_create",
         "referrals:referral_register",
         "referrals:ask_referrer",
+        "episodes:episode_create",
     }
 )
 
