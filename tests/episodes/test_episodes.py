@@ -296,6 +296,19 @@ def test_an_episode_starts_from_a_referral_with_a_right(world: World) -> None:
     assert AuditRecord.objects.filter(action="episode.start", object_id=str(episode.pk)).exists()
 
 
+def test_the_referral_links_to_a_new_episode_for_the_units_episode_staff(world: World) -> None:
+    unit = habilitation_unit()
+    referral = with_right(ReferralFactory(person=world.patient))
+    link = f"{reverse('episodes:episode_create')}?referral={referral.pk}"
+    clinician = member(unit, MembershipRole.ASSESSING_CLINICIAN)
+    page = client_as(clinician).get(reverse("referrals:referral_detail", args=[referral.pk]))
+    assert link not in page.content.decode()
+    # A clinician who also works on the unit's episodes starts one from the referral.
+    MembershipFactory(organisation=unit, user=clinician, role=MembershipRole.EPISODE_STAFF)
+    page = client_as(clinician).get(reverse("referrals:referral_detail", args=[referral.pk]))
+    assert link in page.content.decode()
+
+
 def test_a_referral_without_a_right_starts_no_episode(world: World) -> None:
     staff = staff_of(habilitation_unit())
     referral = ReferralFactory(person=world.patient)
