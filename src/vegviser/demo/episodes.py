@@ -89,6 +89,11 @@ def rehabilitation_stay(world: World) -> NeedReport:
             "consent_to_report": ReportConsent.YES,
         },
     )
+    # Started on the day of admission, and the summary sent the day he went home.
+    Episode.objects.filter(pk=stay.pk).update(
+        created_at=_at(world.today, _ADMITTED, 13, 30),
+        summary_sent_on=world.today + timedelta(days=_DISCHARGED),
+    )
     assert stay.handover is not None
     return stay.handover
 
@@ -100,7 +105,7 @@ def stories(world: World, story: Story) -> None:
 
 def _follow_up(world: World, story: Story) -> None:
     """Per's outpatient follow-up at the rehabilitation clinic, begun three months after discharge."""
-    episodes.start_episode(
+    follow_up = episodes.start_episode(
         actor=world.users["avdeling"],
         person=world.people["per"],
         unit=world.organisations[OrganisationKind.REHABILITATION_UNIT],
@@ -115,6 +120,7 @@ def _follow_up(world: World, story: Story) -> None:
             "plan_status": IndividualPlanStatus.HAS_PLAN,
         },
     )
+    Episode.objects.filter(pk=follow_up.pk).update(created_at=_at(world.today, -95, 9, 45))
 
 
 def _school_visit(world: World, story: Story) -> None:
@@ -156,4 +162,4 @@ def _school_visit(world: World, story: Story) -> None:
             "summary_sent_to": GP,
         },
     )
-    Episode.objects.filter(pk=visit.pk).update(created_at=_at(visit_day, 0, 12))
+    Episode.objects.filter(pk=visit.pk).update(created_at=_at(visit_day, 0, 12), summary_sent_on=visit_day)
