@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from vegviser.access.models import Consent, ConsentEvidence, ConsentGiver
 from vegviser.accounts.models import User
+from vegviser.episodes.models import CarePlace, ContactType, Episode, LevelOfCare, Specialty
 from vegviser.intake.models import (
     CoordinatorAssignment,
     CoordinatorKind,
@@ -282,3 +283,41 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     care_type = CareType.ASSESSMENT
     outcome = AssessmentOutcome.RIGHT_WAITING
     assessor_name = "Lege i habiliteringstjenesten"
+
+
+def rehabilitation_unit() -> Organisation:
+    """The rehabilitation unit of the health trust: one per test database, like the habilitation unit."""
+    unit, _created = Organisation.objects.get_or_create(
+        name="Rehabiliteringsavdelingen, Nordlandssykehuset",
+        defaults={"kind": OrganisationKind.REHABILITATION_UNIT},
+    )
+    return unit
+
+
+class EpisodeFactory(factory.django.DjangoModelFactory):
+    """An outpatient assessment at the adult habilitation unit, begun ten days ago and still open."""
+
+    class Meta:
+        model = Episode
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.LazyFunction(habilitation_unit)
+    level_of_care = LevelOfCare.OUTPATIENT
+    contact_type = ContactType.ASSESSMENT
+    place = CarePlace.HOSPITAL
+    specialty = Specialty.HABILITATION_ADULTS
+    professions = factory.LazyFunction(lambda: ["physician", "psychologist"])
+    admitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    main_diagnosis = "F84.0"
+    procedure_codes = factory.LazyFunction(lambda: ["WMAA00"])
+    starter_name = "Avdelingssykepleier"
+
+    class Params:
+        discharged = factory.Trait(
+            discharged_at=factory.LazyAttribute(lambda o: o.admitted_at + timedelta(hours=3)),
+            course="Tverrfaglig utredning gjennomført.",
+            recommendations="Oppfølging hos fastlegen.",
+            summary_sent_to="Kari Lege, Sentrum legekontor",
+            summary_sent_on=factory.LazyFunction(timezone.localdate),
+            discharger_name="Avdelingssykepleier",
+        )

@@ -1,8 +1,9 @@
-"""The issue's fourteen personas and one more, for the tables that check every one of them: the eight shared
-ones (tests/conftest.py), and seven made for the test that uses them, each in a relation to the world's
+"""The issue's fourteen personas and two more, for the tables that check every one of them: the eight shared
+ones (tests/conftest.py), and eight made for the test that uses them, each in a relation to the world's
 patient or plan: a parent of a child under 12, a parent of a 16-year-old, a limited participant, a
 participant whose organisation the person withdrew consent for, a professional outside the plan, and a
-referral clerk and an assessing clinician of the health trust's habilitation unit."""
+referral clerk, an assessing clinician and a member of the episode staff of the health trust's habilitation
+unit."""
 
 from __future__ import annotations
 
@@ -30,7 +31,18 @@ WITHDRAWN = "withdrawn_participant"  # a full participant whose organisation the
 OUTSIDER = "outsider"  # a professional of the coordinator's own service, not in the plan
 CLERK = "referral_clerk"  # keeps the referrals of the health trust's habilitation unit
 CLINICIAN = "assessing_clinician"  # assesses the referrals of the health trust's habilitation unit
-MATRIX_PERSONAS = [*PERSONAS, PARENT, PARENT_OF_16, LIMITED, WITHDRAWN, OUTSIDER, CLERK, CLINICIAN]
+EPISODE_STAFF = "episode_staff"  # works on the episodes of care of the health trust's habilitation unit
+MATRIX_PERSONAS = [
+    *PERSONAS,
+    PARENT,
+    PARENT_OF_16,
+    LIMITED,
+    WITHDRAWN,
+    OUTSIDER,
+    CLERK,
+    CLINICIAN,
+    EPISODE_STAFF,
+]
 
 # The groups the tables name.
 ALL = set(MATRIX_PERSONAS)
@@ -46,6 +58,7 @@ PROFESSIONALS = KE_BOTH | {
     OUTSIDER,
     CLERK,
     CLINICIAN,
+    EPISODE_STAFF,
 }
 # Those who read the habilitation unit's referrals.
 REFERRAL_READERS = {CLERK, CLINICIAN}
@@ -124,6 +137,10 @@ def user_and_objects(
     if persona == CLINICIAN:
         return MembershipFactory(
             organisation=habilitation_unit(), role=MembershipRole.ASSESSING_CLINICIAN
+        ).user, objects
+    if persona == EPISODE_STAFF:
+        return MembershipFactory(
+            organisation=habilitation_unit(), role=MembershipRole.EPISODE_STAFF
         ).user, objects
     if persona == OUTSIDER:
         return MembershipFactory(organisation=world.physio, role="team_member").user, objects

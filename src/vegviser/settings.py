@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vegviser.portal",
     "vegviser.public",
     "vegviser.referrals",
+    "vegviser.episodes",
     # Last: the demo sits on top of every app and calls their services like a view.
     "vegviser.demo",
 ]

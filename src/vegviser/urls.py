@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("vegviser.registry.urls")),
     path("intake/", include("vegviser.intake.urls")),
     path("referrals/", include("vegviser.referrals.urls")),
+    path("episodes/", include("vegviser.episodes.urls")),
     path("plans/", include("vegviser.plans.urls")),
     path("consent/", include("vegviser.access.urls")),
     path("audit/", include("vegviser.audit.urls")),

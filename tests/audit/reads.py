@@ -42,6 +42,7 @@ NO_HEALTH_DATA = {
     "referrals:priority_guide_list",
     "referrals:priority_guide_detail",
     "registry:code_search",  # the national code lists: no person's data
+    "episodes:episode_create",  # an empty form: opened from a referral, it reads that referral's person
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).
@@ -53,6 +54,7 @@ LISTS = {
     "intake:my_reports",
     "referrals:work_list",
     "referrals:waiting_list",
+    "episodes:episode_list",
     "access:emergency_review",
     "registry:person_search",  # the search is posted; the page opened by GET is the empty form
     "audit:search",  # likewise

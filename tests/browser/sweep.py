@@ -60,6 +60,7 @@ DOCUMENT_PAGES = frozenset(
         "referrals:letter_person",
         "referrals:letter_referrer",
         "referrals:breach_letter",
+        "episodes:discharge_summary",
     }
 )
 
@@ -77,6 +78,7 @@ EMPTY_SUBMIT = frozenset(
         "plans:meeting_create",
         "referrals:referral_register",
         "referrals:ask_referrer",
+        "episodes:episode_create",
     }
 )
 

@@ -26,6 +26,7 @@ from pytest_django.live_server_helper import LiveServer
 from vegviser.accounts.models import User
 from vegviser.demo.loader import load_demo
 from vegviser.demo.world import DEMO_PASSWORD
+from vegviser.episodes.models import Episode
 from vegviser.intake.models import NeedReport, ReportStatus
 
 from .conftest import BROWSER_DB, SWEEP_REPORT, sign_in
@@ -43,8 +44,14 @@ def behind_filters() -> dict[str, list[str]]:
     of each kind per user) passes by: they are added to that user's start pages."""
     decided = NeedReport.objects.filter(status=ReportStatus.DECIDED).order_by("decided_at").first()
     assert decided is not None, "the demo has a decided report of need"
-    # The coordinating unit finds decided reports under the queue's "all" filter, and their letter there.
-    return {"ke": [reverse("intake:decision_letter", args=[decided.pk])]}
+    stay = Episode.objects.filter(discharged_at__isnull=False, handover__isnull=False).first()
+    assert stay is not None, "the demo has a discharged stay with a handover"
+    # The coordinating unit finds decided reports under the queue's "all" filter, and their letter there; the
+    # ward finds its discharged episodes, and their summaries, under the list's "discharged" filter.
+    return {
+        "ke": [reverse("intake:decision_letter", args=[decided.pk])],
+        "avdeling": [reverse("episodes:discharge_summary", args=[stay.pk])],
+    }
 
 
 def test_every_page_in_every_language(

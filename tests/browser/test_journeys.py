@@ -5,7 +5,8 @@ at each step and what was stored.
 The coordinating unit decides on a report and reads the decision letter; the coordinator builds Per's plan
 further and calls a meeting; a full participant updates her own measure and writes in the plan log; a limited
 participant reads her measure and is refused the rest; Per rates his progress and writes to his coordinator,
-who sees both; a mother acts for Emil; and Ulrik, 16, uses his own pages while his mother is kept out of them.
+who sees both; a mother acts for Emil; Ulrik, 16, uses his own pages while his mother is kept out of them; and
+the rehabilitation ward admits a patient, discharges him and hands him over to the municipality.
 The journeys run in Bokmål, Nynorsk (chosen with the page's switcher) and English."""
 
 from __future__ import annotations
@@ -478,3 +479,56 @@ def test_the_young_person_proposes_a_goal_and_writes_and_his_mother_sees_none_of
         for private in ["fotballtreninga", "utan mamma", "Være på skolen"]:
             assert private not in shown, (address, private)
     axe_check(page)
+
+
+# The rehabilitation ward, in English
+
+
+def test_the_ward_admits_discharges_and_hands_over_to_the_municipality(
+    server: LiveServer, demo: None, english: BrowserContext
+) -> None:
+    from vegviser.episodes.models import Episode
+
+    tor = Person.objects.get(given_name="Tor", family_name="Hansen")
+    page = professional(english, server, "avdeling")
+    visit(page, menu(page, "Episodes of care"))
+    assert heading(page) == "Episodes of care"
+    assert "Per Andersen" in page.locator("main table").inner_text()
+
+    # She admits Tor for rehabilitation; the condition as main diagnosis is refused with the rule.
+    visit(page, page.locator("main").get_by_role("link", name="Start an episode of care"))
+    page.get_by_label("The person's identity number").fill(tor.national_id)
+    page.get_by_label("Given name").fill("Tor")
+    page.get_by_label("Family name").fill("Hansen")
+    page.select_option("#id_municipality", value="1804")
+    page.get_by_label("Inpatient (døgn)").check()
+    page.get_by_label("Treatment", exact=True).check()
+    admitted = timezone.localtime() - timedelta(days=12)
+    page.fill("#id_admitted_at", f"{admitted:%Y-%m-%dT10:00}")
+    page.get_by_label("Main diagnosis (ICD-10)").fill("I63.5")
+    submit(page, "Start the episode")
+    assert "Z50" in told(page)
+    assert page.get_by_label("The person's identity number").input_value() == tor.national_id
+    page.get_by_label("Main diagnosis (ICD-10)").fill("Z50.89")
+    page.get_by_label("Secondary diagnoses (ICD-10)").fill("I63.5")
+    submit(page, "Start the episode")
+    assert "The episode of care was started." in told(page)
+    assert heading(page) == "Episode of care for Tor Hansen"
+
+    # At discharge the summary goes to the GP and the need to Bodø's coordinating unit, in one step.
+    visit(page, page.locator("main").get_by_role("link", name="Discharge", exact=True))
+    assert "is to be discharged on" in page.get_by_label("The needs, as the ward sees them").input_value()
+    page.get_by_label("Course of the episode").fill("Gangtrening daglig; går nå med stokk.")
+    page.get_by_label("An individual plan is being made").check()
+    page.get_by_label("Discharge summary sent to").fill("Sofie Strand, Sentrum legekontor")
+    page.get_by_label(re.compile("^Report a need for coordinated services to Bodø")).check()
+    page.get_by_label("Yes, the person (or whoever consents for them) agrees to the report").check()
+    submit(page, "Discharge")
+    assert "The report of need was sent to the coordinating unit of Bodø" in told(page)
+    assert "Received by the coordinating unit" in page.locator("main").inner_text()
+    axe_check(page)
+
+    episode = Episode.objects.get(person=tor)
+    assert episode.main_diagnosis == "Z50.89" and not episode.is_open
+    assert episode.handover is not None and episode.handover.reported_by.username == "avdeling"
+    assert episode.handover.status == ReportStatus.RECEIVED

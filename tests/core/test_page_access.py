@@ -36,6 +36,7 @@ from ..conftest import World, client_as
 from ..factories import (
     AssessmentFactory,
     ConsentFactory,
+    EpisodeFactory,
     NeedReportFactory,
     PersonFactory,
     PersonRelationFactory,
@@ -48,6 +49,7 @@ from ..personas import (
     CLERK,
     CLINICIAN,
     COORDINATOR,
+    EPISODE_STAFF,
     KE,
     KE_BOTH,
     LIMITED,
@@ -270,6 +272,16 @@ def _waiting_reported(world: World) -> dict[str, Any]:
     return kwargs
 
 
+def _episode(world: World) -> dict[str, Any]:
+    return {"pk": EpisodeFactory(person=world.patient).pk}
+
+
+def _discharged_episode(world: World) -> dict[str, Any]:
+    """A discharged episode of the patient, whose coordinator reads its summary and nothing else of it."""
+    appoint(world)
+    return {"pk": EpisodeFactory(person=world.patient, discharged=True).pk}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -349,8 +361,8 @@ TABLE: dict[str, Entry | str] = {
     "referrals:attachment_file": ("get", _referral_attachment, REFERRAL_READERS, 200),
     "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
     # The priority guides: anyone working in a habilitation or rehabilitation unit; the municipality never.
-    "referrals:priority_guide_list": ("get", NO_ARGS, {CLERK, CLINICIAN}, 200),
-    "referrals:priority_guide_detail": ("get", _guide_condition, {CLERK, CLINICIAN}, 200),
+    "referrals:priority_guide_list": ("get", NO_ARGS, {CLERK, CLINICIAN, EPISODE_STAFF}, 200),
+    "referrals:priority_guide_detail": ("get", _guide_condition, {CLERK, CLINICIAN, EPISODE_STAFF}, 200),
     "referrals:assess": ("get", _referral, {CLINICIAN}, 200),
     "referrals:appointment": ("get", _assessed_referral, REFERRAL_READERS, 200),
     "referrals:letter_person": ("get", _assessed_referral, REFERRAL_READERS, 200),
@@ -366,6 +378,18 @@ TABLE: dict[str, Entry | str] = {
     "referrals:wait_end": ("post", _waiting, REFERRAL_READERS, 200),
     "referrals:breach_letter": ("get", _waiting_reported, REFERRAL_READERS, 200),
     "referrals:breach_letter_pdf": ("get", _waiting_reported, REFERRAL_READERS, 200),
+    "episodes:episode_list": ("get", NO_ARGS, {EPISODE_STAFF, CLINICIAN}, 200),
+    "episodes:episode_create": ("get", NO_ARGS, {EPISODE_STAFF}, 200),
+    "episodes:episode_detail": ("get", _episode, {EPISODE_STAFF, CLINICIAN}, 200),
+    "episodes:episode_edit": ("get", _episode, {EPISODE_STAFF}, 200),
+    "episodes:episode_discharge": ("get", _episode, {EPISODE_STAFF}, 200),
+    "episodes:discharge_summary": ("get", _discharged_episode, COORDINATOR | {EPISODE_STAFF, CLINICIAN}, 200),
+    "episodes:discharge_summary_pdf": (
+        "get",
+        _discharged_episode,
+        COORDINATOR | {EPISODE_STAFF, CLINICIAN},
+        200,
+    ),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),

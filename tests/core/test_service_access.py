@@ -42,6 +42,7 @@ from ..conftest import World
 from ..factories import (
     AssessmentFactory,
     ConsentFactory,
+    EpisodeFactory,
     MembershipFactory,
     NeedReportFactory,
     PersonFactory,
@@ -56,6 +57,7 @@ from ..personas import (
     CLERK,
     CLINICIAN,
     COORDINATOR,
+    EPISODE_STAFF,
     KE,
     KE_BOTH,
     LIMITED,
@@ -514,6 +516,42 @@ TABLE: dict[str, tuple[set[str], Make]] = {
             "referral": ReferralFactory(person=w.patient),
             "title": "Epikrise fra sykehuset",
             "file": SimpleUploadedFile("epikrise.pdf", b"%PDF-1.4 epikrise", "application/pdf"),
+        },
+    ),
+    # Episodes of care: only the episode staff of the unit.
+    "episodes.start_episode": (
+        {EPISODE_STAFF},
+        lambda w: {
+            "person": w.patient,
+            "unit": habilitation_unit(),
+            "data": {
+                "level_of_care": "outpatient",
+                "contact_type": "assessment",
+                "place": "hospital",
+                "specialty": "234",
+                "admitted_at": timezone.now(),
+                "main_diagnosis": "F84.0",
+            },
+        },
+    ),
+    "episodes.update_episode": (
+        {EPISODE_STAFF},
+        lambda w: {
+            "episode": EpisodeFactory(person=w.patient),
+            "data": {"contact_type": "video"},
+            "expected_version": 1,
+        },
+    ),
+    "episodes.discharge": (
+        {EPISODE_STAFF},
+        lambda w: {
+            "episode": EpisodeFactory(person=w.patient),
+            "data": {
+                "discharged_at": timezone.now(),
+                "course": "Utredning gjennomført.",
+                "plan_status": "no_plan",
+            },
+            "expected_version": 1,
         },
     ),
     "plans.create_plan": (COORDINATOR, _patient_with_coordinator),

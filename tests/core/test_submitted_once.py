@@ -32,6 +32,7 @@ from vegviser.access.services import withdraw_own_consent
 from vegviser.accounts.models import User
 from vegviser.core.models import Submission
 from vegviser.core.once import SUBMISSIONS_KEPT, submitted_once
+from vegviser.episodes.models import Episode
 from vegviser.intake.models import CoordinatorAssignment, InterimReply, NeedReport
 from vegviser.plans import services
 from vegviser.plans.models import (
@@ -63,11 +64,13 @@ from vegviser.registry.models import (
 from ..conftest import World, client_as
 from ..factories import (
     ConsentFactory,
+    EpisodeFactory,
     MembershipFactory,
     PersonFactory,
     ReferralFactory,
     UserFactory,
     habilitation_unit,
+    rehabilitation_unit,
 )
 from ..plans.helpers import plan_for
 from ..portal.helpers import goal_of
@@ -145,6 +148,60 @@ def _referral_to_assess(world: World) -> Kwargs:
         organisation=habilitation_unit(), role=MembershipRole.ASSESSING_CLINICIAN
     ).user
     return {"pk": ReferralFactory(person=world.patient).pk}
+
+
+def _episode_staff(world: World) -> Kwargs:
+    """A nurse on the health trust's rehabilitation ward, where episodes of care are started."""
+    world.episode_staff = MembershipFactory(  # type: ignore[attr-defined]
+        organisation=rehabilitation_unit(), role=MembershipRole.EPISODE_STAFF
+    ).user
+    return {}
+
+
+def _inpatient_stay(world: World) -> Kwargs:
+    """The patient's stay on the ward, to discharge with a report of need to the municipality."""
+    _episode_staff(world)
+    episode = EpisodeFactory(
+        person=world.patient,
+        unit=rehabilitation_unit(),
+        level_of_care="inpatient",
+        specialty="230",
+        main_diagnosis="Z50.89",
+        secondary_diagnoses=["I63.5"],
+        procedure_codes=[],
+    )
+    return {"pk": episode.pk}
+
+
+def _stay_body(world: World, kwargs: Kwargs) -> dict[str, Any]:
+    return {
+        "level_of_care": "inpatient",
+        "contact_type": "treatment",
+        "place": "hospital",
+        "specialty": "230",
+        "admitted_at": (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "main_diagnosis": "Z50.89",
+        "secondary_diagnoses": "I63.5",
+        "national_id": world.patient.national_id,
+        "given_name": "Per",
+        "family_name": "Andersen",
+        "municipality": "1804",
+        "unit": str(rehabilitation_unit().pk),
+    }
+
+
+def _discharge_body(world: World, kwargs: Kwargs) -> dict[str, Any]:
+    return {
+        "version": "1",
+        "discharged_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "course": "Gangtrening.",
+        "plan_status": "being_made",
+        "report_need": "on",
+        "needs_plan": "on",
+        "needs_coordinator": "on",
+        "description": "Trenger koordinerte tjenester etter utskrivning.",
+        "consent_to_report": "yes",
+    }
 
 
 def _meeting_with_a_limited_invitee(world: World) -> Kwargs:
@@ -432,6 +489,9 @@ CREATES: dict[str, Create] = {
         },
         Referral,
     ),
+    "episodes:episode_create": Create("episode_staff", _episode_staff, _stay_body, Episode),
+    # The discharge sends the report of need to the municipality: one report, however often it arrives.
+    "episodes:episode_discharge": Create("episode_staff", _inpatient_stay, _discharge_body, NeedReport),
     "referrals:ask_referrer": Create(
         "referral_clerk",
         _referral,

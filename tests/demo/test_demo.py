@@ -158,6 +158,27 @@ def test_the_habilitation_units_physician_has_assessed_three_referrals(demo: Non
         assert clerk.get(reverse(f"referrals:{name}", kwargs={"pk": emil.referral_id})).status_code == 200
 
 
+def test_pers_stay_ended_in_the_handover_his_plan_grew_from(demo: None) -> None:
+    from vegviser.episodes.models import Episode
+
+    stay = Episode.objects.get(person__given_name="Per", level_of_care="inpatient")
+    assert (stay.specialty, stay.main_diagnosis, stay.secondary_diagnoses) == ("230", "Z50.80", ["I63.5"])
+    assert stay.handover is not None and stay.handover.reported_by.username == "avdeling"
+    assert stay.handover.assignments.filter(active=True).exists()
+    assert stay.discharged_at < _plan("Per").created_at
+    # The ward sees the coordinator the handover led to; the coordinator reads the summary.
+    page = client_as(User.objects.get(username="avdeling")).get(
+        reverse("episodes:episode_detail", args=[stay.pk])
+    )
+    assert "Kristian Olsen" in page.content.decode()
+    coordinator = client_as(User.objects.get(username="koordinator"))
+    assert coordinator.get(reverse("episodes:discharge_summary", args=[stay.pk])).status_code == 200
+    assert coordinator.get(reverse("episodes:episode_detail", args=[stay.pk])).status_code == 404
+    assert Episode.objects.filter(person__given_name="Per", discharged_at__isnull=True).count() == 1
+    visit = Episode.objects.get(person__given_name="Emil")
+    assert (visit.specialty, visit.place, visit.place_detail) == ("233", "elsewhere", "Bodø kommunale skole")
+
+
 def test_the_three_persons_have_plans(demo: None) -> None:
     statuses = dict(IndividualPlan.objects.values_list("person__given_name", "status"))
     assert statuses == {"Per": PlanStatus.ACTIVE, "Emil": PlanStatus.ACTIVE, "Ulrik": PlanStatus.DRAFT}

@@ -21,6 +21,7 @@ MENU_ACTIONS = {
     "queue": Action.NEED_REPORT_QUEUE,
     "referrals": Action.REFERRAL_WORK_LIST,
     "priority_guides": Action.PRIORITY_GUIDE_VIEW,
+    "episodes": Action.EPISODE_LIST,
     "my_plans": Action.PLANS_MINE,
     "overview": Action.PLAN_OVERVIEW,
     "emergency_review": Action.EMERGENCY_REVIEW,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from vegviser.accounts.models import User
 from vegviser.core.http import RefusedAsForbidden, RefusedAsNotFound
 from vegviser.core.request_cache import remember, within_request
+from vegviser.episodes.models import Episode
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans.models import (
     AccessLevel,
@@ -104,6 +105,10 @@ class Action(StrEnum):
     CODE_LIST_SEARCH = "codes.search"
     REFERRAL_WAITING_LIST = "referral.waiting_list"
     REFERRAL_WAIT_HANDLE = "referral.wait_handle"
+    EPISODE_LIST = "episode.list"
+    EPISODE_VIEW = "episode.view"
+    EPISODE_WRITE = "episode.write"
+    DISCHARGE_SUMMARY_VIEW = "episode.discharge_summary"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -226,6 +231,37 @@ def _referral_clerk_of(user: AnyUser | None, obj: Any) -> bool:
     if isinstance(obj, Referral):
         return obj.receiving_unit_id in referral_units(user)
     return isinstance(obj, Organisation) and obj.pk in referral_units(user)
+
+
+def episode_staff_units(user: AnyUser | None) -> set[Any]:
+    """The units, by id, whose episodes of care the user works on: admits, edits, discharges."""
+    return specialist_units(user, MembershipRole.EPISODE_STAFF)
+
+
+def episode_reader_units(user: AnyUser | None) -> set[Any]:
+    """The units, by id, whose episodes of care the user reads: as their episode staff or assessing clinician,
+    or from the trust's coordinating unit."""
+    return specialist_units(
+        user, MembershipRole.EPISODE_STAFF, MembershipRole.ASSESSING_CLINICIAN
+    ) | trust_units(user)
+
+
+def _episode_writer(user: AnyUser | None, obj: Any) -> bool:
+    """The unit's episode staff: for an episode, its unit's; for a unit, that unit's; with no object, of any
+    unit."""
+    if obj is None:
+        return bool(episode_staff_units(user))
+    if isinstance(obj, Episode):
+        return obj.unit_id in episode_staff_units(user)
+    return isinstance(obj, Organisation) and obj.pk in episode_staff_units(user)
+
+
+def _discharge_summary_reader(user: AnyUser | None, obj: Any) -> bool:
+    """The summary of a discharged episode: whoever reads the episode, and the person's coordinator, who
+    reads the summary and nothing else of the episode."""
+    if not isinstance(obj, Episode) or obj.is_open:
+        return False
+    return obj.unit_id in episode_reader_units(user) or coordinates(user, obj.person)
 
 
 def is_professional(user: AnyUser | None) -> bool:
@@ -824,6 +860,14 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
         bool(audit_municipalities(user))
         and (obj is None or obj.plan.municipality_id in audit_municipalities(user))
     ),
+    # Episodes of care: the unit's episode staff write them; its assessing clinicians and the trust's
+    # coordinating unit read them; the municipality and other units see none.
+    Action.EPISODE_LIST: lambda user, obj: bool(episode_reader_units(user)),
+    Action.EPISODE_VIEW: lambda user, obj: (
+        isinstance(obj, Episode) and obj.unit_id in episode_reader_units(user)
+    ),
+    Action.EPISODE_WRITE: _episode_writer,
+    Action.DISCHARGE_SUMMARY_VIEW: _discharge_summary_reader,
 }
 
 

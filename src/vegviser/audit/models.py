@@ -55,6 +55,9 @@ class ReadPurpose(models.TextChoices):
     REFERRAL_ATTACHMENT = "referral-attachment", _("Attachment to a referral")
     REFERRAL_WAITING_LIST = "referral-waiting-list", _("The unit's waiting list")
     BREACH_LETTER = "breach-letter", _("Letter on a breach of the deadline")
+    EPISODE = "episode", _("Episode of care")
+    EPISODE_LIST = "episode-list", _("The unit's episodes of care")
+    DISCHARGE_SUMMARY = "discharge-summary", _("Discharge summary")
 
 
 class AuditAction(models.TextChoices):
@@ -130,6 +133,10 @@ class AuditAction(models.TextChoices):
     WAIT_POSTPONED = "wait.postponed", _("Postponed at the person's wish")
     WAIT_ENDED = "wait.ended", _("Wait ended")
     OWN_COPY_REQUEST = "own_copy.request", _("Copy of all own data asked for")
+    EPISODE_START = "episode.start", _("Episode of care started")
+    EPISODE_UPDATE = "episode.update", _("Episode of care changed")
+    EPISODE_DISCHARGE = "episode.discharge", _("Discharged")
+    EPISODE_HANDOVER = "episode.handover", _("Need reported to the municipality at discharge")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

@@ -188,6 +188,9 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.REFERRAL_ATTACHMENT: Action.REFERRAL_VIEW,
     ReadPurpose.REFERRAL_WAITING_LIST: Action.REFERRAL_WAITING_LIST,
     ReadPurpose.BREACH_LETTER: Action.REFERRAL_WAIT_HANDLE,
+    ReadPurpose.EPISODE: Action.EPISODE_VIEW,
+    ReadPurpose.EPISODE_LIST: Action.EPISODE_LIST,
+    ReadPurpose.DISCHARGE_SUMMARY: Action.DISCHARGE_SUMMARY_VIEW,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
@@ -228,6 +231,12 @@ CLERK_PURPOSES = frozenset(
         ReadPurpose.BREACH_LETTER,
     }
 )
+# A unit's episode staff and assessing clinicians, and the trust's coordinating unit, read the unit's
+# episodes of care (episodes.selectors); its episode staff also the referrals with a right they start
+# episodes from: the policy's rules for EPISODE_VIEW, EPISODE_LIST, EPISODE_WRITE and
+# DISCHARGE_SUMMARY_VIEW. (The person's coordinator reads the discharge summary as coordinator: explained
+# like any coordinator's read.)
+EPISODE_PURPOSES = frozenset({ReadPurpose.EPISODE, ReadPurpose.EPISODE_LIST, ReadPurpose.DISCHARGE_SUMMARY})
 
 
 @contextmanager
@@ -507,6 +516,7 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
 
     Left out: reads without a user (the system, or a user since deleted: nothing to check them against)."""
     from vegviser.access.models import EmergencyAccess
+    from vegviser.episodes.models import Episode
     from vegviser.intake.models import CoordinatorAssignment, NeedReport
     from vegviser.plans.models import ParticipantKind, PlanParticipant
     from vegviser.referrals.models import Referral
@@ -555,6 +565,28 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
         receiving_unit__parent__memberships__role=MembershipRole.TRUST_COORDINATING_OFFICER,
         receiving_unit__parent__memberships__created_at__lte=at,
     )
+    episode_roles = [MembershipRole.EPISODE_STAFF, MembershipRole.ASSESSING_CLINICIAN]
+    cared_for = Episode.objects.filter(
+        person_id=person,
+        created_at__lte=at,
+        unit__memberships__user=actor,
+        unit__memberships__role__in=episode_roles,
+        unit__memberships__created_at__lte=at,
+    )
+    episode_overseen = Episode.objects.filter(
+        person_id=person,
+        created_at__lte=at,
+        unit__parent__memberships__user=actor,
+        unit__parent__memberships__role=MembershipRole.TRUST_COORDINATING_OFFICER,
+        unit__parent__memberships__created_at__lte=at,
+    )
+    to_admit = Referral.objects.filter(
+        person_id=person,
+        created_at__lte=at,
+        receiving_unit__memberships__user=actor,
+        receiving_unit__memberships__role=MembershipRole.EPISODE_STAFF,
+        receiving_unit__memberships__created_at__lte=at,
+    )
     reads = (
         _reads_in_scope(user, date_from, date_to)
         .filter(actor__isnull=False)
@@ -566,6 +598,10 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
         .exclude(Exists(acting_for))
         .exclude(Q(purpose__in=REPORTER_PURPOSES) & Exists(reported))
         .exclude(Q(purpose__in=CLERK_PURPOSES) & (Exists(received) | Exists(overseen)))
+        .exclude(
+            Q(purpose__in=EPISODE_PURPOSES)
+            & (Exists(cared_for) | Exists(episode_overseen) | Exists(to_admit))
+        )
     )
     for role, purposes in UNIT_WORK.items():
         # Memberships keep no end date: one that has since ended still counts for the reads made after it

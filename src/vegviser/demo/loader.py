@@ -9,7 +9,8 @@ The stories, one module each: the world of organisations and professionals (`wor
 stroke (`per`); Emil Haugen, a child with cerebral palsy (`emil`); Ulrik Nilsen, a draft plan just started
 (`ulrik`); the reports still waiting in the coordinating unit's queue (`queue`); the referrals the
 hospital's habilitation unit has received (`referrals`), those its physician has assessed (`assessments`),
-and its waiting list, with a breach of the deadline and one expected (`waiting`).
+and its waiting list, with a breach of the deadline and one expected (`waiting`); the episodes of care at its
+units (`episodes`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vegviser.accounts.models import User
-from vegviser.demo import assessments, emil, per, queue, referrals, ulrik, waiting
+from vegviser.demo import assessments, emil, episodes, per, queue, referrals, ulrik, waiting
 from vegviser.demo.story import Story
 from vegviser.demo.world import create_world
 from vegviser.plans import notices
@@ -54,4 +55,5 @@ def _load() -> None:
     import_priority_guides()
     assessments.assessed(world, story)
     waiting.waiting_list(world, story)
+    episodes.stories(world, story)
     story.backdate()

@@ -14,6 +14,7 @@ from functools import partial
 
 from vegviser.access.models import ConsentGiver
 from vegviser.accounts.models import User
+from vegviser.demo import episodes
 from vegviser.demo.story import (
     Story,
     activate,
@@ -32,7 +33,7 @@ from vegviser.demo.story import (
 )
 from vegviser.demo.world import World
 from vegviser.intake import services as intake
-from vegviser.intake.models import CoordinatorKind, NeedReport, ReportChannel, ReportConsent
+from vegviser.intake.models import CoordinatorKind, NeedReport
 from vegviser.plans import services as plans
 from vegviser.plans.models import (
     AccessLevel,
@@ -84,23 +85,10 @@ class _Measures:
 
 
 def report(world: World) -> NeedReport:
-    """The rehabilitation unit reports Per's need from his hospital bed; the coordinating unit grants a plan
-    and a coordinator."""
-    stroke = intake.report_need(
-        actor=world.users["lege"],
-        person=world.people["per"],
-        organisation=world.organisations[OrganisationKind.REHABILITATION_UNIT],
-        data={
-            "named_as": world.people["per"].full_name,
-            "needs_plan": True,
-            "needs_coordinator": True,
-            "description": "Innlagt etter hjerneslag. Trenger hjelp i hverdagen, trening og vei tilbake til "
-            "arbeid. Mange tjenester involvert: hjemmetjenesten, fysioterapi, ergoterapi, fastlege og NAV.",
-            "channel": ReportChannel.WRITTEN,
-            "is_inpatient": True,
-            "consent_to_report": ReportConsent.YES,
-        },
-    )
+    """The rehabilitation ward reports Per's need at his discharge; the coordinating unit grants a plan and a
+    coordinator."""
+    # The ward reported it when Per was discharged, in the same step (demo/episodes.py).
+    stroke = episodes.rehabilitation_stay(world)
     intake.decide_report(
         actor=world.users["ke"],
         report=stroke,

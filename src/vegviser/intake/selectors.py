@@ -37,7 +37,7 @@ def queue(*, user: User, status: str = "open") -> list[NeedReport]:
     policy.require(user, Action.NEED_REPORT_QUEUE)
     reports = NeedReport.objects.filter(
         municipality_id__in=policy.coordinating_unit_municipalities(user)
-    ).select_related("person", "assigned_to", "reporter_organisation")
+    ).select_related("person", "assigned_to", "reporter_organisation", "from_episode__unit")
     if status == "open":
         reports = reports.filter(status__in=[ReportStatus.RECEIVED, ReportStatus.ASSESSING])
     elif status in ReportStatus.values:
@@ -111,7 +111,11 @@ def likely_duplicate(*, user: User, national_id: str, data: dict[str, Any]) -> N
 def get_report(
     *, user: User, pk: uuid.UUID, action: Action = Action.NEED_REPORT_ASSESS, channel: str = Channel.WEB
 ) -> NeedReport:
-    report = NeedReport.objects.select_related("person", "municipality", "assigned_to").filter(pk=pk).first()
+    report = (
+        NeedReport.objects.select_related("person", "municipality", "assigned_to", "from_episode__unit")
+        .filter(pk=pk)
+        .first()
+    )
     if report is None:
         raise Http404
     policy.require(user, action, report)

@@ -34,7 +34,7 @@ from .forms import (
     ReferralForm,
     shown_again,
 )
-from .models import Assessment, Referral, ReferralStatus, guide_for
+from .models import Assessment, Referral, ReferralStatus, RightStatus, guide_for
 
 
 @login_required
@@ -133,6 +133,9 @@ def referral_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespons
         "may_assess": policy.can(request.user, Action.REFERRAL_ASSESS, referral),
         "may_set_appointment": policy.can(request.user, Action.REFERRAL_APPOINTMENT, referral),
         "waiting_url": selectors.waiting_url(referral),
+        # Episode staff of the unit start an episode of care from a referral assessed with a right.
+        "may_start_episode": policy.can(request.user, Action.EPISODE_WRITE, referral.receiving_unit)
+        and getattr(getattr(referral, "assessment", None), "right", "") == RightStatus.RIGHT,
     }
     return render(request, "referrals/referral_detail.html", context)
 
