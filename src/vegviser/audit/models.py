@@ -53,6 +53,11 @@ class ReadPurpose(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     REFERRAL_WORK_LIST = "referral-work-list", _("The unit's referrals")
     REFERRAL_ATTACHMENT = "referral-attachment", _("Attachment to a referral")
+    PLAN_STATUS_FOR_SPECIALIST = (
+        "plan-status-specialist",
+        _("Whether there is a plan, for the specialist service"),
+    )
+    TRUST_OVERVIEW = "trust-overview", _("The health trust's coordinating unit's overview")
 
 
 class AuditAction(models.TextChoices):
@@ -122,6 +127,11 @@ class AuditAction(models.TextChoices):
     REFERRAL_REFERRER_ANSWERED = "referral.referrer_answered", _("The referrer answered")
     REFERRAL_ATTACHMENT_ADD = "referral.attachment.add", _("Attachment added to a referral")
     OWN_COPY_REQUEST = "own_copy.request", _("Copy of all own data asked for")
+    PLAN_JOIN_ASK = "plan.join.ask", _("Asked to take part in the plan")
+    PLAN_JOIN_ACCEPT = "plan.join.accept", _("Request to take part accepted")
+    PLAN_JOIN_DECLINE = "plan.join.decline", _("Request to take part declined")
+    AGREEMENT_REGISTER = "agreement.register", _("Collaboration agreement registered")
+    AGREEMENT_UPDATE = "agreement.update", _("Collaboration agreement changed")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:
