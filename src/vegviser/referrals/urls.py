@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import trust_views, views
 
 app_name = "referrals"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:pk>/attachments/new/", views.attachment_add, name="attachment_add"),
     path("<uuid:referral_pk>/attachments/<uuid:pk>/", views.attachment_file, name="attachment_file"),
     path("<uuid:pk>/referrer-answered/", views.referrer_answered, name="referrer_answered"),
+    path("trust/", trust_views.trust_page, name="trust"),
 ]
