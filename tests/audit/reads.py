@@ -38,6 +38,11 @@ NO_HEALTH_DATA = {
     "portal:index",  # whose page to open: the user and those they act for, by name only
     "portal:ask_for_help",  # a form to the coordinating unit
     "referrals:referral_register",  # an empty form
+    # Collaboration agreements between a municipality and a health trust: no health data.
+    "registry:agreement_list",
+    "registry:agreement_create",
+    "registry:agreement_edit",
+    "registry:agreement_document",
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).
@@ -51,6 +56,7 @@ LISTS = {
     "access:emergency_review",
     "registry:person_search",  # the search is posted; the page opened by GET is the empty form
     "audit:search",  # likewise
+    "referrals:trust",  # the plans the trust's professionals take part in (tests/referrals/test_trust.py)
 }
 
 

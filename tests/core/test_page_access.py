@@ -28,17 +28,20 @@ from vegviser.intake.services import send_interim_reply
 from vegviser.plans import services
 from vegviser.plans.models import Evaluation
 from vegviser.portal.models import PreparedCopy
-from vegviser.registry.models import Membership, RelationKind
+from vegviser.registry.models import Membership, MembershipRole, RelationKind
 
 from ..audit.reads import reads
 from ..conftest import World, client_as
 from ..factories import (
+    CollaborationAgreementFactory,
     ConsentFactory,
+    MembershipFactory,
     NeedReportFactory,
     PersonFactory,
     PersonRelationFactory,
     ReferralAttachmentFactory,
     ReferralFactory,
+    habilitation_unit,
 )
 from ..personas import (
     ADMINS,
@@ -235,6 +238,25 @@ def _referral_attachment(world: World) -> dict[str, Any]:
     return {"referral_pk": attachment.referral_id, "pk": attachment.pk}
 
 
+def _plan_with_referral(world: World) -> dict[str, Any]:
+    """The patient's plan, and a referral of theirs at the trust's habilitation unit (the clerk's)."""
+    ReferralFactory(person=world.patient)
+    return {"pk": plan_for(world, active=True).pk}
+
+
+def _join_request(world: World) -> dict[str, Any]:
+    plan = plan_for(world, active=True)
+    ReferralFactory(person=world.patient)
+    asker = MembershipFactory(organisation=habilitation_unit(), role=MembershipRole.EPISODE_STAFF).user
+    asked = services.ask_to_join(actor=asker, plan=plan, organisation=habilitation_unit(), message="")
+    return {"pk": asked.pk}
+
+
+def _agreement(world: World) -> dict[str, Any]:
+    """An agreement between Bodø and a health trust that is none of the personas'."""
+    return {"pk": CollaborationAgreementFactory(municipality=world.bodo).pk}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -311,6 +333,23 @@ TABLE: dict[str, Entry | str] = {
     "referrals:attachment_add": ("get", _referral, {CLERK}, 200),
     "referrals:attachment_file": ("get", _referral_attachment, {CLERK}, 200),
     "referrals:referrer_answered": ("post", lambda w: _referral(w, "awaiting_referrer"), {CLERK}, 302),
+    # The trust's coordinating unit: none of the personas is its officer (tests/referrals/test_trust.py).
+    "referrals:trust": ("get", NO_ARGS, set(), 200),
+    # The unit's staff who have the person in a referral see that there is a plan, and ask to take part.
+    "plans:join_request": ("get", _plan_with_referral, {CLERK}, 200),
+    "plans:join_accept": ("get", _join_request, COORDINATOR, 200),
+    "plans:join_decline": ("post", _join_request, COORDINATOR, 302),
+    # Collaboration agreements: kept by the system administrator, read by the professionals of either party
+    # (the clerk's unit belongs to no trust here) and by no citizen.
+    "registry:agreement_list": ("get", NO_ARGS, (PROFESSIONALS - {CLERK}) | {"system_admin"}, 200),
+    "registry:agreement_create": ("get", NO_ARGS, {"system_admin"}, 200),
+    "registry:agreement_edit": ("get", _agreement, {"system_admin"}, 200),
+    "registry:agreement_document": (
+        "get",
+        _agreement,
+        (PROFESSIONALS - {CLERK, "ke_officer_tromso"}) | {"system_admin"},
+        200,
+    ),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),
     "plans:plan_detail": ("get", _plan, PLAN_PAGE_READERS, 200),
     "plans:plan_edit": ("get", _plan, COORDINATOR, 200),

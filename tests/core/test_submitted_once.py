@@ -40,6 +40,7 @@ from vegviser.plans.models import (
     Goal,
     GoalRating,
     IndividualPlan,
+    JoinRequest,
     Measure,
     Meeting,
     MeetingDecision,
@@ -52,6 +53,7 @@ from vegviser.plans.models import (
 )
 from vegviser.referrals.models import Referral, ReferralAttachment, ReferrerRequest
 from vegviser.registry.models import (
+    CollaborationAgreement,
     Membership,
     MembershipRole,
     Organisation,
@@ -64,6 +66,7 @@ from ..conftest import World, client_as
 from ..factories import (
     ConsentFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
     ReferralFactory,
     UserFactory,
@@ -137,6 +140,19 @@ def _clerk(world: World) -> Kwargs:
 def _referral(world: World) -> Kwargs:
     _clerk(world)
     return {"pk": ReferralFactory(person=world.patient).pk}
+
+
+def _plan_the_clerk_may_ask_to_join(world: World) -> Kwargs:
+    """The patient's plan, and their referral at the clerk's unit: the clerk may ask to take part."""
+    _referral(world)
+    return {"pk": plan_for(world, active=True).pk}
+
+
+def _system_admin(world: World) -> Kwargs:
+    world.trust = OrganisationFactory(  # type: ignore[attr-defined]
+        name="Nordlandssykehuset HF", kind="health_trust"
+    )
+    return {}
 
 
 def _meeting_with_a_limited_invitee(world: World) -> Kwargs:
@@ -439,6 +455,25 @@ CREATES: dict[str, Create] = {
         },
         ReferralAttachment,
         page=lambda kwargs: reverse("referrals:referral_detail", kwargs=kwargs),
+    ),
+    "plans:join_request": Create(
+        "referral_clerk",
+        _plan_the_clerk_may_ask_to_join,
+        lambda world, kwargs: {"organisation": str(habilitation_unit().pk), "message": "Vi vil delta."},
+        JoinRequest,
+    ),
+    "registry:agreement_create": Create(
+        "system_admin",
+        _system_admin,
+        lambda world, kwargs: {
+            "title": "Samarbeidsavtale",
+            "municipality": "1804",
+            "health_trust": str(world.trust.pk),  # type: ignore[attr-defined]
+            "covers_habilitation": "on",
+            "valid_from": TODAY().isoformat(),
+            "document": SimpleUploadedFile("avtale.pdf", b"%PDF-1.4 avtale", "application/pdf"),
+        },
+        CollaborationAgreement,
     ),
 }
 

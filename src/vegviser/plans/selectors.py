@@ -617,14 +617,18 @@ class PlanStatusForSpecialist:
         return bool(self.units) and (self.own_request is None or not self.own_request.is_pending)
 
 
-def plan_status_for_person(user: User, person: Any) -> PlanStatusForSpecialist | None:
+def plan_status_for_person(
+    user: User, person: Any, *, page_logged: bool = False
+) -> PlanStatusForSpecialist | None:
     """Whether the person has an open plan (draft, active or paused), its municipality, and its coordinators'
     names and contact details: for the specialist staff of a unit that has the person in a referral it
     received (clerks, assessing clinicians, episode staff). None for anyone else, who is shown nothing.
 
     The referral page shows it through `plans/_plan_status.html`; a page for an episode of care calls it the
     same way, with the episode's person, once the policy's `units_with_person` also counts the unit's
-    episodes. The read is logged (it tells whether the person has a plan), whatever it finds."""
+    episodes. The read is logged (it tells whether the person has a plan), whatever it finds, unless the
+    page that shows it has logged its read of the person already (`page_logged`: one record per person per
+    page, as for a person's consents)."""
     if not policy.can(user, Action.PLAN_STATUS_FOR_SPECIALIST, person):
         return None
     plan = (
@@ -651,12 +655,13 @@ def plan_status_for_person(user: User, person: Any) -> PlanStatusForSpecialist |
         own_request = JoinRequest.objects.filter(plan=plan, user=user).select_related("organisation").first()
         if policy.can(user, Action.PLAN_JOIN_ASK, plan):
             units = policy.units_with_person(user, person)
-    record_access(
-        actor=user,
-        person_ids=[person.pk],
-        obj=plan if plan is not None else person,
-        purpose=ReadPurpose.PLAN_STATUS_FOR_SPECIALIST,
-    )
+    if not page_logged:
+        record_access(
+            actor=user,
+            person_ids=[person.pk],
+            obj=plan if plan is not None else person,
+            purpose=ReadPurpose.PLAN_STATUS_FOR_SPECIALIST,
+        )
     return PlanStatusForSpecialist(
         person=person,
         plan=plan,

@@ -226,8 +226,6 @@ class AgreementForm(VersionedForm):
             "Choose a municipality from the list."
         )
         self.fields["health_trust"].help_text = _("The health trust itself, not one of its units.")
-        if not self.instance._state.adding:
-            del self.fields["document"]
 
 
 class AgreementEditForm(AgreementForm):
