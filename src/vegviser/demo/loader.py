@@ -8,7 +8,8 @@ show who wrote what.
 The stories, one module each: the world of organisations and professionals (`world`); Per Andersen after a
 stroke (`per`); Emil Haugen, a child with cerebral palsy (`emil`); Ulrik Nilsen, a draft plan just started
 (`ulrik`); the reports still waiting in the coordinating unit's queue (`queue`); and the referrals the
-hospital's habilitation unit has received (`referrals`).
+hospital's habilitation unit has received (`referrals`); where the municipality and the hospital meet: their
+collaboration agreement and a request to take part in Per's plan (`collaboration`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vegviser.accounts.models import User
-from vegviser.demo import emil, per, queue, referrals, ulrik
+from vegviser.demo import collaboration, emil, per, queue, referrals, ulrik
 from vegviser.demo.story import Story
 from vegviser.demo.world import create_world
 from vegviser.plans import notices
@@ -48,4 +49,5 @@ def _load() -> None:
     emil.plan(world, story, emil_report)
     ulrik.plan(world, story, ulrik_report)
     referrals.received(world, story)
+    collaboration.meet(world, story)
     story.backdate()
