@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from vegviser.access import policy
 from vegviser.access.forms import ConsentForm
@@ -260,3 +261,24 @@ def test_the_form_speaks_nynorsk(world: World, unit: Organisation) -> None:
     page = client_as(staff_of(unit), language="nn").get(reverse("plans:join_request", args=[plan.pk]))
     assert page.status_code == 200
     assert "Ask to take part" not in page.content.decode()
+
+
+def test_the_units_read_of_the_plan_status_is_explained_by_the_referral(
+    world: World, unit: Organisation
+) -> None:
+    """The coordinating unit's log search does not list the staff's read as a read without a role; a read
+    under the same purpose by someone whose unit has no referral of the person is listed."""
+    from vegviser.audit.selectors import _reads_without_role
+    from vegviser.audit.services import record_access
+
+    plan_for(world, active=True)
+    ReferralFactory(person=world.patient, receiving_unit=unit)
+    staff = staff_of(unit)
+    assert selectors.plan_status_for_person(staff, world.patient) is not None
+    stranger = staff_of(OrganisationFactory(kind=OrganisationKind.REHABILITATION_UNIT))
+    record_access(actor=stranger, person_ids=[world.patient.pk], purpose="plan-status-specialist")
+    today = timezone.localdate()
+    listed = {
+        row["actor"] for row in _reads_without_role(user=world.ke_officer, date_from=today, date_to=today)
+    }
+    assert stranger.pk in listed and staff.pk not in listed

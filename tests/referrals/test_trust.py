@@ -144,3 +144,30 @@ def test_the_menu_offers_it_to_the_officer(world: World, trust: Organisation) ->
     html = client_as(officer_of(trust)).get(reverse("referrals:work_list")).content.decode()
     assert reverse("referrals:trust") in html
     assert reverse("referrals:trust") not in client_as(world.ke_officer).get(reverse("home")).content.decode()
+
+
+def test_the_officers_reads_are_explained_by_the_trusts_participation(
+    world: World, trust: Organisation
+) -> None:
+    from vegviser.audit.selectors import _reads_without_role
+
+    plan = plan_for(world, active=True)
+    physician = MembershipFactory(organisation=habilitation_unit(), role=MembershipRole.EPISODE_STAFF).user
+    plan_services.add_participant(
+        actor=None,
+        plan=plan,
+        data={
+            "kind": ParticipantKind.PROFESSIONAL,
+            "user": physician,
+            "organisation": habilitation_unit(),
+            "name": physician.display_name,
+            "role": "Lege",
+        },
+    )
+    officer = officer_of(trust)
+    trust_overview(user=officer)
+    today = timezone.localdate()
+    listed = {
+        row["actor"] for row in _reads_without_role(user=world.ke_officer, date_from=today, date_to=today)
+    }
+    assert officer.pk not in listed
