@@ -282,3 +282,13 @@ def test_the_units_read_of_the_plan_status_is_explained_by_the_referral(
         row["actor"] for row in _reads_without_role(user=world.ke_officer, date_from=today, date_to=today)
     }
     assert stranger.pk in listed and staff.pk not in listed
+
+
+def test_the_way_back_stays_within_vegviser(world: World, unit: Organisation) -> None:
+    plan = plan_for(world, active=True)
+    ReferralFactory(person=world.patient, receiving_unit=unit)
+    url = reverse("plans:join_request", args=[plan.pk])
+    response = client_as(staff_of(unit)).post(
+        url, {"organisation": unit.pk, "message": "", "next": "https://example.com/"}
+    )
+    assert response.status_code == 302 and response.url == url
