@@ -33,6 +33,7 @@ from vegviser.referrals.models import (
 )
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import (
+    CollaborationAgreement,
     Membership,
     MembershipRole,
     Municipality,
@@ -321,3 +322,20 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
             summary_sent_on=factory.LazyFunction(timezone.localdate),
             discharger_name="Avdelingssykepleier",
         )
+
+
+class CollaborationAgreementFactory(factory.django.DjangoModelFactory):
+    """An agreement in force between Bodø and a new health trust, on both habilitation and rehabilitation."""
+
+    class Meta:
+        model = CollaborationAgreement
+
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(number="1804"))
+    health_trust = factory.SubFactory(
+        OrganisationFactory, name="Nordlandssykehuset HF", kind=OrganisationKind.HEALTH_TRUST
+    )
+    title = "Delavtale om habilitering og rehabilitering"
+    covers_habilitation = True
+    covers_rehabilitation = True
+    valid_from = date(2026, 1, 1)
+    document = factory.django.FileField(filename="avtale.pdf", data=b"%PDF-1.4 avtale")

@@ -43,6 +43,11 @@ NO_HEALTH_DATA = {
     "referrals:priority_guide_detail",
     "registry:code_search",  # the national code lists: no person's data
     "episodes:episode_create",  # an empty form: opened from a referral, it reads that referral's person
+    # Collaboration agreements between a municipality and a health trust: no health data.
+    "registry:agreement_list",
+    "registry:agreement_create",
+    "registry:agreement_edit",
+    "registry:agreement_document",
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).
@@ -58,6 +63,7 @@ LISTS = {
     "access:emergency_review",
     "registry:person_search",  # the search is posted; the page opened by GET is the empty form
     "audit:search",  # likewise
+    "referrals:trust",  # the plans the trust's professionals take part in (tests/referrals/test_trust.py)
 }
 
 

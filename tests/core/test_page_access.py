@@ -29,19 +29,22 @@ from vegviser.plans import services
 from vegviser.plans.models import Evaluation
 from vegviser.portal.models import PreparedCopy
 from vegviser.referrals.models import Assessment, PriorityGuide, PriorityGuideCondition, WaitingTime
-from vegviser.registry.models import Membership, RelationKind
+from vegviser.registry.models import Membership, MembershipRole, RelationKind
 
 from ..audit.reads import reads
 from ..conftest import World, client_as
 from ..factories import (
     AssessmentFactory,
+    CollaborationAgreementFactory,
     ConsentFactory,
     EpisodeFactory,
+    MembershipFactory,
     NeedReportFactory,
     PersonFactory,
     PersonRelationFactory,
     ReferralAttachmentFactory,
     ReferralFactory,
+    habilitation_unit,
 )
 from ..personas import (
     ADMINS,
@@ -282,6 +285,25 @@ def _discharged_episode(world: World) -> dict[str, Any]:
     return {"pk": EpisodeFactory(person=world.patient, discharged=True).pk}
 
 
+def _plan_with_referral(world: World) -> dict[str, Any]:
+    """The patient's plan, and a referral of theirs at the trust's habilitation unit (the clerk's)."""
+    ReferralFactory(person=world.patient)
+    return {"pk": plan_for(world, active=True).pk}
+
+
+def _join_request(world: World) -> dict[str, Any]:
+    plan = plan_for(world, active=True)
+    ReferralFactory(person=world.patient)
+    asker = MembershipFactory(organisation=habilitation_unit(), role=MembershipRole.EPISODE_STAFF).user
+    asked = services.ask_to_join(actor=asker, plan=plan, organisation=habilitation_unit(), message="")
+    return {"pk": asked.pk}
+
+
+def _agreement(world: World) -> dict[str, Any]:
+    """An agreement between Bodø and a health trust that is none of the personas'."""
+    return {"pk": CollaborationAgreementFactory(municipality=world.bodo).pk}
+
+
 # url name: (method, kwargs for the URL, personas allowed, status when allowed)
 # The status the allowed personas get: one for all, or per persona (a default under "*").
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
@@ -388,6 +410,28 @@ TABLE: dict[str, Entry | str] = {
         "get",
         _discharged_episode,
         COORDINATOR | {EPISODE_STAFF, CLINICIAN},
+        200,
+    ),
+    # The trust's coordinating unit: none of the personas is its officer (tests/referrals/test_trust.py).
+    "referrals:trust": ("get", NO_ARGS, set(), 200),
+    # The unit's staff who have the person in a referral see that there is a plan, and ask to take part.
+    "plans:join_request": ("get", _plan_with_referral, {CLERK, CLINICIAN, EPISODE_STAFF}, 200),
+    "plans:join_accept": ("get", _join_request, COORDINATOR, 200),
+    "plans:join_decline": ("post", _join_request, COORDINATOR, 302),
+    # Collaboration agreements: kept by the system administrator, read by the professionals of either party
+    # (the specialist personas' unit belongs to no trust here) and by no citizen.
+    "registry:agreement_list": (
+        "get",
+        NO_ARGS,
+        (PROFESSIONALS - {CLERK, CLINICIAN, EPISODE_STAFF}) | {"system_admin"},
+        200,
+    ),
+    "registry:agreement_create": ("get", NO_ARGS, {"system_admin"}, 200),
+    "registry:agreement_edit": ("get", _agreement, {"system_admin"}, 200),
+    "registry:agreement_document": (
+        "get",
+        _agreement,
+        (PROFESSIONALS - {CLERK, CLINICIAN, EPISODE_STAFF, "ke_officer_tromso"}) | {"system_admin"},
         200,
     ),
     "plans:plan_create": ("get", _patient_with_coordinator, COORDINATOR, 200),

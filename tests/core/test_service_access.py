@@ -41,10 +41,12 @@ from vegviser.registry.models import OrganisationKind, RelationKind
 from ..conftest import World
 from ..factories import (
     AssessmentFactory,
+    CollaborationAgreementFactory,
     ConsentFactory,
     EpisodeFactory,
     MembershipFactory,
     NeedReportFactory,
+    OrganisationFactory,
     PersonFactory,
     PersonRelationFactory,
     ReferralFactory,
@@ -94,6 +96,8 @@ def services() -> dict[str, Callable[..., Any]]:
 
 # Public functions of the services modules that are not a user's write: no actor to refuse.
 NOT_USER_WRITES = {
+    "plans.consent_covers": "whether the consent in force names the organisation; reads only",
+    "plans.join_page": "the address of the page where one asks to take part in the plan; reads only",
     # The audit writer: called by every service inside its transaction, after the service's policy check.
     "audit.describe_actor": "the actor as the records name them; reads only",
     "audit.snapshot": "a row's fields as JSON; reads only",
@@ -416,6 +420,46 @@ def _referral_awaiting_referrer(world: World) -> Arguments:
     return {"referral": ReferralFactory(person=world.patient, status="awaiting_referrer")}
 
 
+def _plan_to_join(world: World) -> Arguments:
+    """The patient's plan, and their referral at the personas' habilitation unit."""
+    ReferralFactory(person=world.patient)
+    return {"plan": plan_for(world, active=True), "organisation": habilitation_unit(), "message": ""}
+
+
+def _join_request(world: World) -> Arguments:
+    """A request from the habilitation unit's staff to take part, which the consent in force covers."""
+    arguments = _plan_to_join(world)
+    give_consent(world, shared_with=(world.physio, world.school, habilitation_unit()))
+    asker = MembershipFactory(organisation=habilitation_unit(), role="episode_staff").user
+    return {"join_request": plan_services.ask_to_join(actor=asker, **arguments)}
+
+
+def _agreement_data(world: World) -> dict[str, Any]:
+    trust = OrganisationFactory(kind=OrganisationKind.HEALTH_TRUST, municipality=None)
+    return {
+        "title": "Samarbeidsavtale",
+        "municipality": world.bodo,
+        "health_trust": trust,
+        "covers_habilitation": True,
+        "covers_rehabilitation": True,
+        "valid_from": timezone.localdate(),
+        "valid_to": None,
+    }
+
+
+def _agreement_to_register(world: World) -> Arguments:
+    return {
+        "data": _agreement_data(world),
+        "document": SimpleUploadedFile("avtale.pdf", b"%PDF-1.4 avtale", "application/pdf"),
+    }
+
+
+def _agreement(world: World) -> Arguments:
+    agreement = CollaborationAgreementFactory(municipality=world.bodo)
+    data = {**_agreement_data(world), "health_trust": agreement.health_trust, "title": "Ny tittel"}
+    return {"agreement": agreement, "data": data, "expected_version": agreement.version}
+
+
 def _waiting_referral(world: World, *, breached: bool = False, reported: bool = False) -> Any:
     """A referral with a right and a deadline; past the deadline if `breached`, with Helfo told if
     `reported`."""
@@ -439,6 +483,15 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     "registry.end_relation": (KE, _relation),
     "registry.create_organisation": ({"system_admin"}, _organisation),
     "registry.update_organisation": ({"system_admin"}, _school),
+    "registry.register_agreement": ({"system_admin"}, _agreement_to_register),
+    "registry.update_agreement": ({"system_admin"}, _agreement),
+    # The specialist unit's staff with the person in a referral ask; the coordinator answers.
+    "plans.ask_to_join": ({CLERK, CLINICIAN, EPISODE_STAFF}, _plan_to_join),
+    "plans.accept_join_request": (
+        COORDINATOR,
+        lambda w: {**_join_request(w), "role": "Lege", "access_level": AccessLevel.FULL},
+    ),
+    "plans.decline_join_request": (COORDINATOR, _join_request),
     "registry.add_membership": (ADMINS, _new_member),
     "registry.end_membership": (ADMINS, _membership),
     "accounts.create_user": (ADMINS, _user),

@@ -41,6 +41,7 @@ from vegviser.plans.models import (
     Goal,
     GoalRating,
     IndividualPlan,
+    JoinRequest,
     Measure,
     Meeting,
     MeetingDecision,
@@ -53,6 +54,7 @@ from vegviser.plans.models import (
 )
 from vegviser.referrals.models import Assessment, Referral, ReferralAttachment, ReferrerRequest
 from vegviser.registry.models import (
+    CollaborationAgreement,
     Membership,
     MembershipRole,
     Organisation,
@@ -66,6 +68,7 @@ from ..factories import (
     ConsentFactory,
     EpisodeFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
     ReferralFactory,
     UserFactory,
@@ -202,6 +205,19 @@ def _discharge_body(world: World, kwargs: Kwargs) -> dict[str, Any]:
         "description": "Trenger koordinerte tjenester etter utskrivning.",
         "consent_to_report": "yes",
     }
+
+
+def _plan_the_clerk_may_ask_to_join(world: World) -> Kwargs:
+    """The patient's plan, and their referral at the clerk's unit: the clerk may ask to take part."""
+    _referral(world)
+    return {"pk": plan_for(world, active=True).pk}
+
+
+def _system_admin(world: World) -> Kwargs:
+    world.trust = OrganisationFactory(  # type: ignore[attr-defined]
+        name="Nordlandssykehuset HF", kind="health_trust"
+    )
+    return {}
 
 
 def _meeting_with_a_limited_invitee(world: World) -> Kwargs:
@@ -518,6 +534,25 @@ CREATES: dict[str, Create] = {
             "step": "save",
         },
         Assessment,
+    ),
+    "plans:join_request": Create(
+        "referral_clerk",
+        _plan_the_clerk_may_ask_to_join,
+        lambda world, kwargs: {"organisation": str(habilitation_unit().pk), "message": "Vi vil delta."},
+        JoinRequest,
+    ),
+    "registry:agreement_create": Create(
+        "system_admin",
+        _system_admin,
+        lambda world, kwargs: {
+            "title": "Samarbeidsavtale",
+            "municipality": "1804",
+            "health_trust": str(world.trust.pk),  # type: ignore[attr-defined]
+            "covers_habilitation": "on",
+            "valid_from": TODAY().isoformat(),
+            "document": SimpleUploadedFile("avtale.pdf", b"%PDF-1.4 avtale", "application/pdf"),
+        },
+        CollaborationAgreement,
     ),
 }
 

@@ -16,11 +16,13 @@ from django.utils import timezone
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AuditRecord
+from vegviser.demo.collaboration import agreement_pdf
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.plans.models import (
     Evaluation,
     GoalRating,
     IndividualPlan,
+    JoinRequest,
     Measure,
     Meeting,
     PlanMessage,
@@ -29,7 +31,7 @@ from vegviser.plans.models import (
     PlanVersion,
 )
 from vegviser.referrals.models import Assessment, Referral
-from vegviser.registry.models import Membership, Organisation, Person, PersonRelation
+from vegviser.registry.models import CollaborationAgreement, Membership, Organisation, Person, PersonRelation
 
 from ..conftest import client_as
 
@@ -120,8 +122,14 @@ def test_the_coordinating_units_queue_still_has_open_reports(demo: None) -> None
 
 
 def test_the_habilitation_unit_has_referrals_one_past_its_deadline(demo: None) -> None:
-    referrals = list(Referral.objects.filter(forwarded_from__isnull=True))
-    assert {referral.receiving_unit.kind for referral in referrals} == {"habilitation_unit"}
+    # The rehabilitation ward has Per's (test_the_ward_asks_to_take_part_in_pers_plan) and Sigrid's, forwarded.
+    referrals = list(
+        Referral.objects.filter(receiving_unit__kind="habilitation_unit", forwarded_from__isnull=True)
+    )
+    assert {r.receiving_unit.kind for r in Referral.objects.all()} == {
+        "habilitation_unit",
+        "rehabilitation_unit",
+    }
     assert {referral.registered_by.username for referral in referrals if referral.registered_by} == {
         "henvisning"
     }
@@ -177,6 +185,32 @@ def test_pers_stay_ended_in_the_handover_his_plan_grew_from(demo: None) -> None:
     assert Episode.objects.filter(person__given_name="Per", discharged_at__isnull=True).count() == 1
     visit = Episode.objects.get(person__given_name="Emil")
     assert (visit.specialty, visit.place, visit.place_detail) == ("233", "elsewhere", "Bodø kommunale skole")
+
+
+def test_the_ward_asks_to_take_part_in_pers_plan(demo: None) -> None:
+    join_request = JoinRequest.objects.get()
+    assert (join_request.user.username, join_request.plan.person.given_name, join_request.answer) == (
+        "avdeling",
+        "Per",
+        "pending",
+    )
+    coordinator = client_as(User.objects.get(username="koordinator"))
+    page = coordinator.get(reverse("plans:plan_detail", args=[join_request.plan_id])).content.decode()
+    assert "Requests to take part" in page and "Pia Berg" in page
+    # The agreement between Bodø and the hospital shows where the hospital's units take part.
+    agreement = CollaborationAgreement.objects.get()
+    assert agreement.in_force_on(timezone.localdate())
+    assert agreement.title in page
+    assert reverse("registry:agreement_document", args=[agreement.pk]) in page
+    # (The file itself is stored where the demo was loaded: each test here has a media folder of its own.)
+    assert agreement_pdf("Avtale", ["Partene"]).startswith(b"%PDF-1.4")
+    # The ward's nurse sees from the referral that Per has a plan, and that her request waits.
+    referral = Referral.objects.get(receiving_unit__kind="rehabilitation_unit", person__given_name="Per")
+    nurse = client_as(User.objects.get(username="avdeling"))
+    assert nurse.get(reverse("plans:join_request", args=[join_request.plan_id])).status_code == 200
+    # The trust's coordinating unit sees the ward's referral counted and the plans its staff take part in.
+    trust_page = client_as(User.objects.get(username="kehf")).get(reverse("referrals:trust")).content.decode()
+    assert "Per Andersen" in trust_page and referral.receiving_unit.name in trust_page
 
 
 def test_the_three_persons_have_plans(demo: None) -> None:

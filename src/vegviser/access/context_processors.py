@@ -26,6 +26,8 @@ MENU_ACTIONS = {
     "overview": Action.PLAN_OVERVIEW,
     "emergency_review": Action.EMERGENCY_REVIEW,
     "audit": Action.AUDIT_SEARCH,
+    "trust": Action.TRUST_OVERVIEW,
+    "agreements": Action.AGREEMENT_MANAGE,
 }
 
 

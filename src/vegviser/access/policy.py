@@ -26,6 +26,7 @@ from vegviser.plans.models import (
     Goal,
     GoalStatus,
     IndividualPlan,
+    JoinRequest,
     Measure,
     Meeting,
     ParticipantKind,
@@ -33,6 +34,7 @@ from vegviser.plans.models import (
 )
 from vegviser.referrals.models import RECEIVING_KINDS, Referral, ReferralStatus
 from vegviser.registry.models import (
+    CollaborationAgreement,
     Membership,
     MembershipRole,
     Organisation,
@@ -109,6 +111,12 @@ class Action(StrEnum):
     EPISODE_VIEW = "episode.view"
     EPISODE_WRITE = "episode.write"
     DISCHARGE_SUMMARY_VIEW = "episode.discharge_summary"
+    PLAN_STATUS_FOR_SPECIALIST = "plan.status_for_specialist"
+    PLAN_JOIN_ASK = "plan.join_ask"
+    PLAN_JOIN_ANSWER = "plan.join_answer"
+    TRUST_OVERVIEW = "referral.trust_overview"
+    AGREEMENT_MANAGE = "agreement.manage"
+    AGREEMENT_VIEW = "agreement.view"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -760,6 +768,120 @@ def may_grant(actor: AnyUser | None, target: Any, organisation: Organisation, ro
     return _belongs_to_admin(active, target, require_member=False)
 
 
+# The specialist staff of a unit who see, from the person's referral (and later episode), whether the person
+# has a plan and who coordinates it: never the plan's content.
+PLAN_STATUS_ROLES = (
+    MembershipRole.REFERRAL_CLERK,
+    MembershipRole.ASSESSING_CLINICIAN,
+    MembershipRole.EPISODE_STAFF,
+)
+
+
+def units_with_person(user: AnyUser | None, person: Any) -> list[Organisation]:
+    """The user's habilitation and rehabilitation units (as clerk, assessing clinician or episode staff)
+    that have the person in a referral they received: the units the user may ask to join the person's plan
+    for. Worked out once per request."""
+    active = _active_user(user)
+    if active is None or not isinstance(person, Person):
+        return []
+    units = {
+        organisation.pk: organisation
+        for role in PLAN_STATUS_ROLES
+        for organisation in _roles(active, role)
+        if organisation.kind in RECEIVING_KINDS
+    }
+    if not units:
+        return []
+
+    def load() -> list[Organisation]:
+        received = set(
+            Referral.objects.filter(person_id=person.pk, receiving_unit_id__in=units).values_list(
+                "receiving_unit_id", flat=True
+            )
+        )
+        return sorted((units[pk] for pk in received), key=lambda organisation: organisation.name)
+
+    return within_request(active, ("units_with_person", person.pk), load)
+
+
+def _may_ask_to_join(user: AnyUser | None, obj: Any) -> bool:
+    """Specialist staff of a unit that has the person in a referral may ask the coordinator to take part in
+    an open plan: not someone who already takes part, and not the coordinator."""
+    active = _active_user(user)
+    if active is None or not isinstance(obj, IndividualPlan) or not obj.is_open:
+        return False
+    if not units_with_person(active, obj.person):
+        return False
+    return not obj.participants.filter(user=active, active=True).exists() and not coordinates(
+        active, obj.person
+    )
+
+
+def _join_answerer(user: AnyUser | None, obj: Any) -> bool:
+    """The plan's coordinator answers a request to take part, while it waits for an answer."""
+    return isinstance(obj, JoinRequest) and obj.is_pending and _plan_coordinator(user, obj.plan)
+
+
+def trust_ids(user: AnyUser | None) -> set[Any]:
+    """The health trusts, by id, whose coordinating unit the user works in."""
+    active = _active_user(user)
+    if active is None:
+        return set()
+    return {
+        organisation.pk
+        for organisation in _roles(active, MembershipRole.TRUST_COORDINATING_OFFICER)
+        if organisation.kind == OrganisationKind.HEALTH_TRUST
+    }
+
+
+# The kinds of the health trust's side of an agreement: the trust itself and its units.
+SPECIALIST_KINDS = frozenset({OrganisationKind.HEALTH_TRUST, *RECEIVING_KINDS})
+
+
+def agreement_parties(user: AnyUser | None) -> tuple[set[str], set[Any]]:
+    """The municipalities (by number) and health trusts (by id) the user works for, as a party to a
+    collaboration agreement: a municipal service is the municipality's, a trust and its units the trust's."""
+    active = _active_user(user)
+    municipalities: set[str] = set()
+    trusts: set[Any] = set()
+    if active is None:
+        return municipalities, trusts
+    for membership in Membership.objects.held_by(active):
+        organisation = membership.organisation
+        if not organisation.active:
+            continue
+        if organisation.kind == OrganisationKind.HEALTH_TRUST:
+            trusts.add(organisation.pk)
+        elif organisation.kind in RECEIVING_KINDS:
+            if organisation.parent_id is not None:
+                trusts.add(organisation.parent_id)
+        elif organisation.municipality_id:
+            municipalities.add(organisation.municipality_id)
+    return municipalities, trusts
+
+
+def _agreement_reader(user: AnyUser | None, obj: Any) -> bool:
+    """Any professional of either party reads the agreement; the system administrator who keeps it, too.
+    Without an agreement: whether the user may open the list at all."""
+    if is_system_admin(user):
+        return obj is None or isinstance(obj, CollaborationAgreement)
+    municipalities, trusts = agreement_parties(user)
+    if obj is None:
+        return bool(municipalities or trusts)
+    return isinstance(obj, CollaborationAgreement) and (
+        obj.municipality_id in municipalities or obj.health_trust_id in trusts
+    )
+
+
+def visible_agreements(user: AnyUser | None) -> QuerySet[CollaborationAgreement]:
+    if is_system_admin(user):
+        return CollaborationAgreement.objects.all()
+    municipalities, trusts = agreement_parties(user)
+    return CollaborationAgreement.objects.filter(
+        Q(municipality_id__in=municipalities) | Q(health_trust_id__in=trusts)
+    )
+
+
 RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # Coordinating unit officers keep the person registry of their municipality (DESIGN §1).
     Action.PERSON_SEARCH: lambda user, obj: is_coordinating_unit_officer(user),
@@ -868,6 +990,17 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     ),
     Action.EPISODE_WRITE: _episode_writer,
     Action.DISCHARGE_SUMMARY_VIEW: _discharge_summary_reader,
+    # The specialist side sees that a plan exists and who coordinates it, from a referral of its own unit:
+    # never the plan's content. The municipality leads the plan; the coordinator decides who takes part.
+    Action.PLAN_STATUS_FOR_SPECIALIST: lambda user, obj: bool(units_with_person(user, obj)),
+    Action.PLAN_JOIN_ASK: _may_ask_to_join,
+    Action.PLAN_JOIN_ANSWER: _join_answerer,
+    # The trust's coordinating unit oversees its units' referrals and its professionals' part in plans, as
+    # the municipality's unit oversees the municipality's plans.
+    Action.TRUST_OVERVIEW: lambda user, obj: bool(trust_ids(user)),
+    # A collaboration agreement holds no health data: the system administrator registers and keeps it.
+    Action.AGREEMENT_MANAGE: lambda user, obj: is_system_admin(user),
+    Action.AGREEMENT_VIEW: _agreement_reader,
 }
 
 

@@ -58,6 +58,11 @@ class ReadPurpose(models.TextChoices):
     EPISODE = "episode", _("Episode of care")
     EPISODE_LIST = "episode-list", _("The unit's episodes of care")
     DISCHARGE_SUMMARY = "discharge-summary", _("Discharge summary")
+    PLAN_STATUS_FOR_SPECIALIST = (
+        "plan-status-specialist",
+        _("Whether there is a plan, for the specialist service"),
+    )
+    TRUST_OVERVIEW = "trust-overview", _("The health trust's coordinating unit's overview")
 
 
 class AuditAction(models.TextChoices):
@@ -137,6 +142,11 @@ class AuditAction(models.TextChoices):
     EPISODE_UPDATE = "episode.update", _("Episode of care changed")
     EPISODE_DISCHARGE = "episode.discharge", _("Discharged")
     EPISODE_HANDOVER = "episode.handover", _("Need reported to the municipality at discharge")
+    PLAN_JOIN_ASK = "plan.join.ask", _("Asked to take part in the plan")
+    PLAN_JOIN_ACCEPT = "plan.join.accept", _("Request to take part accepted")
+    PLAN_JOIN_DECLINE = "plan.join.decline", _("Request to take part declined")
+    AGREEMENT_REGISTER = "agreement.register", _("Collaboration agreement registered")
+    AGREEMENT_UPDATE = "agreement.update", _("Collaboration agreement changed")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

@@ -191,6 +191,8 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.EPISODE: Action.EPISODE_VIEW,
     ReadPurpose.EPISODE_LIST: Action.EPISODE_LIST,
     ReadPurpose.DISCHARGE_SUMMARY: Action.DISCHARGE_SUMMARY_VIEW,
+    ReadPurpose.PLAN_STATUS_FOR_SPECIALIST: Action.PLAN_STATUS_FOR_SPECIALIST,
+    ReadPurpose.TRUST_OVERVIEW: Action.TRUST_OVERVIEW,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
@@ -237,6 +239,11 @@ CLERK_PURPOSES = frozenset(
 # DISCHARGE_SUMMARY_VIEW. (The person's coordinator reads the discharge summary as coordinator: explained
 # like any coordinator's read.)
 EPISODE_PURPOSES = frozenset({ReadPurpose.EPISODE, ReadPurpose.EPISODE_LIST, ReadPurpose.DISCHARGE_SUMMARY})
+# The unit's staff (clerks, assessing clinicians, episode staff) see whether a person the unit received a
+# referral for has a plan (plans.selectors.plan_status_for_person): the policy's PLAN_STATUS_FOR_SPECIALIST.
+PLAN_STATUS_PURPOSES = frozenset({ReadPurpose.PLAN_STATUS_FOR_SPECIALIST})
+# The trust's coordinating unit sees the plans its professionals take part in (referrals.trust).
+TRUST_OVERVIEW_PURPOSES = frozenset({ReadPurpose.TRUST_OVERVIEW})
 
 
 @contextmanager
@@ -587,6 +594,30 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
         receiving_unit__memberships__role=MembershipRole.EPISODE_STAFF,
         receiving_unit__memberships__created_at__lte=at,
     )
+    received_by_staff = Referral.objects.filter(
+        person_id=person,
+        created_at__lte=at,
+        receiving_unit__memberships__user=actor,
+        receiving_unit__memberships__role__in=[
+            MembershipRole.REFERRAL_CLERK,
+            MembershipRole.ASSESSING_CLINICIAN,
+            MembershipRole.EPISODE_STAFF,
+        ],
+        receiving_unit__memberships__created_at__lte=at,
+    )
+    trust_takes_part = PlanParticipant.objects.filter(
+        Q(
+            organisation__parent__memberships__user=actor,
+            organisation__parent__memberships__role=MembershipRole.TRUST_COORDINATING_OFFICER,
+        )
+        | Q(
+            organisation__memberships__user=actor,
+            organisation__memberships__role=MembershipRole.TRUST_COORDINATING_OFFICER,
+        ),
+        plan__person_id=person,
+        kind=ParticipantKind.PROFESSIONAL,
+        joined_on__lte=day,
+    )
     reads = (
         _reads_in_scope(user, date_from, date_to)
         .filter(actor__isnull=False)
@@ -602,6 +633,8 @@ def _reads_without_role(*, user: User, date_from: date, date_to: date) -> list[d
             Q(purpose__in=EPISODE_PURPOSES)
             & (Exists(cared_for) | Exists(episode_overseen) | Exists(to_admit))
         )
+        .exclude(Q(purpose__in=PLAN_STATUS_PURPOSES) & Exists(received_by_staff))
+        .exclude(Q(purpose__in=TRUST_OVERVIEW_PURPOSES) & Exists(trust_takes_part))
     )
     for role, purposes in UNIT_WORK.items():
         # Memberships keep no end date: one that has since ended still counts for the reads made after it

@@ -10,7 +10,8 @@ stroke (`per`); Emil Haugen, a child with cerebral palsy (`emil`); Ulrik Nilsen,
 (`ulrik`); the reports still waiting in the coordinating unit's queue (`queue`); the referrals the
 hospital's habilitation unit has received (`referrals`), those its physician has assessed (`assessments`),
 and its waiting list, with a breach of the deadline and one expected (`waiting`); the episodes of care at its
-units (`episodes`).
+units (`episodes`); where the municipality and the hospital meet: their collaboration agreement
+and a request to take part in Per's plan (`collaboration`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vegviser.accounts.models import User
-from vegviser.demo import assessments, emil, episodes, per, queue, referrals, ulrik, waiting
+from vegviser.demo import assessments, collaboration, emil, episodes, per, queue, referrals, ulrik, waiting
 from vegviser.demo.story import Story
 from vegviser.demo.world import create_world
 from vegviser.plans import notices
@@ -56,4 +57,5 @@ def _load() -> None:
     assessments.assessed(world, story)
     waiting.waiting_list(world, story)
     episodes.stories(world, story)
+    collaboration.meet(world, story)
     story.backdate()

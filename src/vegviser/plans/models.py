@@ -858,3 +858,64 @@ class GoalRating(PersonalDataModel):
 
     def __str__(self) -> str:
         return f"{self.goal}: {signed_level(self.attainment)}"
+
+
+class JoinAnswer(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequest(PersonalDataModel):
+    """A specialist professional asks the plan's coordinator to take part in the plan. The municipality leads
+    the plan and the specialist service takes part (the regulation on habilitation, rehabilitation, individual
+    plan and coordinator § 16): the coordinator decides, and the person's consent must cover the asker's
+    unit before they are let in."""
+
+    plan = models.ForeignKey(
+        IndividualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="plan_join_requests",
+    )
+    asker_name = models.CharField(_("asked by"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="plan_join_requests"
+    )
+    message = _text(_("message to the coordinator"), limit=2000)
+    answer = models.CharField(
+        _("answer"), max_length=8, choices=JoinAnswer.choices, default=JoinAnswer.PENDING
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_by_name = models.CharField(_("answered by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("request to take part")
+        verbose_name_plural = _("requests to take part")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "user"],
+                condition=models.Q(answer="pending"),
+                name="plans_one_pending_join_request_per_user",
+                violation_error_message=_("You have already asked to take part in this plan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asker_name} ({self.organisation})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.answer == JoinAnswer.PENDING

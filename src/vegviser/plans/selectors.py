@@ -23,10 +23,13 @@ from vegviser.audit.services import record_access
 from vegviser.intake.models import CoordinatorAssignment
 
 from .models import (
+    OPEN_STATUSES,
     Evaluation,
     Goal,
     GoalRating,
     IndividualPlan,
+    JoinAnswer,
+    JoinRequest,
     Measure,
     MeasureStatus,
     Meeting,
@@ -584,3 +587,122 @@ def latest_ratings(goals: Iterable[Goal]) -> dict[uuid.UUID, GoalRating]:
     for rating in ratings:
         latest.setdefault(rating.goal_id, rating)
     return latest
+
+
+@dataclass
+class CoordinatorContact:
+    name: str
+    organisation: str
+    phone: str
+    email: str
+
+
+@dataclass
+class PlanStatusForSpecialist:
+    """What the specialist service is told about a person's plan: whether there is one, which municipality
+    leads it, and who coordinates it and how to reach them. Never the plan's content."""
+
+    person: Any
+    plan: IndividualPlan | None
+    coordinators: list[CoordinatorContact]
+    # The user takes part in the plan already (they then read it as a participant).
+    takes_part: bool
+    # The user's own request to take part, while it waits for an answer, or the latest answered one.
+    own_request: JoinRequest | None
+    # The units the user may ask to take part for; empty when they may not ask.
+    units: list[Any]
+
+    @property
+    def may_ask(self) -> bool:
+        return bool(self.units) and (self.own_request is None or not self.own_request.is_pending)
+
+
+def plan_status_for_person(
+    user: User, person: Any, *, page_logged: bool = False
+) -> PlanStatusForSpecialist | None:
+    """Whether the person has an open plan (draft, active or paused), its municipality, and its coordinators'
+    names and contact details: for the specialist staff of a unit that has the person in a referral it
+    received (clerks, assessing clinicians, episode staff). None for anyone else, who is shown nothing.
+
+    The referral page shows it through `plans/_plan_status.html`; a page for an episode of care calls it the
+    same way, with the episode's person, once the policy's `units_with_person` also counts the unit's
+    episodes. The read is logged (it tells whether the person has a plan), whatever it finds, unless the
+    page that shows it has logged its read of the person already (`page_logged`: one record per person per
+    page, as for a person's consents)."""
+    if not policy.can(user, Action.PLAN_STATUS_FOR_SPECIALIST, person):
+        return None
+    plan = (
+        IndividualPlan.objects.filter(person_id=person.pk, status__in=OPEN_STATUSES)
+        .select_related("municipality", "person")
+        .order_by("-created_at")
+        .first()
+    )
+    coordinators = []
+    takes_part = False
+    own_request = None
+    units: list[Any] = []
+    if plan is not None:
+        coordinators = [
+            CoordinatorContact(
+                name=assignment.coordinator.display_name,
+                organisation=assignment.organisation.name,
+                phone=assignment.coordinator.phone or assignment.organisation.phone,
+                email=assignment.coordinator.email or assignment.organisation.email,
+            )
+            for assignment in policy.active_coordinators(user, person)
+        ]
+        takes_part = plan.participants.filter(user=user, active=True).exists()
+        own_request = JoinRequest.objects.filter(plan=plan, user=user).select_related("organisation").first()
+        if policy.can(user, Action.PLAN_JOIN_ASK, plan):
+            units = policy.units_with_person(user, person)
+    if not page_logged:
+        record_access(
+            actor=user,
+            person_ids=[person.pk],
+            obj=plan if plan is not None else person,
+            purpose=ReadPurpose.PLAN_STATUS_FOR_SPECIALIST,
+        )
+    return PlanStatusForSpecialist(
+        person=person,
+        plan=plan,
+        coordinators=coordinators,
+        takes_part=takes_part,
+        own_request=own_request,
+        units=units,
+    )
+
+
+def get_plan_to_join(*, user: User, pk: uuid.UUID) -> IndividualPlan:
+    """The plan a specialist professional asks to take part in: only if they may see that it exists (not its
+    content); else 404."""
+    plan = plans_with_person().filter(pk=pk).first()
+    if plan is None or not policy.can(user, Action.PLAN_STATUS_FOR_SPECIALIST, plan.person):
+        raise Http404
+    return plan
+
+
+def pending_join_requests(plan: IndividualPlan) -> list[JoinRequest]:
+    """The requests to take part waiting for the coordinator's answer, oldest first: one query."""
+    return list(
+        JoinRequest.objects.filter(plan=plan, answer=JoinAnswer.PENDING)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+def get_join_request(*, user: User, pk: uuid.UUID) -> JoinRequest:
+    """A request waiting for an answer, for the plan's coordinator; else 404."""
+    found = JoinRequest.objects.select_related("plan__person", "plan__municipality", "organisation", "user")
+    join_request = found.filter(pk=pk).first()
+    if join_request is None:
+        raise Http404
+    policy.require(user, Action.PLAN_JOIN_ANSWER, join_request)
+    plan = join_request.plan
+    record_access(
+        actor=user,
+        person_ids=[plan.person_id],
+        obj=plan,
+        purpose=ReadPurpose.PLAN,
+        role=plan_reader_role(user, plan),
+    )
+    return join_request

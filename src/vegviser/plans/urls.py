@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import evaluations, meetings, messages, overview, plan
+from .views import evaluations, joining, meetings, messages, overview, plan
 
 app_name = "plans"
 urlpatterns = [
@@ -45,4 +45,7 @@ urlpatterns = [
     path("<uuid:pk>/versions/", evaluations.version_list, name="version_list"),
     path("versions/<uuid:pk>/", evaluations.version_detail, name="version_detail"),
     path("<uuid:pk>/versions/compare/", evaluations.version_compare, name="version_compare"),
+    path("<uuid:pk>/join/", joining.join_request, name="join_request"),
+    path("join-requests/<uuid:pk>/accept/", joining.join_accept, name="join_accept"),
+    path("join-requests/<uuid:pk>/decline/", joining.join_decline, name="join_decline"),
 ]

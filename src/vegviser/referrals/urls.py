@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import guide_views, views, waiting_views
+from . import guide_views, trust_views, views, waiting_views
 
 app_name = "referrals"
 urlpatterns = [
@@ -29,4 +29,5 @@ urlpatterns = [
     path("<uuid:pk>/wait/letter-sent/", waiting_views.breach_letter_sent, name="wait_letter_sent"),
     path("<uuid:pk>/wait/postponement/", waiting_views.postponement, name="wait_postponement"),
     path("<uuid:pk>/wait/end/", waiting_views.wait_end, name="wait_end"),
+    path("trust/", trust_views.trust_page, name="trust"),
 ]

@@ -14,15 +14,17 @@ from vegviser.core.forms import DateInput, VersionedForm
 
 from .identity import normalise_organisation_number, parse_national_id
 from .models import (
+    CollaborationAgreement,
     Membership,
     MembershipRole,
     Municipality,
     Organisation,
+    OrganisationKind,
     Person,
     PersonRelation,
     RelationKind,
 )
-from .services import ORGANISATION_FIELDS, PERSON_FIELDS
+from .services import AGREEMENT_FIELDS, ORGANISATION_FIELDS, PERSON_FIELDS
 
 ADDRESS_FIELDS = ("address", "postal_code", "postal_town")
 
@@ -197,3 +199,36 @@ class MembershipForm(forms.Form):
                 _("You cannot give this user a role here. Ask the system administrator.")
             )
         return cleaned
+
+
+class AgreementForm(VersionedForm):
+    """A collaboration agreement. The PDF is chosen when the agreement is registered; a new text of the
+    agreement is registered as a new agreement (ending the old one), so that the text in force on any day can
+    still be read. Editing changes the facts around it: title, parties, coverage and period."""
+
+    class Meta:
+        model = CollaborationAgreement
+        fields = [*AGREEMENT_FIELDS, "document"]
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "document": forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        trust = cast(forms.ModelChoiceField, self.fields["health_trust"])
+        # Only trusts are offered; the model refuses anything else that reaches it another way.
+        trust.queryset = Organisation.objects.filter(
+            kind=OrganisationKind.HEALTH_TRUST, active=True
+        ).order_by("name")
+        trust.error_messages["invalid_choice"] = _("Choose a health trust from the list.")
+        cast(forms.ModelChoiceField, self.fields["municipality"]).error_messages["invalid_choice"] = _(
+            "Choose a municipality from the list."
+        )
+        self.fields["health_trust"].help_text = _("The health trust itself, not one of its units.")
+
+
+class AgreementEditForm(AgreementForm):
+    class Meta(AgreementForm.Meta):
+        fields = AGREEMENT_FIELDS

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MaxLengthValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.core.models import PersonalDataModel
 from vegviser.core.request_cache import within_request
+from vegviser.core.uploads import anonymous_name, is_what_its_name_says, validate_document_size
 
 from .identity import NationalId, normalise_organisation_number, parse_national_id
 
@@ -449,3 +450,95 @@ class PersonRelation(PersonalDataModel):
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def agreement_path(instance: CollaborationAgreement, filename: str) -> str:
+    return anonymous_name("agreements", instance.pk, filename)
+
+
+def validate_agreement_pdf(file: Any) -> None:
+    if not is_what_its_name_says(file):
+        raise ValidationError(
+            _("The file is not a PDF file as its name says. Upload the signed agreement as a PDF."),
+            code="content",
+        )
+
+
+class CollaborationAgreementQuerySet(models.QuerySet["CollaborationAgreement"]):
+    def in_force(self, on: date | None = None) -> CollaborationAgreementQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day), valid_from__lte=day)
+
+
+class CollaborationAgreement(models.Model):
+    """A collaboration agreement (samarbeidsavtale) between a municipality and a health trust, required by the
+    health and care services act § 6-1: what the two parties have agreed on habilitation and rehabilitation.
+    It holds no health data, so the system administrator registers and keeps it; the professionals of either
+    party read it."""
+
+    id = models.UUIDField(_("id"), primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="collaboration_agreements",
+    )
+    health_trust = models.ForeignKey(
+        Organisation,
+        verbose_name=_("health trust"),
+        on_delete=models.PROTECT,
+        related_name="collaboration_agreements",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    covers_habilitation = models.BooleanField(_("covers habilitation"), default=False)
+    covers_rehabilitation = models.BooleanField(_("covers rehabilitation"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    document = models.FileField(
+        _("the agreement (PDF)"),
+        upload_to=agreement_path,
+        validators=[FileExtensionValidator(["pdf"]), validate_document_size, validate_agreement_pdf],
+    )
+    registered_by_name = models.CharField(_("registered by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = CollaborationAgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collaboration agreement")
+        verbose_name_plural = _("collaboration agreements")
+        ordering = ["municipality__name", "health_trust__name", "-valid_from"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.health_trust_id is not None and self.health_trust.kind != OrganisationKind.HEALTH_TRUST:
+            errors["health_trust"] = _(
+                "Choose a health trust: the agreement is between a municipality and a trust."
+            )
+        if self.valid_to is not None and self.valid_from is not None and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The agreement cannot end before it begins.")
+        if not (self.covers_habilitation or self.covers_rehabilitation):
+            errors["covers_habilitation"] = _(
+                "Say what the agreement covers: habilitation, rehabilitation or both."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    @property
+    def coverage(self) -> str:
+        covered = [
+            str(label)
+            for covers, label in (
+                (self.covers_habilitation, _("habilitation")),
+                (self.covers_rehabilitation, _("rehabilitation")),
+            )
+            if covers
+        ]
+        return ", ".join(covered)

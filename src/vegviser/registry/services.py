@@ -10,10 +10,10 @@ from django.db import transaction
 
 from vegviser.access.policy import Action, authorise, may_grant
 from vegviser.audit.models import AuditAction
-from vegviser.audit.services import save_change, save_new
+from vegviser.audit.services import describe_actor, save_change, save_new
 from vegviser.core.services import assign
 
-from .models import Membership, Municipality, Organisation, Person, PersonRelation
+from .models import CollaborationAgreement, Membership, Municipality, Organisation, Person, PersonRelation
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -47,6 +47,15 @@ ORGANISATION_FIELDS = [
     "email",
     "website",
     "active",
+]
+AGREEMENT_FIELDS = [
+    "title",
+    "municipality",
+    "health_trust",
+    "covers_habilitation",
+    "covers_rehabilitation",
+    "valid_from",
+    "valid_to",
 ]
 RELATION_FIELDS = ["person", "relative", "kind", "valid_from", "valid_to", "covers_health", "note"]
 
@@ -178,4 +187,32 @@ def end_membership(*, actor: User | None, membership: Membership) -> Membership:
         fields=["active"],
         data={"active": False},
         validate=False,
+    )
+
+
+@transaction.atomic
+def register_agreement(*, actor: User | None, data: dict[str, Any], document: Any) -> CollaborationAgreement:
+    """A collaboration agreement and its PDF. The file is checked (a PDF by its content, within the size
+    limit) and stored under the agreement's id, never the name it was uploaded with."""
+    authorise(actor, Action.AGREEMENT_MANAGE)
+    agreement = CollaborationAgreement(document=document)
+    assign(agreement, AGREEMENT_FIELDS, data)
+    agreement.registered_by_name = describe_actor(actor)[0]
+    # The file itself is not copied into the change record: its stored name is the agreement's id.
+    save_new(agreement, actor=actor, action=AuditAction.AGREEMENT_REGISTER, fields=AGREEMENT_FIELDS)
+    return agreement
+
+
+@transaction.atomic
+def update_agreement(
+    *, actor: User | None, agreement: CollaborationAgreement, data: dict[str, Any], expected_version: int
+) -> CollaborationAgreement:
+    authorise(actor, Action.AGREEMENT_MANAGE, agreement)
+    return save_change(
+        agreement,
+        actor=actor,
+        action=AuditAction.AGREEMENT_UPDATE,
+        fields=AGREEMENT_FIELDS,
+        data=data,
+        expected_version=expected_version,
     )

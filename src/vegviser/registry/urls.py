@@ -18,4 +18,8 @@ urlpatterns = [
     path("organisations/<uuid:pk>/members/", views.organisation_members, name="organisation_members"),
     path("memberships/<uuid:pk>/end/", views.membership_end, name="membership_end"),
     path("codes/", views.code_search, name="code_search"),
+    path("agreements/", views.agreement_list, name="agreement_list"),
+    path("agreements/new/", views.agreement_create, name="agreement_create"),
+    path("agreements/<uuid:pk>/", views.agreement_edit, name="agreement_edit"),
+    path("agreements/<uuid:pk>/agreement.pdf", views.agreement_document, name="agreement_document"),
 ]

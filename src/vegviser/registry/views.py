@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +19,20 @@ from vegviser.core.editing import versioned_edit
 from vegviser.core.http import posted
 from vegviser.core.once import submitted_once
 from vegviser.core.services import ConflictError
+from vegviser.core.uploads import document_response
 from vegviser.intake import selectors as intake_selectors
 
 from . import codes, selectors, services
-from .forms import MembershipForm, OrganisationForm, PersonForm, PersonSearchForm, RelationForm
-from .models import Membership, Organisation, PersonRelation
+from .forms import (
+    AgreementEditForm,
+    AgreementForm,
+    MembershipForm,
+    OrganisationForm,
+    PersonForm,
+    PersonSearchForm,
+    RelationForm,
+)
+from .models import CollaborationAgreement, Membership, Organisation, PersonRelation
 
 
 @login_required
@@ -226,3 +235,53 @@ def code_search(request: AuthenticatedRequest) -> JsonResponse:
     # What the user typed stays out of shared caches; the lists change once a year.
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+def agreement_list(request: AuthenticatedRequest) -> HttpResponse:
+    agreements = selectors.agreements(user=request.user)
+    today = timezone.localdate()
+    context = {
+        "rows": [(agreement, agreement.in_force_on(today)) for agreement in agreements],
+        "may_manage": policy.can(request.user, Action.AGREEMENT_MANAGE),
+    }
+    return render(request, "registry/agreement_list.html", context)
+
+
+@login_required
+@submitted_once
+def agreement_create(request: AuthenticatedRequest) -> HttpResponse:
+    policy.require(request.user, Action.AGREEMENT_MANAGE)
+    form = AgreementForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.register_agreement(actor=request.user, data=data, document=data["document"])
+        messages.success(request, _("The collaboration agreement was registered."))
+        return redirect("registry:agreement_list")
+    return render(request, "registry/agreement_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def agreement_edit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    agreement = get_object_or_404(CollaborationAgreement, pk=pk)
+    policy.require(request.user, Action.AGREEMENT_MANAGE, agreement)
+    response = versioned_edit(
+        request,
+        form_class=AgreementEditForm,
+        instance=agreement,
+        save=lambda data, version: services.update_agreement(
+            actor=request.user, agreement=agreement, data=data, expected_version=version
+        ),
+        template="registry/agreement_form.html",
+        context={"agreement": agreement},
+    )
+    if response is not None:
+        return response
+    messages.success(request, _("The changes were saved."))
+    return redirect("registry:agreement_list")
+
+
+@login_required
+def agreement_document(request: AuthenticatedRequest, pk: uuid.UUID) -> FileResponse:
+    agreement = selectors.get_agreement(user=request.user, pk=pk)
+    return document_response(agreement.document)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .evaluations import active_goals, evaluate_plan, plan_t_score
 from .goals import GOAL_FIELDS, add_goal, update_goal
+from .joining import accept_join_request, ask_to_join, consent_covers, decline_join_request
 from .measures import MEASURE_FIELDS, add_measure, update_measure
 from .meetings import (
     MEETING_FIELDS,
@@ -56,6 +57,7 @@ __all__ = [
     "PERSON_GOAL_FIELDS",
     "RATING_FIELDS",
     "SUB_PLAN_FIELDS",
+    "accept_join_request",
     "activate_plan",
     "activation_problems",
     "active_goals",
@@ -66,9 +68,12 @@ __all__ = [
     "agree_to_plan",
     "answer_invitee",
     "approve_minutes",
+    "ask_to_join",
     "cancel_meeting",
     "close_plan",
+    "consent_covers",
     "create_plan",
+    "decline_join_request",
     "end_participation",
     "evaluate_plan",
     "link_sub_plan",

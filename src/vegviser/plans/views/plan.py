@@ -106,6 +106,12 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             :8
         ],
         "today": today,
+        # Requests to take part, for the coordinator who answers them.
+        "join_requests": selectors.pending_join_requests(plan) if coordinator else [],
+        # Where the plan's municipality and a participant's health trust meet: their agreement in force.
+        "collaboration_agreements": registry_selectors.agreements_for_participants(
+            plan.municipality_id, content.participants
+        ),
     }
     return render(request, "plans/plan_detail.html", context)
 
