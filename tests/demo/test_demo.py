@@ -122,7 +122,7 @@ def test_the_coordinating_units_queue_still_has_open_reports(demo: None) -> None
 
 
 def test_the_habilitation_unit_has_referrals_one_past_its_deadline(demo: None) -> None:
-    # The rehabilitation ward has Per's (test_the_ward_asks_to_take_part_in_pers_plan) and Sigrid's, forwarded.
+    # The rehabilitation ward has Per's referral (test_the_ward_asks_to_take_part_in_pers_plan) and Sigrid's.
     referrals = list(
         Referral.objects.filter(receiving_unit__kind="habilitation_unit", forwarded_from__isnull=True)
     )
