@@ -73,6 +73,10 @@ def test_the_trusts_officer_sees_each_units_counts(world: World, trust: Organisa
         row.unit: (row.open, row.overdue, row.right_not_started, row.past_deadline) for row in overview.units
     }
     assert counts == {unit: (2, 1, 2, 1), rehabilitation: (0, 0, 0, 0)}
+    page = client_as(officer_of(trust)).get(reverse("referrals:trust")).content.decode()
+    # The page's title is its name alone: the link to the agreements is in the page, not in the title.
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Collaboration agreements" not in title
 
 
 def test_the_plans_its_professionals_take_part_in_with_each_name_logged(
