@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import gc
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def _static_fetcher() -> Any:
@@ -97,6 +99,31 @@ def pdf_response(
     response = HttpResponse(render_pdf(template, context, request=request), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def document_language(person: Any) -> str:
+    """The language of a document for the person: theirs where the UI has it, Bokmål otherwise."""
+    language = person.preferred_language
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def document_in_language(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: str,
+    pdf_filename: str | None = None,
+    translated: Callable[[], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """A letter or document in `language`, whatever the reader's: the page, or with `pdf_filename` the tagged
+    PDF. `translated` adds to the context what must be worded in that language (a list joined with «and»)."""
+    with translation.override(language):
+        if translated is not None:
+            context = {**context, **translated()}
+        if pdf_filename is not None:
+            return pdf_response(request, template, context, filename=pdf_filename)
+        return render(request, template, context)
 
 
 def spreadsheet_cell(value: str) -> str:

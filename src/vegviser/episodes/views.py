@@ -3,14 +3,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vegviser.access import policy
@@ -18,7 +17,7 @@ from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.accounts.models import Profession
 from vegviser.audit.models import Channel
-from vegviser.core.documents import pdf_response
+from vegviser.core.documents import document_in_language, document_language
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
 from vegviser.core.once import submitted_once
@@ -208,9 +207,7 @@ def _summary(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> H
     episode = selectors.discharge_summary(
         user=request.user, pk=pk, channel=Channel.PRINT if as_pdf else Channel.WEB
     )
-    language = episode.person.preferred_language
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
+    language = document_language(episode.person)
     context = {
         "episode": episode,
         "letter_language": language,
@@ -218,17 +215,15 @@ def _summary(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> H
         "diagnoses": _names(episode.diagnoses(), icd10_name),
         "procedures": _names(episode.procedure_codes, ncmp_name),
     }
-    with translation.override(language):
-        context["professions"] = _professions(episode)
-        if as_pdf:
-            discharged = timezone.localtime(episode.discharged_at)
-            return pdf_response(
-                request,
-                "episodes/discharge_summary.html",
-                context,
-                filename=f"epikrise-{discharged:%Y-%m-%d}.pdf",
-            )
-        return render(request, "episodes/discharge_summary.html", context)
+    filename = f"epikrise-{timezone.localtime(episode.discharged_at):%Y-%m-%d}.pdf" if as_pdf else None
+    return document_in_language(
+        request,
+        "episodes/discharge_summary.html",
+        context,
+        language=language,
+        pdf_filename=filename,
+        translated=lambda: {"professions": _professions(episode)},
+    )
 
 
 @login_required

@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +21,7 @@ from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.accounts.models import User
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
-from vegviser.core.documents import pdf_response
+from vegviser.core.documents import document_in_language, document_language
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted, render_page
 from vegviser.core.once import submitted_once
@@ -196,9 +195,7 @@ def _letter(
 ) -> HttpResponse:
     """A letter to the person, in their language where the UI has it (Bokmål otherwise), with the unit's
     contact details and the case number; as HTML, or as PDF under `pdf_name`."""
-    language = report.person.preferred_language
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
+    language = document_language(report.person)
     context = {
         **context,
         "report": report,
@@ -206,11 +203,14 @@ def _letter(
         "letter_language": language,
         "as_pdf": pdf_name is not None,
     }
-    with translation.override(language):
-        context["requested"] = get_text_list(report.requested(), _("and"))
-        if pdf_name is not None:
-            return pdf_response(request, template, context, filename=pdf_name)
-        return render(request, template, context)
+    return document_in_language(
+        request,
+        template,
+        context,
+        language=language,
+        pdf_filename=pdf_name,
+        translated=lambda: {"requested": get_text_list(report.requested(), _("and"))},
+    )
 
 
 def _decision_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> HttpResponse:

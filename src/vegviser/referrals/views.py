@@ -3,14 +3,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +17,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import Channel
-from vegviser.core.documents import pdf_response
+from vegviser.core.documents import document_in_language, document_language
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted, render_page
 from vegviser.core.once import submitted_once
@@ -240,9 +239,7 @@ def _letter(request: AuthenticatedRequest, pk: uuid.UUID, *, to: str, as_pdf: bo
             ),
         )
         return redirect("referrals:referral_detail", pk=referral.pk)
-    language = referral.person.preferred_language
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
+    language = document_language(referral.person)
     template = f"referrals/letter_{to}.html"
     context: dict[str, Any] = {
         "referral": referral,
@@ -254,12 +251,9 @@ def _letter(request: AuthenticatedRequest, pk: uuid.UUID, *, to: str, as_pdf: bo
         "letter_date": assessment.assessed_on,
         "as_pdf": as_pdf,
     }
-    with translation.override(language):
-        if as_pdf:
-            name = "vurdering" if to == "person" else "svar-til-henviser"
-            filename = f"{name}-{assessment.assessed_on:%Y-%m-%d}.pdf"
-            return pdf_response(request, template, context, filename=filename)
-        return render(request, template, context)
+    name = "vurdering" if to == "person" else "svar-til-henviser"
+    filename = f"{name}-{assessment.assessed_on:%Y-%m-%d}.pdf" if as_pdf else None
+    return document_in_language(request, template, context, language=language, pdf_filename=filename)
 
 
 @login_required

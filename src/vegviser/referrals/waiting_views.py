@@ -8,13 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +20,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import Channel, ReadPurpose
-from vegviser.core.documents import pdf_response
+from vegviser.core.documents import document_in_language, document_language
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import render_page
 
@@ -203,9 +201,7 @@ def _breach_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool
         return redirect("referrals:waiting_detail", pk=pk)
     letter_date = wait.breach_letter_sent_on or wait.helfo_notified_on
     assert letter_date is not None
-    language = waiting.referral.person.preferred_language
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
+    language = document_language(waiting.referral.person)
     context = {
         "waiting": waiting,
         "referral": waiting.referral,
@@ -218,11 +214,10 @@ def _breach_letter(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool
         "breached": letter_date > waiting.deadline,
         "as_pdf": as_pdf,
     }
-    with translation.override(language):
-        if as_pdf:
-            filename = f"varsel-om-fristbrudd-{wait.helfo_notified_on:%Y-%m-%d}.pdf"
-            return pdf_response(request, "referrals/waiting_letter.html", context, filename=filename)
-        return render(request, "referrals/waiting_letter.html", context)
+    filename = f"varsel-om-fristbrudd-{wait.helfo_notified_on:%Y-%m-%d}.pdf" if as_pdf else None
+    return document_in_language(
+        request, "referrals/waiting_letter.html", context, language=language, pdf_filename=filename
+    )
 
 
 @login_required

@@ -7,13 +7,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +21,7 @@ from vegviser.access.policy import Action, PlanRole
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel, ReadPurpose
-from vegviser.core.documents import pdf_response
+from vegviser.core.documents import document_in_language, document_language
 from vegviser.core.editing import versioned_edit
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
@@ -453,11 +452,6 @@ def my_plans(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "plans/mine.html", context)
 
 
-def _document_language(plan: IndividualPlan) -> str:
-    language = plan.person.preferred_language
-    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
-
-
 def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> HttpResponse:
     """The whole plan, every element a–i, in the person's language: for the person and the team."""
     plan = selectors.get_plan(
@@ -468,7 +462,7 @@ def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> Htt
         channel=Channel.PRINT,
     )
     content = selectors.plan_content(user=request.user, plan=plan, history=False)
-    language = _document_language(plan)
+    language = document_language(plan.person)
     context = {
         "plan": plan,
         "content": content,
@@ -477,10 +471,13 @@ def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> Htt
         "document_language": language,
         "today": timezone.localdate(),
     }
-    with translation.override(language):
-        if as_pdf:
-            return pdf_response(request, "plans/plan_print.html", context, filename="individuell-plan.pdf")
-        return render(request, "plans/plan_print.html", context)
+    return document_in_language(
+        request,
+        "plans/plan_print.html",
+        context,
+        language=language,
+        pdf_filename="individuell-plan.pdf" if as_pdf else None,
+    )
 
 
 @login_required
