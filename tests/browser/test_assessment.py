@@ -60,6 +60,8 @@ def test_the_physician_assesses_a_referral_with_the_guides_deadline(
         "() => !document.querySelector('#id_condition').textContent.includes('Utviklingshemning')"
     )
     assert "Autismespekterforstyrrelse" in select.inner_text()
+    # Every letter typed asks for the list again: choose once the last answer has come, not between two.
+    page.wait_for_load_state("networkidle")
     select.select_option(label="Autismespekterforstyrrelse, utredning")
     suggested = referral.received_on + timedelta(weeks=16)
     page.wait_for_function(
