@@ -46,14 +46,22 @@ lint: install
 	$(TEST_ENV) $(BIN)/mypy src
 	$(BIN)/lint-imports
 
+# The suite runs in parallel processes on each database, the browser tests apart; those drive one Chromium
+# against one live server and run once: on PostgreSQL when DATABASE_URL is set, else on SQLite.
+PARALLEL := -n auto --maxprocesses=4 -m "not browser"
+
 test: install system-deps lint
 	$(TEST_ENV) $(BIN)/vegviser makemigrations --check --dry-run
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(TEST_ENV) $(BIN)/pytest
+	env -u DATABASE_URL $(TEST_ENV) $(BIN)/pytest $(PARALLEL)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== tests on PostgreSQL =="; \
-		$(TEST_ENV) $(BIN)/pytest; \
+		$(TEST_ENV) $(BIN)/pytest $(PARALLEL) && \
+		echo "== browser tests and the accessibility sweep, on PostgreSQL ==" && \
+		$(TEST_ENV) $(BIN)/pytest -m browser; \
 	else \
+		echo "== browser tests and the accessibility sweep, on SQLite ==" && \
+		env -u DATABASE_URL $(TEST_ENV) $(BIN)/pytest -m browser && \
 		echo "== PostgreSQL not tested: set DATABASE_URL=postgres://USER@HOST:5432/DB to run the suite there too =="; \
 	fi
 
