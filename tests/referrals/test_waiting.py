@@ -384,6 +384,16 @@ def test_a_postponement_moves_the_deadline_and_is_left_out_of_the_days_waited(
     assert wait.wait_days == 60 - 30
 
 
+def test_a_forwarded_referral_waits_from_its_seniority_date(world: World, clerk: User) -> None:
+    # The patient register counts a wait from the seniority date: the time at the first unit is part of it.
+    assessment = waiting(received_days_ago=40, deadline_in_days=5)
+    referral = assessment.referral
+    referral.seniority_date = referral.received_on - timedelta(days=12)
+    referral.save(update_fields=["seniority_date"])
+    services.record_wait_end(actor=clerk, referral=referral, ended_on=timezone.localdate(), end_code="1")
+    assert WaitingTime.objects.get(assessment=assessment).wait_days == 40 + 12
+
+
 def test_helfo_is_told_only_of_a_breach_or_an_expected_one(world: World, clerk: User) -> None:
     assessment = waiting(deadline_in_days=30, appointment_in_days=10)
     response = client_as(clerk).post(

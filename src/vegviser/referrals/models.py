@@ -602,8 +602,9 @@ class WaitingTime(PersonalDataModel):
     end_code = models.CharField(
         _("why the wait ended"), max_length=2, choices=WaitEndCode.choices, blank=True
     )
-    # Days from the date received to the end of the wait, less the days the person postponed: set when the
-    # wait ends, for the statistics.
+    # Days from the seniority date to the end of the wait, less the days the person postponed: set when the
+    # wait ends, for the statistics. The patient register counts a wait from the seniority date, so a
+    # forwarded referral's wait includes its time at the first unit.
     wait_days = models.PositiveIntegerField(_("days waited"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -660,5 +661,5 @@ class WaitingTime(PersonalDataModel):
             raise ValidationError(errors)
 
     def days_waited(self, ended_on: date) -> int:
-        received = self.assessment.referral.received_on
-        return max((ended_on - received).days - self.postponed_days, 0)
+        seniority_date = self.assessment.referral.seniority_date
+        return max((ended_on - seniority_date).days - self.postponed_days, 0)
