@@ -60,8 +60,7 @@ def test_the_physician_assesses_a_referral_with_the_guides_deadline(
         "() => !document.querySelector('#id_condition').textContent.includes('Utviklingshemning')"
     )
     assert "Autismespekterforstyrrelse" in select.inner_text()
-    # Every letter typed asks for the list again: choose once the last answer has come, not between two.
-    page.wait_for_load_state("networkidle")
+    # Chosen at once, while answers to the search may still be under way: they do not undo the choice.
     select.select_option(label="Autismespekterforstyrrelse, utredning")
     suggested = referral.received_on + timedelta(weeks=16)
     page.wait_for_function(
