@@ -161,7 +161,9 @@ def test_the_barthel_questionnaire_offers_exactly_the_points_its_scoring_allows(
 def test_the_iplos_questionnaire_offers_exactly_the_registers_scores() -> None:
     variables = instrument("iplos").questionnaire["item"][0]
     score = next(item for item in variables["item"] if item["linkId"] == "score")
-    assert tuple(int(option["valueCoding"]["code"]) for option in score["answerOption"]) == scoring.IPLOS_SCORES
+    assert (
+        tuple(int(option["valueCoding"]["code"]) for option in score["answerOption"]) == scoring.IPLOS_SCORES
+    )
 
 
 @pytest.mark.parametrize("code", ["eq5d-5l", "whodas-12"])
@@ -205,7 +207,7 @@ def test_minimal_important_changes_only_where_the_literature_gives_one() -> None
             assert change.population
 
 
-# --- The loader's checks --------------------------------------------------------------------------------------
+# --- The loader's checks --------------------------------------------------------------------------------
 
 
 def barthel_json() -> dict[str, Any]:
@@ -240,15 +242,15 @@ def broken(change: Any) -> dict[str, Any]:
             "one twice",
         ),
         (
-            broken(
-                lambda q: q["item"][0]["_text"]["extension"][0]["extension"][1].update(valueString=" ")
-            ),
+            broken(lambda q: q["item"][0]["_text"]["extension"][0]["extension"][1].update(valueString=" ")),
             "no language or no text",
         ),
         (broken(lambda q: q.update(item=[])), "no items"),
     ],
 )
-def test_the_loader_refuses_a_file_the_library_cannot_use(questionnaire: dict[str, Any], message: str) -> None:
+def test_the_loader_refuses_a_file_the_library_cannot_use(
+    questionnaire: dict[str, Any], message: str
+) -> None:
     with pytest.raises(InstrumentDataError, match=message):
         load_questionnaire(json.dumps(questionnaire), "barthel")
 

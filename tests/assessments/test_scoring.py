@@ -26,7 +26,7 @@ def activities(*ratings: Any) -> dict[str, Any]:
     return {"activities": [{"activity": f"Activity {n}", "rating": r} for n, r in enumerate(ratings)]}
 
 
-# --- PSFS ----------------------------------------------------------------------------------------------------
+# --- PSFS -----------------------------------------------------------------------------------------------
 
 
 def test_psfs_is_the_mean_of_the_ratings() -> None:
@@ -64,7 +64,7 @@ def test_psfs_stays_in_range_and_rises_with_each_rating(ratings: list[int], data
     assert values(scoring.psfs(activities(*higher)))["psfs-mean"] >= mean
 
 
-# --- Barthel Index -------------------------------------------------------------------------------------------
+# --- Barthel Index --------------------------------------------------------------------------------------
 
 BARTHEL_EXAMPLE = {
     "feeding": 10,
@@ -85,7 +85,10 @@ def test_barthel_gives_both_published_totals() -> None:
     assert values(scoring.barthel(BARTHEL_EXAMPLE)) == {"barthel-100": 60, "barthel-20": 12}
     best = {item: max(points) for item, points in scoring.BARTHEL_ITEMS.items()}
     assert values(scoring.barthel(best)) == {"barthel-100": 100, "barthel-20": 20}
-    assert values(scoring.barthel(dict.fromkeys(scoring.BARTHEL_ITEMS, 0))) == {"barthel-100": 0, "barthel-20": 0}
+    assert values(scoring.barthel(dict.fromkeys(scoring.BARTHEL_ITEMS, 0))) == {
+        "barthel-100": 0,
+        "barthel-20": 0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -121,7 +124,7 @@ def test_barthel_stays_in_range_and_rises_with_each_item(
     assert raised["barthel-100"] >= scores["barthel-100"] and raised["barthel-20"] >= scores["barthel-20"]
 
 
-# --- modified Rankin Scale -----------------------------------------------------------------------------------
+# --- modified Rankin Scale ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("grade", range(7))
@@ -136,7 +139,7 @@ def test_mrs_refuses_grades_outside_0_to_6(grade: Any) -> None:
     assert raised.value.item == "grade"
 
 
-# --- WHODAS 2.0, 12 items ------------------------------------------------------------------------------------
+# --- WHODAS 2.0, 12 items -------------------------------------------------------------------------------
 
 
 def whodas(*levels: int) -> dict[str, int]:
@@ -175,7 +178,7 @@ def test_whodas_12_stays_in_range_and_rises_with_each_item(
     assert values(scoring.whodas_12(whodas(*higher)))["whodas-12-sum"] >= scores["whodas-12-sum"]
 
 
-# --- EQ-5D-5L ------------------------------------------------------------------------------------------------
+# --- EQ-5D-5L -------------------------------------------------------------------------------------------
 
 # Published states of the Norwegian EQ-5D-5L value set.
 NORWEGIAN_VALUES = {
@@ -239,7 +242,7 @@ def test_eq5d_5l_index_stays_in_range_and_falls_with_each_level(
     assert scoring.eq5d_5l_index_norway(worse) <= value
 
 
-# --- IPLOS/KPR -----------------------------------------------------------------------------------------------
+# --- IPLOS/KPR ------------------------------------------------------------------------------------------
 
 
 def test_iplos_keeps_each_variable_as_its_own_score_without_a_composite() -> None:
@@ -253,17 +256,20 @@ def test_iplos_keeps_each_variable_as_its_own_score_without_a_composite() -> Non
 @pytest.mark.parametrize("score", [0, 6, 7, 8, 10, 2.5, None])
 def test_iplos_refuses_scores_other_than_1_to_5_or_9(score: Any) -> None:
     with pytest.raises(ScoreError) as raised:
-        scoring.iplos({"variables": [{"variable": "Spise", "score": 3}, {"variable": "Lage mat", "score": score}]})
+        scoring.iplos(
+            {"variables": [{"variable": "Spise", "score": 3}, {"variable": "Lage mat", "score": score}]}
+        )
     assert raised.value.item == "variables[1].score"
 
 
-# --- COPM ----------------------------------------------------------------------------------------------------
+# --- COPM -----------------------------------------------------------------------------------------------
 
 
 def problems(*ratings: tuple[int, int]) -> dict[str, Any]:
     return {
         "problems": [
-            {"problem": f"Problem {n}", "performance": p, "satisfaction": s} for n, (p, s) in enumerate(ratings)
+            {"problem": f"Problem {n}", "performance": p, "satisfaction": s}
+            for n, (p, s) in enumerate(ratings)
         ]
     }
 
@@ -303,12 +309,15 @@ def test_copm_stays_in_range_and_rises_with_each_rating(
     assert all(1 <= value <= 10 for value in scores.values())
     index = data.draw(st.integers(0, len(ratings) - 1))
     higher = [*ratings]
-    higher[index] = (data.draw(st.integers(ratings[index][0], 10)), data.draw(st.integers(ratings[index][1], 10)))
+    higher[index] = (
+        data.draw(st.integers(ratings[index][0], 10)),
+        data.draw(st.integers(ratings[index][1], 10)),
+    )
     raised = values(scoring.copm(problems(*higher)))
     assert all(raised[code] >= scores[code] for code in scores)
 
 
-# --- Timed and counted tests ---------------------------------------------------------------------------------
+# --- Timed and counted tests ----------------------------------------------------------------------------
 
 
 def test_measurements_keep_their_units() -> None:
@@ -344,7 +353,13 @@ def test_measurements_refuse_impossible_values(function: Any, answers: dict[str,
     assert raised.value.item == item
 
 
-@given(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4), st.sampled_from(scoring.SPPB_COMPONENTS), st.data())
+@given(
+    st.integers(0, 4),
+    st.integers(0, 4),
+    st.integers(0, 4),
+    st.sampled_from(scoring.SPPB_COMPONENTS),
+    st.data(),
+)
 def test_sppb_stays_in_range_and_rises_with_each_component(
     balance: int, gait: int, chair: int, component: str, data: st.DataObject
 ) -> None:
@@ -355,7 +370,7 @@ def test_sppb_stays_in_range_and_rises_with_each_component(
     assert values(scoring.sppb(higher))["sppb"] >= total
 
 
-# --- Errors and responses ------------------------------------------------------------------------------------
+# --- Errors and responses -------------------------------------------------------------------------------
 
 
 def test_the_error_is_translated_and_names_the_item() -> None:

@@ -161,7 +161,9 @@ def _check_items(items: Any, where: str, seen: set[str]) -> None:
             if None in codes or len(set(codes)) != len(codes):
                 raise InstrumentDataError(f"{item_where} has an answer option without a code, or one twice.")
             for option in options:
-                _check_words(option["valueCoding"], "display", f"{item_where}, option {option['valueCoding']['code']}")
+                _check_words(
+                    option["valueCoding"], "display", f"{item_where}, option {option['valueCoding']['code']}"
+                )
 
 
 def load_questionnaire(text: str, code: str) -> dict[str, Any]:
@@ -195,12 +197,14 @@ _PSFS_MIC = MinimalImportantChange(
     # 4 region-specific outcome measures, and the numeric pain rating scale. Journal of Orthopaedic & Sports
     # Physical Therapy 2014;44(8):560–564. doi:10.2519/jospt.2014.5248. 1.3 for a small change as the patient
     # rated it (2.3 for a medium and 2.7 for a large one).
-    reference="Abbott JH, Schmitt JM. J Orthop Sports Phys Ther 2014;44(8):560–564. doi:10.2519/jospt.2014.5248",
+    reference=(
+        "Abbott JH, Schmitt JM. J Orthop Sports Phys Ther 2014;44(8):560–564. doi:10.2519/jospt.2014.5248"
+    ),
     population="Adults with musculoskeletal disorders in physical therapy (n = 1,708)",
 )
 _COPM_REFERENCE = (
-    "Law M, et al. Canadian Occupational Performance Measure, 5th edition, 2014 (a change of 2 points or more); "
-    "supported by Ohno K, et al. J Patient Rep Outcomes 2021;5:140. doi:10.1186/s41687-021-00405-y "
+    "Law M, et al. Canadian Occupational Performance Measure, 5th edition, 2014 (a change of 2 points or "
+    "more); supported by Ohno K, et al. J Patient Rep Outcomes 2021. doi:10.1186/s41687-021-00405-y "
     "(2.20 for performance, 2.06 for satisfaction)"
 )
 # The manual's value came first from an adult mental health programme; Ohno et al. found it again in
@@ -216,7 +220,9 @@ _BARTHEL_MIC = MinimalImportantChange(
     population="People after stroke",
 )
 
-_REGISTRY: tuple[tuple[str, scoring.ScoringFunction, dict[str, bool], tuple[MinimalImportantChange, ...], bool], ...] = (
+_REGISTRY: tuple[
+    tuple[str, scoring.ScoringFunction, dict[str, bool], tuple[MinimalImportantChange, ...], bool], ...
+] = (
     ("psfs", scoring.psfs, {"psfs-mean": True}, (_PSFS_MIC,), False),
     ("barthel", scoring.barthel, {"barthel-100": True, "barthel-20": True}, (_BARTHEL_MIC,), False),
     ("mrs", scoring.modified_rankin, {"mrs": False}, (), False),

@@ -2,16 +2,16 @@
 
 Each function takes the answers as plain numbers (or texts, where the person's own words are part of the
 instrument) and returns what the instrument's source defines as its score, nothing more: no composite that no
-source defines. Scores come back as :class:`Score` rows with a code and a UCUM unit, ready to be stored one per
-row and later sent as an Observation.
+source defines. Scores come back as :class:`Score` rows with a code and a UCUM unit, ready to be stored one
+per row and later sent as an Observation.
 
 Bad input never gives a number: a missing item, an answer out of range or of the wrong kind raises
 :class:`ScoreError`, whose message is translatable and names the item, so a form can show it beside the field
 and keep what was typed.
 
 The scoring functions read their answers from a flat mapping of ``linkId`` to value (see
-:func:`answers_from_response` for the FHIR QuestionnaireResponse form); repeating groups (the activities of the
-PSFS, the problems of the COPM, the variables of IPLOS) are a list of such mappings.
+:func:`answers_from_response` for the FHIR QuestionnaireResponse form); repeating groups (the activities of
+the PSFS, the problems of the COPM, the variables of IPLOS) are a list of such mappings.
 """
 
 from __future__ import annotations
@@ -88,7 +88,9 @@ class ScoreError(ValueError):
 
 
 MISSING = _("%(item)s has no answer; every item must be answered before the instrument can be scored.")
-NOT_WHOLE = _("The answer to %(item)s is %(value)s; it must be a whole number from %(minimum)s to %(maximum)s.")
+NOT_WHOLE = _(
+    "The answer to %(item)s is %(value)s; it must be a whole number from %(minimum)s to %(maximum)s."
+)
 NOT_ONE_OF = _("The answer to %(item)s is %(value)s; it must be one of %(allowed)s.")
 NOT_POSITIVE = _("The answer to %(item)s is %(value)s; it must be a number greater than %(minimum)s.")
 NOT_NEGATIVE = _("The answer to %(item)s is %(value)s; it must be a number, %(minimum)s or more.")
@@ -152,11 +154,11 @@ def change(before: float, after: float) -> float:
     return float(after) - float(before)
 
 
-# --- Patient-Specific Functional Scale -------------------------------------------------------------------------
+# --- Patient-Specific Functional Scale ------------------------------------------------------------------
 # Stratford P, Gill C, Westaway M, Binkley J. Assessing disability and change on individual patients: a report
 # of a patient specific measure. Physiotherapy Canada 1995;47(4):258–263. The person names the activities they
-# have difficulty with and rates each from 0 (unable to perform) to 10 (able to perform at the level before the
-# problem); the score is the mean of the ratings. Three to five activities.
+# have difficulty with and rates each from 0 (unable to perform) to 10 (able to perform at the level before
+# the problem); the score is the mean of the ratings. Three to five activities.
 PSFS_MIN_ACTIVITIES = 3
 PSFS_MAX_ACTIVITIES = 5
 PSFS_MIN_RATING = 0
@@ -174,7 +176,7 @@ def psfs(answers: Mapping[str, Any]) -> list[Score]:
     return [Score("psfs-mean", math.fsum(ratings) / len(ratings), SCORE_UNIT)]
 
 
-# --- Barthel Index ---------------------------------------------------------------------------------------------
+# --- Barthel Index --------------------------------------------------------------------------------------
 # Mahoney FI, Barthel DW. Functional evaluation: the Barthel Index. Maryland State Medical Journal
 # 1965;14:61–65: ten items scored in steps of 5, total 0–100. The 0–20 form divides every item by five:
 # Collin C, Wade DT, Davies S, Horne V. The Barthel ADL Index: a reliability study. International Disability
@@ -207,7 +209,7 @@ def barthel(answers: Mapping[str, Any]) -> list[Score]:
     return [Score("barthel-100", total, SCORE_UNIT), Score("barthel-20", total // 5, SCORE_UNIT)]
 
 
-# --- modified Rankin Scale -------------------------------------------------------------------------------------
+# --- modified Rankin Scale ------------------------------------------------------------------------------
 # van Swieten JC, Koudstaal PJ, Visser MC, Schouten HJ, van Gijn J. Interobserver agreement for the assessment
 # of handicap in stroke patients. Stroke 1988;19(5):604–607: one grade, 0 (no symptoms) to 6 (dead).
 
@@ -217,12 +219,13 @@ def modified_rankin(answers: Mapping[str, Any]) -> list[Score]:
     return [Score("mrs", _whole(answers, "grade", 0, 6), SCORE_UNIT)]
 
 
-# --- WHODAS 2.0, 12 items --------------------------------------------------------------------------------------
-# Üstün TB, Kostanjsek N, Chatterji S, Rehm J (eds). Measuring Health and Disability: Manual for WHO Disability
-# Assessment Schedule (WHODAS 2.0). World Health Organization, 2010. "Simple" scoring sums the item scores,
-# none (1) to extreme or cannot do (5): 12–60 for the twelve items. The 0–100 figure here is that same simple sum
-# placed on 0–100, (sum − 12) / 48 × 100, with 0 no difficulty and 100 extreme difficulty in every item. It is
-# not the manual's item-response-theory ("complex") score, whose item weights come from WHO's own algorithm.
+# --- WHODAS 2.0, 12 items -------------------------------------------------------------------------------
+# Üstün TB, Kostanjsek N, Chatterji S, Rehm J (eds). Measuring Health and Disability: Manual for WHO
+# Disability Assessment Schedule (WHODAS 2.0). World Health Organization, 2010. "Simple" scoring sums the item
+# scores, none (1) to extreme or cannot do (5): 12–60 for the twelve items. The 0–100 figure here is that same
+# simple sum placed on 0–100, (sum − 12) / 48 × 100, with 0 no difficulty and 100 extreme difficulty in every
+# item. It is not the manual's item-response-theory ("complex") score, whose item weights come from WHO's own
+# algorithm.
 WHODAS_12_ITEMS = tuple(f"S{number}" for number in range(1, 13))
 
 
@@ -235,20 +238,21 @@ def whodas_12(answers: Mapping[str, Any]) -> list[Score]:
     ]
 
 
-# --- EQ-5D-5L ---------------------------------------------------------------------------------------------------
-# Herdman M, Gudex C, Lloyd A, et al. Development and preliminary testing of the new five-level version of EQ-5D
-# (EQ-5D-5L). Quality of Life Research 2011;20(10):1727–1736: five dimensions, each at level 1 (no problems) to
-# 5 (extreme problems or unable), written as a five-digit profile in this order, and the EQ VAS, 0 (the worst
-# health you can imagine) to 100 (the best).
+# --- EQ-5D-5L -------------------------------------------------------------------------------------------
+# Herdman M, Gudex C, Lloyd A, et al. Development and preliminary testing of the new five-level version of
+# EQ-5D (EQ-5D-5L). Quality of Life Research 2011;20(10):1727–1736: five dimensions, each at level 1 (no
+# problems) to 5 (extreme problems or unable), written as a five-digit profile in this order, and the EQ VAS,
+# 0 (the worst health you can imagine) to 100 (the best).
 EQ5D_DIMENSIONS = ("MO", "SC", "UA", "PD", "AD")
 
 # The Norwegian value set: Garratt AM, et al. EQ-5D-5L value set for Norway: a hybrid model
 # using cTTO and DCE data. Quality of Life Research 2024. doi:10.1007/s11136-024-03837-3. The preferred model
 # has one weight per dimension and one common weight per level, so the value of a profile is
 #     1 − Σ over dimensions of (dimension weight × level weight),
-# from 1 (11111) to −0.453 (55555). These ten weights reproduce, to the six decimals published, every one of the
-# 3,125 values of the value set as distributed with EuroQol's analysis package (Maths in Health, eq5dsuite,
-# value set "NO", file EQ-5D-5L/NO.csv, MIT licence); the tests check published states against them.
+# from 1 (11111) to −0.453 (55555). These ten weights reproduce, to the six decimals published, every one of
+# the 3,125 values of the value set as distributed with EuroQol's analysis package (Maths in Health,
+# eq5dsuite, value set "NO", file EQ-5D-5L/NO.csv, MIT licence); the tests check published states against
+# them.
 EQ5D_NORWAY_DIMENSION_WEIGHTS: dict[str, Decimal] = {
     "MO": Decimal("0.205"),
     "SC": Decimal("0.206"),
@@ -303,7 +307,7 @@ def eq5d_5l(answers: Mapping[str, Any]) -> list[Score]:
     ]
 
 
-# --- IPLOS/KPR function variables ------------------------------------------------------------------------------
+# --- IPLOS/KPR function variables -----------------------------------------------------------------------
 # Helsedirektoratet, IPLOS-registeret, "Hvordan vurdere skår på bistandsvariablene?": each variable is scored
 # 1 (no problems or challenges) to 5 (full need of assistance), or 9 (not relevant). The register defines no
 # sum or mean of the variables, so none is made: each variable is its own score.
@@ -331,11 +335,11 @@ def iplos(answers: Mapping[str, Any]) -> list[Score]:
     return scores
 
 
-# --- Canadian Occupational Performance Measure -----------------------------------------------------------------
+# --- Canadian Occupational Performance Measure ----------------------------------------------------------
 # Law M, Baptiste S, Carswell A, McColl MA, Polatajko H, Pollock N. Canadian Occupational Performance Measure,
-# 5th edition. Ottawa: CAOT Publications ACE, 2014. The person names up to five occupational performance problems and rates each
-# for performance and for satisfaction from 1 to 10; each score is the mean over the problems. Only the numbers
-# and the person's own words are kept; the form itself is licensed.
+# 5th edition. Ottawa: CAOT Publications ACE, 2014. The person names up to five occupational performance
+# problems and rates each for performance and for satisfaction from 1 to 10; each score is the mean over the
+# problems. Only the numbers and the person's own words are kept; the form itself is licensed.
 COPM_MAX_PROBLEMS = 5
 
 
@@ -354,7 +358,7 @@ def copm(answers: Mapping[str, Any]) -> list[Score]:
     ]
 
 
-# --- Timed and counted tests -----------------------------------------------------------------------------------
+# --- Timed and counted tests ----------------------------------------------------------------------------
 
 
 def _positive(answers: Mapping[str, Any], item: str) -> float:
@@ -399,7 +403,8 @@ def berg(answers: Mapping[str, Any]) -> list[Score]:
 
 
 # Guralnik JM, Simonsick EM, Ferrucci L, et al. A short physical performance battery assessing lower extremity
-# function. Journal of Gerontology 1994;49(2):M85–M94: balance, gait speed and chair stands, each 0–4; total 0–12.
+# function. Journal of Gerontology 1994;49(2):M85–M94: balance, gait speed and chair stands, each 0–4; total
+# 0–12.
 SPPB_COMPONENTS = ("balance", "gait", "chair")
 
 
@@ -409,7 +414,7 @@ def sppb(answers: Mapping[str, Any]) -> list[Score]:
     return [Score("sppb", total, SCORE_UNIT)]
 
 
-# --- Reading a QuestionnaireResponse ---------------------------------------------------------------------------
+# --- Reading a QuestionnaireResponse --------------------------------------------------------------------
 
 _ANSWER_VALUES = (
     "valueInteger",
