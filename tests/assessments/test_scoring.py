@@ -1,8 +1,8 @@
 """The scoring functions against published or hand-worked values, their bounds and their refusals.
 
 Hand-worked values are worked out in the comments; the EQ-5D-5L values are published states of the Norwegian
-value set (Garratt et al. 2024, doi:10.1007/s11136-024-03837-3) as distributed in EuroQol's eq5dsuite value
-sets (file EQ-5D-5L/NO.csv).
+value set (Garratt et al. 2024, doi:10.1007/s11136-024-03837-3) as distributed in the eq5dsuite value sets
+(Maths in Health, file EQ-5D-5L/NO.csv).
 """
 
 from __future__ import annotations
@@ -194,6 +194,11 @@ NORWEGIAN_VALUES = {
     "51155": -0.068,
     "54321": 0.519175,
     "54421": 0.437193,
+    "14355": -0.079393,
+    "25313": 0.556473,
+    "31524": 0.330783,
+    "43155": -0.087177,
+    "52525": 0.053256,
     "55555": -0.453,
 }
 

@@ -246,13 +246,14 @@ def whodas_12(answers: Mapping[str, Any]) -> list[Score]:
 EQ5D_DIMENSIONS = ("MO", "SC", "UA", "PD", "AD")
 
 # The Norwegian value set: Garratt AM, et al. EQ-5D-5L value set for Norway: a hybrid model
-# using cTTO and DCE data. Quality of Life Research 2024. doi:10.1007/s11136-024-03837-3. The preferred model
-# has one weight per dimension and one common weight per level, so the value of a profile is
+# using cTTO and DCE data. Quality of Life Research 2024. doi:10.1007/s11136-024-03837-3. Its values have one
+# weight per dimension and one common weight per level, so the value of a profile is
 #     1 − Σ over dimensions of (dimension weight × level weight),
-# from 1 (11111) to −0.453 (55555). These ten weights reproduce, to the six decimals published, every one of
-# the 3,125 values of the value set as distributed with EuroQol's analysis package (Maths in Health,
-# eq5dsuite, value set "NO", file EQ-5D-5L/NO.csv, MIT licence); the tests check published states against
-# them.
+# from 1 (11111) to −0.453 (55555). The ten weights are read off the value set as distributed with the
+# eq5dsuite analysis package (Maths in Health, eq5dsuite value sets, file EQ-5D-5L/NO.csv, MIT licence): the
+# level-5 decrement of each dimension gives its weight, and the level 2–4 decrements divided by it give the
+# same level weights for all five dimensions. They reproduce, to the six decimals published, every state of
+# that table checked; the tests hold a sample of published states, from the best to the worst.
 EQ5D_NORWAY_DIMENSION_WEIGHTS: dict[str, Decimal] = {
     "MO": Decimal("0.205"),
     "SC": Decimal("0.206"),
