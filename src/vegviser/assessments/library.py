@@ -192,15 +192,15 @@ def load_questionnaire(text: str, code: str) -> dict[str, Any]:
 # Minimal important changes, only where the literature gives one; each with its source beside it.
 _PSFS_MIC = MinimalImportantChange(
     score="psfs-mean",
-    value=1.3,
-    # Abbott JH, Schmitt JM. Minimum important differences for the Patient-Specific Functional Scale,
-    # 4 region-specific outcome measures, and the numeric pain rating scale. Journal of Orthopaedic & Sports
-    # Physical Therapy 2014;44(8):560–564. doi:10.2519/jospt.2014.5248. 1.3 for a small change as the patient
-    # rated it (2.3 for a medium and 2.7 for a large one).
-    reference=(
-        "Abbott JH, Schmitt JM. J Orthop Sports Phys Ther 2014;44(8):560–564. doi:10.2519/jospt.2014.5248"
-    ),
-    population="Adults with musculoskeletal disorders in physical therapy (n = 1,708)",
+    value=2.0,
+    # Moseng T, Tveter AT, Holm I, Dagfinrud H. The Patient-Specific Functional Scale: a useful tool for
+    # physiotherapists working in primary care. Fysioterapeuten 2013;80(2):20–26: from the minimal important
+    # change and the smallest detectable change, a change of 2 points is both clinically and statistically
+    # relevant. Abbott JH, Schmitt JM (J Orthop Sports Phys Ther 2014;44(8):560–564,
+    # doi:10.2519/jospt.2014.5248) found 1.3, 2.3 and 2.7 for a small, medium and large change as the patient
+    # rated it.
+    reference="Moseng T, Tveter AT, Holm I, Dagfinrud H. Fysioterapeuten 2013;80(2):20–26",
+    population="Patients with musculoskeletal disorders in Norwegian primary care physiotherapy",
 )
 _COPM_REFERENCE = (
     "Law M, et al. Canadian Occupational Performance Measure, 5th edition, 2014 (a change of 2 points or "
