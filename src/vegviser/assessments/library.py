@@ -73,8 +73,9 @@ class Instrument:
     code: str
     questionnaire: dict[str, Any]
     score: scoring.ScoringFunction
-    # What each score's number means for the person: True when a higher score is better.
-    higher_is_better: dict[str, bool]
+    # Which way is better for each score: True when a higher score is better, False when lower is, None when
+    # the score has no order (an EQ-5D-5L profile; an IPLOS score, where 9 means "not relevant").
+    higher_is_better: dict[str, bool | None]
     minimal_important_changes: tuple[MinimalImportantChange, ...] = ()
     # The instrument's own words are licensed: only codes and numbers are shipped.
     licensed_text: bool = False
@@ -221,7 +222,7 @@ _BARTHEL_MIC = MinimalImportantChange(
 )
 
 _REGISTRY: tuple[
-    tuple[str, scoring.ScoringFunction, dict[str, bool], tuple[MinimalImportantChange, ...], bool], ...
+    tuple[str, scoring.ScoringFunction, dict[str, bool | None], tuple[MinimalImportantChange, ...], bool], ...
 ] = (
     ("psfs", scoring.psfs, {"psfs-mean": True}, (_PSFS_MIC,), False),
     ("barthel", scoring.barthel, {"barthel-100": True, "barthel-20": True}, (_BARTHEL_MIC,), False),
@@ -230,11 +231,11 @@ _REGISTRY: tuple[
     (
         "eq5d-5l",
         scoring.eq5d_5l,
-        {"eq5d-5l-profile": True, "eq5d-5l-index-no": True, "eq5d-5l-vas": True},
+        {"eq5d-5l-profile": None, "eq5d-5l-index-no": True, "eq5d-5l-vas": True},
         (),
         True,
     ),
-    ("iplos", scoring.iplos, {"iplos-variable": False}, (), False),
+    ("iplos", scoring.iplos, {"iplos-variable": None}, (), False),
     (
         "copm",
         scoring.copm,

@@ -313,6 +313,7 @@ def eq5d_5l(answers: Mapping[str, Any]) -> list[Score]:
 # 1 (no problems or challenges) to 5 (full need of assistance), or 9 (not relevant). The register defines no
 # sum or mean of the variables, so none is made: each variable is its own score.
 IPLOS_SCORES = (1, 2, 3, 4, 5, 9)
+# Not the register's: a guard against runaway input, well above the number of variables a record holds.
 IPLOS_MAX_VARIABLES = 30
 
 
