@@ -28,6 +28,8 @@ from vegviser.demo.loader import load_demo
 from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.episodes.models import Episode
 from vegviser.intake.models import NeedReport, ReportStatus
+from vegviser.plans.models import JoinAnswer, JoinRequest
+from vegviser.referrals.models import WaitingTime
 
 from .conftest import BROWSER_DB, SWEEP_REPORT, sign_in
 from .sweep import DESKTOP, Crawl, Sweep, cpu_seconds, interleave
@@ -46,11 +48,31 @@ def behind_filters() -> dict[str, list[str]]:
     assert decided is not None, "the demo has a decided report of need"
     stay = Episode.objects.filter(discharged_at__isnull=False, handover__isnull=False).first()
     assert stay is not None, "the demo has a discharged stay with a handover"
+    breached = WaitingTime.objects.filter(helfo_notified_on__isnull=False).first()
+    assert breached is not None, "the demo has a breach with Helfo notified"
+    asked = JoinRequest.objects.filter(answer=JoinAnswer.PENDING).select_related("plan").first()
+    assert asked is not None, "the demo has a request to join a plan waiting for its answer"
+    coordinator = asked.plan.person.coordinator_assignments.filter(active=True).get().coordinator
+    referral = breached.assessment.referral_id
     # The coordinating unit finds decided reports under the queue's "all" filter, and their letter there; the
-    # ward finds its discharged episodes, and their summaries, under the list's "discharged" filter.
+    # ward finds its discharged episodes, and their summaries, under the list's "discharged" filter. The
+    # clerk reaches one referral's letters and one wait's handling and letter of the many; the coordinator
+    # answers a request to join from a notice, which the crawl does not open.
     return {
         "ke": [reverse("intake:decision_letter", args=[decided.pk])],
-        "avdeling": [reverse("episodes:discharge_summary", args=[stay.pk])],
+        "avdeling": [
+            reverse("episodes:discharge_summary", args=[stay.pk]),
+            reverse("plans:join_request", args=[asked.plan_id]),
+        ],
+        "henvisning": [
+            reverse("referrals:letter_person", args=[referral]),
+            reverse("referrals:letter_referrer", args=[referral]),
+            reverse("referrals:waiting_detail", args=[referral]),
+            reverse("referrals:breach_letter", args=[referral]),
+        ],
+        coordinator.username: [
+            reverse("plans:join_accept", args=[asked.pk]),
+        ],
     }
 
 

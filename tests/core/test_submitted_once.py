@@ -30,6 +30,7 @@ from django.utils import timezone
 from vegviser.access.models import Consent, EmergencyAccess
 from vegviser.access.services import withdraw_own_consent
 from vegviser.accounts.models import User
+from vegviser.audit.models import AuditRecord
 from vegviser.core.models import Submission
 from vegviser.core.once import SUBMISSIONS_KEPT, submitted_once
 from vegviser.episodes.models import Episode
@@ -53,6 +54,7 @@ from vegviser.plans.models import (
     SubPlan,
 )
 from vegviser.referrals.models import Assessment, Referral, ReferralAttachment, ReferrerRequest
+from vegviser.referrals.services import record_helfo_notified
 from vegviser.registry.models import (
     CollaborationAgreement,
     Membership,
@@ -65,6 +67,7 @@ from vegviser.registry.models import (
 
 from ..conftest import World, client_as
 from ..factories import (
+    AssessmentFactory,
     ConsentFactory,
     EpisodeFactory,
     MembershipFactory,
@@ -151,6 +154,28 @@ def _referral_to_assess(world: World) -> Kwargs:
         organisation=habilitation_unit(), role=MembershipRole.ASSESSING_CLINICIAN
     ).user
     return {"pk": ReferralFactory(person=world.patient).pk}
+
+
+def _breached_wait(world: World) -> Kwargs:
+    """A right whose deadline for care passed yesterday, and a clerk of the unit that gave it."""
+    _clerk(world)
+    referral = ReferralFactory(
+        person=world.patient, status="assessed", received_on=TODAY() - timedelta(days=60)
+    )
+    AssessmentFactory(referral=referral, care_deadline=TODAY() - timedelta(days=1))
+    return {"pk": referral.pk}
+
+
+def _breach_told_helfo(world: World) -> Kwargs:
+    """The breach above, Helfo told: the letter to the person is next."""
+    kwargs = _breached_wait(world)
+    referral = Referral.objects.get(pk=kwargs["pk"])
+    record_helfo_notified(actor=world.referral_clerk, referral=referral, notified_on=TODAY())  # type: ignore[attr-defined]
+    return kwargs
+
+
+def _wait_page(kwargs: Kwargs) -> str:
+    return reverse("referrals:waiting_detail", kwargs=kwargs)
 
 
 def _episode_staff(world: World) -> Kwargs:
@@ -534,6 +559,39 @@ CREATES: dict[str, Create] = {
             "step": "save",
         },
         Assessment,
+    ),
+    # Handling a wait changes the wait, and each change is recorded once in the audit trail.
+    "referrals:wait_helfo_notified": Create(
+        "referral_clerk",
+        _breached_wait,
+        lambda world, kwargs: {"helfo_notified_on": TODAY().isoformat()},
+        AuditRecord,
+        page=_wait_page,
+    ),
+    "referrals:wait_letter_sent": Create(
+        "referral_clerk",
+        _breach_told_helfo,
+        lambda world, kwargs: {"breach_letter_sent_on": TODAY().isoformat()},
+        AuditRecord,
+        page=_wait_page,
+    ),
+    "referrals:wait_postponement": Create(
+        "referral_clerk",
+        _breached_wait,
+        lambda world, kwargs: {
+            "postponement_code": "22",
+            "postponement_chosen_on": TODAY().isoformat(),
+            "postponed_to": (TODAY() + timedelta(days=30)).isoformat(),
+        },
+        AuditRecord,
+        page=_wait_page,
+    ),
+    "referrals:wait_end": Create(
+        "referral_clerk",
+        _breached_wait,
+        lambda world, kwargs: {"ended_on": TODAY().isoformat(), "end_code": "1"},
+        AuditRecord,
+        page=_wait_page,
     ),
     "plans:join_request": Create(
         "referral_clerk",

@@ -23,6 +23,7 @@ from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.core.documents import document_in_language, document_language
 from vegviser.core.forms import add_service_error
 from vegviser.core.http import render_page
+from vegviser.core.once import submitted_once
 
 from . import selectors, services
 from .forms import BreachLetterSentForm, HelfoNotifiedForm, PostponementForm, WaitEndForm
@@ -122,6 +123,7 @@ def _handle(
 
 @login_required
 @require_POST
+@submitted_once
 def helfo_notified(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _handle(
         request,
@@ -136,6 +138,7 @@ def helfo_notified(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
 
 @login_required
 @require_POST
+@submitted_once
 def breach_letter_sent(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _handle(
         request,
@@ -150,6 +153,7 @@ def breach_letter_sent(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResp
 
 @login_required
 @require_POST
+@submitted_once
 def postponement(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _handle(
         request,
@@ -168,6 +172,7 @@ def postponement(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+@submitted_once
 def wait_end(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return _handle(
         request,
