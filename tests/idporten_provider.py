@@ -115,7 +115,7 @@ def settings_for(provider: RunningProvider, *, level: str = HIGH) -> dict[str, o
             "issuer": provider.issuer,
             "client_id": provider.client_id,
             "client_secret_file": provider.secret_file,
-            "scope": "openid profile",
+            "scope": "openid",
             "level": level,
         }
     }

@@ -189,7 +189,7 @@ if env.text("IDPORTEN_ISSUER", ""):
         "issuer": env.site_url("IDPORTEN_ISSUER", ""),
         "client_id": env.text("IDPORTEN_CLIENT_ID", ""),
         "client_secret_file": env.absolute_path("IDPORTEN_CLIENT_SECRET_FILE", Path("/nonexistent")),
-        "scope": env.text("IDPORTEN_SCOPE", "openid profile"),
+        "scope": env.text("IDPORTEN_SCOPE", "openid"),
         # Health data asks for the highest level; an operator may accept substantial (and high) instead.
         "level": env.choice("IDPORTEN_LEVEL", "idporten-loa-high", IDPORTEN_LEVELS),
     }

@@ -8,7 +8,8 @@
 // a level.
 //
 // Environment: OIDC_PROVIDER_PORT (default 8400), OIDC_PROVIDER_CLIENTS (JSON list of client registrations;
-// default: the one `make run` uses, see docs/deploy.md). Prints "ready <issuer>" when it listens.
+// default: Vegviser at VEGVISER_URL, default http://127.0.0.1:8000, as `make run` starts it; see
+// docs/deploy.md). Prints "ready <issuer>" when it listens.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
@@ -16,12 +17,13 @@ const LEVELS = ['idporten-loa-substantial', 'idporten-loa-high'];
 const port = Number(process.env.OIDC_PROVIDER_PORT || 8400);
 const issuer = `http://127.0.0.1:${port}`;
 
+const site = process.env.VEGVISER_URL || 'http://127.0.0.1:8000';
 const developmentClients = [
   {
     client_id: 'vegviser',
     client_secret: 'vegviser-development-secret',
-    redirect_uris: ['http://127.0.0.1:8000/account/idporten/callback/'],
-    post_logout_redirect_uris: ['http://127.0.0.1:8000/account/login/'],
+    redirect_uris: [`${site}/account/idporten/callback/`],
+    post_logout_redirect_uris: [`${site}/account/login/`],
   },
 ];
 const clients = (process.env.OIDC_PROVIDER_CLIENTS
