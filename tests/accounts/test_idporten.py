@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 from authlib.integrations.django_client import DjangoOAuth2App
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -420,3 +422,13 @@ def _fresh_clients() -> Iterator[None]:
     oidc._clients.clear()
     yield
     oidc._clients.clear()
+
+
+def test_a_client_secret_that_cannot_be_read_stops_the_checks(
+    settings: Any, oidc_provider: RunningProvider, tmp_path: Any
+) -> None:
+    settings.OIDC_PROVIDERS = settings_for(oidc_provider)
+    call_command("check")
+    settings.OIDC_PROVIDERS["idporten"]["client_secret_file"] = tmp_path / "missing"
+    with pytest.raises(SystemCheckError, match="client secret file for idporten"):
+        call_command("check")
