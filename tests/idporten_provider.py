@@ -21,8 +21,10 @@ import requests
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 # The Django test client's host: where the provider sends the browser back to.
 SITE = "http://testserver"
-CALLBACK = SITE + "/account/idporten/callback/"
-AFTER_LOGOUT = SITE + "/account/login/"
+CALLBACK_PATH = "/account/idporten/callback/"
+AFTER_LOGOUT_PATH = "/account/login/"
+CALLBACK = SITE + CALLBACK_PATH
+AFTER_LOGOUT = SITE + AFTER_LOGOUT_PATH
 HIGH = "idporten-loa-high"
 SUBSTANTIAL = "idporten-loa-substantial"
 
@@ -44,8 +46,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_provider(scratch: Path) -> Iterator[RunningProvider]:
-    """Starts the provider on a free port and stops it afterwards."""
+def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvider]:
+    """Starts the provider on a free port, with Vegviser at `site` registered, and stops it afterwards."""
     node = shutil.which("node")
     if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
@@ -58,14 +60,14 @@ def running_provider(scratch: Path) -> Iterator[RunningProvider]:
         {
             "client_id": "vegviser",
             "client_secret": secret,
-            "redirect_uris": [CALLBACK],
-            "post_logout_redirect_uris": [AFTER_LOGOUT],
+            "redirect_uris": [site + CALLBACK_PATH],
+            "post_logout_redirect_uris": [site + AFTER_LOGOUT_PATH],
         },
         {
             "client_id": "another-service",
             "client_secret": "another-service-secret",
-            "redirect_uris": [CALLBACK],
-            "post_logout_redirect_uris": [AFTER_LOGOUT],
+            "redirect_uris": [site + CALLBACK_PATH],
+            "post_logout_redirect_uris": [site + AFTER_LOGOUT_PATH],
         },
     ]
     port = _free_port()
