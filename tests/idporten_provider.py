@@ -118,6 +118,7 @@ def settings_for(provider: RunningProvider, *, level: str = HIGH) -> dict[str, o
             "client_id": provider.client_id,
             "client_secret_file": provider.secret_file,
             "scope": "openid",
+            "levels": (SUBSTANTIAL, HIGH),
             "level": level,
         }
     }

@@ -179,18 +179,21 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 AXES_CLIENT_IP_CALLABLE = "vegviser.accounts.middleware.client_ip"
 
+# ID-porten's levels, lowest first (https://docs.digdir.no/docs/idporten/oidc/oidc_guide_idporten).
+IDPORTEN_LEVELS = ("idporten-loa-substantial", "idporten-loa-high")
 # Ways in through OpenID Connect (docs/deploy.md), by name; a provider is on when its issuer is set. The
 # client secret is read from a file named in the environment when a login starts, so it is in no setting
 # and no log. Local passwords (with two factors for professionals) stay beside them.
-IDPORTEN_LEVELS = ("idporten-loa-substantial", "idporten-loa-high")
 OIDC_PROVIDERS: dict[str, dict[str, Any]] = {}
-if env.text("IDPORTEN_ISSUER", ""):
+if env.site_url("IDPORTEN_ISSUER", ""):
     OIDC_PROVIDERS["idporten"] = {
-        "issuer": env.site_url("IDPORTEN_ISSUER", ""),
+        # Exactly as given: the ID tokens' `iss` must be the same string, trailing slash or not.
+        "issuer": env.text("IDPORTEN_ISSUER", ""),
         "client_id": env.text("IDPORTEN_CLIENT_ID", ""),
         "client_secret_file": env.absolute_path("IDPORTEN_CLIENT_SECRET_FILE", Path("/nonexistent")),
         "scope": env.text("IDPORTEN_SCOPE", "openid"),
         # Health data asks for the highest level; an operator may accept substantial (and high) instead.
+        "levels": IDPORTEN_LEVELS,
         "level": env.choice("IDPORTEN_LEVEL", "idporten-loa-high", IDPORTEN_LEVELS),
     }
     if not OIDC_PROVIDERS["idporten"]["client_id"] or not env.text("IDPORTEN_CLIENT_SECRET_FILE", ""):

@@ -30,6 +30,7 @@ from vegviser.accounts.models import User
 from vegviser.registry.identity import synthetic_national_id
 
 from ..conftest import World
+from ..core.test_deploy import PRODUCTION, run
 from ..factories import PersonFactory, PersonRelationFactory, UserFactory, born_years_ago
 from ..idporten_provider import (
     AFTER_LOGOUT,
@@ -432,3 +433,32 @@ def test_a_client_secret_that_cannot_be_read_stops_the_checks(
     settings.OIDC_PROVIDERS["idporten"]["client_secret_file"] = tmp_path / "missing"
     with pytest.raises(SystemCheckError, match="client secret file for idporten"):
         call_command("check")
+
+
+def test_id_porten_is_turned_on_by_the_environment_and_refuses_half_a_configuration(tmp_path: Any) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret-from-the-file\n")
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.OIDC_PROVIDERS); print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    off = run(show, **PRODUCTION)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.splitlines()[0] == "{}"
+    configured = dict(
+        PRODUCTION,
+        IDPORTEN_ISSUER="https://idporten.example/",
+        IDPORTEN_CLIENT_ID="vegviser-kommune",
+        IDPORTEN_CLIENT_SECRET_FILE=str(secret),
+    )
+    on = run(show, **configured)
+    assert on.returncode == 0, on.stderr
+    assert "'issuer': 'https://idporten.example/'" in on.stdout
+    assert "'level': 'idporten-loa-high'" in on.stdout
+    assert "'https://idporten.example/'" in on.stdout.splitlines()[1]
+    assert "s3cret" not in on.stdout
+    low = run(show, **dict(configured, IDPORTEN_LEVEL="idporten-loa-low"))
+    assert "IDPORTEN_LEVEL" in low.stderr
+    half = run(show, **dict(configured, IDPORTEN_CLIENT_ID=""))
+    assert "IDPORTEN_CLIENT_ID" in half.stderr
+    assert half.returncode != 0

@@ -37,8 +37,6 @@ LOGIN_LEVEL = "vegviser_login_level"
 SEALED_ID_TOKEN = "vegviser_sealed_id_token"  # noqa: S105 (a session key, not a secret)
 
 IDPORTEN = "idporten"
-# ID-porten's levels, lowest first (https://docs.digdir.no/docs/idporten/oidc/oidc_func_nivaa).
-IDPORTEN_LEVELS = ("idporten-loa-substantial", "idporten-loa-high")
 # Only RS256, whatever else the provider announces: ID-porten signs its ID tokens with RS256.
 SIGNING_ALGORITHMS = ["RS256"]
 # The error codes of OAuth 2.0 and OpenID Connect (RFC 6749 § 4.1.2.1 and § 5.2, OpenID Connect Core
@@ -82,12 +80,14 @@ class Provider:
     client_id: str
     client_secret_file: Path
     scope: str
+    # The provider's levels (`acr` values), lowest first, and the one asked for.
+    levels: tuple[str, ...]
     level: str
 
     @property
     def accepted_levels(self) -> list[str]:
         """The level asked for and those above it."""
-        return list(IDPORTEN_LEVELS[IDPORTEN_LEVELS.index(self.level) :])
+        return list(self.levels[self.levels.index(self.level) :])
 
 
 def provider(name: str) -> Provider | None:
@@ -101,6 +101,7 @@ def provider(name: str) -> Provider | None:
         client_id=config["client_id"],
         client_secret_file=Path(config["client_secret_file"]),
         scope=config["scope"],
+        levels=tuple(config["levels"]),
         level=config["level"],
     )
 
@@ -123,7 +124,8 @@ def client(chosen: Provider) -> DjangoOAuth2App:
             name=chosen.name,
             client_id=chosen.client_id,
             client_secret=secret,
-            server_metadata_url=chosen.issuer + "/.well-known/openid-configuration",
+            # OpenID Connect Discovery § 4: the issuer without a trailing slash, then the well-known path.
+            server_metadata_url=chosen.issuer.rstrip("/") + "/.well-known/openid-configuration",
             client_kwargs={"scope": chosen.scope, "code_challenge_method": "S256", "timeout": 10},
         )
     app = _clients[chosen]
