@@ -333,9 +333,8 @@ def test_substantial_is_enough_where_the_operator_accepts_it(
     client = english()
     authorize = start(client)
     assert parse_qs(urlsplit(authorize).query)["acr_values"] == [SUBSTANTIAL]
-    assert client.get(
-        Browser().log_in_at_provider(authorize, pid=world.patient.national_id, level=SUBSTANTIAL)
-    )
+    callback = Browser().log_in_at_provider(authorize, pid=world.patient.national_id, level=SUBSTANTIAL)
+    assert client.get(callback).status_code == 302
     assert signed_in_user(client) == world.patient_user
     assert client.session[oidc.LOGIN_LEVEL] == SUBSTANTIAL
 
@@ -369,19 +368,21 @@ def test_a_deactivated_login_is_not_let_in(world: World, idporten: RunningProvid
     assert signed_in_user(client) is None
 
 
-def test_a_parent_reaches_their_child(world: World, idporten: RunningProvider) -> None:
+def test_a_parent_reaches_their_child_under_the_portal_rules(world: World, idporten: RunningProvider) -> None:
+    """The parent acts for the 8-year-old; the 17-year-old's pages are their own (no parent from 16)."""
     parent = PersonFactory(given_name="Fatima", family_name="Haugen", user=UserFactory(username="forelder"))
     child = PersonFactory(given_name="Emil", family_name="Haugen", birth_date=born_years_ago(8))
     PersonRelationFactory(person=child, relative=parent)
-    stranger_child = PersonFactory(
-        given_name="Oskar", family_name="Lie", birth_date=born_years_ago(8, days=40)
-    )
+    grown = PersonFactory(given_name="Oskar", family_name="Haugen", birth_date=born_years_ago(17))
+    PersonRelationFactory(person=grown, relative=parent)
     client = english()
     log_in(client, parent.national_id)
+    assert signed_in_user(client) == parent.user
     page = client.get(reverse("portal:index"), follow=True).content.decode()
     assert "Emil" in page
     assert "Oskar" not in page
-    assert stranger_child.pk
+    assert client.get(reverse("portal:home", args=[child.pk])).status_code == 200
+    assert client.get(reverse("portal:home", args=[grown.pk])).status_code in {403, 404}
 
 
 def test_logout_ends_both_sessions(world: World, idporten: RunningProvider) -> None:
