@@ -19,6 +19,7 @@ from vegviser.registry.models import Municipality, Organisation, OrganisationKin
 
 from .clients import sign_in
 from .factories import PASSWORD, MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
+from .idporten_provider import RunningProvider, running_provider
 
 
 @pytest.fixture(autouse=True)
@@ -201,3 +202,10 @@ def login(world: World):  # type: ignore[no-untyped-def]
 
 
 __all__ = ["PASSWORD", "PERSONAS", "World", "client_as", "client_for", "english", "persona_user", "sign_in"]
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProvider]:
+    """A real OpenID Connect provider on 127.0.0.1, configured like ID-porten, for the whole run."""
+    with running_provider(tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider

@@ -7,6 +7,7 @@ Production is the default: a deployment that forgets a variable gets the safe va
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -178,6 +179,31 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 AXES_CLIENT_IP_CALLABLE = "vegviser.accounts.middleware.client_ip"
 
+# ID-porten's levels, lowest first (https://docs.digdir.no/docs/idporten/oidc/oidc_guide_idporten).
+IDPORTEN_LEVELS = ("idporten-loa-substantial", "idporten-loa-high")
+# Ways in through OpenID Connect (docs/deploy.md), by name; a provider is on when its issuer is set. The
+# client secret is read from a file named in the environment when a login starts, so it is in no setting
+# and no log. Local passwords (with two factors for professionals) stay beside them.
+OIDC_PROVIDERS: dict[str, dict[str, Any]] = {}
+if env.site_url("IDPORTEN_ISSUER", ""):
+    OIDC_PROVIDERS["idporten"] = {
+        # Exactly as given: the ID tokens' `iss` must be the same string, trailing slash or not.
+        "issuer": env.text("IDPORTEN_ISSUER", ""),
+        "client_id": env.text("IDPORTEN_CLIENT_ID", ""),
+        "client_secret_file": env.absolute_path("IDPORTEN_CLIENT_SECRET_FILE", Path("/nonexistent")),
+        "scope": env.text("IDPORTEN_SCOPE", "openid"),
+        # Health data asks for the highest level; an operator may accept substantial (and high) instead.
+        "levels": IDPORTEN_LEVELS,
+        "level": env.choice("IDPORTEN_LEVEL", "idporten-loa-high", IDPORTEN_LEVELS),
+    }
+    if not OIDC_PROVIDERS["idporten"]["client_id"] or not env.text("IDPORTEN_CLIENT_SECRET_FILE", ""):
+        raise ImproperlyConfigured(
+            "IDPORTEN_ISSUER is set: set IDPORTEN_CLIENT_ID and IDPORTEN_CLIENT_SECRET_FILE too "
+            "(see docs/deploy.md)."
+        )
+# Seconds of difference between the provider's clock and ours that an ID token's times may show.
+OIDC_CLOCK_LEEWAY = 60
+
 # Sessions end after 30 idle minutes: every request renews the expiry. The store writes the renewal at
 # most once a minute while nothing else in the session changes (vegviser/core/sessions.py). The page warns two
 # minutes before the end: an idle time under five minutes would leave no time to act on the warning.
@@ -213,7 +239,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Logging out of Vegviser goes on to the provider's logout page.
+        "form-action": [SELF, *(provider["issuer"] for provider in OIDC_PROVIDERS.values())],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

@@ -8,3 +8,10 @@ class AccountsConfig(AppConfig):
     name = "vegviser.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import provider_secrets_readable
+
+        checks.register(provider_secrets_readable)

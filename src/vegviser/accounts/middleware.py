@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
+from .oidc import LOGIN_METHOD
+
 # Pages reachable between the password and the code.
 EXEMPT_URL_NAMES = (
     "accounts:two_factor_setup",
     "accounts:two_factor_verify",
     "accounts:logout",
+    "accounts:idporten_login",
+    "accounts:idporten_callback",
     "set_language",
     "core:healthz",
 )
@@ -41,8 +45,14 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        # OTPMiddleware has added is_verified() to the user.
-        if user.is_authenticated and not user.is_verified() and not self._exempt(request):  # type: ignore[attr-defined]
+        # OTPMiddleware has added is_verified() to the user. A login through an OpenID Connect provider
+        # counts as two factors: ID-porten's levels substantial and high are multi-factor eIDs.
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[attr-defined]
+            and not request.session.get(LOGIN_METHOD)
+            and not self._exempt(request)
+        ):
             if user_has_device(user, confirmed=True):
                 verify = reverse("accounts:two_factor_verify")
                 if request.method == "GET":

@@ -8,11 +8,13 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -20,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
@@ -31,7 +33,7 @@ from vegviser.core.http import posted
 from vegviser.core.once import submitted_once
 from vegviser.portal import selectors as portal_selectors
 
-from . import services, throttle
+from . import oidc, services, throttle
 from .emails import send_reset_link, tell_account_changed
 from .forms import LoginForm, NewUserForm, ResetForm, TokenForm, UserForm
 from .http import AuthenticatedRequest
@@ -57,6 +59,10 @@ def home(request: HttpRequest) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     """Signing in brings back the language the user chose last, on whatever device they chose it."""
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The ways in besides the password: those the settings turn on.
+        return super().get_context_data(idporten=oidc.provider(oidc.IDPORTEN) is not None, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         language = form.get_user().language
@@ -66,8 +72,73 @@ class LoginView(auth_views.LoginView):
 
 
 login = LoginView.as_view(
-    authentication_form=LoginForm, template_name="accounts/login.html", redirect_authenticated_user=True
+    authentication_form=LoginForm,
+    template_name="accounts/login.html",
+    redirect_authenticated_user=True,
 )
+
+# Where to go after an ID-porten login: kept in the session while the browser is at the provider.
+IDPORTEN_NEXT = "vegviser_idporten_next"
+
+
+def _safe_next(request: HttpRequest, next_url: str) -> str:
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+def _idporten_refused(request: HttpRequest, reason: str) -> HttpResponse:
+    status = 503 if reason == "unavailable" else 403
+    return render(request, "accounts/idporten_refused.html", {"reason": reason}, status=status)
+
+
+@never_cache
+@require_GET
+def idporten_login(request: HttpRequest) -> HttpResponse:
+    """To ID-porten's login, asking for the level the settings require."""
+    chosen = oidc.provider(oidc.IDPORTEN)
+    if chosen is None:
+        raise Http404
+    request.session[IDPORTEN_NEXT] = _safe_next(request, request.GET.get("next", ""))
+    callback = request.build_absolute_uri(reverse("accounts:idporten_callback"))
+    try:
+        return oidc.start(request, chosen, callback, translation.get_language() or settings.LANGUAGE_CODE)
+    except requests.RequestException:
+        logger.warning("ID-porten cannot be reached")
+        return _idporten_refused(request, "unavailable")
+
+
+@never_cache
+@require_GET
+def idporten_callback(request: HttpRequest) -> HttpResponse:
+    """Back from ID-porten: in as the registry's person with the identity number the ID token names, if the
+    token passes every check and the person has a login; otherwise a page saying why not and what to do."""
+    chosen = oidc.provider(oidc.IDPORTEN)
+    if chosen is None:
+        raise Http404
+    try:
+        claims, id_token = oidc.finish(request, chosen)
+    except oidc.LoginRefused as refusal:
+        # The reason only: nothing from the provider's answer, which may name the person.
+        logger.info("ID-porten login refused: %s", refusal.check)
+        return _idporten_refused(request, refusal.reason)
+    user = oidc.citizen(str(claims.get("pid", "")))
+    if user is None:
+        logger.info("ID-porten login of a person without a login in Vegviser")
+        return render(request, "accounts/idporten_unknown.html", status=403)
+    next_url = request.session.pop(IDPORTEN_NEXT, "")
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[oidc.LOGIN_METHOD] = oidc.IDPORTEN
+    request.session[oidc.LOGIN_LEVEL] = claims["acr"]
+    request.session[oidc.SEALED_ID_TOKEN] = oidc.seal(id_token)
+    response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    if user.language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE
+        )
+    return response
 
 
 @require_POST
@@ -80,7 +151,29 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-logout = auth_views.LogoutView.as_view()
+class LogoutView(auth_views.LogoutView):
+    """Logging out ends the Vegviser session; after an ID-porten login, the provider's too (RP-initiated
+    logout), which sends the browser back to the login page."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        method = request.session.get(oidc.LOGIN_METHOD)
+        sealed = request.session.get(oidc.SEALED_ID_TOKEN, "")
+        response = super().post(request, *args, **kwargs)
+        chosen = oidc.provider(method) if method else None
+        id_token = oidc.unseal(sealed) if sealed else None
+        if chosen is None or id_token is None:
+            return response
+        after = request.build_absolute_uri(reverse("accounts:login"))
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        try:
+            return oidc.logout_redirect(request, chosen, id_token, after, language)
+        except requests.RequestException:
+            # The provider cannot be reached: Vegviser's session has ended all the same.
+            logger.warning("The provider's logout page could not be found: %s", chosen.name)
+            return response
+
+
+logout = LogoutView.as_view()
 password_change = auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
 )
