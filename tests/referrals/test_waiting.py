@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.plans.reminders import send_reminders
-from vegviser.referrals import services
+from vegviser.referrals import selectors, services
 from vegviser.referrals.models import Assessment, Referral, WaitingTime
 from vegviser.referrals.waiting import WaitState, days_left, state_of, wait_state
 from vegviser.registry.models import MembershipRole, Organisation, OrganisationKind
@@ -193,6 +193,20 @@ def test_the_clerk_sees_the_units_waits_by_state_and_each_name_is_a_logged_read(
     assert breach.referral.named_as not in shown
     # The work list links to it.
     assert reverse("referrals:waiting_list") in client.get(reverse("referrals:work_list")).content.decode()
+
+
+def test_a_filter_finds_its_waits_beyond_the_lists_length(
+    world: World, clerk: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The list is cut at its length after filtering, so a breach expected late is still found.
+    monkeypatch.setattr(selectors, "WORK_LIST_LIMIT", 2)
+    for days in (5, 6, 7):
+        waiting(deadline_in_days=days, appointment_in_days=days - 1)
+    late = waiting(deadline_in_days=50)
+    client = client_as(clerk)
+    assert late.referral.named_as not in client.get(reverse("referrals:waiting_list")).content.decode()
+    rows = client.get(reverse("referrals:waiting_list"), {"show": "expected"}).context["rows"]
+    assert [row.referral for row in rows] == [late.referral]
 
 
 def test_the_assessing_clinician_and_the_trusts_officer_read_the_list(
