@@ -8,8 +8,8 @@ of both trusts' totals.
 
 Primary suppression hides each cell whose count is too small to publish: a count from 1 to one below the
 minimum; for a share, such a numerator, such a complement (denominator minus numerator), or a denominator
-below the minimum. A 0 is published: it tells nothing about anyone, and hiding every municipality's 0 would force
-real figures beside them into hiding. So an attacker knows that a hidden count is at least 1.
+below the minimum. A 0 is published: it tells nothing about anyone, and hiding every municipality's 0 would
+force real figures beside them into hiding. So an attacker knows that a hidden count is at least 1.
 
 Secondary suppression then hides more cells until none of the hidden ones can be worked out from what is
 published:
