@@ -109,12 +109,12 @@ def primary_for_shares(
 
 
 def suppress(
-    tables: Sequence[Mapping[K, int]],
+    tables: Sequence[Mapping[Any, int]],
     relations: Iterable[Relation],
     *,
-    hidden: Iterable[K],
+    hidden: Iterable[Any],
     minimum: int = DEFAULT_MINIMUM,
-) -> frozenset[K]:
+) -> frozenset[Any]:
     """The cells to hide: `hidden` (the primary suppression) and as few more as this greedy method finds so
     that no hidden cell can be worked out from the published ones.
 
@@ -142,7 +142,7 @@ def suppress(
         for cell in relation.cells():
             by_cell.setdefault(cell, []).append(relation)
 
-    def smallest_published(relation: Relation) -> Hashable | None:
+    def smallest_published(relation: Relation) -> Any:
         parts = [part for part in relation.parts if part not in result]
         # A part with some count protects; a part of 0 adds a cell but nothing to the hidden sum.
         worth = [part for part in parts if all(table[part] > 0 for table in tables)] or parts
