@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from vegviser.indicators.catalogue import CATALOGUE, Kind, indicator
-from vegviser.indicators.dimensions import NATION, Area, Geography, Period, PeriodKind
+from vegviser.indicators.dimensions import NATION, Area, Geography, Period, PeriodKind, periods_between
 from vegviser.indicators.suppression import SUPPRESSED
 from vegviser.indicators.tables import indicator_table
 from vegviser.intake.models import CoordinatorKind, ReportStatus
@@ -121,6 +121,8 @@ def test_periods() -> None:
     assert (february.end, str(february)) == (date(2028, 2, 29), "2028-02")
     year = Period.containing(PeriodKind.YEAR, date(2025, 7, 1))
     assert (year.start, year.end, str(year.following())) == (date(2025, 1, 1), date(2025, 12, 31), "2026")
+    months = [str(period) for period in periods_between("month", date(2025, 11, 15), date(2026, 2, 1))]
+    assert months == ["2025-11", "2025-12", "2026-01", "2026-02"]
 
 
 def test_persons_with_a_plan_per_1000(bodo: Municipality, tromso: Municipality, geography: Geography) -> None:

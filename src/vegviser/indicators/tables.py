@@ -223,13 +223,12 @@ def _figures(
 
 
 def _days_in(area: Area, age_group: str, facts: Facts, cube: _Cube, geography: Geography) -> list[int]:
-    numbers = set(geography.municipalities_of(area))
     ages = cube.ages if age_group == ALL_AGES else [age_group]
     return sorted(
         day
-        for (number, age, _category), values in facts.samples.items()
-        if number in numbers and age in ages
-        for day in values
+        for number in geography.municipalities_of(area)
+        for age in ages
+        for day in facts.samples.get((number, age, ""), ())
     )
 
 
