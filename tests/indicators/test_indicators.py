@@ -16,7 +16,7 @@ from django.utils import timezone
 from vegviser.indicators.catalogue import CATALOGUE, Kind, indicator
 from vegviser.indicators.dimensions import NATION, Area, Geography, Period, PeriodKind, periods_between
 from vegviser.indicators.suppression import SUPPRESSED
-from vegviser.indicators.tables import indicator_table
+from vegviser.indicators.tables import _Cube, indicator_table
 from vegviser.intake.models import CoordinatorKind, ReportStatus
 from vegviser.plans.models import Evaluation, Goal, GoalStatus, IndividualPlan, PlanStatus, PlanVersion
 from vegviser.registry.models import Municipality
@@ -28,6 +28,7 @@ from ..factories import (
     PersonFactory,
     UserFactory,
 )
+from .test_suppression import recovered_by_any_combination, recovered_by_subtraction
 
 pytestmark = pytest.mark.django_db
 
@@ -415,3 +416,30 @@ def test_every_indicator_answers_on_an_empty_world(entry: object, geography: Geo
     assert figures.get("count", figures.get("numerator", figures.get("n"))) == 0
     if entry.kind == Kind.DISTRIBUTION:
         assert result.row(NATION, category="all").figures == {"count": 0}
+
+
+def test_no_hidden_figure_of_a_published_table_can_be_worked_out(geography: Geography) -> None:
+    # Plans spread over five municipalities of two regions, in every age group, many of them small counts.
+    active = {"status": PlanStatus.ACTIVE, "activated_at": at(date(2025, 6, 1))}
+    spread = {"1804": (1, 6, 2), "5501": (3, 9, 0), "1820": (0, 2, 1), "0301": (4, 12, 7), "3201": (0, 0, 3)}
+    for number, counts in spread.items():
+        municipality = Municipality.objects.get(number=number)
+        for age, count in zip((10, 40, 80), counts, strict=True):
+            for _ in range(count):
+                plan(municipality, age=age, **active)
+    result = table("IP-PER-1000", geography, minimum=5)
+    published = {
+        (*row.area.key, row.age_group, row.category): row.figures["count"]
+        for row in result.rows
+        if not row.suppressed
+    }
+    hidden = frozenset((*row.area.key, row.age_group, row.category) for row in result.rows if row.suppressed)
+    assert hidden  # the 1s, 2s, 3s and 4s
+    relations = _Cube(geography, ["0-17", "18-66", "67+"], []).relations()
+    assert recovered_by_subtraction(published, relations, hidden) == {}
+    assert recovered_by_any_combination(relations, hidden) == set()
+    # Every count from 1 to 4 is among the hidden ones.
+    for number, counts in spread.items():
+        for age, count in zip(("0-17", "18-66", "67+"), counts, strict=True):
+            if 0 < count < 5:
+                assert ("municipality", number, age, "") in hidden
