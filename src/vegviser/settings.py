@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "vegviser.public",
     "vegviser.referrals",
     "vegviser.episodes",
+    "vegviser.indicators",
     # Last: the demo sits on top of every app and calls their services like a view.
     "vegviser.demo",
 ]

@@ -78,7 +78,6 @@ EMPTY_SUBMIT = frozenset(
         "plans:meeting_create",
         "referrals:referral_register",
         "referrals:ask_referrer",
-        "referrals:assess",
         "episodes:episode_create",
     }
 )
