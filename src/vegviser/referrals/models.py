@@ -415,14 +415,15 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
             .annotate(deadline_in_force=Coalesce("wait__postponed_to", "care_deadline"))
         )
 
-    # The states of `waiting.wait_state`, in the database; the tests hold the two together.
+    # The states of `waiting.wait_state`, in the database; the tests hold the two together. On the
+    # annotation of `still_waiting` (in Q objects, which the type checker does not hold to the fields).
     def breached(self, today: date) -> AssessmentQuerySet:
-        return self.filter(deadline_in_force__lt=today)
+        return self.filter(models.Q(deadline_in_force__lt=today))
 
     def breach_expected(self, today: date) -> AssessmentQuerySet:
         """No appointment on or before the deadline in force, which has not passed, and no postponement
         running."""
-        return self.filter(deadline_in_force__gte=today, wait__postponed_to__isnull=True).filter(
+        return self.filter(models.Q(deadline_in_force__gte=today), wait__postponed_to__isnull=True).filter(
             models.Q(appointment_at__isnull=True)
             | models.Q(appointment_at__date__gt=models.F("deadline_in_force"))
         )
