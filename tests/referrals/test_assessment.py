@@ -330,6 +330,14 @@ BAD = {
         ),
         "Give the time of the appointment too.",
     ),
+    "an appointment in the past": (
+        lambda referral, guide: right(
+            care_deadline=(referral.received_on + timedelta(weeks=16)).isoformat(),
+            appointment_on=(timezone.localdate() - timedelta(days=1)).isoformat(),
+            appointment_time="09:30",
+        ),
+        "The appointment cannot be in the past.",
+    ),
 }
 
 
