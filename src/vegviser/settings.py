@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vegviser.public",
     "vegviser.referrals",
     "vegviser.episodes",
+    "vegviser.assessments",
     # Last: the demo sits on top of every app and calls their services like a view.
     "vegviser.demo",
 ]
