@@ -588,10 +588,10 @@ def _measure_editor(user: AnyUser | None, obj: Measure) -> bool:
     )
 
 
-def _limited_measures(user: AnyUser | None, plan: IndividualPlan) -> QuerySet[Measure]:
+def _limited_measures(user: User, plan: IndividualPlan) -> QuerySet[Measure]:
     """The plan's measures a participant with limited access is responsible for, while still going on."""
     return plan.measures.filter(
-        responsible_participant__user_id=getattr(user, "pk", None), responsible_participant__active=True
+        responsible_participant__user=user, responsible_participant__active=True
     ).exclude(status=MeasureStatus.STOPPED)
 
 
@@ -603,12 +603,13 @@ def _assessment_recorder(user: AnyUser | None, obj: Any) -> bool:
     plan = _plan_of(obj)
     if plan is None or not plan.is_open:
         return False
-    role = plan_role(user, plan)
+    active = _active_user(user)
+    role = plan_role(active, plan)
     if role in {PlanRole.COORDINATOR, PlanRole.FULL}:
         return True
-    if role != PlanRole.LIMITED:
+    if role != PlanRole.LIMITED or active is None:
         return False
-    measures = _limited_measures(user, plan)
+    measures = _limited_measures(active, plan)
     return measures.filter(pk=obj.pk).exists() if isinstance(obj, Measure) else measures.exists()
 
 

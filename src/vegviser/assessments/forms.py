@@ -67,6 +67,13 @@ class Section:
     errors: list[str] = dataclass_field(default_factory=list)
 
 
+class EpisodeChoiceField(forms.ModelChoiceField):
+    """An episode by its unit and admission date: the person is the plan's."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.unit.name} {timezone.localtime(obj.admitted_at):%d.%m.%Y}"
+
+
 class InstrumentForm(forms.Form):
     administered_on = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,7 +84,7 @@ class InstrumentForm(forms.Form):
         required=False,
         help_text=gettext_lazy("The measure the result belongs to, if any."),
     )
-    episode = forms.ModelChoiceField(
+    episode = EpisodeChoiceField(
         label=gettext_lazy("Episode of care"), queryset=Episode.objects.none(), required=False
     )
 
@@ -105,10 +112,9 @@ class InstrumentForm(forms.Form):
         if episodes:
             episode_field = self.fields["episode"]
             assert isinstance(episode_field, forms.ModelChoiceField)
-            episode_field.queryset = Episode.objects.filter(pk__in=[episode.pk for episode in episodes])
-            episode_field.label_from_instance = lambda episode: (  # type: ignore[method-assign]
-                f"{episode.unit.name} {timezone.localtime(episode.admitted_at):%d.%m.%Y}"
-            )
+            episode_field.queryset = Episode.objects.filter(
+                pk__in=[episode.pk for episode in episodes]
+            ).select_related("unit")
         else:
             del self.fields["episode"]
         self._items: list[dict[str, Any]] = instrument.questionnaire["item"]
@@ -246,7 +252,9 @@ class InstrumentForm(forms.Form):
             entries = []
             rows_used[link_id] = []
             for index in range(self._rows(item)):
-                names = {inner["linkId"]: _field_name(link_id, index, inner["linkId"]) for inner in item["item"]}
+                names = {
+                    inner["linkId"]: _field_name(link_id, index, inner["linkId"]) for inner in item["item"]
+                }
                 values = {inner: self._text(cleaned, name) for inner, name in names.items()}
                 if not any(values.values()):
                     continue  # an empty row is not an answer

@@ -85,7 +85,10 @@ class RecordedScore(models.Model):
     """One score of one administration, as the scoring function gave it: one Observation to be."""
 
     administration = models.ForeignKey(
-        Administration, verbose_name=_("administered instrument"), on_delete=models.CASCADE, related_name="scores"
+        Administration,
+        verbose_name=_("administered instrument"),
+        on_delete=models.CASCADE,
+        related_name="scores",
     )
     instrument = models.CharField(_("instrument"), max_length=40)
     code = models.CharField(_("score"), max_length=40)

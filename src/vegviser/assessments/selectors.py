@@ -162,5 +162,7 @@ def measures_for_recording(user: User, plan: IndividualPlan) -> QuerySet[Measure
 
 def episodes_for_recording(user: User, plan: IndividualPlan) -> list[Episode]:
     """The person's episodes of care the user may read: a recording at a unit may name its episode."""
-    episodes = Episode.objects.filter(person_id=plan.person_id).select_related("unit").order_by("-admitted_at")
+    episodes = (
+        Episode.objects.filter(person_id=plan.person_id).select_related("unit").order_by("-admitted_at")
+    )
     return [episode for episode in episodes if policy.can(user, policy.Action.EPISODE_VIEW, episode)]

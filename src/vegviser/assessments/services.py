@@ -62,7 +62,9 @@ def record_instrument(
         authorise(actor, Action.ASSESSMENT_RECORD, measure)
     elif actor is not None and policy.plan_role(actor, plan) == PlanRole.LIMITED:
         # Without the tie a participant with limited access could not read what they recorded.
-        raise ValidationError({"measure": _("Choose the measure you are responsible for that this belongs to.")})
+        raise ValidationError(
+            {"measure": _("Choose the measure you are responsible for that this belongs to.")}
+        )
     if episode is not None and (
         episode.person_id != plan.person_id
         or (actor is not None and not policy.can(actor, Action.EPISODE_VIEW, episode))
