@@ -355,3 +355,11 @@ def test_an_episode_of_the_person_is_kept_as_the_context(world: World) -> None:
     assert administration.episode == episode
     [result] = selectors.plan_results(world.coordinator, plan, "en")
     assert episode.unit.name in result.series[0].rows[0].context
+
+
+def test_every_score_of_the_library_has_words_on_the_results_page() -> None:
+    from vegviser.assessments import labels
+    from vegviser.assessments.library import instruments
+
+    codes = {code for found in instruments().values() for code in found.higher_is_better}
+    assert {code for code in codes if labels.score_label(code) == code} == set()
