@@ -28,8 +28,9 @@ _SCORES = {
     "sppb": gettext_lazy("SPPB total (0–12)"),
 }
 _ORDER = {code: position for position, code in enumerate(_SCORES)}
-# The Norwegian value set is published to three decimals; means and measurements to two at most.
-_DECIMALS = {"eq5d-5l-index-no": 3}
+# The Norwegian value set is published to three decimals; means and measurements to two at most. Negative, as
+# the `floatformat` filter takes it: no decimals at all for a whole number (a Barthel total of 85, not 85.00).
+_DECIMALS = {"eq5d-5l-index-no": -3}
 
 
 def score_label(code: str) -> str:
@@ -42,7 +43,8 @@ def score_order(code: str) -> int:
 
 
 def decimals(code: str) -> int:
-    return _DECIMALS.get(code, 2)
+    """The `floatformat` argument for the score's values and changes."""
+    return _DECIMALS.get(code, -2)
 
 
 def unit_label(unit: str) -> str:
