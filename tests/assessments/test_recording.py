@@ -263,6 +263,28 @@ def test_a_score_without_a_minimal_important_change_marks_none(world: World) -> 
     [series] = result.series
     assert series.unit and series.rows[1].since_first == 120
     assert series.rows[1].first_important is None
+    assert series.rows[1].first_direction == "better"
+
+
+def test_a_longer_time_is_a_change_for_the_worse(world: World) -> None:
+    plan = plan_for(world)
+    for day, seconds in ((TODAY() - timedelta(days=30), 9.5), (TODAY(), 12.0)):
+        services.record_instrument(
+            actor=world.coordinator,
+            plan=plan,
+            instrument="tug",
+            administered_on=day,
+            response={
+                "resourceType": "QuestionnaireResponse",
+                "questionnaire": "Questionnaire/tug",
+                "item": [{"linkId": "seconds", "answer": [{"valueDecimal": seconds}]}],
+            },
+        )
+    [result] = selectors.plan_results(world.coordinator, plan, "en")
+    row = result.series[0].rows[1]
+    assert (row.since_previous, row.previous_direction) == (2.5, "worse")
+    page = client_as(world.coordinator).get(reverse("assessments:plan_results", kwargs={"pk": plan.pk}))
+    assert "+2.50 (worse)" in page.content.decode()
 
 
 def test_a_limited_participant_records_for_their_own_measure_and_reads_only_those_results(

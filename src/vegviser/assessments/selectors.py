@@ -57,6 +57,9 @@ class ScoreRow:
     # Whether the change reaches the minimal important change; None where there is none to compare with.
     previous_important: bool | None = None
     first_important: bool | None = None
+    # "better" or "worse" by the score's own direction; "" for no change, or a score without an order.
+    previous_direction: str = ""
+    first_direction: str = ""
 
 
 @dataclass
@@ -85,6 +88,13 @@ def _important(difference: float | None, mic: MinimalImportantChange | None) -> 
         return None
     # A little slack for floating point: a mean of 2.0 points is 2.0, not 1.9999999.
     return abs(difference) >= mic.value - 1e-9
+
+
+def _direction(difference: float | None, higher_is_better: bool | None) -> str:
+    """Whether a change is for the better: a higher Barthel Index is, a longer Timed Up and Go is not."""
+    if difference is None or higher_is_better is None or abs(difference) < 1e-9:
+        return ""
+    return "better" if (difference > 0) == higher_is_better else "worse"
 
 
 def _context(administration: Administration) -> str:
@@ -141,6 +151,8 @@ def plan_results(user: User, plan: IndividualPlan, language: str) -> list[Instru
                         row.since_first = change(first, score.value)
                         row.previous_important = _important(row.since_previous, mic)
                         row.first_important = _important(row.since_first, mic)
+                        row.previous_direction = _direction(row.since_previous, one.higher_is_better)
+                        row.first_direction = _direction(row.since_first, one.higher_is_better)
                     first = score.value if first is None else first
                     previous = score.value
                 one.rows.append(row)
