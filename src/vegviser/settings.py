@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "vegviser.referrals",
     "vegviser.episodes",
     "vegviser.indicators",
+    "vegviser.assessments",
     # Last: the demo sits on top of every app and calls their services like a view.
     "vegviser.demo",
 ]

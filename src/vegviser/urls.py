@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/", include("vegviser.referrals.urls")),
     path("episodes/", include("vegviser.episodes.urls")),
     path("plans/", include("vegviser.plans.urls")),
+    path("assessments/", include("vegviser.assessments.urls")),
     path("consent/", include("vegviser.access.urls")),
     path("audit/", include("vegviser.audit.urls")),
     path("me/", include("vegviser.portal.urls")),

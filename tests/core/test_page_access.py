@@ -127,6 +127,10 @@ def _plan(world: World) -> dict[str, Any]:
     return {"pk": plan_for(world).pk}
 
 
+def _instrument_form(world: World) -> dict[str, Any]:
+    return {"pk": plan_for(world).pk, "code": "barthel"}
+
+
 def _plan_item(kind: str) -> Callable[[World], dict[str, Any]]:
     """A participant (the teacher), goal, measure (the teacher's) or linked plan of `_plan`'s plan."""
 
@@ -491,6 +495,13 @@ TABLE: dict[str, Entry | str] = {
     "portal:consent_share_again": ("post", _patients_narrowed_consent, PATIENT, 302),
     "portal:access_log": ("get", _portal, PATIENT, 200),
     "portal:ask_for_help": ("get", _portal, PATIENT, 200),
+    # Instruments recorded in the plan: read by whoever reads the whole plan and by a participant with
+    # limited access (only the results tied to their own measures: tests/assessments/test_recording.py);
+    # recorded by the coordinator and the professional participants. The limited participant here is
+    # responsible for no measure, so has nothing to record for.
+    "assessments:plan_results": ("get", _plan, PLAN_PAGE_READERS, 200),
+    "assessments:record_choose": ("get", _plan, COORDINATOR | {"team_member"}, 200),
+    "assessments:record": ("get", _instrument_form, COORDINATOR | {"team_member"}, 200),
 }
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
 ANONYMOUS_REDIRECTS = {"home": "public:index"}

@@ -28,6 +28,7 @@ from vegviser.plans.models import (
     IndividualPlan,
     JoinRequest,
     Measure,
+    MeasureStatus,
     Meeting,
     ParticipantKind,
     PlanParticipant,
@@ -117,6 +118,8 @@ class Action(StrEnum):
     TRUST_OVERVIEW = "referral.trust_overview"
     AGREEMENT_MANAGE = "agreement.manage"
     AGREEMENT_VIEW = "agreement.view"
+    ASSESSMENT_RECORD = "assessment.record"
+    ASSESSMENT_RESULTS = "assessment.results"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -585,6 +588,39 @@ def _measure_editor(user: AnyUser | None, obj: Measure) -> bool:
     )
 
 
+def _limited_measures(user: User, plan: IndividualPlan) -> QuerySet[Measure]:
+    """The plan's measures a participant with limited access is responsible for, while still going on."""
+    return plan.measures.filter(
+        responsible_participant__user=user, responsible_participant__active=True
+    ).exclude(status=MeasureStatus.STOPPED)
+
+
+def _assessment_recorder(user: AnyUser | None, obj: Any) -> bool:
+    """The plan's coordinator and its professional participants record instruments while the plan is open:
+    for a plan, whether they may record at all; for a measure, whether they may record for it. A participant
+    with limited access records only for a measure they are responsible for, so that they can read it after.
+    The person's side answers in the portal; it does not record here."""
+    plan = _plan_of(obj)
+    if plan is None or not plan.is_open:
+        return False
+    active = _active_user(user)
+    role = plan_role(active, plan)
+    if role in {PlanRole.COORDINATOR, PlanRole.FULL}:
+        return True
+    if role != PlanRole.LIMITED or active is None:
+        return False
+    measures = _limited_measures(active, plan)
+    return measures.filter(pk=obj.pk).exists() if isinstance(obj, Measure) else measures.exists()
+
+
+def _assessment_results_reader(user: AnyUser | None, obj: Any) -> bool:
+    """Whoever reads the whole plan reads its results (a parent of a 12–15-year-old without those tied to the
+    goals the young person keeps private); a participant with limited access only the results tied to the
+    measures they are responsible for (the selector leaves the rest out)."""
+    plan = _plan_of(obj)
+    return plan is not None and plan_role(user, plan) in WHOLE_PLAN_ROLES | {PlanRole.LIMITED}
+
+
 def _plan_creator(user: AnyUser | None, obj: Any) -> bool:
     return isinstance(obj, Person) and coordinates(user, obj)
 
@@ -1001,6 +1037,9 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # A collaboration agreement holds no health data: the system administrator registers and keeps it.
     Action.AGREEMENT_MANAGE: lambda user, obj: is_system_admin(user),
     Action.AGREEMENT_VIEW: _agreement_reader,
+    # Instruments recorded in the plan: health data, read as the plan is and recorded by its professionals.
+    Action.ASSESSMENT_RECORD: _assessment_recorder,
+    Action.ASSESSMENT_RESULTS: _assessment_results_reader,
 }
 
 

@@ -63,6 +63,8 @@ class ReadPurpose(models.TextChoices):
         _("Whether there is a plan, for the specialist service"),
     )
     TRUST_OVERVIEW = "trust-overview", _("The health trust's coordinating unit's overview")
+    ASSESSMENT_RECORD = "assessment-record", _("Recording an instrument")
+    ASSESSMENT_RESULTS = "assessment-results", _("Results of instruments")
 
 
 class AuditAction(models.TextChoices):
@@ -147,6 +149,7 @@ class AuditAction(models.TextChoices):
     PLAN_JOIN_DECLINE = "plan.join.decline", _("Request to take part declined")
     AGREEMENT_REGISTER = "agreement.register", _("Collaboration agreement registered")
     AGREEMENT_UPDATE = "agreement.update", _("Collaboration agreement changed")
+    ASSESSMENT_RECORD = "assessment.record", _("Instrument recorded")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

@@ -193,6 +193,8 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.DISCHARGE_SUMMARY: Action.DISCHARGE_SUMMARY_VIEW,
     ReadPurpose.PLAN_STATUS_FOR_SPECIALIST: Action.PLAN_STATUS_FOR_SPECIALIST,
     ReadPurpose.TRUST_OVERVIEW: Action.TRUST_OVERVIEW,
+    ReadPurpose.ASSESSMENT_RECORD: Action.ASSESSMENT_RECORD,
+    ReadPurpose.ASSESSMENT_RESULTS: Action.ASSESSMENT_RESULTS,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
