@@ -325,6 +325,10 @@ TABLE: dict[str, Entry | str] = {
     "public:municipality": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
+    # The way in through ID-porten, for anyone not signed in; tested against a real provider in
+    # tests/accounts/test_idporten.py (404 where no provider is configured).
+    "accounts:idporten_login": PUBLIC,
+    "accounts:idporten_callback": PUBLIC,
     "accounts:password_reset": PUBLIC,
     "accounts:password_reset_done": PUBLIC,
     "accounts:password_reset_complete": PUBLIC,
