@@ -354,3 +354,10 @@ def test_a_request_line_with_an_identity_number_is_masked(world: World) -> None:
 def test_the_development_servers_request_log_goes_through_the_mask() -> None:
     logger = logging.getLogger("django.server")
     assert any(isinstance(f, IdentityNumberMask) for f in logger.filters)
+
+
+def test_the_person_sees_which_application_read_their_data(world: World, plan: IndividualPlan) -> None:
+    api(token_for(world.coordinator)).get(f"{FHIR}/Patient/{world.patient.pk}")
+    page = client_as(world.patient_user).get(reverse("portal:access_log", args=[world.patient.pk]))
+    assert page.status_code == 200
+    assert f"Read through the FHIR API: {CLIENT_NAME}" in page.content.decode()

@@ -340,7 +340,7 @@ def _as_lines(
             actor_role=role_label(r.actor_role),
             actor_organisation=r.actor_organisation,
             person=by_id.get(r.person_id),
-            what=label_of(ReadPurpose, r.purpose),
+            what=_read_for(r),
             channel=r.get_channel_display(),
         )
         for r in read_rows
@@ -373,6 +373,13 @@ def _as_lines(
     ]
     lines.sort(key=lambda line: line.at, reverse=True)
     return lines[:RESULT_LIMIT]
+
+
+def _read_for(record: AccessRecord) -> str:
+    """What a read was for, and through which application when another system read through the API: the
+    person sees which system looked, not only who signed in to it."""
+    what = label_of(ReadPurpose, record.purpose)
+    return f"{what}: {record.client}" if record.client else what
 
 
 def _log_review(user: User, person_ids: set[Any], channel: str) -> None:
@@ -701,7 +708,7 @@ def reads_of_person(
             actor_role=role_label(r.actor_role),
             actor_organisation=r.actor_organisation,
             person=None,
-            what=label_of(ReadPurpose, r.purpose),
+            what=_read_for(r),
             channel=r.get_channel_display(),
         )
         for r in shown.object_list
