@@ -193,6 +193,10 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.DISCHARGE_SUMMARY: Action.DISCHARGE_SUMMARY_VIEW,
     ReadPurpose.PLAN_STATUS_FOR_SPECIALIST: Action.PLAN_STATUS_FOR_SPECIALIST,
     ReadPurpose.TRUST_OVERVIEW: Action.TRUST_OVERVIEW,
+    # A person read through the FHIR API: by the unit as its registry (the person's page), by anyone else
+    # through a role in the person's plan, checked against participation like a read of the plan.
+    ReadPurpose.API_READ: Action.PERSON_VIEW,
+    ReadPurpose.API_SEARCH: Action.PERSON_VIEW,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
