@@ -313,11 +313,28 @@ def _agreement(world: World) -> dict[str, Any]:
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
 NO_ARGS: Callable[[World], dict[str, Any]] = lambda world: {}  # noqa: E731
 PUBLIC = "public"
+# The FHIR API and its authorisation server answer bearer tokens and OAuth clients, not the session: who may
+# and may not call them is tested in tests/fhir, for each interaction and persona it offers.
+API = "bearer token (tests/fhir)"
 
 TABLE: dict[str, Entry | str] = {
     # A citizen's home is their own pages in the portal.
     "home": ("get", NO_ARGS, SIGNED_IN, CITIZEN_HOME),
     "core:healthz": PUBLIC,
+    "fhir:base": API,
+    "fhir:metadata": API,
+    "fhir:smart_configuration": API,
+    "fhir:search-Patient": API,
+    "fhir:search-post-Patient": API,
+    "fhir:read-Patient": API,
+    "fhir:search-Organization": API,
+    "fhir:search-post-Organization": API,
+    "fhir:read-Organization": API,
+    "fhir:unknown": API,
+    "oauth2_provider:authorize": API,
+    "oauth2_provider:token": API,
+    "oauth2_provider:revoke-token": API,
+    "oauth2_provider:introspect": API,
     "set_language": PUBLIC,
     "public:index": PUBLIC,
     "public:page": PUBLIC,
@@ -509,7 +526,7 @@ TABLE: dict[str, Entry | str] = {
 }
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
 ANONYMOUS_REDIRECTS = {"home": "public:index"}
-PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
+PROTECTED = sorted(name for name, entry in TABLE.items() if not isinstance(entry, str))
 
 
 def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:

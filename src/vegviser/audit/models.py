@@ -65,6 +65,9 @@ class ReadPurpose(models.TextChoices):
     TRUST_OVERVIEW = "trust-overview", _("The health trust's coordinating unit's overview")
     ASSESSMENT_RECORD = "assessment-record", _("Recording an instrument")
     ASSESSMENT_RESULTS = "assessment-results", _("Results of instruments")
+    # Reads by another system through the FHIR API, for the user who signed in to it.
+    API_READ = "api-read", _("Read through the FHIR API")
+    API_SEARCH = "api-search", _("Search through the FHIR API")
 
 
 class AuditAction(models.TextChoices):
@@ -208,6 +211,9 @@ class AccessRecord(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     purpose = models.CharField(_("purpose"), max_length=64, choices=ReadPurpose.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # The registered application that read through the API on the actor's behalf, by its name: the person sees
+    # which system looked, not only who signed in to it.
+    client = models.CharField(_("client"), max_length=255, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:
