@@ -18,6 +18,7 @@ from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.registry.models import Organisation
 
+from .guide_selectors import matching
 from .models import (
     RECEIVING_KINDS,
     Assessment,
@@ -107,12 +108,11 @@ def forwarded_as(referral: Referral) -> Referral | None:
 
 def guide_conditions(*, guide: str, text: str = "") -> list[tuple[str, list[PriorityGuideCondition]]]:
     """The conditions the priority guides offer now (none withdrawn), by guide: the guide that fits the
-    referral first, then the others, for the case that fits another. `text` narrows them by title."""
-    conditions = PriorityGuideCondition.objects.filter(withdrawn=False)
-    if text.strip():
-        conditions = conditions.filter(title__icontains=text.strip())
+    referral first, then the others, for the case that fits another. `text` narrows them as the guides'
+    search does."""
+    conditions = PriorityGuideCondition.objects.filter(withdrawn=False).order_by("guide", "title")
     by_guide: dict[str, list[PriorityGuideCondition]] = {}
-    for condition in conditions.order_by("guide", "title"):
+    for condition in matching(conditions, text):
         by_guide.setdefault(condition.guide, []).append(condition)
     order = [guide, *(other for other in PriorityGuide.values if other != guide)]
     return [(str(PriorityGuide(key).label), by_guide[key]) for key in order if key in by_guide]

@@ -390,6 +390,19 @@ def record_postponement(
     _still_waiting(wait)
     assert assessment.care_deadline is not None
     current = deadline_in_force(assessment.care_deadline, wait.postponed_to)
+    if chosen_on > current:
+        # A breach that has happened stays one: a later wish to wait does not undo it.
+        raise ValidationError(
+            {
+                "postponement_chosen_on": ValidationError(
+                    _(
+                        "The deadline (%(date)s) had passed when the person chose to wait: that is a breach, "
+                        "and a postponement cannot undo it. Notify Helfo, or record the end of the wait."
+                    ),
+                    params={"date": f"{current:%d.%m.%Y}"},
+                )
+            }
+        )
     if postponed_to <= current:
         raise ValidationError(
             {
