@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("vegviser.audit.urls")),
     path("me/", include("vegviser.portal.urls")),
     path("info/", include("vegviser.public.urls")),
+    path("statistics/", include("vegviser.indicators.urls")),
 ]
 
 handler400 = "vegviser.core.views.bad_request"
