@@ -309,6 +309,9 @@ def _agreement(world: World) -> dict[str, Any]:
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
 NO_ARGS: Callable[[World], dict[str, Any]] = lambda world: {}  # noqa: E731
 PUBLIC = "public"
+# Published statistics: no login, suppressed aggregates only; refused to the system administrator, as all that
+# is drawn from health data (test_published_statistics).
+STATISTICS = "statistics"
 
 TABLE: dict[str, Entry | str] = {
     # A citizen's home is their own pages in the portal.
@@ -319,7 +322,17 @@ TABLE: dict[str, Entry | str] = {
     "public:page": PUBLIC,
     "public:directory": PUBLIC,
     "public:municipality": PUBLIC,
+    "indicators:public": STATISTICS,
+    "indicators:public_csv": STATISTICS,
+    "indicators:definitions": STATISTICS,
+    "indicators:national_export": STATISTICS,
+    # A leader's or analyst's dashboard (tests/indicators/test_pages.py): none of the personas holds the role,
+    # so here the coordinating units, each for its own municipality.
+    "indicators:dashboard": ("get", NO_ARGS, KE_BOTH, 200),
+    "indicators:dashboard_csv": ("get", lambda w: {"table": "ages"}, KE_BOTH, 200),
     "accounts:login": PUBLIC,
+    "accounts:idporten_login": PUBLIC,
+    "accounts:idporten_callback": PUBLIC,
     "accounts:logout": PUBLIC,
     "accounts:password_reset": PUBLIC,
     "accounts:password_reset_done": PUBLIC,
@@ -494,7 +507,8 @@ TABLE: dict[str, Entry | str] = {
 }
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
 ANONYMOUS_REDIRECTS = {"home": "public:index"}
-PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
+PROTECTED = sorted(name for name, entry in TABLE.items() if not isinstance(entry, str))
+STATISTICS_ARGS = {"indicators:public_csv": {"table": "municipalities"}}
 
 
 def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -579,6 +593,19 @@ def test_page_access(world: World, name: str, persona: str) -> None:
         assert all(record.purpose and record.channel for record in written)
         if name in PLAN_PAGES and persona in PLAN_PAGE_READERS:
             assert all(record.actor_role.startswith("plan:") for record in written), name
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize("name", sorted(name for name, entry in TABLE.items() if entry == STATISTICS))
+def test_published_statistics(world: World, name: str, persona: str) -> None:
+    user, kwargs = user_and_objects(world, persona, lambda: STATISTICS_ARGS.get(name, {}))
+    before = AccessRecord.objects.count()
+    response = client_as(user).get(reverse(name, kwargs=kwargs))
+    if persona == "system_admin":
+        assert response.status_code == 404, f"the system administrator must not open {name}"
+    else:
+        assert response.status_code == 200, f"{persona} should open {name}"
+    assert AccessRecord.objects.count() == before, "aggregates read no person"
 
 
 def test_healthz_and_login_are_public(client: Any, db: None) -> None:
