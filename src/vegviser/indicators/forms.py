@@ -39,7 +39,7 @@ class StatisticsFilterForm(forms.Form):
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.periods = {str(period): period for period in recent_periods(today)}
-        self.fields["indicator"].choices = [(item.code, item.title) for item in CATALOGUE]
+        self._choices("indicator").choices = [(item.code, item.title) for item in CATALOGUE]
         groups: dict[str, list[tuple[str, str]]] = {}
         labels = {
             PeriodKind.YEAR: _("Years"),
@@ -48,7 +48,7 @@ class StatisticsFilterForm(forms.Form):
         }
         for value, period in self.periods.items():
             groups.setdefault(str(labels[period.kind]), []).append((value, value))
-        self.fields["period"].choices = list(groups.items())
+        self._choices("period").choices = list(groups.items())
         self.fields["indicator"].error_messages["required"] = _("Choose an indicator.")
         self.fields["period"].error_messages["required"] = _("Choose a period.")
         invalid = _("Choose one of the periods in the list: %(value)s is not one of them.")
@@ -56,6 +56,11 @@ class StatisticsFilterForm(forms.Form):
         self.fields["indicator"].error_messages["invalid_choice"] = _(
             "There is no indicator with the code %(value)s: choose one in the list."
         )
+
+    def _choices(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     @staticmethod
     def defaults(today: date) -> dict[str, str]:
@@ -70,7 +75,7 @@ class DashboardFilterForm(StatisticsFilterForm):
 
     def __init__(self, *args: Any, areas: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = areas
+        self._choices("area").choices = areas
         self.fields["area"].error_messages["required"] = _("Choose an area.")
         self.fields["area"].error_messages["invalid_choice"] = _(
             "You do not see the indicators of %(value)s: choose one of your areas in the list."

@@ -101,7 +101,10 @@ def format_figure(name: str, value: Figure) -> Cell:
 
 def _columns(indicator: Indicator) -> tuple[str, ...]:
     if indicator.kind == Kind.DISTRIBUTION:
-        return (*(str(_("T-score %(group)s") % {"group": label}) for label, *_r in T_SCORE_BINS), str(_("All")))
+        return (
+            *(str(_("T-score %(group)s") % {"group": label}) for label, *_r in T_SCORE_BINS),
+            str(_("All")),
+        )
     return tuple(str(label) for _name, label in COLUMNS[indicator.kind])
 
 
@@ -167,7 +170,11 @@ def public_statistics(indicator: Indicator, period: Period, *, as_of: date) -> S
                 "regions",
                 str(_("%(indicator)s, %(period)s: Norway and the health regions") % context),
                 table,
-                [area for area in geography.areas() if area.level in (AreaLevel.NATION, AreaLevel.HEALTH_REGION)],
+                [
+                    area
+                    for area in geography.areas()
+                    if area.level in (AreaLevel.NATION, AreaLevel.HEALTH_REGION)
+                ],
             ),
             area_table(
                 "municipalities",
@@ -179,7 +186,9 @@ def public_statistics(indicator: Indicator, period: Period, *, as_of: date) -> S
     )
 
 
-def area_statistics(indicator: Indicator, period: Period, area_key: tuple[str, str], *, as_of: date) -> Statistics:
+def area_statistics(
+    indicator: Indicator, period: Period, area_key: tuple[str, str], *, as_of: date
+) -> Statistics:
     """A dashboard's area: its figures by age group and, above a municipality, its municipalities'. The same
     suppressed table as the public page, so that no figure can be worked out by setting the two side by
     side."""
@@ -246,7 +255,8 @@ def national_export(period: Period, *, as_of: date) -> dict[str, Any]:
 
 def _export_row(row: Row) -> dict[str, Any]:
     figures = {
-        name: SUPPRESSED_SYMBOL if isinstance(value, Suppressed) else value for name, value in row.figures.items()
+        name: SUPPRESSED_SYMBOL if isinstance(value, Suppressed) else value
+        for name, value in row.figures.items()
     }
     return {
         "level": row.area.level,
@@ -257,4 +267,3 @@ def _export_row(row: Row) -> dict[str, Any]:
         "suppressed": row.suppressed,
         "figures": figures,
     }
-

@@ -7,7 +7,7 @@ import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -106,9 +106,13 @@ def national_export(request: HttpRequest) -> HttpResponse:
     data = {**StatisticsFilterForm.defaults(today), **request.GET.dict()}
     form = StatisticsFilterForm(data, today=today)
     if not form.is_valid():
-        return JsonResponse({"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400)
+        return JsonResponse(
+            {"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400
+        )
     period = form.chosen_period()
-    response = JsonResponse(selectors.national_export(period, as_of=today), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        selectors.national_export(period, as_of=today), json_dumps_params={"ensure_ascii": False}
+    )
     response["Content-Disposition"] = f'attachment; filename="vegviser-indikatorer-{period}.json"'
     return response
 
@@ -117,14 +121,14 @@ def _query(form: StatisticsFilterForm) -> str:
     """The filters as a query string, for the CSV links beside each table."""
     if not form.is_valid():
         return ""
-    from django.http import QueryDict
-
     query = QueryDict(mutable=True)
-    query.update({name: value for name, value in form.cleaned_data.items()})
+    query.update(form.cleaned_data)
     return query.urlencode()
 
 
-def _csv(request: HttpRequest, form: StatisticsFilterForm, statistics: Statistics | None, key: str) -> HttpResponse:
+def _csv(
+    request: HttpRequest, form: StatisticsFilterForm, statistics: Statistics | None, key: str
+) -> HttpResponse:
     if statistics is None:
         return render(request, "indicators/bad_filter.html", {"form": form}, status=400)
     table = statistics.table(key)

@@ -4,20 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0007_collaboration_agreements'),
+        ("registry", "0007_collaboration_agreements"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('ke_officer', 'Coordinating unit officer'), ('coordinator', 'Coordinator'), ('team_member', 'Team member'), ('org_admin', 'Organisation administrator'), ('privacy_officer', 'Privacy officer'), ('referral_clerk', 'Referral clerk'), ('assessing_clinician', 'Assessing clinician'), ('episode_staff', 'Episode staff'), ('trust_ke_officer', 'Trust coordinating unit officer'), ('indicator_analyst', 'Leader or analyst (quality indicators)')], max_length=32, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("ke_officer", "Coordinating unit officer"),
+                    ("coordinator", "Coordinator"),
+                    ("team_member", "Team member"),
+                    ("org_admin", "Organisation administrator"),
+                    ("privacy_officer", "Privacy officer"),
+                    ("referral_clerk", "Referral clerk"),
+                    ("assessing_clinician", "Assessing clinician"),
+                    ("episode_staff", "Episode staff"),
+                    ("trust_ke_officer", "Trust coordinating unit officer"),
+                    ("indicator_analyst", "Leader or analyst (quality indicators)"),
+                ],
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
         migrations.AlterField(
-            model_name='organisation',
-            name='kind',
-            field=models.CharField(choices=[('coordinating_unit', 'Coordinating unit'), ('home_services', 'Home services'), ('physiotherapy', 'Physiotherapy service'), ('occupational_therapy', 'Occupational therapy service'), ('rehabilitation_team', 'Rehabilitation team'), ('learning_coping_centre', 'Learning and coping centre'), ('municipal_service', 'Other municipal service'), ('health_trust', 'Health trust'), ('habilitation_unit', 'Habilitation unit (specialist health service)'), ('rehabilitation_unit', 'Rehabilitation unit (specialist health service)'), ('gp_office', 'GP office'), ('school', 'School'), ('kindergarten', 'Kindergarten'), ('ppt', 'Educational-psychological service (PPT)'), ('nav_office', 'NAV office'), ('child_welfare', 'Child welfare service'), ('user_organisation', 'User organisation'), ('volunteer', 'Volunteer organisation'), ('private_rehabilitation', 'Private rehabilitation institution'), ('regional_health_authority', 'Regional health authority'), ('national_health_authority', 'National health authority')], max_length=32, verbose_name='kind'),
+            model_name="organisation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("coordinating_unit", "Coordinating unit"),
+                    ("home_services", "Home services"),
+                    ("physiotherapy", "Physiotherapy service"),
+                    ("occupational_therapy", "Occupational therapy service"),
+                    ("rehabilitation_team", "Rehabilitation team"),
+                    ("learning_coping_centre", "Learning and coping centre"),
+                    ("municipal_service", "Other municipal service"),
+                    ("health_trust", "Health trust"),
+                    ("habilitation_unit", "Habilitation unit (specialist health service)"),
+                    ("rehabilitation_unit", "Rehabilitation unit (specialist health service)"),
+                    ("gp_office", "GP office"),
+                    ("school", "School"),
+                    ("kindergarten", "Kindergarten"),
+                    ("ppt", "Educational-psychological service (PPT)"),
+                    ("nav_office", "NAV office"),
+                    ("child_welfare", "Child welfare service"),
+                    ("user_organisation", "User organisation"),
+                    ("volunteer", "Volunteer organisation"),
+                    ("private_rehabilitation", "Private rehabilitation institution"),
+                    ("regional_health_authority", "Regional health authority"),
+                    ("national_health_authority", "National health authority"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]
