@@ -241,3 +241,21 @@ def test_the_menu_and_footer_lead_to_the_pages(world: World) -> None:
     assert DASHBOARD not in client_as(world.coordinator).get(reverse("home")).content.decode()
     assert PUBLIC in client_as(None).get(reverse("public:index")).content.decode()
     assert PUBLIC not in client_as(world.system_admin).get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "caption", "decimal"),
+    [
+        ("nb", "Statistikk: habilitering og rehabilitering", "Norge og helseregionene", "53\xa0712"),
+        ("nn", "Statistikk: habilitering og rehabilitering", "Noreg og helseregionane", "53\xa0712"),
+        ("en", "Statistics: habilitation and rehabilitation", "Norway and the health regions", "53,712"),
+    ],
+)
+def test_the_pages_in_each_language(
+    world: World, plans: None, language: str, heading: str, caption: str, decimal: str
+) -> None:
+    html = client_as(None, language=language).get(PUBLIC).content.decode()
+    assert heading in html and caption in html
+    assert decimal in html
+    dashboard = client_as(world.ke_officer, language=language).get(DASHBOARD)
+    assert dashboard.status_code == 200
