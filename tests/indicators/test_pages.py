@@ -259,3 +259,24 @@ def test_the_pages_in_each_language(
     assert decimal in html
     dashboard = client_as(world.ke_officer, language=language).get(DASHBOARD)
     assert dashboard.status_code == 200
+
+
+def test_the_chart_draws_the_table_and_says_where_its_text_is(world: World) -> None:
+    _plans(world.bodo, 5)
+    _plans(world.tromso, 7)
+    html = client_as(None).get(PUBLIC).content.decode()
+    chart = html.split('<figure class="indicator-chart"', 1)[1].split("</figure>", 1)[0]
+    assert 'role="img"' in chart and "<title" in chart
+    assert "The same figures are in the table below." in chart
+    # Helse Nord has every one of the 12 plans: the longest bar; another region has none.
+    # 12 of 487 744 inhabitants: 0.0 per 1 000, as the table shows it.
+    assert "Helse Nord: 0.0<" in chart
+    assert 'width="100.0%"' in chart
+    assert chart.count("<rect") == 2  # Norway and Helse Nord; the regions with none have no bar
+
+
+def test_a_hidden_figure_has_no_bar(world: World, plans: None) -> None:
+    html = client_as(None).get(PUBLIC).content.decode()
+    chart = html.split('<figure class="indicator-chart"', 1)[1].split("</figure>", 1)[0]
+    assert ": not shown" in chart
+    assert "<rect" not in chart.split(": not shown")[0].rsplit("<text", 1)[1]

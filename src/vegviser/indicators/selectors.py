@@ -147,11 +147,61 @@ def age_table(key: str, caption: str, table: Table, area: Area) -> ShownTable:
     )
 
 
+# The figure a chart draws for each kind: the one the indicator is about.
+CHARTED = {Kind.RATE: "per_1000", Kind.SHARE: "percent", Kind.DURATION: "median"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    text: str
+    suppressed: bool
+    # The bar's length as a share of the longest, in per cent ("" for no bar), unlocalised for the SVG.
+    width: str
+    y: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar for each row of a table: the same figures, drawn; the table beside it is its text."""
+
+    title: str
+    bars: tuple[Bar, ...]
+    height: int
+
+
+ROW_HEIGHT = 44
+# A row without the charted figure at all (not computed), as against one whose figure is None (no cases).
+MISSING: Any = object()
+
+
+def chart_of(table: ShownTable, indicator: Indicator, values: list[Figure | None]) -> Chart | None:
+    """The table's charted figure as bars; a row without it (per 1 000 inhabitants by age group) is left
+    out."""
+    name = CHARTED.get(indicator.kind)
+    if name is None:
+        return None
+    column = [column_name for column_name, _label in COLUMNS[indicator.kind]].index(name)
+    rows = [(row, value) for row, value in zip(table.rows, values, strict=True) if value is not MISSING]
+    numbers = [value for _row, value in rows if isinstance(value, int | float)]
+    longest = max(numbers, default=0) or 1
+    bars = []
+    for index, (row, value) in enumerate(rows):
+        cell = row.cells[column]
+        length = 100 * value / longest if isinstance(value, int | float) else 0
+        width = f"{length:.1f}" if length else ""
+        bars.append(Bar(row.header, cell.text, cell.suppressed, width, index * ROW_HEIGHT))
+    if not bars:
+        return None
+    return Chart(f"{table.caption} ({table.columns[column]})", tuple(bars), len(bars) * ROW_HEIGHT)
+
+
 @dataclass(frozen=True)
 class Statistics:
     indicator: Indicator
     period: Period
     tables: tuple[ShownTable, ...]
+    chart: Chart | None = None
 
     def table(self, key: str) -> ShownTable | None:
         return next((table for table in self.tables if table.key == key), None)
@@ -162,20 +212,20 @@ def public_statistics(indicator: Indicator, period: Period, *, as_of: date) -> S
     geography = Geography.load()
     table = indicator_table(indicator, period, as_of=as_of, geography=geography)
     context = {"indicator": indicator.title, "period": period}
+    regions = [
+        area for area in geography.areas() if area.level in (AreaLevel.NATION, AreaLevel.HEALTH_REGION)
+    ]
+    shown = area_table(
+        "regions",
+        str(_("%(indicator)s, %(period)s: Norway and the health regions") % context),
+        table,
+        regions,
+    )
     return Statistics(
         indicator,
         period,
         (
-            area_table(
-                "regions",
-                str(_("%(indicator)s, %(period)s: Norway and the health regions") % context),
-                table,
-                [
-                    area
-                    for area in geography.areas()
-                    if area.level in (AreaLevel.NATION, AreaLevel.HEALTH_REGION)
-                ],
-            ),
+            shown,
             area_table(
                 "municipalities",
                 str(_("%(indicator)s, %(period)s: the municipalities") % context),
@@ -183,7 +233,16 @@ def public_statistics(indicator: Indicator, period: Period, *, as_of: date) -> S
                 geography.municipalities.values(),
             ),
         ),
+        _chart(shown, table, [(area, ALL_AGES) for area in regions]),
     )
+
+
+def _chart(shown: ShownTable, table: Table, rows: list[tuple[Area, str]]) -> Chart | None:
+    name = CHARTED.get(table.indicator.kind)
+    if name is None:
+        return None
+    values = [table.row(area, age).figures.get(name, MISSING) for area, age in rows]
+    return chart_of(shown, table.indicator, values)
 
 
 def area_statistics(
@@ -196,9 +255,10 @@ def area_statistics(
     table = indicator_table(indicator, period, as_of=as_of, geography=geography)
     area = area_named(geography, area_key)
     context = {"indicator": indicator.title, "period": period, "area": area_name(area)}
-    tables = [
-        age_table("ages", str(_("%(indicator)s, %(period)s: %(area)s by age group") % context), table, area)
-    ]
+    by_age = age_table(
+        "ages", str(_("%(indicator)s, %(period)s: %(area)s by age group") % context), table, area
+    )
+    tables = [by_age]
     if area.level != AreaLevel.MUNICIPALITY:
         tables.append(
             area_table(
@@ -208,7 +268,9 @@ def area_statistics(
                 [geography.municipalities[number] for number in geography.municipalities_of(area)],
             )
         )
-    return Statistics(indicator, period, tuple(tables))
+    ages = [age.value for age in AgeGroup if age.value in {row.age_group for row in table.rows}]
+    chart = _chart(by_age, table, [(area, age) for age in [*ages, ALL_AGES]])
+    return Statistics(indicator, period, tuple(tables), chart)
 
 
 def area_named(geography: Geography, key: tuple[str, str]) -> Area:
