@@ -280,3 +280,14 @@ def test_a_hidden_figure_has_no_bar(world: World, plans: None) -> None:
     chart = html.split('<figure class="indicator-chart"', 1)[1].split("</figure>", 1)[0]
     assert ": not shown" in chart
     assert "<rect" not in chart.split(": not shown")[0].rsplit("<text", 1)[1]
+
+
+def test_a_regional_health_authority_needs_its_region(world: World) -> None:
+    from django.core.exceptions import ValidationError
+
+    authority = OrganisationFactory.build(kind=OrganisationKind.REGIONAL_HEALTH_AUTHORITY, municipality=None)
+    with pytest.raises(ValidationError) as refused:
+        authority.full_clean()
+    assert "health_region" in refused.value.message_dict
+    authority.health_region = HealthRegion.objects.get(name="Helse Nord")
+    authority.full_clean()

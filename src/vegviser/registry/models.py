@@ -180,6 +180,11 @@ class Organisation(models.Model):
                 raise ValidationError({"organisation_number": exc.args[0]}) from exc
         if self.parent_id is not None and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An organisation cannot be part of itself.")})
+        if self.kind == OrganisationKind.REGIONAL_HEALTH_AUTHORITY and self.health_region_id is None:
+            # Its leaders and analysts see the indicators of its region: without one they would see none.
+            raise ValidationError(
+                {"health_region": _("Choose the health region of the regional health authority.")}
+            )
 
 
 class MembershipRole(models.TextChoices):
