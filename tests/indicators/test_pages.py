@@ -291,3 +291,12 @@ def test_a_regional_health_authority_needs_its_region(world: World) -> None:
     assert "health_region" in refused.value.message_dict
     authority.health_region = HealthRegion.objects.get(name="Helse Nord")
     authority.full_clean()
+
+
+def test_a_filter_left_out_takes_its_default(world: World, plans: None) -> None:
+    # The public page's link carries no area: the dashboard takes the user's own.
+    html = client_as(world.ke_officer).get(DASHBOARD, {"indicator": "GAS-T-SCORE"}).content.decode()
+    assert "Goal attainment T-scores at evaluation" in html and "Bodø by age group" in html
+    assert "T-score 50-59" in html
+    sent_empty = client_as(world.ke_officer).get(DASHBOARD, {"indicator": "GAS-T-SCORE", "area": ""})
+    assert "Choose an area." in sent_empty.content.decode()

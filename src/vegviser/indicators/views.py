@@ -35,7 +35,8 @@ def _require_public(request: HttpRequest) -> None:
 def _public(request: HttpRequest) -> tuple[StatisticsFilterForm, Statistics | None]:
     _require_public(request)
     today = timezone.localdate()
-    data = request.GET if request.GET else StatisticsFilterForm.defaults(today)
+    # A filter left out takes its default; one sent empty is answered with a message.
+    data = {**StatisticsFilterForm.defaults(today), **request.GET.dict()}
     form = StatisticsFilterForm(data, today=today)
     if not form.is_valid():
         return form, None
@@ -65,7 +66,7 @@ def _dashboard(request: AuthenticatedRequest) -> tuple[DashboardFilterForm, Stat
     choices = selectors.area_choices(policy.indicator_areas(request.user))
     if not choices:
         raise Http404
-    data: Any = request.GET if request.GET else {**DashboardFilterForm.defaults(today), "area": choices[0][0]}
+    data = {**DashboardFilterForm.defaults(today), "area": choices[0][0], **request.GET.dict()}
     form = DashboardFilterForm(data, today=today, areas=choices)
     if not form.is_valid():
         return form, None
