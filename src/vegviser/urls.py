@@ -27,6 +27,7 @@ urlpatterns = [
     path("info/", include("vegviser.public.urls")),
     path("fhir/R4/", include("vegviser.fhir.urls")),
     path("o/", include((oauth_urlpatterns, "oauth2_provider"))),
+    path("statistics/", include("vegviser.indicators.urls")),
 ]
 
 handler400 = "vegviser.core.views.bad_request"

@@ -316,6 +316,9 @@ PUBLIC = "public"
 # The FHIR API and its authorisation server answer bearer tokens and OAuth clients, not the session: who may
 # and may not call them is tested in tests/fhir, for each interaction and persona it offers.
 API = "bearer token (tests/fhir)"
+# Published statistics: no login, suppressed aggregates only; refused to the system administrator, as all that
+# is drawn from health data (test_published_statistics).
+STATISTICS = "statistics"
 
 TABLE: dict[str, Entry | str] = {
     # A citizen's home is their own pages in the portal.
@@ -340,6 +343,14 @@ TABLE: dict[str, Entry | str] = {
     "public:page": PUBLIC,
     "public:directory": PUBLIC,
     "public:municipality": PUBLIC,
+    "indicators:public": STATISTICS,
+    "indicators:public_csv": STATISTICS,
+    "indicators:definitions": STATISTICS,
+    "indicators:national_export": STATISTICS,
+    # A leader's or analyst's dashboard (tests/indicators/test_pages.py): none of the personas holds the role,
+    # so here the coordinating units, each for its own municipality.
+    "indicators:dashboard": ("get", NO_ARGS, KE_BOTH, 200),
+    "indicators:dashboard_csv": ("get", lambda w: {"table": "ages"}, KE_BOTH, 200),
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
     # The way in through ID-porten, for anyone not signed in; tested against a real provider in
@@ -527,6 +538,7 @@ TABLE: dict[str, Entry | str] = {
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
 ANONYMOUS_REDIRECTS = {"home": "public:index"}
 PROTECTED = sorted(name for name, entry in TABLE.items() if not isinstance(entry, str))
+STATISTICS_ARGS = {"indicators:public_csv": {"table": "municipalities"}}
 
 
 def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -611,6 +623,19 @@ def test_page_access(world: World, name: str, persona: str) -> None:
         assert all(record.purpose and record.channel for record in written)
         if name in PLAN_PAGES and persona in PLAN_PAGE_READERS:
             assert all(record.actor_role.startswith("plan:") for record in written), name
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize("name", sorted(name for name, entry in TABLE.items() if entry == STATISTICS))
+def test_published_statistics(world: World, name: str, persona: str) -> None:
+    user, kwargs = user_and_objects(world, persona, lambda: STATISTICS_ARGS.get(name, {}))
+    before = AccessRecord.objects.count()
+    response = client_as(user).get(reverse(name, kwargs=kwargs))
+    if persona == "system_admin":
+        assert response.status_code == 404, f"the system administrator must not open {name}"
+    else:
+        assert response.status_code == 200, f"{persona} should open {name}"
+    assert AccessRecord.objects.count() == before, "aggregates read no person"
 
 
 def test_healthz_and_login_are_public(client: Any, db: None) -> None:

@@ -120,6 +120,8 @@ class Action(StrEnum):
     AGREEMENT_VIEW = "agreement.view"
     ASSESSMENT_RECORD = "assessment.record"
     ASSESSMENT_RESULTS = "assessment.results"
+    INDICATORS_PUBLIC = "indicators.public"
+    INDICATORS_AREA = "indicators.area"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -780,6 +782,7 @@ PRIVILEGED_ROLES = frozenset(
         MembershipRole.ASSESSING_CLINICIAN,
         MembershipRole.EPISODE_STAFF,
         MembershipRole.TRUST_COORDINATING_OFFICER,
+        MembershipRole.INDICATOR_ANALYST,
     }
 )
 
@@ -918,6 +921,51 @@ def visible_agreements(user: AnyUser | None) -> QuerySet[CollaborationAgreement]
     )
 
 
+# The areas of the quality indicators, as (level, code): the levels of `indicators.dimensions.AreaLevel`, a
+# health trust by its id, the nation by its one code.
+MUNICIPALITY_AREA = "municipality"
+TRUST_AREA = "health_trust"
+REGION_AREA = "health_region"
+NATION_AREA = ("nation", "NO")
+
+
+def indicator_areas(user: AnyUser | None) -> set[tuple[str, str]]:
+    """The areas whose quality indicators the user sees on their dashboard: a leader's or analyst's where the
+    role is held (a health trust, a regional health authority's region, the nation, or else the municipality
+    of the organisation), and a coordinating unit officer's own municipality. The system administrator holds
+    no roles and sees none: the indicators are drawn from health data."""
+    active = _active_user(user)
+    if active is None or active.is_system_admin:
+        return set()
+    areas = {(MUNICIPALITY_AREA, number) for number in coordinating_unit_municipalities(active)}
+    for organisation in _roles(active, MembershipRole.INDICATOR_ANALYST):
+        if organisation.kind == OrganisationKind.NATIONAL_HEALTH_AUTHORITY:
+            areas.add(NATION_AREA)
+        elif organisation.kind == OrganisationKind.HEALTH_TRUST:
+            areas.add((TRUST_AREA, str(organisation.pk)))
+        elif organisation.kind == OrganisationKind.REGIONAL_HEALTH_AUTHORITY:
+            if organisation.health_region_id:
+                areas.add((REGION_AREA, organisation.health_region_id))
+        elif organisation.municipality_id:
+            areas.add((MUNICIPALITY_AREA, organisation.municipality_id))
+    return areas
+
+
+def _indicator_area_reader(user: AnyUser | None, obj: Any) -> bool:
+    """Without an area: whether the user has a dashboard at all; with one, as (level, code): whether it is
+    theirs."""
+    areas = indicator_areas(user)
+    return bool(areas) if obj is None else tuple(obj) in areas
+
+
+def sees_public_statistics(user: AnyUser | None) -> bool:
+    """The public statistics need no login; a signed-in user sees them unless the policy says no (the system
+    administrator: they are drawn from health data)."""
+    if user is None or not user.is_authenticated:
+        return True
+    return can(user, Action.INDICATORS_PUBLIC)
+
+
 RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # Coordinating unit officers keep the person registry of their municipality (DESIGN §1).
     Action.PERSON_SEARCH: lambda user, obj: is_coordinating_unit_officer(user),
@@ -1040,6 +1088,10 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # Instruments recorded in the plan: health data, read as the plan is and recorded by its professionals.
     Action.ASSESSMENT_RECORD: _assessment_recorder,
     Action.ASSESSMENT_RESULTS: _assessment_results_reader,
+    # The quality indicators: only suppressed aggregates, never a person. Everyone but the system
+    # administrator sees the published figures; a leader or analyst, and the coordinating unit, their area's.
+    Action.INDICATORS_PUBLIC: lambda user, obj: not is_system_admin(user),
+    Action.INDICATORS_AREA: _indicator_area_reader,
 }
 
 
