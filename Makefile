@@ -34,7 +34,7 @@ run: install
 	$(DEV_ENV) $(BIN)/vegviser demo --if-empty
 	@# A database made before the guides were shipped gets them too; importing again changes nothing.
 	$(DEV_ENV) $(BIN)/vegviser import_priority_guides
-	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, ergo, laerer, ppt, habilitering, henvisning, vurdering, avdeling, kehf, admin, pasient, forelder, ungdom; password: demo)"
+	@echo "Vegviser: http://127.0.0.1:$(PORT)  (users: ke, koordinator, fysio, lege, ergo, laerer, ppt, habilitering, henvisning, vurdering, avdeling, kehf, leder, admin, pasient, forelder, ungdom; password: demo)"
 	@# The job queue's consumer beside the server, stopped with it (Ctrl-C or the server's end).
 	$(DEV_ENV) $(BIN)/vegviser run_huey --quiet & consumer=$$!; \
 		trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
