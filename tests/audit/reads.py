@@ -48,6 +48,9 @@ NO_HEALTH_DATA = {
     "registry:agreement_create",
     "registry:agreement_edit",
     "registry:agreement_document",
+    # Quality indicators: suppressed aggregates of an area, never a person.
+    "indicators:dashboard",
+    "indicators:dashboard_csv",
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).

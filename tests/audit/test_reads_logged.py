@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from vegviser.audit.models import AccessRecord
+from vegviser.audit.models import AccessRecord, ReadPurpose
 from vegviser.intake.models import NeedReport
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import IndividualPlan
@@ -154,3 +154,29 @@ def test_the_log_search_logs_each_person_named_once(world: World) -> None:
     reads = _records_of(client_for(world, "ke_officer"), "post", reverse("audit:search"), data)
     # Both are named twice: as lines found, and as reads without a role to review.
     assert reads == {world.patient.pk: 1, other.pk: 1}
+
+
+# The plan's instrument results and the recording form: health data, one record for the person read, with
+# the purpose of the page; none for a user the policy refuses.
+
+
+def test_the_instrument_pages_log_the_person_once_and_refusals_not_at_all(world: World) -> None:
+    plan = plan_for(world)
+    pages = {
+        reverse("assessments:plan_results", kwargs={"pk": plan.pk}): ReadPurpose.ASSESSMENT_RESULTS,
+        reverse("assessments:record_choose", kwargs={"pk": plan.pk}): ReadPurpose.ASSESSMENT_RECORD,
+        reverse("assessments:record", kwargs={"pk": plan.pk, "code": "psfs"}): ReadPurpose.ASSESSMENT_RECORD,
+    }
+    for url, purpose in pages.items():
+        before = AccessRecord.objects.count()
+        assert client_as(world.coordinator).get(url).status_code == 200
+        [record] = new_records(before)
+        assert (record.person_id, record.purpose, record.actor_role) == (
+            plan.person_id,
+            purpose,
+            "plan:coordinator",
+        )
+        # The coordinating unit keeps the registry but reads no plan content: refused, and nothing logged.
+        before = AccessRecord.objects.count()
+        assert client_as(world.ke_officer).get(url).status_code == 404
+        assert new_records(before) == []

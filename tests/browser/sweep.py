@@ -49,6 +49,8 @@ PAGE_PER_ADDRESS = frozenset({"public:page"})
 # Public pages show everyone the same content: swept as anonymous and as the first signed-in user (whose
 # header and menu every other user's own pages sweep anyway). So is the page for a missing address.
 SHARED_NAMESPACES = frozenset({"public"})
+# The published statistics, the same for everyone who may see them (a leader's dashboard is their own).
+SHARED_PAGES = frozenset({"indicators:public", "indicators:definitions"})
 # The page a broken or mistyped address shows: swept like the shared pages.
 NOT_FOUND_PATH = "/no-such-page/"
 NOT_FOUND = "404 page"
@@ -78,7 +80,6 @@ EMPTY_SUBMIT = frozenset(
         "plans:meeting_create",
         "referrals:referral_register",
         "referrals:ask_referrer",
-        "referrals:assess",
         "episodes:episode_create",
     }
 )
@@ -461,7 +462,7 @@ class Crawl:
             return []
         if kind in self.swept:
             return []  # reached again through a redirect
-        if kind == NOT_FOUND or kind.partition(":")[0] in SHARED_NAMESPACES:
+        if kind == NOT_FOUND or kind.partition(":")[0] in SHARED_NAMESPACES or kind in SHARED_PAGES:
             shared = (kind, self.language, self.signed_in)
             if shared in self.sweep.shared:
                 return []

@@ -29,7 +29,7 @@ from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.episodes.models import Episode
 from vegviser.intake.models import NeedReport, ReportStatus
 from vegviser.plans.models import JoinAnswer, JoinRequest
-from vegviser.referrals.models import WaitingTime
+from vegviser.referrals.models import Assessment, WaitingTime
 
 from .conftest import BROWSER_DB, SWEEP_REPORT, sign_in
 from .sweep import DESKTOP, Crawl, Sweep, cpu_seconds, interleave
@@ -54,6 +54,11 @@ def behind_filters() -> dict[str, list[str]]:
     assert asked is not None, "the demo has a request to join a plan waiting for its answer"
     coordinator = asked.plan.person.coordinator_assignments.filter(active=True).get().coordinator
     referral = breached.assessment.referral_id
+    # The letter to the person gives the appointment when care starts within four months: one that has it.
+    with_appointment = Assessment.objects.filter(
+        appointment_at__isnull=False, referral__receiving_unit__memberships__user__username="henvisning"
+    ).first()
+    assert with_appointment is not None, "the demo's clerk has an assessed referral with an appointment"
     # The coordinating unit finds decided reports under the queue's "all" filter, and their letter there; the
     # ward finds its discharged episodes, and their summaries, under the list's "discharged" filter. The
     # clerk reaches one referral's letters and one wait's handling and letter of the many; the coordinator
@@ -65,7 +70,7 @@ def behind_filters() -> dict[str, list[str]]:
             reverse("plans:join_request", args=[asked.plan_id]),
         ],
         "henvisning": [
-            reverse("referrals:letter_person", args=[referral]),
+            reverse("referrals:letter_person", args=[with_appointment.referral_id]),
             reverse("referrals:letter_referrer", args=[referral]),
             reverse("referrals:waiting_detail", args=[referral]),
             reverse("referrals:breach_letter", args=[referral]),

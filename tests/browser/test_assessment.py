@@ -52,6 +52,12 @@ def test_the_physician_assesses_a_referral_with_the_guides_deadline(
     with page.expect_navigation():
         page.get_by_role("link", name="Assess the referral").click()
     axe_check(page)
+    # Saved with nothing chosen: the errors first, with focus, and the page still accessible.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the assessment").click()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')"), "summary not focused"
+    assert "Right: This field is required." in page.locator("[data-error-summary]").inner_text()
+    axe_check(page)
     main = page.locator("main")
     select = page.get_by_label("Priority-guide condition")
     assert "Utviklingshemning" in select.inner_text()

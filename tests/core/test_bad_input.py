@@ -101,6 +101,40 @@ FORMS: list[tuple[str, Callable[[IndividualPlan], dict[str, Any]], str, list[str
         ["evaluated_on", "next_revision", "summary", "measures_review", "meeting"],
     ),
     ("plans:note_add", lambda plan: {"pk": plan.pk}, "team_member", ["text"]),
+    # Instruments: every answer a text judged by the scoring function, a repeating group, a licensed profile.
+    (
+        "assessments:record",
+        lambda plan: {"pk": plan.pk, "code": "psfs"},
+        "coordinator",
+        [
+            "administered_on",
+            "measure",
+            "activities__0__activity",
+            "activities__0__rating",
+            "activities__1__activity",
+            "activities__1__rating",
+            "activities__2__activity",
+            "activities__2__rating",
+        ],
+    ),
+    (
+        "assessments:record",
+        lambda plan: {"pk": plan.pk, "code": "eq5d-5l"},
+        "coordinator",
+        ["administered_on", "profile", "VAS"],
+    ),
+    (
+        "assessments:record",
+        lambda plan: {"pk": plan.pk, "code": "tug"},
+        "team_member",
+        ["administered_on", "seconds"],
+    ),
+    (
+        "assessments:record",
+        lambda plan: {"pk": plan.pk, "code": "iplos"},
+        "coordinator",
+        ["administered_on", "variables__0__variable", "variables__0__score"],
+    ),
     ("plans:plan_close", lambda plan: {"pk": plan.pk}, "coordinator", ["reason"]),
     ("access:emergency_open", lambda plan: {}, "org_admin", ["national_id", "reason", "hours"]),
     (

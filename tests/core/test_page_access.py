@@ -127,6 +127,10 @@ def _plan(world: World) -> dict[str, Any]:
     return {"pk": plan_for(world).pk}
 
 
+def _instrument_form(world: World) -> dict[str, Any]:
+    return {"pk": plan_for(world).pk, "code": "barthel"}
+
+
 def _plan_item(kind: str) -> Callable[[World], dict[str, Any]]:
     """A participant (the teacher), goal, measure (the teacher's) or linked plan of `_plan`'s plan."""
 
@@ -309,18 +313,50 @@ def _agreement(world: World) -> dict[str, Any]:
 Entry = tuple[str, Callable[[World], dict[str, Any]], set[str], int | dict[str, int]]
 NO_ARGS: Callable[[World], dict[str, Any]] = lambda world: {}  # noqa: E731
 PUBLIC = "public"
+# The FHIR API and its authorisation server answer bearer tokens and OAuth clients, not the session: who may
+# and may not call them is tested in tests/fhir, for each interaction and persona it offers.
+API = "bearer token (tests/fhir)"
+# Published statistics: no login, suppressed aggregates only; refused to the system administrator, as all that
+# is drawn from health data (test_published_statistics).
+STATISTICS = "statistics"
 
 TABLE: dict[str, Entry | str] = {
     # A citizen's home is their own pages in the portal.
     "home": ("get", NO_ARGS, SIGNED_IN, CITIZEN_HOME),
     "core:healthz": PUBLIC,
+    "fhir:base": API,
+    "fhir:metadata": API,
+    "fhir:smart_configuration": API,
+    "fhir:search-Patient": API,
+    "fhir:search-post-Patient": API,
+    "fhir:read-Patient": API,
+    "fhir:search-Organization": API,
+    "fhir:search-post-Organization": API,
+    "fhir:read-Organization": API,
+    "fhir:unknown": API,
+    "oauth2_provider:authorize": API,
+    "oauth2_provider:token": API,
+    "oauth2_provider:revoke-token": API,
+    "oauth2_provider:introspect": API,
     "set_language": PUBLIC,
     "public:index": PUBLIC,
     "public:page": PUBLIC,
     "public:directory": PUBLIC,
     "public:municipality": PUBLIC,
+    "indicators:public": STATISTICS,
+    "indicators:public_csv": STATISTICS,
+    "indicators:definitions": STATISTICS,
+    "indicators:national_export": STATISTICS,
+    # A leader's or analyst's dashboard (tests/indicators/test_pages.py): none of the personas holds the role,
+    # so here the coordinating units, each for its own municipality.
+    "indicators:dashboard": ("get", NO_ARGS, KE_BOTH, 200),
+    "indicators:dashboard_csv": ("get", lambda w: {"table": "ages"}, KE_BOTH, 200),
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
+    # The way in through ID-porten, for anyone not signed in; tested against a real provider in
+    # tests/accounts/test_idporten.py (404 where no provider is configured).
+    "accounts:idporten_login": PUBLIC,
+    "accounts:idporten_callback": PUBLIC,
     "accounts:password_reset": PUBLIC,
     "accounts:password_reset_done": PUBLIC,
     "accounts:password_reset_complete": PUBLIC,
@@ -493,10 +529,18 @@ TABLE: dict[str, Entry | str] = {
     "portal:consent_share_again": ("post", _patients_narrowed_consent, PATIENT, 302),
     "portal:access_log": ("get", _portal, PATIENT, 200),
     "portal:ask_for_help": ("get", _portal, PATIENT, 200),
+    # Instruments recorded in the plan: read by whoever reads the whole plan and by a participant with
+    # limited access (only the results tied to their own measures: tests/assessments/test_recording.py);
+    # recorded by the coordinator and the professional participants. The limited participant here is
+    # responsible for no measure, so has nothing to record for.
+    "assessments:plan_results": ("get", _plan, PLAN_PAGE_READERS, 200),
+    "assessments:record_choose": ("get", _plan, COORDINATOR | {"team_member"}, 200),
+    "assessments:record": ("get", _instrument_form, COORDINATOR | {"team_member"}, 200),
 }
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
 ANONYMOUS_REDIRECTS = {"home": "public:index"}
-PROTECTED = sorted(name for name, entry in TABLE.items() if entry != PUBLIC)
+PROTECTED = sorted(name for name, entry in TABLE.items() if not isinstance(entry, str))
+STATISTICS_ARGS = {"indicators:public_csv": {"table": "municipalities"}}
 
 
 def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -581,6 +625,19 @@ def test_page_access(world: World, name: str, persona: str) -> None:
         assert all(record.purpose and record.channel for record in written)
         if name in PLAN_PAGES and persona in PLAN_PAGE_READERS:
             assert all(record.actor_role.startswith("plan:") for record in written), name
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize("name", sorted(name for name, entry in TABLE.items() if entry == STATISTICS))
+def test_published_statistics(world: World, name: str, persona: str) -> None:
+    user, kwargs = user_and_objects(world, persona, lambda: STATISTICS_ARGS.get(name, {}))
+    before = AccessRecord.objects.count()
+    response = client_as(user).get(reverse(name, kwargs=kwargs))
+    if persona == "system_admin":
+        assert response.status_code == 404, f"the system administrator must not open {name}"
+    else:
+        assert response.status_code == 200, f"{persona} should open {name}"
+    assert AccessRecord.objects.count() == before, "aggregates read no person"
 
 
 def test_healthz_and_login_are_public(client: Any, db: None) -> None:

@@ -303,6 +303,21 @@ def _what_matters(world: World) -> Arguments:
     return {"plan": plan, "text": "Å gå tur med hunden", "expected_version": plan.version}
 
 
+def _instrument_answers(world: World) -> Arguments:
+    """A modified Rankin Scale grade, as the recording form sends it, for the plan of `plan_for`."""
+    return {
+        "plan": plan_for(world),
+        "instrument": "mrs",
+        "administered_on": timezone.localdate(),
+        "response": {
+            "resourceType": "QuestionnaireResponse",
+            "questionnaire": "Questionnaire/mrs",
+            "status": "completed",
+            "item": [{"linkId": "grade", "answer": [{"valueCoding": {"code": "2"}}]}],
+        },
+    }
+
+
 def _new_measure(world: World) -> Arguments:
     return {"plan": plan_for(world), "data": {"title": "Svømming", "responsible_organisation": world.physio}}
 
@@ -651,6 +666,9 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     ),
     "plans.answer_invitee": (COORDINATOR, _invitee_wrote),
     "plans.evaluate_plan": (COORDINATOR, _evaluation),
+    # The plan's professionals record instruments (the limited participant here is responsible for no
+    # measure); the person's side answers in the portal, the unit outside the plan not at all.
+    "assessments.record_instrument": (COORDINATOR | {"team_member"}, _instrument_answers),
     # The person's own side, in the portal.
     "plans.update_what_matters": (PATIENT, _what_matters),
     "plans.propose_goal": (PATIENT, _in_plan(data={"text": "Sykle til skolen"})),

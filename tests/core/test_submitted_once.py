@@ -30,6 +30,7 @@ from django.utils import timezone
 from vegviser.access.models import Consent, EmergencyAccess
 from vegviser.access.services import withdraw_own_consent
 from vegviser.accounts.models import User
+from vegviser.assessments.models import Administration
 from vegviser.audit.models import AuditRecord
 from vegviser.core.models import Submission
 from vegviser.core.once import SUBMISSIONS_KEPT, submitted_once
@@ -490,6 +491,13 @@ CREATES: dict[str, Create] = {
         MeetingDecision,
     ),
     "plans:evaluation_create": Create("coordinator", _active_plan, _evaluation_body, Evaluation),
+    # An instrument answered twice (a double click on Save) is recorded once.
+    "assessments:record": Create(
+        "coordinator",
+        lambda world: {"pk": plan_for(world).pk, "code": "mrs"},
+        lambda world, kwargs: {"administered_on": TODAY().isoformat(), "grade": "3"},
+        Administration,
+    ),
     # A document upload: the signed consent's PDF.
     "access:consent_create": Create(
         "ke_officer", _person_without_a_report, _consent_with_a_signed_paper, Consent

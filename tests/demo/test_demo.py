@@ -48,6 +48,7 @@ DEMO_USERS = {
     "vurdering",
     "avdeling",
     "kehf",
+    "leder",
     "henvisning",
     "admin",
     "pasient",
@@ -211,6 +212,12 @@ def test_the_ward_asks_to_take_part_in_pers_plan(demo: None) -> None:
     # The trust's coordinating unit sees the ward's referral counted and the plans its staff take part in.
     trust_page = client_as(User.objects.get(username="kehf")).get(reverse("referrals:trust")).content.decode()
     assert "Per Andersen" in trust_page and referral.receiving_unit.name in trust_page
+
+
+def test_the_trusts_leader_sees_its_area_and_no_person(demo: None) -> None:
+    page = client_as(User.objects.get(username="leder")).get(reverse("indicators:dashboard")).content.decode()
+    assert "Nordlandssykehuset" in page and "by age group" in page
+    assert "Per Andersen" not in page
 
 
 def test_the_three_persons_have_plans(demo: None) -> None:

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from vegviser.assessments.services import record_instrument
 from vegviser.audit.models import AccessRecord
 from vegviser.audit.services import record_access
+from vegviser.portal.export import document_context, everything_about
 from vegviser.referrals.models import ReferrerRequest
 from vegviser.registry.identity import synthetic_national_id
 from vegviser.registry.models import Person
 
 from ..conftest import World, client_for
 from ..factories import ReferralFactory, UserFactory
+from ..plans.helpers import plan_for
 
 
 def test_the_person_downloads_everything_as_json(world: World) -> None:
@@ -45,6 +48,7 @@ def test_the_person_downloads_everything_as_json(world: World) -> None:
         "measures",
         "meetings",
         "evaluations",
+        "instrument_results",
         "messages",
         "referrals",
         "who_has_read",
@@ -336,3 +340,30 @@ def test_the_copy_holds_the_referrals_with_what_was_asked_and_attached(world: Wo
     response = client.get(reverse("portal:my_data_pdf"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Henvisninger til spesialisthelsetjenesten" in text and "Epikrise fra sykehuset." in text
+
+
+def test_the_copy_holds_the_results_of_instruments(world: World) -> None:
+    plan = plan_for(world)
+    record_instrument(
+        actor=world.coordinator,
+        plan=plan,
+        instrument="six-minute-walk",
+        administered_on=timezone.localdate() - timedelta(days=2),
+        response={
+            "resourceType": "QuestionnaireResponse",
+            "questionnaire": "Questionnaire/six-minute-walk",
+            "item": [{"linkId": "metres", "answer": [{"valueDecimal": 312.5}]}],
+        },
+    )
+    data = json.loads(client_for(world, "patient_user").get(reverse("portal:my_data_json")).content)
+    [result] = data["instrument_results"]
+    assert (result["instrument"], result["score_value"], result["recorded_by"]) == (
+        "6 minutters gangtest",
+        312.5,
+        world.coordinator.display_name,
+    )
+    with translation.override("en"):
+        context = document_context(world.patient, everything_about(world.patient))
+        tables = {str(title): rows for title, _columns, rows in context["tables"]}
+    [[row]] = tables["Results of instruments"]
+    assert row[1:5] == ("Six-minute walk test", "6-minute walk distance", "312.5", "metres")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -104,6 +104,24 @@ def test_the_suggestion_is_the_services_whatever_is_posted(world: World, clinici
         ),
     )
     assert assessment.suggested_deadline == referral.received_on + timedelta(weeks=12)
+
+
+@pytest.mark.parametrize("outcome", ["rejected", "advice", "forwarded"])
+def test_a_right_is_followed_by_a_call_in_or_a_deadline_only(
+    world: World, clinician: User, rehabilitation_unit: Organisation, outcome: str
+) -> None:
+    # A rejected or forwarded referral with a right would wait on no one's list, or on two.
+    referral = received(10, person=world.patient)
+    data = right(
+        care_deadline=referral.received_on + timedelta(weeks=10),
+        outcome=outcome,
+        to_referrer="Se vedlagt.",
+        forwarded_to=rehabilitation_unit if outcome == "forwarded" else None,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.assess_referral(actor=clinician, referral=referral, data=data)
+    assert "outcome" in refused.value.message_dict
+    assert not Assessment.objects.filter(referral=referral).exists()
 
 
 def test_no_need_with_advice_to_the_referrer(world: World, clinician: User) -> None:
@@ -311,6 +329,14 @@ BAD = {
             appointment_on=(referral.received_on + timedelta(weeks=4)).isoformat(),
         ),
         "Give the time of the appointment too.",
+    ),
+    "an appointment in the past": (
+        lambda referral, guide: right(
+            care_deadline=(referral.received_on + timedelta(weeks=16)).isoformat(),
+            appointment_on=(timezone.localdate() - timedelta(days=1)).isoformat(),
+            appointment_time="09:30",
+        ),
+        "The appointment cannot be in the past.",
     ),
 }
 

@@ -16,8 +16,9 @@ from vegviser.accounts.models import User
 from vegviser.audit.models import AccessRecord
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import ParticipantKind
-from vegviser.referrals.models import Assessment, ReferralStatus, RightStatus
+from vegviser.referrals.models import Assessment, ReferralStatus, RightStatus, WaitingTime
 from vegviser.referrals.trust import trust_overview
+from vegviser.referrals.waiting import WaitState
 from vegviser.registry.models import MembershipRole, Organisation, OrganisationKind
 
 from ..conftest import World, client_as
@@ -38,12 +39,12 @@ def officer_of(trust: Organisation) -> User:
     return MembershipFactory(organisation=trust, role=MembershipRole.TRUST_COORDINATING_OFFICER).user
 
 
-def _assessed(unit: Organisation, *, deadline_in_days: int, appointment: bool = False) -> None:
+def _assessed(unit: Organisation, *, deadline_in_days: int, appointment: bool = False) -> Assessment:
     today = timezone.localdate()
     referral = ReferralFactory(
         receiving_unit=unit, received_on=today - timedelta(days=60), status=ReferralStatus.ASSESSED
     )
-    Assessment.objects.create(
+    return Assessment.objects.create(
         referral=referral,
         right=RightStatus.RIGHT,
         benefit="met",
@@ -62,17 +63,36 @@ def test_the_trusts_officer_sees_each_units_counts(world: World, trust: Organisa
     today = timezone.localdate()
     ReferralFactory(receiving_unit=unit)  # open, in time
     ReferralFactory(receiving_unit=unit, received_on=today - timedelta(days=30))  # open, overdue
-    _assessed(unit, deadline_in_days=30)  # right, not started
+    _assessed(unit, deadline_in_days=30)  # right, no appointment: a breach expected
     _assessed(unit, deadline_in_days=-3)  # right, past its deadline
     _assessed(unit, deadline_in_days=30, appointment=True)  # right, appointment given in time
+    # Past the deadline but postponed at the person's wish, and past it but ended: neither is a breach.
+    postponed = _assessed(unit, deadline_in_days=-2)
+    WaitingTime.objects.create(
+        assessment=postponed,
+        postponement_code="22",
+        postponement_chosen_on=today - timedelta(days=10),
+        postponed_from=postponed.care_deadline,
+        postponed_to=today + timedelta(days=20),
+    )
+    ended = _assessed(unit, deadline_in_days=-5)
+    WaitingTime.objects.create(assessment=ended, ended_on=today - timedelta(days=6), end_code="1")
     rehabilitation = OrganisationFactory(
         name="Rehabilitering", kind=OrganisationKind.REHABILITATION_UNIT, parent=trust
     )
-    overview = trust_overview(user=officer_of(trust))
+    officer = officer_of(trust)
+    overview = trust_overview(user=officer)
     counts = {
-        row.unit: (row.open, row.overdue, row.right_not_started, row.past_deadline) for row in overview.units
+        row.unit: (row.open, row.overdue, row.waiting, row.breached, row.breach_expected)
+        for row in overview.units
     }
-    assert counts == {unit: (2, 1, 2, 1), rehabilitation: (0, 0, 0, 0)}
+    assert counts == {unit: (2, 1, 4, 1, 1), rehabilitation: (0, 0, 0, 0, 0)}
+    # The same waits as the unit's waiting list has, in the same states.
+    rows = client_as(officer).get(reverse("referrals:waiting_list")).context["rows"]
+    states = sorted(row.state for row in rows)
+    assert states == sorted(
+        [WaitState.EXPECTED_BREACH, WaitState.BREACH, WaitState.ON_TRACK, WaitState.POSTPONED]
+    )
     page = client_as(officer_of(trust)).get(reverse("referrals:trust")).content.decode()
     # The page's title is its name alone: the link to the agreements is in the page, not in the title.
     title = page.split("<title>", 1)[1].split("</title>", 1)[0]

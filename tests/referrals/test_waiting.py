@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AccessRecord, AuditRecord
 from vegviser.plans.reminders import send_reminders
-from vegviser.referrals import services
+from vegviser.referrals import selectors, services
 from vegviser.referrals.models import Assessment, Referral, WaitingTime
 from vegviser.referrals.waiting import WaitState, days_left, state_of, wait_state
 from vegviser.registry.models import MembershipRole, Organisation, OrganisationKind
@@ -193,6 +193,20 @@ def test_the_clerk_sees_the_units_waits_by_state_and_each_name_is_a_logged_read(
     assert breach.referral.named_as not in shown
     # The work list links to it.
     assert reverse("referrals:waiting_list") in client.get(reverse("referrals:work_list")).content.decode()
+
+
+def test_a_filter_finds_its_waits_beyond_the_lists_length(
+    world: World, clerk: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The list is cut at its length after filtering, so a breach expected late is still found.
+    monkeypatch.setattr(selectors, "WORK_LIST_LIMIT", 2)
+    for days in (5, 6, 7):
+        waiting(deadline_in_days=days, appointment_in_days=days - 1)
+    late = waiting(deadline_in_days=50)
+    client = client_as(clerk)
+    assert late.referral.named_as not in client.get(reverse("referrals:waiting_list")).content.decode()
+    rows = client.get(reverse("referrals:waiting_list"), {"show": "expected"}).context["rows"]
+    assert [row.referral for row in rows] == [late.referral]
 
 
 def test_the_assessing_clinician_and_the_trusts_officer_read_the_list(
@@ -384,6 +398,31 @@ def test_a_postponement_moves_the_deadline_and_is_left_out_of_the_days_waited(
     assert wait.wait_days == 60 - 30
 
 
+def test_a_breach_is_not_undone_by_a_postponement_chosen_after_it(world: World, clerk: User) -> None:
+    assessment = waiting(received_days_ago=60, deadline_in_days=-3)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        services.record_postponement(
+            actor=clerk,
+            referral=assessment.referral,
+            code="22",
+            chosen_on=today,
+            postponed_to=today + timedelta(days=30),
+        )
+    assert "postponement_chosen_on" in refused.value.message_dict
+    assert state_of(assessment) == WaitState.BREACH
+    # Chosen before the deadline, and recorded late, it is a postponement.
+    services.record_postponement(
+        actor=clerk,
+        referral=assessment.referral,
+        code="22",
+        chosen_on=today - timedelta(days=5),
+        postponed_to=today + timedelta(days=30),
+    )
+    assessment.refresh_from_db()
+    assert state_of(assessment) == WaitState.POSTPONED
+
+
 def test_a_forwarded_referral_waits_from_its_seniority_date(world: World, clerk: User) -> None:
     # The patient register counts a wait from the seniority date: the time at the first unit is part of it.
     assessment = waiting(received_days_ago=40, deadline_in_days=5)
@@ -457,7 +496,11 @@ def test_bad_input_is_explained_in_the_users_language_and_nothing_is_lost(
     too_early = (assessment.care_deadline - timedelta(days=3)).isoformat()
     page = post(
         "referrals:wait_postponement",
-        {"postponement_code": "22", "postponement_chosen_on": today.isoformat(), "postponed_to": too_early},
+        {
+            "postponement_code": "22",
+            "postponement_chosen_on": (assessment.care_deadline - timedelta(days=5)).isoformat(),
+            "postponed_to": too_early,
+        },
     )
     assert expected["postpone"] in page and f'value="{too_early}"' in page
     assert not WaitingTime.objects.filter(ended_on__isnull=False).exists()

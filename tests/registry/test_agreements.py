@@ -139,6 +139,20 @@ def test_a_party_that_is_not_a_health_trust_is_refused(world: World, trust: Orga
     assert "Choose a health trust" in str(refused.value)
 
 
+def test_a_refusal_by_the_service_is_shown_on_the_form(
+    world: World, trust: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the service alone knows (such as a change made since the form was shown) reaches the form too.
+    def refuse(**kwargs: Any) -> None:
+        raise ValidationError({"valid_from": "Refused by the service."})
+
+    monkeypatch.setattr(services, "register_agreement", refuse)
+    response = client_as(world.system_admin).post(reverse("registry:agreement_create"), _form(trust))
+    assert response.status_code == 200
+    assert response.context["form"].errors["valid_from"] == ["Refused by the service."]
+    assert "Delavtale om habilitering og rehabilitering" in response.content.decode()
+
+
 def test_a_file_too_large_is_refused(world: World, trust: Organisation, settings: Any) -> None:
     big = SimpleUploadedFile("avtale.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")
     response = client_as(world.system_admin).post(

@@ -28,6 +28,7 @@ MENU_ACTIONS = {
     "audit": Action.AUDIT_SEARCH,
     "trust": Action.TRUST_OVERVIEW,
     "agreements": Action.AGREEMENT_MANAGE,
+    "indicators": Action.INDICATORS_AREA,
 }
 
 

@@ -28,6 +28,7 @@ from vegviser.plans.models import (
     IndividualPlan,
     JoinRequest,
     Measure,
+    MeasureStatus,
     Meeting,
     ParticipantKind,
     PlanParticipant,
@@ -123,6 +124,10 @@ class Action(StrEnum):
     TRUST_OVERVIEW = "referral.trust_overview"
     AGREEMENT_MANAGE = "agreement.manage"
     AGREEMENT_VIEW = "agreement.view"
+    ASSESSMENT_RECORD = "assessment.record"
+    ASSESSMENT_RESULTS = "assessment.results"
+    INDICATORS_PUBLIC = "indicators.public"
+    INDICATORS_AREA = "indicators.area"
 
 
 def _active_user(user: AnyUser | None) -> User | None:
@@ -591,6 +596,39 @@ def _measure_editor(user: AnyUser | None, obj: Measure) -> bool:
     )
 
 
+def _limited_measures(user: User, plan: IndividualPlan) -> QuerySet[Measure]:
+    """The plan's measures a participant with limited access is responsible for, while still going on."""
+    return plan.measures.filter(
+        responsible_participant__user=user, responsible_participant__active=True
+    ).exclude(status=MeasureStatus.STOPPED)
+
+
+def _assessment_recorder(user: AnyUser | None, obj: Any) -> bool:
+    """The plan's coordinator and its professional participants record instruments while the plan is open:
+    for a plan, whether they may record at all; for a measure, whether they may record for it. A participant
+    with limited access records only for a measure they are responsible for, so that they can read it after.
+    The person's side answers in the portal; it does not record here."""
+    plan = _plan_of(obj)
+    if plan is None or not plan.is_open:
+        return False
+    active = _active_user(user)
+    role = plan_role(active, plan)
+    if role in {PlanRole.COORDINATOR, PlanRole.FULL}:
+        return True
+    if role != PlanRole.LIMITED or active is None:
+        return False
+    measures = _limited_measures(active, plan)
+    return measures.filter(pk=obj.pk).exists() if isinstance(obj, Measure) else measures.exists()
+
+
+def _assessment_results_reader(user: AnyUser | None, obj: Any) -> bool:
+    """Whoever reads the whole plan reads its results (a parent of a 12–15-year-old without those tied to the
+    goals the young person keeps private); a participant with limited access only the results tied to the
+    measures they are responsible for (the selector leaves the rest out)."""
+    plan = _plan_of(obj)
+    return plan is not None and plan_role(user, plan) in WHOLE_PLAN_ROLES | {PlanRole.LIMITED}
+
+
 def _plan_creator(user: AnyUser | None, obj: Any) -> bool:
     return isinstance(obj, Person) and coordinates(user, obj)
 
@@ -750,6 +788,7 @@ PRIVILEGED_ROLES = frozenset(
         MembershipRole.ASSESSING_CLINICIAN,
         MembershipRole.EPISODE_STAFF,
         MembershipRole.TRUST_COORDINATING_OFFICER,
+        MembershipRole.INDICATOR_ANALYST,
     }
 )
 
@@ -899,6 +938,51 @@ def visible_agreements(user: AnyUser | None) -> QuerySet[CollaborationAgreement]
     )
 
 
+# The areas of the quality indicators, as (level, code): the levels of `indicators.dimensions.AreaLevel`, a
+# health trust by its id, the nation by its one code.
+MUNICIPALITY_AREA = "municipality"
+TRUST_AREA = "health_trust"
+REGION_AREA = "health_region"
+NATION_AREA = ("nation", "NO")
+
+
+def indicator_areas(user: AnyUser | None) -> set[tuple[str, str]]:
+    """The areas whose quality indicators the user sees on their dashboard: a leader's or analyst's where the
+    role is held (a health trust, a regional health authority's region, the nation, or else the municipality
+    of the organisation), and a coordinating unit officer's own municipality. The system administrator holds
+    no roles and sees none: the indicators are drawn from health data."""
+    active = _active_user(user)
+    if active is None or active.is_system_admin:
+        return set()
+    areas = {(MUNICIPALITY_AREA, number) for number in coordinating_unit_municipalities(active)}
+    for organisation in _roles(active, MembershipRole.INDICATOR_ANALYST):
+        if organisation.kind == OrganisationKind.NATIONAL_HEALTH_AUTHORITY:
+            areas.add(NATION_AREA)
+        elif organisation.kind == OrganisationKind.HEALTH_TRUST:
+            areas.add((TRUST_AREA, str(organisation.pk)))
+        elif organisation.kind == OrganisationKind.REGIONAL_HEALTH_AUTHORITY:
+            if organisation.health_region_id:
+                areas.add((REGION_AREA, organisation.health_region_id))
+        elif organisation.municipality_id:
+            areas.add((MUNICIPALITY_AREA, organisation.municipality_id))
+    return areas
+
+
+def _indicator_area_reader(user: AnyUser | None, obj: Any) -> bool:
+    """Without an area: whether the user has a dashboard at all; with one, as (level, code): whether it is
+    theirs."""
+    areas = indicator_areas(user)
+    return bool(areas) if obj is None else tuple(obj) in areas
+
+
+def sees_public_statistics(user: AnyUser | None) -> bool:
+    """The public statistics need no login; a signed-in user sees them unless the policy says no (the system
+    administrator: they are drawn from health data)."""
+    if user is None or not user.is_authenticated:
+        return True
+    return can(user, Action.INDICATORS_PUBLIC)
+
+
 RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # Coordinating unit officers keep the person registry of their municipality (DESIGN §1).
     Action.PERSON_SEARCH: lambda user, obj: is_coordinating_unit_officer(user),
@@ -1018,6 +1102,13 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # A collaboration agreement holds no health data: the system administrator registers and keeps it.
     Action.AGREEMENT_MANAGE: lambda user, obj: is_system_admin(user),
     Action.AGREEMENT_VIEW: _agreement_reader,
+    # Instruments recorded in the plan: health data, read as the plan is and recorded by its professionals.
+    Action.ASSESSMENT_RECORD: _assessment_recorder,
+    Action.ASSESSMENT_RESULTS: _assessment_results_reader,
+    # The quality indicators: only suppressed aggregates, never a person. Everyone but the system
+    # administrator sees the published figures; a leader or analyst, and the coordinating unit, their area's.
+    Action.INDICATORS_PUBLIC: lambda user, obj: not is_system_admin(user),
+    Action.INDICATORS_AREA: _indicator_area_reader,
 }
 
 

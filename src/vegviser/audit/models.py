@@ -63,6 +63,11 @@ class ReadPurpose(models.TextChoices):
         _("Whether there is a plan, for the specialist service"),
     )
     TRUST_OVERVIEW = "trust-overview", _("The health trust's coordinating unit's overview")
+    ASSESSMENT_RECORD = "assessment-record", _("Recording an instrument")
+    ASSESSMENT_RESULTS = "assessment-results", _("Results of instruments")
+    # Reads by another system through the FHIR API, for the user who signed in to it.
+    API_READ = "api-read", _("Read through the FHIR API")
+    API_SEARCH = "api-search", _("Search through the FHIR API")
 
 
 class AuditAction(models.TextChoices):
@@ -147,6 +152,7 @@ class AuditAction(models.TextChoices):
     PLAN_JOIN_DECLINE = "plan.join.decline", _("Request to take part declined")
     AGREEMENT_REGISTER = "agreement.register", _("Collaboration agreement registered")
     AGREEMENT_UPDATE = "agreement.update", _("Collaboration agreement changed")
+    ASSESSMENT_RECORD = "assessment.record", _("Instrument recorded")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:
@@ -205,6 +211,9 @@ class AccessRecord(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     purpose = models.CharField(_("purpose"), max_length=64, choices=ReadPurpose.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # The registered application that read through the API on the actor's behalf, by its name: the person sees
+    # which system looked, not only who signed in to it.
+    client = models.CharField(_("client"), max_length=255, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:

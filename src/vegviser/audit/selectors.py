@@ -193,6 +193,12 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.DISCHARGE_SUMMARY: Action.DISCHARGE_SUMMARY_VIEW,
     ReadPurpose.PLAN_STATUS_FOR_SPECIALIST: Action.PLAN_STATUS_FOR_SPECIALIST,
     ReadPurpose.TRUST_OVERVIEW: Action.TRUST_OVERVIEW,
+    ReadPurpose.ASSESSMENT_RECORD: Action.ASSESSMENT_RECORD,
+    ReadPurpose.ASSESSMENT_RESULTS: Action.ASSESSMENT_RESULTS,
+    # A person read through the FHIR API: by the unit as its registry (the person's page), by anyone else
+    # through a role in the person's plan, checked against participation like a read of the plan.
+    ReadPurpose.API_READ: Action.PERSON_VIEW,
+    ReadPurpose.API_SEARCH: Action.PERSON_VIEW,
 }
 UNIT_ACTIONS: dict[MembershipRole, frozenset[Action]] = {
     MembershipRole.COORDINATING_UNIT_OFFICER: frozenset(
@@ -340,7 +346,7 @@ def _as_lines(
             actor_role=role_label(r.actor_role),
             actor_organisation=r.actor_organisation,
             person=by_id.get(r.person_id),
-            what=label_of(ReadPurpose, r.purpose),
+            what=_read_for(r),
             channel=r.get_channel_display(),
         )
         for r in read_rows
@@ -373,6 +379,13 @@ def _as_lines(
     ]
     lines.sort(key=lambda line: line.at, reverse=True)
     return lines[:RESULT_LIMIT]
+
+
+def _read_for(record: AccessRecord) -> str:
+    """What a read was for, and through which application when another system read through the API: the
+    person sees which system looked, not only who signed in to it."""
+    what = label_of(ReadPurpose, record.purpose)
+    return f"{what}: {record.client}" if record.client else what
 
 
 def _log_review(user: User, person_ids: set[Any], channel: str) -> None:
@@ -701,7 +714,7 @@ def reads_of_person(
             actor_role=role_label(r.actor_role),
             actor_organisation=r.actor_organisation,
             person=None,
-            what=label_of(ReadPurpose, r.purpose),
+            what=_read_for(r),
             channel=r.get_channel_display(),
         )
         for r in shown.object_list

@@ -106,6 +106,7 @@ def record_access(
     purpose: ReadPurpose,
     channel: str = Channel.WEB,
     role: str = "",
+    client: str = "",
 ) -> int:
     """One access record per person read. Returns how many were written.
 
@@ -124,6 +125,7 @@ def record_access(
             object_id=str(obj.pk) if obj is not None else "",
             purpose=purpose,
             channel=channel,
+            client=client,
             request_id=current_request_id(),
         )
         for person_id in person_ids

@@ -26,7 +26,6 @@ from vegviser.referrals.models import (
     PostponementCode,
     Referral,
     ReferralConsent,
-    ReferralStatus,
     RightStatus,
     WaitEndCode,
 )
@@ -87,23 +86,22 @@ def _with_right(
             **GP,
         },
     )
-    Referral.objects.filter(pk=referral.pk).update(
-        status=ReferralStatus.ASSESSED, created_at=story.at(received_on, 10)
-    )
-    physician = world.users["vurdering"]
-    Assessment.objects.create(
+    Referral.objects.filter(pk=referral.pk).update(created_at=story.at(received_on, 10))
+    assessment = referrals.assess_referral(
+        actor=world.users["vurdering"],
         referral=referral,
-        right=RightStatus.RIGHT,
-        benefit=CriterionGrade.MET,
-        cost_effectiveness=CriterionGrade.MET,
-        severity=CriterionGrade.CLEARLY_MET,
-        care_deadline=care_deadline,
-        care_type=CareType.ASSESSMENT,
-        outcome=AssessmentOutcome.RIGHT_WAITING,
-        assessed_by=physician,
-        assessor_name=physician.display_name,
-        assessed_on=received_on + timedelta(days=10),
+        data={
+            "right": RightStatus.RIGHT,
+            "benefit": CriterionGrade.MET,
+            "cost_effectiveness": CriterionGrade.MET,
+            "severity": CriterionGrade.CLEARLY_MET,
+            "care_deadline": care_deadline,
+            "care_type": CareType.ASSESSMENT,
+            "outcome": AssessmentOutcome.RIGHT_WAITING,
+        },
     )
+    # Assessed ten days after it came, as the story tells: the service dates it today.
+    Assessment.objects.filter(pk=assessment.pk).update(assessed_on=received_on + timedelta(days=10))
     referral.refresh_from_db()
     return referral
 

@@ -82,6 +82,8 @@ PROFESSIONALS = [
     # The trust's coordinating unit oversees the units' referrals, waiting lists and breaches.
     DemoUser("kehf", "Trude", "Nilsen", Profession.SOCIAL_WORKER, "hospital",
              MembershipRole.TRUST_COORDINATING_OFFICER),
+    # A leader at the trust: the quality indicators of its catchment area, never a person.
+    DemoUser("leder", "Lene", "Aas", Profession.OTHER, "hospital", MembershipRole.INDICATOR_ANALYST),
 ]  # fmt: skip
 
 # The citizens who sign in to the portal: Per, Emil's mother and Ulrik.

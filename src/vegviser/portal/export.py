@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Prefetch
 from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -107,6 +108,7 @@ def everything_about(person: Person) -> dict[str, Any]:
             for report in person.need_reports.order_by("received_at")
         ],
         **_plans_of(person),
+        "instrument_results": _instrument_results(person),
         "referrals": _referrals_of(person),
         "who_has_read": list(_reads(person)),
         "changes": list(_changes(person)),
@@ -317,9 +319,37 @@ def _plans_of(person: Person) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _instrument_results(person: Person) -> list[dict[str, Any]]:
+    """Every score of every instrument recorded for the person, one row each, in the order they were done."""
+    from vegviser.assessments import labels
+    from vegviser.assessments.library import BASE_LANGUAGE, LANGUAGES, instruments
+    from vegviser.assessments.models import RecordedScore
+
+    language = (translation.get_language() or BASE_LANGUAGE).split("-")[0]
+    language = language if language in LANGUAGES else BASE_LANGUAGE
+    titles = {code: found.title(language) for code, found in instruments().items()}
+    scores = (
+        RecordedScore.objects.filter(administration__person=person)
+        .select_related("administration")
+        .order_by("administration__administered_on", "administration__created_at", "position")
+    )
+    return [
+        {
+            "when": score.administration.administered_on,
+            "instrument": titles.get(score.instrument, score.instrument),
+            "score": labels.score_label(score.code) + (f": {score.subject}" if score.subject else ""),
+            "score_value": score.value if score.value is not None else score.value_code,
+            "unit": labels.unit_label(score.unit),
+            "recorded_by": score.administration.recorded_by_name,
+        }
+        for score in scores
+    ]
+
+
 def history_size(person: Person) -> int:
-    """How many rows of history the copy holds: reads, changes, ratings, meetings and messages. What decides
-    whether it is prepared by a job."""
+    """How many rows of history the copy holds: reads, changes, ratings, meetings, messages and scores. What
+    decides whether it is prepared by a job."""
+    from vegviser.assessments.models import RecordedScore
     from vegviser.plans.models import GoalRating, Meeting, PlanMessage
 
     sizes = [
@@ -330,6 +360,7 @@ def history_size(person: Person) -> int:
         (GoalRating, "goal__plan__person"),
         (Meeting, "plan__person"),
         (PlanMessage, "plan__person"),
+        (RecordedScore, "administration__person"),
     ):
         sizes.append(model.objects.filter(**{path: person}).aggregate(n=Count("pk"))["n"])
     return sum(sizes)
@@ -445,6 +476,9 @@ def _readable(key: str, value: Any) -> str:
     if key == "t_score":
         # In the reader's language: a decimal comma in Norwegian.
         return str(floatformat(value, 1))
+    if key == "score_value" and isinstance(value, float):
+        # As many decimals as it has, up to the three of the EQ-5D-5L index, with the reader's decimal sign.
+        return str(number_format(round(value, 3)))
     if isinstance(value, datetime):
         return stamp(timezone.localtime(value))
     if isinstance(value, date):
@@ -505,6 +539,19 @@ def document_context(person: Person, data: dict[str, Any]) -> dict[str, Any]:
                 _("Ratings of the goals"),
                 (time, _("Goal"), _("Level"), _("Rated by"), _("Comment")),
                 _rows(data["ratings"], "when", "goal", "level", "rated_by", "comment"),
+            ),
+            (
+                _("Results of instruments"),
+                (_("Date"), _("Instrument"), _("Score"), _("Value"), _("Unit"), _("Recorded by")),
+                _rows(
+                    data["instrument_results"],
+                    "when",
+                    "instrument",
+                    "score",
+                    "score_value",
+                    "unit",
+                    "recorded_by",
+                ),
             ),
             (_("Messages"), (time, who, _("Message")), _rows(data["messages"], "when", "who", "message")),
             (_("Who has read your data"), (time, who, what), _read_rows(data)),

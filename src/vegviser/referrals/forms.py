@@ -301,15 +301,7 @@ class AssessmentForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        day, time = cleaned.get("appointment_on"), cleaned.get("appointment_time")
-        if day and time:
-            cleaned["appointment_at"] = timezone.make_aware(datetime.combine(day, time))
-        elif day and not time:
-            self.add_error("appointment_time", _("Give the time of the appointment too."))
-        elif time and not day:
-            self.add_error("appointment_on", _("Give the date of the appointment too."))
-        else:
-            cleaned["appointment_at"] = None
+        combine_appointment(self, cleaned)
         return cleaned
 
     def _post_clean(self) -> None:
@@ -330,12 +322,24 @@ class AppointmentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        day, time = cleaned.get("appointment_on"), cleaned.get("appointment_time")
-        if day and time:
-            cleaned["appointment_at"] = timezone.make_aware(datetime.combine(day, time))
-            if cleaned["appointment_at"] < timezone.now():
-                self.add_error("appointment_on", _("The appointment cannot be in the past."))
+        combine_appointment(self, cleaned)
         return cleaned
+
+
+def combine_appointment(form: forms.BaseForm, cleaned: dict[str, Any]) -> None:
+    """The first appointment from the form's date and time fields, as `appointment_at`: both or neither,
+    and not in the past."""
+    day, time = cleaned.get("appointment_on"), cleaned.get("appointment_time")
+    if day and time:
+        cleaned["appointment_at"] = timezone.make_aware(datetime.combine(day, time))
+        if cleaned["appointment_at"] < timezone.now():
+            form.add_error("appointment_on", _("The appointment cannot be in the past."))
+    elif day and "appointment_time" not in form.errors:
+        form.add_error("appointment_time", _("Give the time of the appointment too."))
+    elif time and "appointment_on" not in form.errors:
+        form.add_error("appointment_on", _("Give the date of the appointment too."))
+    else:
+        cleaned["appointment_at"] = None
 
 
 def shown_again(data: Any) -> dict[str, Any]:

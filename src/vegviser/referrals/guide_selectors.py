@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
@@ -30,12 +31,14 @@ def search_conditions(*, user: User, query: str = "", guide: str = "") -> list[P
     conditions = PriorityGuideCondition.objects.filter(withdrawn=False)
     if guide:
         conditions = conditions.filter(guide=guide)
+    return matching(conditions.order_by("guide", "title", "suggested_weeks"), query)
+
+
+def matching(conditions: Iterable[PriorityGuideCondition], query: str) -> list[PriorityGuideCondition]:
+    """The conditions whose title or text has every word of `query` (all of them when it has none): the
+    guides' pages and the assessment form find the same."""
     words = query.casefold().split()
-    return [
-        condition
-        for condition in conditions.order_by("guide", "title", "suggested_weeks")
-        if all(word in _searchable(condition) for word in words)
-    ]
+    return [condition for condition in conditions if all(word in _searchable(condition) for word in words)]
 
 
 def get_condition(*, user: User, pk: uuid.UUID) -> PriorityGuideCondition:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -383,6 +384,41 @@ class AssessmentOutcome(models.TextChoices):
     ADVICE = "advice", _("Advice to the referrer")
 
 
+# What follows a right, and only a right: the person is called in, or told the deadline to follow.
+OUTCOMES_OF_A_RIGHT = (AssessmentOutcome.CALLED_IN, AssessmentOutcome.RIGHT_WAITING)
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def still_waiting(self) -> AssessmentQuerySet:
+        """The rights with a deadline for the start of care whose wait has not ended, each annotated with
+        `deadline_in_force`, the date a breach is counted from (a postponement moves it): what the waiting
+        list, the trust's figures and the reminders all count, so that they agree."""
+        return (
+            self.filter(right=RightStatus.RIGHT, care_deadline__isnull=False)
+            .exclude(outcome=AssessmentOutcome.FORWARDED)
+            .filter(models.Q(wait__isnull=True) | models.Q(wait__ended_on__isnull=True))
+            .annotate(deadline_in_force=Coalesce("wait__postponed_to", "care_deadline"))
+        )
+
+    # The states of `waiting.wait_state`, in the database; the tests hold the two together. On the
+    # annotation of `still_waiting` (in Q objects, which the type checker does not hold to the fields).
+    def breached(self, today: date) -> AssessmentQuerySet:
+        return self.filter(models.Q(deadline_in_force__lt=today))
+
+    def breach_expected(self, today: date) -> AssessmentQuerySet:
+        """No appointment on or before the deadline in force, which has not passed, and no postponement
+        running."""
+        return self.filter(models.Q(deadline_in_force__gte=today), wait__postponed_to__isnull=True).filter(
+            models.Q(appointment_at__isnull=True)
+            | models.Q(appointment_at__date__gt=models.F("deadline_in_force"))
+        )
+
+    def helfo_notified(self, notified: bool = True) -> AssessmentQuerySet:
+        if notified:
+            return self.filter(wait__helfo_notified_on__isnull=False)
+        return self.filter(models.Q(wait__isnull=True) | models.Q(wait__helfo_notified_on__isnull=True))
+
+
 class Assessment(PersonalDataModel):
     """The unit's assessment of a referral (pasient- og brukerrettighetsloven § 2-2): the right, the criteria
     it rests on, the deadline for the start of care, and what happens next."""
@@ -446,6 +482,8 @@ class Assessment(PersonalDataModel):
     # is an expected breach.
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -480,6 +518,11 @@ class Assessment(PersonalDataModel):
             "severity": self.severity,
         }
         if self.right == RightStatus.RIGHT:
+            if self.outcome and self.outcome not in OUTCOMES_OF_A_RIGHT:
+                errors["outcome"] = _(
+                    "With a right, the person is called in or given the time to follow: a referral that is "
+                    "forwarded, rejected or answered with advice gives no right."
+                )
             # Prioriteringsforskriften § 2: a right needs all three criteria met.
             for field, grade in criteria.items():
                 if not grade:
@@ -493,7 +536,7 @@ class Assessment(PersonalDataModel):
         elif self.right == RightStatus.NO_NEED:
             if self.care_deadline:
                 errors["care_deadline"] = _("Only a right carries a deadline for the start of care.")
-            if self.outcome in (AssessmentOutcome.RIGHT_WAITING, AssessmentOutcome.CALLED_IN):
+            if self.outcome in OUTCOMES_OF_A_RIGHT:
                 errors["outcome"] = _(
                     "Without a right, the referral is rejected, forwarded or answered with advice."
                 )

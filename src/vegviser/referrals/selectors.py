@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +18,10 @@ from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.registry.models import Organisation
 
+from .guide_selectors import matching
 from .models import (
     RECEIVING_KINDS,
     Assessment,
-    AssessmentOutcome,
     PriorityGuide,
     PriorityGuideCondition,
     Referral,
@@ -109,12 +108,11 @@ def forwarded_as(referral: Referral) -> Referral | None:
 
 def guide_conditions(*, guide: str, text: str = "") -> list[tuple[str, list[PriorityGuideCondition]]]:
     """The conditions the priority guides offer now (none withdrawn), by guide: the guide that fits the
-    referral first, then the others, for the case that fits another. `text` narrows them by title."""
-    conditions = PriorityGuideCondition.objects.filter(withdrawn=False)
-    if text.strip():
-        conditions = conditions.filter(title__icontains=text.strip())
+    referral first, then the others, for the case that fits another. `text` narrows them as the guides'
+    search does."""
+    conditions = PriorityGuideCondition.objects.filter(withdrawn=False).order_by("guide", "title")
     by_guide: dict[str, list[PriorityGuideCondition]] = {}
-    for condition in conditions.order_by("guide", "title"):
+    for condition in matching(conditions, text):
         by_guide.setdefault(condition.guide, []).append(condition)
     order = [guide, *(other for other in PriorityGuide.values if other != guide)]
     return [(str(PriorityGuide(key).label), by_guide[key]) for key in order if key in by_guide]
@@ -189,27 +187,19 @@ def waiting_list(*, user: User, show: str = WAIT_ALL, descending: bool = False) 
     in force (a postponement moves it). The names shown are a read of each person: logged."""
     policy.require(user, Action.REFERRAL_WAITING_LIST)
     units = policy.referral_reader_units(user)
-    deadline = Coalesce("wait__postponed_to", "care_deadline")
-    assessments = (
-        Assessment.objects.filter(
-            referral__receiving_unit_id__in=units,
-            right=RightStatus.RIGHT,
-            care_deadline__isnull=False,
-        )
-        .exclude(outcome=AssessmentOutcome.FORWARDED)
-        .filter(Q(wait__isnull=True) | Q(wait__ended_on__isnull=True))
-        .select_related("referral__receiving_unit", "wait")
-        .annotate(deadline_in_force=deadline)
-        .order_by("-deadline_in_force" if descending else "deadline_in_force", "referral__seniority_date")
-    )
     today = timezone.localdate()
-    found = [_waiting(assessment, today) for assessment in assessments[:WORK_LIST_LIMIT]]
+    assessments = Assessment.objects.still_waiting().filter(referral__receiving_unit_id__in=units)
+    # Filtered in the database, before the list is cut at its length.
     if show == WAIT_BREACH:
-        found = [row for row in found if row.state == WaitState.BREACH and not row.helfo_notified]
+        assessments = assessments.breached(today).helfo_notified(False)
     elif show == WAIT_EXPECTED:
-        found = [row for row in found if row.state == WaitState.EXPECTED_BREACH and not row.helfo_notified]
+        assessments = assessments.breach_expected(today).helfo_notified(False)
     elif show == WAIT_HANDLED:
-        found = [row for row in found if row.helfo_notified]
+        assessments = assessments.helfo_notified()
+    ordered = assessments.select_related("referral__receiving_unit", "wait").order_by(
+        "-deadline_in_force" if descending else "deadline_in_force", "referral__seniority_date"
+    )
+    found = [_waiting(assessment, today) for assessment in ordered[:WORK_LIST_LIMIT]]
     record_access(
         actor=user,
         person_ids={row.referral.person_id for row in found},
@@ -260,13 +250,9 @@ def waiting_to_report(*, today: date) -> list[Waiting]:
     """For the daily reminders, of every unit: the waits expected to breach their deadline that nobody has
     reported to Helfo yet. Not a read of anyone: only counted, never shown."""
     assessments = (
-        Assessment.objects.filter(right=RightStatus.RIGHT, care_deadline__isnull=False)
-        .annotate(deadline_in_force=Coalesce("wait__postponed_to", "care_deadline"))
-        # A breach already past is not expected: it is on the list as a breach.
-        .filter(deadline_in_force__gte=today)
-        .exclude(outcome=AssessmentOutcome.FORWARDED)
-        .filter(Q(wait__isnull=True) | Q(wait__ended_on__isnull=True, wait__helfo_notified_on__isnull=True))
+        Assessment.objects.still_waiting()
+        .breach_expected(today)
+        .helfo_notified(False)
         .select_related("referral", "wait")
     )
-    rows = (_waiting(assessment, today) for assessment in assessments.iterator(chunk_size=500))
-    return [row for row in rows if row.state == WaitState.EXPECTED_BREACH]
+    return [_waiting(assessment, today) for assessment in assessments.iterator(chunk_size=500)]

@@ -207,6 +207,8 @@ def assess_referral(*, actor: User | None, referral: Referral, data: dict[str, A
     assessment = Assessment(referral=referral, assessed_by=actor, assessed_on=timezone.localdate())
     assessment.assessor_name, _role, _organisation = describe_actor(actor)
     assign(assessment, ASSESSMENT_FIELDS, data)
+    if assessment.appointment_at is not None:
+        _not_past(assessment.appointment_at)
     condition = assessment.condition
     assessment.suggested_deadline = condition.deadline_from(referral.received_on) if condition else None
     save_new(
@@ -290,6 +292,11 @@ def record_breach_letter_sent(*, actor: User | None, referral: Referral, sent_on
     )
 
 
+def _not_past(appointment_at: datetime) -> None:
+    if appointment_at < timezone.now():
+        raise ValidationError({"appointment_at": _("The appointment cannot be in the past.")})
+
+
 @transaction.atomic
 def set_appointment(*, actor: User | None, referral: Referral, appointment_at: datetime) -> Assessment:
     """Give or change the first appointment after the assessment: the letter to the person names it (and
@@ -300,8 +307,7 @@ def set_appointment(*, actor: User | None, referral: Referral, appointment_at: d
     wait = WaitingTime.objects.filter(assessment=assessment).first()
     if wait is not None:
         _still_waiting(wait)
-    if appointment_at < timezone.now():
-        raise ValidationError({"appointment_at": _("The appointment cannot be in the past.")})
+    _not_past(appointment_at)
     return save_change(
         assessment,
         actor=actor,
@@ -384,6 +390,19 @@ def record_postponement(
     _still_waiting(wait)
     assert assessment.care_deadline is not None
     current = deadline_in_force(assessment.care_deadline, wait.postponed_to)
+    if chosen_on > current:
+        # A breach that has happened stays one: a later wish to wait does not undo it.
+        raise ValidationError(
+            {
+                "postponement_chosen_on": ValidationError(
+                    _(
+                        "The deadline (%(date)s) had passed when the person chose to wait: that is a breach, "
+                        "and a postponement cannot undo it. Notify Helfo, or record the end of the wait."
+                    ),
+                    params={"date": f"{current:%d.%m.%Y}"},
+                )
+            }
+        )
     if postponed_to <= current:
         raise ValidationError(
             {

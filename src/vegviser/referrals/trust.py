@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from vegviser.access import policy
@@ -23,7 +23,7 @@ from vegviser.audit.services import record_access
 from vegviser.plans.models import OPEN_STATUSES, ParticipantKind, PlanParticipant
 from vegviser.registry.models import Organisation
 
-from .models import ReferralStatus, RightStatus
+from .models import Assessment, AssessmentQuerySet, ReferralStatus
 
 if TYPE_CHECKING:
     from vegviser.accounts.models import User
@@ -38,10 +38,11 @@ class UnitCounts:
     open: int
     # Open, and past the ten working days for the assessment.
     overdue: int
-    # Assessed with a right to necessary health care, and no first appointment given yet.
-    right_not_started: int
-    # Assessed with a right whose deadline for the start of care has passed with no appointment by then.
-    past_deadline: int
+    # Waiting for the start of care, with a right and a deadline: counted as the waiting list counts them.
+    waiting: int
+    # Of those, past the deadline in force, and expected to pass it (no appointment before it).
+    breached: int
+    breach_expected: int
 
 
 @dataclass
@@ -64,36 +65,34 @@ class TrustOverview:
     participations: list[Participation]
 
 
+def _per_unit(assessments: AssessmentQuerySet) -> dict[Any, int]:
+    """How many of the waits each unit has, by the unit's key: one query."""
+    return dict(assessments.values_list("referral__receiving_unit").annotate(count=Count("pk")).order_by())
+
+
 def trust_overview(*, user: User, today: date | None = None) -> TrustOverview:
     policy.require(user, Action.TRUST_OVERVIEW)
     today = today or timezone.localdate()
     trusts = policy.trust_ids(user)
     units = Organisation.objects.filter(pk__in=policy.trust_units(user)).order_by("name")
     received = "referrals_received"
-    assessment = f"{received}__assessment"
-    with_right = Q(
-        **{f"{received}__status": ReferralStatus.ASSESSED, f"{assessment}__right": RightStatus.RIGHT}
-    )
-    no_appointment = Q(**{f"{assessment}__appointment_at__isnull": True})
-    # No appointment at all, or the first one after the deadline: the start of care comes too late.
-    late_appointment = Q(**{f"{assessment}__appointment_at__date__gt": F(f"{assessment}__care_deadline")})
-    past_deadline = (
-        with_right & Q(**{f"{assessment}__care_deadline__lt": today}) & (no_appointment | late_appointment)
-    )
     still_open = Q(**{f"{received}__status__in": OPEN_REFERRALS})
     counted = units.annotate(
         open_count=Count(received, filter=still_open),
         overdue_count=Count(received, filter=still_open & Q(**{f"{received}__assessment_due_on__lt": today})),
-        right_not_started_count=Count(received, filter=with_right & no_appointment),
-        past_deadline_count=Count(received, filter=past_deadline),
     )
+    waits = Assessment.objects.still_waiting().filter(referral__receiving_unit__in=units)
+    waiting = _per_unit(waits)
+    breached = _per_unit(waits.breached(today))
+    expected = _per_unit(waits.breach_expected(today))
     unit_rows = [
         UnitCounts(
             unit=unit,
             open=unit.open_count,
             overdue=unit.overdue_count,
-            right_not_started=unit.right_not_started_count,
-            past_deadline=unit.past_deadline_count,
+            waiting=waiting.get(unit.pk, 0),
+            breached=breached.get(unit.pk, 0),
+            breach_expected=expected.get(unit.pk, 0),
         )
         for unit in counted
     ]

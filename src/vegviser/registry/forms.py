@@ -203,8 +203,9 @@ class MembershipForm(forms.Form):
 
 class AgreementForm(VersionedForm):
     """A collaboration agreement. The PDF is chosen when the agreement is registered; a new text of the
-    agreement is registered as a new agreement (ending the old one), so that the text in force on any day can
-    still be read. Editing changes the facts around it: title, parties, coverage and period."""
+    agreement is registered as a new agreement, and the old one's period is ended by editing it, so that the
+    text in force on any day can still be read. Editing changes the facts around it: title, parties, coverage
+    and period."""
 
     class Meta:
         model = CollaborationAgreement

@@ -92,6 +92,10 @@ class OrganisationKind(models.TextChoices):
     USER_ORGANISATION = "user_organisation", _("User organisation")
     VOLUNTEER = "volunteer", _("Volunteer organisation")
     PRIVATE_REHABILITATION = "private_rehabilitation", _("Private rehabilitation institution")
+    # Where leaders and analysts of a health region or of the nation hold their role (its `health_region` says
+    # which region); they see the quality indicators of that area, never a person.
+    REGIONAL_HEALTH_AUTHORITY = "regional_health_authority", _("Regional health authority")
+    NATIONAL_HEALTH_AUTHORITY = "national_health_authority", _("National health authority")
 
 
 class Organisation(models.Model):
@@ -176,6 +180,11 @@ class Organisation(models.Model):
                 raise ValidationError({"organisation_number": exc.args[0]}) from exc
         if self.parent_id is not None and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An organisation cannot be part of itself.")})
+        if self.kind == OrganisationKind.REGIONAL_HEALTH_AUTHORITY and self.health_region_id is None:
+            # Its leaders and analysts see the indicators of its region: without one they would see none.
+            raise ValidationError(
+                {"health_region": _("Choose the health region of the regional health authority.")}
+            )
 
 
 class MembershipRole(models.TextChoices):
@@ -193,6 +202,10 @@ class MembershipRole(models.TextChoices):
     # The health trust's coordinating unit: oversees the referrals, waiting lists and breaches of the trust's
     # habilitation and rehabilitation units. Held in the trust itself.
     TRUST_COORDINATING_OFFICER = "trust_ke_officer", _("Trust coordinating unit officer")
+    # A leader or analyst: sees the quality indicators of the area of the organisation the role is held in (a
+    # municipality's organisation, a health trust, a regional or the national health authority), suppressed,
+    # and nothing about any person.
+    INDICATOR_ANALYST = "indicator_analyst", _("Leader or analyst (quality indicators)")
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.audit.models import ReadPurpose
 from vegviser.core.editing import versioned_edit
+from vegviser.core.forms import add_service_error
 from vegviser.core.http import posted
 from vegviser.core.once import submitted_once
 from vegviser.core.services import ConflictError
@@ -255,9 +257,13 @@ def agreement_create(request: AuthenticatedRequest) -> HttpResponse:
     form = AgreementForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.register_agreement(actor=request.user, data=data, document=data["document"])
-        messages.success(request, _("The collaboration agreement was registered."))
-        return redirect("registry:agreement_list")
+        try:
+            services.register_agreement(actor=request.user, data=data, document=data["document"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The collaboration agreement was registered."))
+            return redirect("registry:agreement_list")
     return render(request, "registry/agreement_form.html", {"form": form, "creating": True})
 
 

@@ -81,6 +81,7 @@ def plan_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         "may_note": policy.can(request.user, Action.PLAN_NOTE, plan),
         # The page's links follow the rules of the pages they lead to.
         "may_message": policy.can(request.user, Action.PLAN_MESSAGES, plan),
+        "may_see_results": policy.can(request.user, Action.ASSESSMENT_RESULTS, plan),
         "may_see_log": policy.can(request.user, Action.PLAN_ACCESS_LOG, plan),
         "may_get_notice": policy.can(request.user, Action.RECORD_NOTICE, plan),
         "goal_cards": page.goal_cards(

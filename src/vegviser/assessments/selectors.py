@@ -1,0 +1,180 @@
+"""Reading instrument results: which a user may see, and each score's change over time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from vegviser.access import policy
+from vegviser.access.policy import PlanRole
+from vegviser.episodes.models import Episode
+from vegviser.plans.models import IndividualPlan, Measure, MeasureStatus
+
+from . import labels
+from .library import Instrument, MinimalImportantChange, instruments
+from .models import Administration, RecordedScore
+from .scoring import change
+
+if TYPE_CHECKING:
+    from vegviser.accounts.models import User
+
+
+def visible_administrations(user: User, plan: IndividualPlan) -> QuerySet[Administration]:
+    """The plan's administered instruments the user may read; the caller has checked ASSESSMENT_RESULTS.
+
+    A participant with limited access reads those tied to the measures they are responsible for; a parent of
+    a 12–15-year-old all but those tied to a measure that serves a goal the young person keeps private."""
+    administrations = Administration.objects.filter(plan=plan)
+    role = policy.plan_role(user, plan)
+    if role == PlanRole.LIMITED:
+        return administrations.filter(measure__responsible_participant__user=user)
+    if role == PlanRole.PARENT_OF_YOUTH:
+        private = Measure.objects.filter(
+            Q(goals__private_to_parents=True) | Q(goals__parent__private_to_parents=True), plan=plan
+        )
+        return administrations.exclude(measure__in=private)
+    if role is None:
+        return administrations.none()
+    return administrations
+
+
+@dataclass
+class ScoreRow:
+    """One score on one day, with its change against the one before and the first."""
+
+    administered_on: date
+    value: float | None
+    value_code: str
+    recorded_by: str
+    context: str
+    since_previous: float | None = None
+    since_first: float | None = None
+    # Whether the change reaches the minimal important change; None where there is none to compare with.
+    previous_important: bool | None = None
+    first_important: bool | None = None
+    # "better" or "worse" by the score's own direction; "" for no change, or a score without an order.
+    previous_direction: str = ""
+    first_direction: str = ""
+
+
+@dataclass
+class Series:
+    """One score of one instrument over time (for IPLOS, one variable)."""
+
+    code: str
+    subject: str
+    label: str
+    unit: str
+    decimals: int
+    higher_is_better: bool | None
+    minimal_important_change: MinimalImportantChange | None
+    rows: list[ScoreRow] = field(default_factory=list)
+
+
+@dataclass
+class InstrumentResults:
+    instrument: Instrument
+    title: str
+    series: list[Series]
+
+
+def _important(difference: float | None, mic: MinimalImportantChange | None) -> bool | None:
+    if difference is None or mic is None:
+        return None
+    # A little slack for floating point: a mean of 2.0 points is 2.0, not 1.9999999.
+    return abs(difference) >= mic.value - 1e-9
+
+
+def _direction(difference: float | None, higher_is_better: bool | None) -> str:
+    """Whether a change is for the better: a higher Barthel Index is, a longer Timed Up and Go is not."""
+    if difference is None or higher_is_better is None or abs(difference) < 1e-9:
+        return ""
+    return "better" if (difference > 0) == higher_is_better else "worse"
+
+
+def _context(administration: Administration) -> str:
+    """The measure and the episode of care the instrument was recorded in, where it names them."""
+    parts = []
+    if administration.measure is not None:
+        parts.append(administration.measure.title)
+    episode = administration.episode
+    if episode is not None:
+        parts.append(f"{episode.unit.name} {timezone.localtime(episode.admitted_at):%d.%m.%Y}")
+    return ", ".join(parts)
+
+
+def plan_results(user: User, plan: IndividualPlan, language: str) -> list[InstrumentResults]:
+    """The results the user may read, per instrument in the library's order, each score in date order."""
+    administrations = visible_administrations(user, plan)
+    scores = (
+        RecordedScore.objects.filter(administration__in=administrations)
+        .select_related("administration__measure", "administration__episode__unit")
+        .order_by("administration__administered_on", "administration__created_at", "position")
+    )
+    by_series: dict[tuple[str, str, str], list[RecordedScore]] = defaultdict(list)
+    for score in scores:
+        by_series[(score.instrument, score.code, score.subject)].append(score)
+    results = []
+    for code, found in instruments().items():
+        series = []
+        for (instrument_code, score_code, subject), rows in by_series.items():
+            if instrument_code != code:
+                continue
+            mic = found.minimal_important_change(score_code)
+            one = Series(
+                code=score_code,
+                subject=subject,
+                label=labels.score_label(score_code),
+                unit=labels.unit_label(rows[0].unit),
+                decimals=labels.decimals(score_code),
+                higher_is_better=found.higher_is_better.get(score_code),
+                minimal_important_change=mic,
+            )
+            first: float | None = None
+            previous: float | None = None
+            for score in rows:
+                row = ScoreRow(
+                    administered_on=score.administration.administered_on,
+                    value=score.value,
+                    value_code=score.value_code,
+                    recorded_by=score.administration.recorded_by_name,
+                    context=_context(score.administration),
+                )
+                if score.value is not None:
+                    if previous is not None and first is not None:
+                        row.since_previous = change(previous, score.value)
+                        row.since_first = change(first, score.value)
+                        row.previous_important = _important(row.since_previous, mic)
+                        row.first_important = _important(row.since_first, mic)
+                        row.previous_direction = _direction(row.since_previous, one.higher_is_better)
+                        row.first_direction = _direction(row.since_first, one.higher_is_better)
+                    first = score.value if first is None else first
+                    previous = score.value
+                one.rows.append(row)
+            series.append(one)
+        if series:
+            series.sort(key=lambda item: (labels.score_order(item.code), item.subject))
+            results.append(InstrumentResults(instrument=found, title=found.title(language), series=series))
+    return results
+
+
+def measures_for_recording(user: User, plan: IndividualPlan) -> QuerySet[Measure]:
+    """The measures a recording may be tied to: all the plan's ongoing ones for the coordinator and a full
+    participant, the user's own for a participant with limited access."""
+    measures = plan.measures.exclude(status=MeasureStatus.STOPPED).order_by("starts_on", "created_at")
+    if policy.plan_role(user, plan) == PlanRole.LIMITED:
+        measures = measures.filter(responsible_participant__user=user, responsible_participant__active=True)
+    return measures
+
+
+def episodes_for_recording(user: User, plan: IndividualPlan) -> list[Episode]:
+    """The person's episodes of care the user may read: a recording at a unit may name its episode."""
+    episodes = (
+        Episode.objects.filter(person_id=plan.person_id).select_related("unit").order_by("-admitted_at")
+    )
+    return [episode for episode in episodes if policy.can(user, policy.Action.EPISODE_VIEW, episode)]

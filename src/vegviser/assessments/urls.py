@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("plans/<uuid:pk>/", views.plan_results, name="plan_results"),
+    path("plans/<uuid:pk>/record/", views.record_choose, name="record_choose"),
+    path("plans/<uuid:pk>/record/<slug:code>/", views.record, name="record"),
+]

@@ -1,0 +1,109 @@
+"""The plan's instrument results, and recording an instrument from the plan.
+
+Thin: each view reads the plan through the plans selector (the policy is asked and the read logged), calls
+at most one service, and renders.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from vegviser.access import policy
+from vegviser.access.policy import Action, PlanRole
+from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.audit.models import ReadPurpose
+from vegviser.core.forms import add_service_error
+from vegviser.core.http import posted
+from vegviser.core.once import submitted_once
+from vegviser.plans import selectors as plan_selectors
+
+from . import selectors, services
+from .forms import InstrumentForm
+from .library import BASE_LANGUAGE, LANGUAGES, instruments
+from .scoring import ScoreError
+
+
+def _language() -> str:
+    language = (get_language() or BASE_LANGUAGE).split("-")[0]
+    return language if language in LANGUAGES else BASE_LANGUAGE
+
+
+@login_required
+def plan_results(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = plan_selectors.get_plan(
+        user=request.user, pk=pk, action=Action.ASSESSMENT_RESULTS, purpose=ReadPurpose.ASSESSMENT_RESULTS
+    )
+    context = {
+        "plan": plan,
+        "results": selectors.plan_results(request.user, plan, _language()),
+        "may_record": policy.can(request.user, Action.ASSESSMENT_RECORD, plan),
+        "limited": policy.plan_role(request.user, plan) == PlanRole.LIMITED,
+    }
+    return render(request, "assessments/plan_results.html", context)
+
+
+@login_required
+def record_choose(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    plan = plan_selectors.get_plan(
+        user=request.user, pk=pk, action=Action.ASSESSMENT_RECORD, purpose=ReadPurpose.ASSESSMENT_RECORD
+    )
+    language = _language()
+    choices = [(found.code, found.title(language), found.licensed_text) for found in instruments().values()]
+    return render(request, "assessments/record_choose.html", {"plan": plan, "choices": choices})
+
+
+@login_required
+@submitted_once
+def record(request: AuthenticatedRequest, pk: uuid.UUID, code: str) -> HttpResponse:
+    found = instruments().get(code)
+    if found is None:
+        raise Http404
+    plan = plan_selectors.get_plan(
+        user=request.user, pk=pk, action=Action.ASSESSMENT_RECORD, purpose=ReadPurpose.ASSESSMENT_RECORD
+    )
+    language = _language()
+    form = InstrumentForm(
+        posted(request),
+        instrument=found,
+        language=language,
+        measures=selectors.measures_for_recording(request.user, plan),
+        episodes=selectors.episodes_for_recording(request.user, plan),
+        measure_required=policy.plan_role(request.user, plan) == PlanRole.LIMITED,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_instrument(
+                actor=request.user,
+                plan=plan,
+                instrument=found.code,
+                administered_on=form.administered_on_value,
+                response=form.questionnaire_response(),
+                measure=form.cleaned_data.get("measure"),
+                episode=form.cleaned_data.get("episode"),
+            )
+        except ScoreError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("%(instrument)s was recorded.") % {"instrument": found.title(language)}
+            )
+            return redirect("assessments:plan_results", pk=plan.pk)
+    context = {
+        "plan": plan,
+        "form": form,
+        "instrument": found,
+        "title": found.title(language),
+        "licence_note": found.licence_note(language),
+        "sections": form.sections(),
+    }
+    return render(request, "assessments/record_form.html", context)
