@@ -448,6 +448,8 @@ TABLE: dict[str, Entry | str] = {
         COORDINATOR | {EPISODE_STAFF, CLINICIAN},
         200,
     ),
+    # Posted empty, the form comes back with what is missing; only the unit's episode staff record it.
+    "episodes:summary_sent": ("post", _discharged_episode, {EPISODE_STAFF}, 200),
     # The trust's coordinating unit: none of the personas is its officer (tests/referrals/test_trust.py).
     "referrals:trust": ("get", NO_ARGS, set(), 200),
     # The unit's staff who have the person in a referral see that there is a plan, and ask to take part.

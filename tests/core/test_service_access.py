@@ -622,6 +622,14 @@ TABLE: dict[str, tuple[set[str], Make]] = {
             "expected_version": 1,
         },
     ),
+    "episodes.record_summary_sent": (
+        {EPISODE_STAFF},
+        lambda w: {
+            "episode": EpisodeFactory(person=w.patient, discharged=True),
+            "sent_to": "Kari Lege, Sentrum legekontor",
+            "sent_on": timezone.localdate(),
+        },
+    ),
     "plans.create_plan": (COORDINATOR, _patient_with_coordinator),
     "plans.update_plan": (COORDINATOR, _plan_version),
     "plans.activate_plan": (COORDINATOR, _in_plan(reason="Resten skrives på første møte")),

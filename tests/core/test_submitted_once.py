@@ -202,6 +202,28 @@ def _inpatient_stay(world: World) -> Kwargs:
     return {"pk": episode.pk}
 
 
+def _discharged_stay(world: World) -> Kwargs:
+    """The patient's stay on the ward, discharged yesterday: its summary is to be recorded as sent."""
+    _episode_staff(world)
+    episode = EpisodeFactory(
+        person=world.patient,
+        unit=rehabilitation_unit(),
+        level_of_care="inpatient",
+        specialty="230",
+        main_diagnosis="Z50.89",
+        secondary_diagnoses=["I63.5"],
+        procedure_codes=[],
+        admitted_at=timezone.now() - timedelta(days=10),
+        discharged_at=timezone.now() - timedelta(days=1),
+        course="Gangtrening hver dag.",
+    )
+    return {"pk": episode.pk}
+
+
+def _episode_page(kwargs: Kwargs) -> str:
+    return reverse("episodes:episode_detail", kwargs=kwargs)
+
+
 def _stay_body(world: World, kwargs: Kwargs) -> dict[str, Any]:
     return {
         "level_of_care": "inpatient",
@@ -541,6 +563,14 @@ CREATES: dict[str, Create] = {
     "episodes:episode_create": Create("episode_staff", _episode_staff, _stay_body, Episode),
     # The discharge sends the report of need to the municipality: one report, however often it arrives.
     "episodes:episode_discharge": Create("episode_staff", _inpatient_stay, _discharge_body, NeedReport),
+    # Recording that the discharge summary was sent: one record in the audit trail.
+    "episodes:summary_sent": Create(
+        "episode_staff",
+        _discharged_stay,
+        lambda world, kwargs: {"summary_sent_to": "Kari Lege", "summary_sent_on": TODAY().isoformat()},
+        AuditRecord,
+        page=_episode_page,
+    ),
     "referrals:ask_referrer": Create(
         "referral_clerk",
         _referral,

@@ -18,17 +18,21 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.models import Notification, User
 from vegviser.audit.models import AccessRecord, AuditRecord
-from vegviser.core.http import RefusedAsForbidden
+from vegviser.core.forms import VersionedForm
+from vegviser.core.http import RefusedAsForbidden, RefusedAsNotFound
 from vegviser.episodes import services
 from vegviser.episodes.models import CarePlace, Episode, IndividualPlanStatus, LevelOfCare, Specialty
 from vegviser.intake import services as intake
 from vegviser.intake.models import NeedReport, ReportConsent, ReportStatus
+from vegviser.plans.selectors import plan_status_for_person
 from vegviser.referrals.models import (
     Assessment,
     AssessmentOutcome,
     CareType,
     CriterionGrade,
     Referral,
+    ReferralConsent,
+    ReferralStatus,
     RightStatus,
 )
 from vegviser.registry.models import MembershipRole, Organisation, OrganisationKind
@@ -43,7 +47,7 @@ from ..factories import (
     habilitation_unit,
     rehabilitation_unit,
 )
-from ..plans.helpers import appoint
+from ..plans.helpers import appoint, plan_for
 
 
 def member(unit: Organisation, role: str) -> User:
@@ -156,7 +160,6 @@ def test_the_discharge_form_shows_the_error_and_keeps_what_was_written(world: Wo
             "discharged_at": local(episode.admitted_at - timedelta(days=1)),
             "course": "Gangtrening hver dag, går nå uten rullator.",
             "plan_status": IndividualPlanStatus.BEING_MADE,
-            "summary_sent_to": "Sofie Strand",
         },
     )
     assert response.status_code == 200
@@ -360,7 +363,6 @@ def discharge_with_handover(world: World, staff: User, episode: Episode) -> Any:
             "course": "Gangtrening hver dag, går nå med stokk.",
             "recommendations": "Fysioterapi to ganger i uken.",
             "plan_status": IndividualPlanStatus.BEING_MADE,
-            "summary_sent_to": "Sofie Strand, Sentrum legekontor",
             "report_need": "on",
             "needs_plan": "on",
             "needs_coordinator": "on",
@@ -380,7 +382,8 @@ def test_the_handover_is_sent_at_discharge_and_both_sides_see_its_state(world: W
     report = NeedReport.objects.get(person=world.patient)
     assert episode.handover == report
     assert not episode.is_open
-    assert episode.summary_sent_on == timezone.localdate()
+    # Nothing is recorded as sent at the discharge: nothing has been sent yet.
+    assert (episode.summary_sent_to, episode.summary_sent_on) == ("", None)
     # Made by the intake's own service: the staff member reports for the unit.
     assert (report.reported_by, report.reporter_organisation, report.municipality) == (
         staff,
@@ -514,3 +517,203 @@ def test_every_read_is_logged(world: World) -> None:
     before = AccessRecord.objects.count()
     client_as(world.ke_officer).get(reverse("episodes:episode_detail", args=[episode.pk]))
     assert AccessRecord.objects.count() == before
+
+
+# Changing a discharged episode.
+
+
+def test_moving_the_admission_past_the_discharge_is_refused_by_the_admission(world: World) -> None:
+    episode = stroke_stay(world, discharged=True)
+    staff = staff_of(rehabilitation_unit())
+    client = client_as(staff)
+    url = reverse("episodes:episode_edit", args=[episode.pk])
+    client.get(url)
+    response = client.post(
+        url,
+        {
+            "version": episode.version,
+            "level_of_care": episode.level_of_care,
+            "contact_type": episode.contact_type,
+            "place": episode.place,
+            "specialty": episode.specialty,
+            "admitted_at": local(episode.discharged_at + timedelta(days=1)),
+            "main_diagnosis": episode.main_diagnosis,
+            "secondary_diagnoses": "I63.5",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        f"The admission cannot be after the discharge ({timezone.localtime(episode.discharged_at):%d.%m.%Y}"
+        in page
+    )
+    stored = Episode.objects.get(pk=episode.pk)
+    assert stored.admitted_at == episode.admitted_at
+
+
+class AdmissionOnlyForm(VersionedForm):
+    """A form with the admission and not the discharge: the episode's own check names the discharge."""
+
+    class Meta:
+        model = Episode
+        fields = ["admitted_at"]
+
+
+def test_an_error_of_a_field_the_form_lacks_is_shown_at_the_top(world: World) -> None:
+    episode = stroke_stay(world, discharged=True)
+    later = timezone.localtime(episode.discharged_at + timedelta(days=1))
+    form = AdmissionOnlyForm(
+        {"admitted_at": f"{later:%Y-%m-%d %H:%M}", "version": episode.version}, instance=episode
+    )
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert "cannot be before the admission" in " ".join(form.non_field_errors())
+    assert "discharged_at" not in form.errors
+
+
+# Codes the list has since dropped.
+
+
+def test_a_code_the_list_dropped_does_not_stop_the_discharge(world: World) -> None:
+    episode = stroke_stay(world)
+    # As after a yearly edition of the lists that no longer has these codes.
+    Episode.objects.filter(pk=episode.pk).update(
+        secondary_diagnoses=["I63.5", "Q99.99"], procedure_codes=["XYZ123"]
+    )
+    episode = Episode.objects.get(pk=episode.pk)
+    discharged = services.discharge(
+        actor=staff_of(rehabilitation_unit()),
+        episode=episode,
+        data={"discharged_at": timezone.now(), "course": "Trening.", "plan_status": "has_plan"},
+        expected_version=episode.version,
+    )
+    assert not discharged.is_open
+    assert discharged.secondary_diagnoses == ["I63.5", "Q99.99"]
+    # A change to the codes is checked: the dropped one is named then.
+    stored = Episode.objects.get(pk=episode.pk)
+    stored.secondary_diagnoses = ["Q99.99", "R47.0"]
+    with pytest.raises(ValidationError) as caught:
+        stored.full_clean()
+    assert "Q99.99" in " ".join(caught.value.message_dict["secondary_diagnoses"])
+    assert "procedure_codes" not in caught.value.message_dict
+
+
+# The person's plan, from the episode.
+
+
+def test_episode_staff_see_the_plan_and_who_coordinates_from_the_episode(world: World) -> None:
+    plan = plan_for(world, active=True)
+    episode = stroke_stay(world)
+    staff = staff_of(rehabilitation_unit())
+    assert policy.units_with_person(staff, world.patient) == [rehabilitation_unit()]
+    client = client_as(staff)
+    before = AccessRecord.objects.count()
+    page = client.get(reverse("episodes:episode_detail", args=[episode.pk])).content.decode()
+    assert "The person has an individual plan" in page
+    assert world.coordinator.display_name in page
+    assert reverse("plans:join_request", args=[plan.pk]) in page
+    # One record for the page, which names the person: the plan's status is read within it.
+    assert list(AccessRecord.objects.order_by("id")[before:].values_list("purpose", flat=True)) == ["episode"]
+
+
+def test_who_may_not_see_the_plan_from_an_episode_or_a_referral(world: World) -> None:
+    plan_for(world, active=True)
+    stroke_stay(world)
+    # Episode staff of another unit, where the person has no episode.
+    other_unit = staff_of(habilitation_unit())
+    assert plan_status_for_person(other_unit, world.patient) is None
+    # Staff of a unit whose only referral of the person it rejected, forwarded or had without consent.
+    for rejected in [
+        {"outcome": AssessmentOutcome.REJECTED},
+        {"status": ReferralStatus.FORWARDED},
+        {"consent": ReferralConsent.NO},
+    ]:
+        unit = OrganisationFactory(
+            name=f"Habilitering {len(rejected)}{next(iter(rejected.values()))}",
+            kind=OrganisationKind.HABILITATION_UNIT,
+        )
+        outcome = rejected.pop("outcome", None)
+        referral = ReferralFactory(person=world.patient, receiving_unit=unit, **rejected)
+        if outcome is not None:
+            with_right(referral)
+            Assessment.objects.filter(referral=referral).update(right=RightStatus.NO_NEED, outcome=outcome)
+        staff = staff_of(unit)
+        assert plan_status_for_person(staff, world.patient) is None, outcome or rejected
+        assert policy.units_with_person(staff, world.patient) == []
+        # The same unit's referral still in hand shows it.
+        ReferralFactory(person=world.patient, receiving_unit=unit)
+        staff = staff_of(unit)
+        assert plan_status_for_person(staff, world.patient) is not None
+    # A professional of the municipality: not by this way.
+    assert plan_status_for_person(world.team_member, world.patient) is None
+    assert policy.units_with_person(world.team_member, world.patient) == []
+
+
+# The discharge summary recorded as sent.
+
+
+def test_sending_the_summary_is_recorded_by_the_sender_after_the_discharge(world: World) -> None:
+    unit = rehabilitation_unit()
+    staff = staff_of(unit)
+    episode = stroke_stay(world)
+    services.discharge(
+        actor=staff,
+        episode=episode,
+        data={
+            "discharged_at": timezone.now() - timedelta(days=2),
+            "course": "Trening.",
+            "plan_status": "no_plan",
+        },
+        expected_version=episode.version,
+    )
+    episode.refresh_from_db()
+    assert episode.summary_sent_on is None
+    client = client_as(staff)
+    page = client.get(reverse("episodes:episode_detail", args=[episode.pk])).content.decode()
+    assert "Not recorded as sent to anyone." in page
+    assert reverse("episodes:summary_sent", args=[episode.pk]) in page
+    url = reverse("episodes:summary_sent", args=[episode.pk])
+    # Not in the future, and not before the discharge.
+    for day, message in [
+        (timezone.localdate() + timedelta(days=1), "cannot be in the future"),
+        (timezone.localdate() - timedelta(days=3), "on or after the discharge"),
+    ]:
+        client.get(reverse("episodes:episode_detail", args=[episode.pk]))
+        response = client.post(url, {"summary_sent_to": "Kari Lege", "summary_sent_on": day.isoformat()})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    episode.refresh_from_db()
+    assert episode.summary_sent_on is None
+    client.get(reverse("episodes:episode_detail", args=[episode.pk]))
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        url, {"summary_sent_to": "Kari Lege, Sentrum legekontor", "summary_sent_on": yesterday.isoformat()}
+    )
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.summary_sent_to, episode.summary_sent_on) == ("Kari Lege, Sentrum legekontor", yesterday)
+    record = AuditRecord.objects.filter(object_id=str(episode.pk), action="episode.update").get()
+    assert record.actor == staff
+
+
+def test_only_the_units_episode_staff_record_the_summary_sent_and_only_after_discharge(world: World) -> None:
+    episode = stroke_stay(world)
+    staff = staff_of(rehabilitation_unit())
+    with pytest.raises(ValidationError):
+        services.record_summary_sent(
+            actor=staff, episode=episode, sent_to="Kari Lege", sent_on=timezone.localdate()
+        )
+    discharged = stroke_stay(world, discharged=True)
+    clinician = member(rehabilitation_unit(), MembershipRole.ASSESSING_CLINICIAN)
+    page = client_as(clinician).get(reverse("episodes:episode_detail", args=[discharged.pk])).content.decode()
+    assert reverse("episodes:summary_sent", args=[discharged.pk]) not in page
+    for user in [clinician, staff_of(habilitation_unit()), world.coordinator]:
+        response = client_as(user).post(
+            reverse("episodes:summary_sent", args=[discharged.pk]),
+            {"summary_sent_to": "Kari Lege", "summary_sent_on": timezone.localdate().isoformat()},
+        )
+        assert response.status_code == 404
+    with pytest.raises((RefusedAsForbidden, RefusedAsNotFound)):
+        services.record_summary_sent(
+            actor=clinician, episode=discharged, sent_to="Kari Lege", sent_on=timezone.localdate()
+        )

@@ -33,7 +33,13 @@ from vegviser.plans.models import (
     ParticipantKind,
     PlanParticipant,
 )
-from vegviser.referrals.models import RECEIVING_KINDS, Referral, ReferralStatus
+from vegviser.referrals.models import (
+    RECEIVING_KINDS,
+    AssessmentOutcome,
+    Referral,
+    ReferralConsent,
+    ReferralStatus,
+)
 from vegviser.registry.models import (
     CollaborationAgreement,
     Membership,
@@ -807,18 +813,26 @@ def may_grant(actor: AnyUser | None, target: Any, organisation: Organisation, ro
     return _belongs_to_admin(active, target, require_member=False)
 
 
-# The specialist staff of a unit who see, from the person's referral (and later episode), whether the person
+# The specialist staff of a unit who see, from the person's referral or episode of care, whether the person
 # has a plan and who coordinates it: never the plan's content.
 PLAN_STATUS_ROLES = (
     MembershipRole.REFERRAL_CLERK,
     MembershipRole.ASSESSING_CLINICIAN,
     MembershipRole.EPISODE_STAFF,
 )
+# A referral the unit no longer has, or never had the person's agreement to: it shows the unit nothing of
+# the person's plan. Forwarded (to the unit that now holds it), rejected, or made against the person's will.
+_REFERRAL_WITHOUT_TIES = (
+    Q(status=ReferralStatus.FORWARDED)
+    | Q(consent=ReferralConsent.NO)
+    | Q(assessment__outcome__in=(AssessmentOutcome.REJECTED, AssessmentOutcome.FORWARDED))
+)
 
 
 def units_with_person(user: AnyUser | None, person: Any) -> list[Organisation]:
     """The user's habilitation and rehabilitation units (as clerk, assessing clinician or episode staff)
-    that have the person in a referral they received: the units the user may ask to join the person's plan
+    that have the person in an episode of care, or in a referral they received and hold (not forwarded or
+    rejected, and not against the person's will): the units the user may ask to join the person's plan
     for. Worked out once per request."""
     active = _active_user(user)
     if active is None or not isinstance(person, Person):
@@ -833,19 +847,22 @@ def units_with_person(user: AnyUser | None, person: Any) -> list[Organisation]:
         return []
 
     def load() -> list[Organisation]:
-        received = set(
-            Referral.objects.filter(person_id=person.pk, receiving_unit_id__in=units).values_list(
-                "receiving_unit_id", flat=True
-            )
+        referred = set(
+            Referral.objects.filter(person_id=person.pk, receiving_unit_id__in=units)
+            .exclude(pk__in=Referral.objects.filter(_REFERRAL_WITHOUT_TIES).values("pk"))
+            .values_list("receiving_unit_id", flat=True)
         )
-        return sorted((units[pk] for pk in received), key=lambda organisation: organisation.name)
+        in_care = set(
+            Episode.objects.filter(person_id=person.pk, unit_id__in=units).values_list("unit_id", flat=True)
+        )
+        return sorted((units[pk] for pk in referred | in_care), key=lambda organisation: organisation.name)
 
     return within_request(active, ("units_with_person", person.pk), load)
 
 
 def _may_ask_to_join(user: AnyUser | None, obj: Any) -> bool:
-    """Specialist staff of a unit that has the person in a referral may ask the coordinator to take part in
-    an open plan: not someone who already takes part, and not the coordinator."""
+    """Specialist staff of a unit that has the person in a referral or an episode of care may ask the
+    coordinator to take part in an open plan: not someone who already takes part, and not the coordinator."""
     active = _active_user(user)
     if active is None or not isinstance(obj, IndividualPlan) or not obj.is_open:
         return False

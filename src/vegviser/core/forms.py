@@ -51,8 +51,22 @@ class DesignSystemBoundField(BoundField):
         return "" if marker.casefold() in str(self.label).casefold() else marker
 
 
+def errors_for_form(form: Any, error: ValidationError) -> ValidationError:
+    """The error as the form can show it: by field where the form has that field, and at the top (as an
+    error of the whole form) where it names a field the form does not have, such as a model's check of the
+    discharge on the form that edits only the admission. Without this Django refuses the error outright."""
+    if not hasattr(error, "error_dict"):
+        return error
+    placed: dict[str, list[ValidationError]] = {}
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else NON_FIELD_ERRORS
+        placed.setdefault(target, []).extend(errors)
+    return ValidationError(placed)
+
+
 class ConstraintFieldErrorsMixin:
-    """A database constraint on one field reports its violation next to that field, not only at the top.
+    """A database constraint on one field reports its violation next to that field, not only at the top;
+    an error of a field the form does not have is shown at the top (`errors_for_form`).
 
     Django reports conditional unique constraints as errors of the whole form; `constraint_fields` maps each
     constraint's violation code to the field it belongs to.
@@ -62,6 +76,7 @@ class ConstraintFieldErrorsMixin:
 
     def add_error(self, field: str | None, error: Any) -> None:
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            error = errors_for_form(self, error)
             general = error.error_dict.get(NON_FIELD_ERRORS, [])
             for item in list(general):
                 target = self.constraint_fields.get(item.code or "")
@@ -149,13 +164,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """One field for date and time, so that each input has its own label; shown in the user's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 def add_service_error(form: Any, error: ValidationError) -> None:
     """A service's validation error shown on the form: by field where it names one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    form.add_error(None, errors_for_form(form, error))
 
 
 def radio_choices(field: Field, choices: Sequence[tuple[Any, Any]]) -> None:

@@ -3,26 +3,19 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.accounts.models import Profession
-from vegviser.core.forms import VersionedForm, radio_choices
+from vegviser.core.forms import DateInput, DateTimeLocalInput, VersionedForm, radio_choices
 from vegviser.intake.models import ReportConsent
 from vegviser.registry.codes import split_codes
 from vegviser.registry.forms import national_id_field_value
 from vegviser.registry.models import Municipality, Organisation
 
 from .models import CarePlace, ContactType, Episode, IndividualPlanStatus, LevelOfCare
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """One field for date and time, so that each input has its own label; shown in the user's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def codes_text(codes: list[str]) -> str:
@@ -95,6 +88,19 @@ class EpisodeForm(VersionedForm):
             self.fields["secondary_diagnoses"].initial = codes_text(self.instance.secondary_diagnoses)
             self.fields["procedure_codes"].initial = codes_text(self.instance.procedure_codes)
 
+    def clean_admitted_at(self) -> Any:
+        """A discharged episode's admission is not moved past its discharge: said here, by the admission the
+        user changed, rather than by the episode's own check of the discharge this form does not show."""
+        admitted_at = self.cleaned_data.get("admitted_at")
+        discharged_at = self.instance.discharged_at
+        if admitted_at is not None and discharged_at is not None and admitted_at > discharged_at:
+            raise ValidationError(
+                _("The admission cannot be after the discharge (%(discharged)s)."),
+                params={"discharged": f"{timezone.localtime(discharged_at):%d.%m.%Y %H:%M}"},
+                code="admission_after_discharge",
+            )
+        return admitted_at
+
     def clean_secondary_diagnoses(self) -> list[str]:
         return split_codes(self.cleaned_data.get("secondary_diagnoses") or "")
 
@@ -163,7 +169,7 @@ class DischargeForm(VersionedForm):
 
     class Meta:
         model = Episode
-        fields = ["discharged_at", "plan_status", "course", "recommendations", "summary_sent_to"]
+        fields = ["discharged_at", "plan_status", "course", "recommendations"]
         widgets = {
             "discharged_at": DateTimeLocalInput(),
             "course": forms.Textarea(attrs={"rows": 6}),
@@ -216,3 +222,25 @@ class DischargeForm(VersionedForm):
 
 def discharge_data(form: DischargeForm) -> dict[str, Any]:
     return {name: form.cleaned_data.get(name) for name in DischargeForm.Meta.fields}
+
+
+class SummarySentForm(forms.Form):
+    """That the discharge summary was sent, to whom and on which day: recorded by the one who sent it, once
+    it has gone (there is no messaging network here to send it)."""
+
+    summary_sent_to = forms.CharField(
+        label=_("Sent to"),
+        max_length=200,
+        help_text=_("The person's GP, or the referrer: name and practice."),
+    )
+    summary_sent_on = forms.DateField(label=_("Date it was sent"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["summary_sent_on"].initial = timezone.localdate()
+
+    def clean_summary_sent_on(self) -> Any:
+        sent_on = self.cleaned_data["summary_sent_on"]
+        if sent_on is not None and sent_on > timezone.localdate():
+            raise ValidationError(_("The date the discharge summary was sent cannot be in the future."))
+        return sent_on

@@ -17,7 +17,7 @@ from vegviser.accounts.models import Profession
 from vegviser.core.models import PersonalDataModel
 from vegviser.intake.models import NeedReport
 from vegviser.referrals.models import RECEIVING_KINDS, Referral
-from vegviser.registry.codes import CodeSystem, validate_codes
+from vegviser.registry.codes import CodesCheckedWhenChanged, CodeSystem, validate_codes
 from vegviser.registry.models import Organisation, OrganisationKind, Person
 
 MAX_SECONDARY_DIAGNOSES = 20
@@ -78,8 +78,12 @@ class IndividualPlanStatus(models.TextChoices):
 REHABILITATION_STAY_PREFIX = "Z50"
 
 
-class Episode(PersonalDataModel):
+class Episode(CodesCheckedWhenChanged, PersonalDataModel):
     """One episode of care: an inpatient or day stay, or an outpatient contact, at one unit."""
+
+    # Checked against the code lists only when they change: an episode that holds a code a yearly edition of
+    # the list dropped is still changed and discharged.
+    code_fields = ("main_diagnosis", "secondary_diagnoses", "procedure_codes")
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="episodes"
@@ -239,16 +243,22 @@ class Episode(PersonalDataModel):
             raise ValidationError(errors)
 
     def _clean_codes(self, errors: dict[str, Any]) -> None:
-        """Every code known to its list, written as the list writes it; a rehabilitation stay's main diagnosis
-        a Z50 code (NPR's coding rule: the condition goes among the secondary diagnoses)."""
+        """Every code known to its list, written as the list writes it, when it is new or changed (a code a
+        later edition of the list dropped stays on the episodes that carry it); a rehabilitation stay's main
+        diagnosis a Z50 code (NPR's coding rule: the condition goes among the secondary diagnoses), whatever
+        changed, since the level of care or the specialty may have."""
         try:
-            main = validate_codes(CodeSystem.ICD10, [self.main_diagnosis]) if self.main_diagnosis else []
+            main = (
+                validate_codes(CodeSystem.ICD10, [self.main_diagnosis])
+                if self.main_diagnosis and self.codes_changed("main_diagnosis")
+                else [self.main_diagnosis]
+            )
         except ValidationError as error:
             errors["main_diagnosis"] = error
         else:
             if len(main) > 1:
                 errors["main_diagnosis"] = _("Give one main diagnosis; the others are secondary diagnoses.")
-            elif main:
+            elif main and main[0]:
                 self.main_diagnosis = main[0]
                 if self.is_rehabilitation_stay and not self.main_diagnosis.startswith(
                     REHABILITATION_STAY_PREFIX
@@ -264,6 +274,8 @@ class Episode(PersonalDataModel):
             codes = getattr(self, field)
             if not isinstance(codes, list):
                 errors[field] = _("Give the codes as a list.")
+                continue
+            if not self.codes_changed(field):
                 continue
             try:
                 known = validate_codes(system, codes)

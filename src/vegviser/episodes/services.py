@@ -1,12 +1,13 @@
 """Episodes of care: started by the unit's episode staff, changed, and ended with a discharge that writes the
-discharge summary, records it as sent to the GP, tells the person's coordinator, and may hand the person over
-to the municipality with a report of need.
+discharge summary, tells the person's coordinator, and may hand the person over to the municipality with a
+report of need. That the summary was sent to the GP is recorded afterwards, by whoever sent it.
 
 Every write: keyword-only, checks the policy, one transaction, audit record included.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -49,9 +50,8 @@ DISCHARGE_FIELDS = [
     "plan_status",
     "course",
     "recommendations",
-    "summary_sent_to",
-    "summary_sent_on",
 ]
+SUMMARY_SENT_FIELDS = ["summary_sent_to", "summary_sent_on"]
 
 
 def _has_right(referral: Referral) -> bool:
@@ -115,10 +115,10 @@ def discharge(
     expected_version: int,
     handover: dict[str, Any] | None = None,
 ) -> Episode:
-    """Discharge the person: the discharge summary is written and recorded as sent to the GP (there is no
-    messaging network: the record says to whom and when, and the PDF is ready to send), the person's
-    coordinator is told it is there to read, and, for an inpatient who will need long-term, coordinated
-    services, a report of need goes to the coordinating unit of the person's municipality, in the same step.
+    """Discharge the person: the discharge summary is written (the PDF is ready to send; that it was sent is
+    recorded when it has been, `record_summary_sent`), the person's coordinator is told it is there to read,
+    and, for an inpatient who will need long-term, coordinated services, a report of need goes to the
+    coordinating unit of the person's municipality, in the same step.
 
     `handover` holds the report's content (the needs, the description, the consent to report): the report is
     made by the intake's own service, with the episode's staff member as reporter and the unit as their
@@ -129,7 +129,6 @@ def discharge(
         raise ValidationError(_("This episode has already been discharged."))
     if handover is not None and episode.level_of_care != LevelOfCare.INPATIENT:
         raise ValidationError(_("A report of need is sent at discharge for an inpatient."))
-    data = {**data, "summary_sent_on": timezone.localdate() if data.get("summary_sent_to") else None}
 
     def discharged(episode: Episode) -> None:
         episode.discharged_by = actor
@@ -150,6 +149,42 @@ def discharge(
         episode = _hand_over(actor, episode, handover)
     _tell_coordinators(episode)
     return episode
+
+
+@transaction.atomic
+def record_summary_sent(*, actor: User | None, episode: Episode, sent_to: str, sent_on: date) -> Episode:
+    """The discharge summary was sent to the GP (or the referrer): to whom and on which day, as the one who
+    sent it says. There is no messaging network here, so nothing is recorded as sent before someone has sent
+    it; recorded again, it corrects the record (both in the audit log)."""
+    authorise(actor, Action.EPISODE_WRITE, episode)
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.discharged_at is None:
+        raise ValidationError(_("The discharge summary is sent after the discharge."))
+    if not sent_to.strip():
+        raise ValidationError({"summary_sent_to": _("Say to whom the discharge summary was sent.")})
+    if sent_on > timezone.localdate():
+        raise ValidationError(
+            {"summary_sent_on": _("The date the discharge summary was sent cannot be in the future.")}
+        )
+    discharged_on = timezone.localdate(episode.discharged_at)
+    if sent_on < discharged_on:
+        raise ValidationError(
+            {
+                "summary_sent_on": _(
+                    "The discharge summary is sent on or after the discharge (%(discharged)s)."
+                )
+                % {"discharged": f"{discharged_on:%d.%m.%Y}"}
+            }
+        )
+    return save_change(
+        episode,
+        actor=actor,
+        action=AuditAction.EPISODE_UPDATE,
+        fields=SUMMARY_SENT_FIELDS,
+        data={"summary_sent_to": sent_to.strip(), "summary_sent_on": sent_on},
+        person_id=episode.person_id,
+        locked=True,
+    )
 
 
 def _hand_over(actor: User | None, episode: Episode, handover: dict[str, Any]) -> Episode:

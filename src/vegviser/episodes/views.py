@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
@@ -28,7 +29,7 @@ from vegviser.registry.models import OrganisationKind
 from vegviser.registry.services import find_or_register_person
 
 from . import selectors, services
-from .forms import DischargeForm, EpisodeForm, NewEpisodeForm, codes_text, discharge_data
+from .forms import DischargeForm, EpisodeForm, NewEpisodeForm, SummarySentForm, codes_text, discharge_data
 from .models import Episode, LevelOfCare, Specialty
 
 
@@ -121,18 +122,62 @@ def _professions(episode: Episode) -> list[str]:
     return [str(Profession(value).label) for value in episode.professions if value in Profession.values]
 
 
-@login_required
-def episode_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    episode = selectors.get_episode(user=request.user, pk=pk)
+def _summary_sent_form(episode: Episode, data: Any = None) -> SummarySentForm:
+    """The form to record that the summary was sent: to the referrer unless it is recorded already."""
+    referrer = episode.referral.referrer_name if episode.referral is not None else ""
+    return SummarySentForm(
+        data,
+        initial={"summary_sent_to": episode.summary_sent_to or referrer}
+        | ({"summary_sent_on": episode.summary_sent_on} if episode.summary_sent_on else {}),
+    )
+
+
+def _episode_page(
+    request: AuthenticatedRequest, episode: Episode, *, sent_form: SummarySentForm | None = None
+) -> HttpResponse:
+    may_write = policy.can(request.user, Action.EPISODE_WRITE, episode)
+    if sent_form is None and may_write and not episode.is_open:
+        sent_form = _summary_sent_form(episode)
     context = {
         "episode": episode,
         "diagnoses": _names(episode.diagnoses(), icd10_name),
         "procedures": _names(episode.procedure_codes, ncmp_name),
         "professions": _professions(episode),
         "handover": selectors.handover_state(user=request.user, episode=episode),
-        "may_write": policy.can(request.user, Action.EPISODE_WRITE, episode),
+        "may_write": may_write,
+        "sent_form": sent_form,
     }
     return render(request, "episodes/episode_detail.html", context)
+
+
+@login_required
+def episode_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    return _episode_page(request, selectors.get_episode(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+@submitted_once
+def summary_sent(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Record that the discharge summary was sent: to whom and the day, as the sender gives them."""
+    episode = selectors.get_episode(user=request.user, pk=pk, action=Action.EPISODE_WRITE)
+    if episode.is_open:
+        return redirect("episodes:episode_detail", pk=episode.pk)
+    form = _summary_sent_form(episode, request.POST)
+    if form.is_valid():
+        try:
+            services.record_summary_sent(
+                actor=request.user,
+                episode=episode,
+                sent_to=form.cleaned_data["summary_sent_to"],
+                sent_on=form.cleaned_data["summary_sent_on"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Recorded that the discharge summary was sent."))
+            return redirect("episodes:episode_detail", pk=episode.pk)
+    return _episode_page(request, episode, sent_form=form)
 
 
 @login_required
@@ -164,17 +209,13 @@ def episode_discharge(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespo
     if not episode.is_open:
         return redirect("episodes:episode_detail", pk=episode.pk)
     municipality = episode.person.municipality
-    referrer = episode.referral.referrer_name if episode.referral is not None else ""
     form = DischargeForm(
         posted(request),
         instance=episode,
         municipality=municipality.name if municipality is not None else _("the person's municipality"),
         handover_text=selectors.default_handover_text(episode),
         may_hand_over=episode.level_of_care == LevelOfCare.INPATIENT and municipality is not None,
-        initial={
-            "discharged_at": timezone.localtime().replace(second=0, microsecond=0),
-            "summary_sent_to": referrer,
-        },
+        initial={"discharged_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -622,13 +622,13 @@ def plan_status_for_person(
 ) -> PlanStatusForSpecialist | None:
     """Whether the person has an open plan (draft, active or paused), its municipality, and its coordinators'
     names and contact details: for the specialist staff of a unit that has the person in a referral it
-    received (clerks, assessing clinicians, episode staff). None for anyone else, who is shown nothing.
+    received and holds, or in an episode of care (clerks, assessing clinicians, episode staff: the policy's
+    `units_with_person`). None for anyone else, who is shown nothing.
 
-    The referral page shows it through `plans/_plan_status.html`; a page for an episode of care calls it the
-    same way, with the episode's person, once the policy's `units_with_person` also counts the unit's
-    episodes. The read is logged (it tells whether the person has a plan), whatever it finds, unless the
-    page that shows it has logged its read of the person already (`page_logged`: one record per person per
-    page, as for a person's consents)."""
+    The referral page and the episode page show it through `plans/_plan_status.html`. The read is logged (it
+    tells whether the person has a plan), whatever it finds, unless the page that shows it has logged its
+    read of the person already (`page_logged`: one record per person per page, as for a person's
+    consents)."""
     if not policy.can(user, Action.PLAN_STATUS_FOR_SPECIALIST, person):
         return None
     plan = (

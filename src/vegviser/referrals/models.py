@@ -25,7 +25,7 @@ from vegviser.core.uploads import (
     validate_document_size,
 )
 from vegviser.core.working_days import add_working_days, working_days_between
-from vegviser.registry.codes import Code, CodeSystem, named, validate_codes
+from vegviser.registry.codes import Code, CodesCheckedWhenChanged, CodeSystem, named, validate_codes
 from vegviser.registry.models import Organisation, OrganisationKind, Person
 
 # Pasient- og brukerrettighetsloven § 2-2: a referral is assessed within 10 working days of its receipt.
@@ -82,7 +82,7 @@ class ReferralStatus(models.TextChoices):
     FORWARDED = "forwarded", _("Forwarded")
 
 
-class Referral(PersonalDataModel):
+class Referral(CodesCheckedWhenChanged, PersonalDataModel):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="referrals"
     )
@@ -149,8 +149,9 @@ class Referral(PersonalDataModel):
         blank=True,
         related_name="forwarded_as",
     )
-    # The diagnoses as read from the database (from_db): None for a referral not yet stored.
-    _stored_diagnoses: tuple[Any, Any] | None = None
+    # Checked against the code list only when they change, so that a code a later edition of the list drops
+    # stays on the referrals that carry it.
+    code_fields = ("diagnosis_system", "diagnosis_codes")
 
     class Meta:
         verbose_name = _("referral")
@@ -178,7 +179,7 @@ class Referral(PersonalDataModel):
             isinstance(code, str) for code in self.diagnosis_codes
         ):
             errors["diagnosis_codes"] = _("Give the diagnoses as a list of codes.")
-        elif self.diagnosis_system in DiagnosisSystem.values and self._diagnoses_changed():
+        elif self.diagnosis_system in DiagnosisSystem.values and self.codes_changed(*self.code_fields):
             try:
                 self.diagnosis_codes = checked_diagnoses(self.diagnosis_codes, self.diagnosis_system)
             except ValidationError as error:
@@ -194,22 +195,6 @@ class Referral(PersonalDataModel):
         if self._state.adding:
             self.assessment_due_on = add_working_days(self.received_on, ASSESSMENT_WORKING_DAYS)
         super().save(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Referral:
-        referral = super().from_db(db, field_names, values)
-        # The diagnoses as stored: checked against the code list only when they change, so that a code a later
-        # edition of the list drops stays on the referrals that carry it.
-        stored = referral.__dict__.get("diagnosis_codes")
-        referral._stored_diagnoses = (
-            referral.__dict__.get("diagnosis_system"),
-            # A copy: a list changed in place is a change.
-            list(stored) if isinstance(stored, list) else stored,
-        )
-        return referral
-
-    def _diagnoses_changed(self) -> bool:
-        return self._stored_diagnoses != (self.diagnosis_system, self.diagnosis_codes)
 
     @property
     def diagnosis_code_system(self) -> CodeSystem:

@@ -17,9 +17,11 @@ import csv
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -201,3 +203,32 @@ def named(system: str, codes: Iterable[str]) -> list[Code]:
     """Each code with its name, for showing: a code the list no longer has keeps its code and an empty
     name."""
     return [lookup(system, code) or Code(code, "") for code in codes]
+
+
+class CodesCheckedWhenChanged:
+    """For a model that holds codes: its codes are checked against the lists only when they change.
+
+    A yearly edition of a list may drop a code that stored rows carry; those rows must still be saved (an
+    episode discharged, a referral assessed) without anyone being asked to recode them. The model names the
+    fields that hold codes, or say which list they are from, in `code_fields`; the values read from the
+    database are kept, and `codes_changed(...)` tells whether any of the named fields differs from them. A
+    row not read from the database (a new one) has changed codes."""
+
+    code_fields: tuple[str, ...] = ()
+    # The code fields as read from the database (from_db): None for a row not yet stored.
+    _stored_codes: dict[str, object] | None = None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)  # type: ignore[misc]
+        # A copy: a list changed in place is a change. A field not loaded (deferred) counts as changed.
+        instance._stored_codes = {
+            name: copy(instance.__dict__[name]) for name in cls.code_fields if name in instance.__dict__
+        }
+        return instance
+
+    def codes_changed(self, *fields: str) -> bool:
+        stored = self._stored_codes
+        if stored is None:
+            return True
+        return any(name not in stored or stored[name] != getattr(self, name) for name in fields)

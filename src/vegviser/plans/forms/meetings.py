@@ -9,19 +9,10 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vegviser.accounts.models import User
-from vegviser.core.forms import VersionedForm
+from vegviser.core.forms import DateTimeLocalInput, VersionedForm
 
 from ..models import MESSAGE_LIMIT, Goal, IndividualPlan, Measure, Meeting, MeetingMessage, PlanParticipant
 from ..services import MEETING_FIELDS
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """One field for date and time, so that each input has its own label; shown in the user's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class MeetingForm(VersionedForm):

@@ -1,5 +1,5 @@
 """`{% plan_status_for person %}`: whether the person has a plan and who coordinates it, for the specialist
-staff of a unit that has the person in a referral (or, later, an episode of care). Shows nothing to anyone
+staff of a unit that has the person in a referral or an episode of care. Shows nothing to anyone
 else. The read is logged by the selector, unless the page has logged its read of the person (`page_logged`):
 `{% include "plans/_plan_status_for_person.html" with person=episode.person page_logged=True %}`."""
 
