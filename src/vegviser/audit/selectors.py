@@ -245,8 +245,9 @@ CLERK_PURPOSES = frozenset(
 # DISCHARGE_SUMMARY_VIEW. (The person's coordinator reads the discharge summary as coordinator: explained
 # like any coordinator's read.)
 EPISODE_PURPOSES = frozenset({ReadPurpose.EPISODE, ReadPurpose.EPISODE_LIST, ReadPurpose.DISCHARGE_SUMMARY})
-# The unit's staff (clerks, assessing clinicians, episode staff) see whether a person the unit received a
-# referral for has a plan (plans.selectors.plan_status_for_person): the policy's PLAN_STATUS_FOR_SPECIALIST.
+# The unit's staff (clerks, assessing clinicians, episode staff) see whether a person the unit has a referral
+# (not forwarded, rejected or refused consent) or an episode of care for has a plan
+# (plans.selectors.plan_status_for_person): the policy's PLAN_STATUS_FOR_SPECIALIST.
 PLAN_STATUS_PURPOSES = frozenset({ReadPurpose.PLAN_STATUS_FOR_SPECIALIST})
 # The trust's coordinating unit sees the plans its professionals take part in (referrals.trust).
 TRUST_OVERVIEW_PURPOSES = frozenset({ReadPurpose.TRUST_OVERVIEW})

@@ -78,7 +78,6 @@ def rehabilitation_stay(world: World) -> NeedReport:
             "recommendations": "Fortsatt fysioterapi og ergoterapi i kommunen, hjemmetjenester morgen og "
             "kveld. Poliklinisk kontroll hos oss om tre måneder. Vurdering av arbeidsutprøving sammen med "
             "NAV.",
-            "summary_sent_to": GP,
         },
         handover={
             "needs_plan": True,
@@ -89,11 +88,11 @@ def rehabilitation_stay(world: World) -> NeedReport:
             "consent_to_report": ReportConsent.YES,
         },
     )
-    # Started on the day of admission, and the summary sent the day he went home.
-    Episode.objects.filter(pk=stay.pk).update(
-        created_at=_at(world.today, _ADMITTED, 13, 30),
-        summary_sent_on=world.today + timedelta(days=_DISCHARGED),
+    # The summary sent to the GP the day he went home; the episode started on the day of admission.
+    episodes.record_summary_sent(
+        actor=nurse, episode=stay, sent_to=GP, sent_on=world.today + timedelta(days=_DISCHARGED)
     )
+    Episode.objects.filter(pk=stay.pk).update(created_at=_at(world.today, _ADMITTED, 13, 30))
     assert stay.handover is not None
     return stay.handover
 
@@ -159,7 +158,7 @@ def _school_visit(world: World, story: Story) -> None:
             "friminuttene med rollator ute, men blir sliten mot slutten av dagen.",
             "recommendations": "Hvilepause etter lunsj. Tilpasset gymtime. Ny vurdering etter "
             "botulinumtoksinbehandlingen.",
-            "summary_sent_to": GP,
         },
     )
-    Episode.objects.filter(pk=visit.pk).update(created_at=_at(visit_day, 0, 12), summary_sent_on=visit_day)
+    episodes.record_summary_sent(actor=physician, episode=visit, sent_to=GP, sent_on=visit_day)
+    Episode.objects.filter(pk=visit.pk).update(created_at=_at(visit_day, 0, 12))
