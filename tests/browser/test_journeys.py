@@ -515,18 +515,24 @@ def test_the_ward_admits_discharges_and_hands_over_to_the_municipality(
     assert "The episode of care was started." in told(page)
     assert heading(page) == "Episode of care for Tor Hansen"
 
-    # At discharge the summary goes to the GP and the need to Bodø's coordinating unit, in one step.
+    # At discharge the need goes to Bodø's coordinating unit in one step; the summary, sent to the GP by hand,
+    # is recorded as sent afterwards.
     visit(page, page.locator("main").get_by_role("link", name="Discharge", exact=True))
     assert "is to be discharged on" in page.get_by_label("The needs, as the ward sees them").input_value()
     page.get_by_label("Course of the episode").fill("Gangtrening daglig; går nå med stokk.")
     page.get_by_label("An individual plan is being made").check()
-    page.get_by_label("Discharge summary sent to").fill("Sofie Strand, Sentrum legekontor")
     page.get_by_label(re.compile("^Report a need for coordinated services to Bodø")).check()
     page.get_by_label("Yes, the person (or whoever consents for them) agrees to the report").check()
     submit(page, "Discharge")
     assert "The report of need was sent to the coordinating unit of Bodø" in told(page)
     assert "Received by the coordinating unit" in page.locator("main").inner_text()
+    assert "Not recorded as sent to anyone." in page.locator("main").inner_text()
     axe_check(page)
+    page.get_by_label("Sent to", exact=True).fill("Sofie Strand, Sentrum legekontor")
+    page.get_by_label("Date it was sent").fill(timezone.localdate().isoformat())
+    submit(page, "Record that the discharge summary was sent")
+    assert "Recorded that the discharge summary was sent." in told(page)
+    assert "Recorded as sent to Sofie Strand, Sentrum legekontor" in page.locator("main").inner_text()
 
     episode = Episode.objects.get(person=tor)
     assert episode.main_diagnosis == "Z50.89" and not episode.is_open
