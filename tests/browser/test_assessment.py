@@ -66,7 +66,9 @@ def test_the_physician_assesses_a_referral_with_the_guides_deadline(
         "() => !document.querySelector('#id_condition').textContent.includes('Utviklingshemning')"
     )
     assert "Autismespekterforstyrrelse" in select.inner_text()
-    # Chosen at once, while answers to the search may still be under way: they do not undo the choice.
+    # Every letter typed asks for the list again, the last one 400 ms after typing stops: choose once it has
+    # come: a search whose delay ends after a choice still replaces the choice's request.
+    page.wait_for_load_state("networkidle")
     select.select_option(label="Autismespekterforstyrrelse, utredning")
     suggested = referral.received_on + timedelta(weeks=16)
     page.wait_for_function(
