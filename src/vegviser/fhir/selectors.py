@@ -55,6 +55,8 @@ def may_read_person(user: User, person: Person) -> bool:
     if policy.can(user, Action.PERSON_VIEW, person):
         return True
     plans = list(IndividualPlan.objects.filter(person=person).select_related("person"))
+    # The roles of all the person's plans in a fixed number of queries, as `_plans_read_by` loads them.
+    policy.prepare_plan_roles(user, plans)
     return any(policy.can(user, Action.PLAN_VIEW, plan) for plan in plans)
 
 
