@@ -13,6 +13,28 @@ for (const failure of ["htmx:responseError", "htmx:sendError"]) {
   document.addEventListener(failure, (event) => window.location.assign(event.detail.pathInfo.finalRequestPath));
 }
 
+// A part of a form shown again in place (htmx) answers the form as it was when it was asked for. If the user has
+// changed the form since, for example chosen a condition while the list was still being narrowed, showing that
+// answer would undo the change: it is dropped, and the part is asked for again with the form as it is now.
+(() => {
+  const state = (form) => new URLSearchParams(new FormData(form)).toString();
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt.closest("form");
+    if (form) {
+      event.detail.xhr.vegviserSent = state(form);
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const { elt, xhr, target, requestConfig } = event.detail;
+    const form = elt.closest("form");
+    if (!form || xhr.vegviserSent === undefined || !form.contains(target) || state(form) === xhr.vegviserSent) {
+      return;
+    }
+    event.detail.shouldSwap = false;
+    htmx.ajax(requestConfig.verb, requestConfig.path, { source: elt });
+  });
+})();
+
 // Idle sessions end after SESSION_COOKIE_AGE seconds. Two minutes before, warn and offer to stay; after, say
 // so without leaving the page, so that nothing typed is lost.
 (() => {
