@@ -80,7 +80,11 @@ def work_list(*, user: User, show: str = OPEN, sort: str = "deadline") -> list[R
 def get_referral(
     *, user: User, pk: uuid.UUID, action: Action = Action.REFERRAL_VIEW, channel: str = Channel.WEB
 ) -> Referral:
-    referral = Referral.objects.select_related("receiving_unit", "person").filter(pk=pk).first()
+    referral = (
+        Referral.objects.select_related("receiving_unit", "person", "forwarded_from__receiving_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if referral is None:
         raise Http404
     policy.require(user, action, referral)
