@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from vegviser.access.policy import PlanRole
 from vegviser.assessments.gas import t_score
 from vegviser.audit.models import AccessRecord
+from vegviser.core.dates import add_months
 from vegviser.plans import page, selectors, services, versions
-from vegviser.plans.forms.evaluations import add_months
 from vegviser.plans.models import (
     AccessLevel,
     Evaluation,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.models import Profession
+from vegviser.core.dates import start_of_day
 from vegviser.registry.models import (
     Membership,
     MembershipRole,
@@ -271,8 +272,8 @@ def _instants(date_from: date, date_to: date) -> dict[str, datetime]:
     """The days as a range of instants in the local time zone: a plain range on `at` can use its index,
     where `at__date` would compute a date for every row of the log."""
     return {
-        "at__gte": timezone.make_aware(datetime.combine(date_from, time.min)),
-        "at__lt": timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)),
+        "at__gte": start_of_day(date_from),
+        "at__lt": start_of_day(date_to + timedelta(days=1)),
     }
 
 

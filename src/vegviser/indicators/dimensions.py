@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.db.models import Case, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.core.dates import add_months, start_of_day
 from vegviser.registry.models import Municipality
 
 
@@ -38,7 +38,7 @@ class Period:
         else:
             first_month, months = 1, 12
         start = date(day.year, first_month, 1)
-        following = _add_months(start, months)
+        following = add_months(start, months)
         return cls(start=start, end=following - timedelta(days=1), kind=kind)
 
     def __str__(self) -> str:
@@ -62,7 +62,7 @@ class Period:
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as moments: from the start of its first day to the start of the day after it, local
         time (a decision at 23:30 on the last day belongs to the period)."""
-        return start_of(self.start), start_of(self.end + timedelta(days=1))
+        return start_of_day(self.start), start_of_day(self.end + timedelta(days=1))
 
 
 def periods_between(kind: PeriodKind | str, first: date, last: date) -> Iterator[Period]:
@@ -70,15 +70,6 @@ def periods_between(kind: PeriodKind | str, first: date, last: date) -> Iterator
     while period.start <= last:
         yield period
         period = period.following()
-
-
-def start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    return date(day.year + month_index // 12, month_index % 12 + 1, 1)
 
 
 def years_before(day: date, years: int) -> date:

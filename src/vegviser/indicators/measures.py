@@ -32,10 +32,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from vegviser.core.dates import start_of_day
 from vegviser.intake.models import OVERDUE_AFTER_DAYS, CoordinatorAssignment, NeedReport
 from vegviser.plans.models import IDLE_AFTER_DAYS, OPEN_STATUSES, Evaluation, Goal, GoalStatus, IndividualPlan
 
-from .dimensions import Period, age_group_on, start_of
+from .dimensions import Period, age_group_on
 
 # (municipality number, age group, category); the category is "" except in a distribution.
 Cell = tuple[str, str, str]
@@ -87,7 +88,7 @@ def _local_days(later: str, earlier: str) -> ExpressionWrapper:
 def plans_in_force(day: date) -> QuerySet[IndividualPlan]:
     """Plans made active on or before `day` and not closed by its end. A paused plan counts: the model keeps
     no dates for pauses."""
-    following = start_of(day + timedelta(days=1))
+    following = start_of_day(day + timedelta(days=1))
     return IndividualPlan.objects.filter(activated_at__lt=following).filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=following)
     )
@@ -167,7 +168,7 @@ def decided_within_30_days(period: Period, as_of: date) -> Facts:
     limit = timedelta(days=OVERDUE_AFTER_DAYS)
     reports = (
         NeedReport.objects.filter(received_at__gte=start, received_at__lt=end)
-        .filter(Q(decided_at__isnull=False) | Q(received_at__lt=start_of(as_of - limit)))
+        .filter(Q(decided_at__isnull=False) | Q(received_at__lt=start_of_day(as_of - limit)))
         .annotate(
             area_code=F("municipality"),
             age_group=age_group_on("person__birth_date", period.reference_day(as_of)),
@@ -230,7 +231,7 @@ def goals_by_person(period: Period, as_of: date) -> Facts:
     """Plans in force at the period's end; those with a goal (not cancelled) the person wrote themselves,
     signed in as themselves, by then."""
     day = period.reference_day(as_of)
-    following = start_of(day + timedelta(days=1))
+    following = start_of_day(day + timedelta(days=1))
     own_goal = Goal.objects.filter(
         plan=OuterRef("pk"),
         written_by__isnull=False,
@@ -262,7 +263,7 @@ def idle_plans(period: Period, as_of: date) -> Facts:
     )
     group = ("area_code", "age_group")
     facts.add_counts("denominator", plans.values(*group).annotate(count=Count("pk")).order_by())
-    idle = plans.filter(last_activity_at__lt=start_of(as_of - timedelta(days=IDLE_AFTER_DAYS)))
+    idle = plans.filter(last_activity_at__lt=start_of_day(as_of - timedelta(days=IDLE_AFTER_DAYS)))
     facts.add_counts("numerator", idle.values(*group).annotate(count=Count("pk")).order_by())
     return facts
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
@@ -21,6 +21,7 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
+from vegviser.core.dates import start_of_day
 from vegviser.intake.models import (
     OVERDUE_AFTER_DAYS,
     CoordinatorAssignment,
@@ -113,7 +114,7 @@ def waiting_reports(*, today: date, municipalities: Collection[str] | None = Non
     """Reports still undecided after the deadline (more than 30 days old), oldest first."""
     # A report is overdue when its local receipt date is more than 30 days back: received before midnight
     # at the start of the 30th day before today.
-    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=OVERDUE_AFTER_DAYS), time.min))
+    cutoff = start_of_day(today - timedelta(days=OVERDUE_AFTER_DAYS))
     reports = NeedReport.objects.filter(
         status__in=[ReportStatus.RECEIVED, ReportStatus.ASSESSING], received_at__lt=cutoff
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from vegviser.core.dates import add_months
 from vegviser.core.forms import DateInput
 
 from ..models import (
@@ -32,13 +32,6 @@ from ..models import (
 # IP element g: six months is the usual interval between evaluations unless the team agrees otherwise.
 REVISION_MONTHS = 6
 LEVEL_ERROR = _("Choose a level from −2 to +2.")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day where it is shorter (31 August → 28 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def level_meaning(level: int) -> str:
