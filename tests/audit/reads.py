@@ -50,7 +50,7 @@ NO_HEALTH_DATA = {
     "registry:agreement_document",
     # Quality indicators: suppressed aggregates of an area, never a person.
     "indicators:dashboard",
-    "indicators:dashboard_csv",
+    "indicators:dashboard_download",
 }
 # Lists: one record per person named, and nobody on them in the table's world (test_reads_logged.py puts
 # people on them).

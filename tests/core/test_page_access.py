@@ -344,13 +344,13 @@ TABLE: dict[str, Entry | str] = {
     "public:directory": PUBLIC,
     "public:municipality": PUBLIC,
     "indicators:public": STATISTICS,
-    "indicators:public_csv": STATISTICS,
+    "indicators:public_download": STATISTICS,
     "indicators:definitions": STATISTICS,
     "indicators:national_export": STATISTICS,
     # A leader's or analyst's dashboard (tests/indicators/test_pages.py): none of the personas holds the role,
     # so here the coordinating units, each for its own municipality.
     "indicators:dashboard": ("get", NO_ARGS, KE_BOTH, 200),
-    "indicators:dashboard_csv": ("get", lambda w: {"table": "ages"}, KE_BOTH, 200),
+    "indicators:dashboard_download": ("get", lambda w: {"table": "ages", "kind": "xlsx"}, KE_BOTH, 200),
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
     # The way in through ID-porten, for anyone not signed in; tested against a real provider in
@@ -540,7 +540,7 @@ TABLE: dict[str, Entry | str] = {
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
 ANONYMOUS_REDIRECTS = {"home": "public:index"}
 PROTECTED = sorted(name for name, entry in TABLE.items() if not isinstance(entry, str))
-STATISTICS_ARGS = {"indicators:public_csv": {"table": "municipalities"}}
+STATISTICS_ARGS = {"indicators:public_download": {"table": "municipalities", "kind": "xlsx"}}
 
 
 def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:

@@ -1,5 +1,5 @@
 """The statistics pages: the public page with no login, a leader's or coordinating unit's dashboard for
-their area only, the definitions, the CSV and JSON exports; who may not see them; and bad filters.
+their area only, the definitions, the CSV, XLSX and JSON exports; who may not see them; and bad filters.
 
 The world has plans in Bodø only: 3 persons with an active plan (fewer than 5: Bodø's count is hidden, and so
 is one more figure beside it, so that Bodø's cannot be worked out from Helse Nord's), and 6 in Tromsø, shown.
@@ -7,10 +7,13 @@ is one more figure beside it, so that Bodø's cannot be worked out from Helse No
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
+import openpyxl
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +21,8 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.audit.models import AccessRecord
 from vegviser.indicators.dimensions import Period, PeriodKind
+from vegviser.indicators.selectors import Cell, ShownRow, ShownTable
+from vegviser.indicators.views import _write_xlsx
 from vegviser.plans.models import PlanStatus
 from vegviser.registry.models import HealthRegion, Membership, MembershipRole, OrganisationKind
 
@@ -113,20 +118,63 @@ def test_a_bad_filter_gets_a_message_not_an_error(world: World, query: dict[str,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert "<table" not in response.content.decode()
-    csv = client_as(None).get(reverse("indicators:public_csv", args=["municipalities"]), query)
+    csv = client_as(None).get(reverse("indicators:public_download", args=["municipalities", "csv"]), query)
     assert csv.status_code == 400
     assert message in csv.content.decode()
 
 
 def test_the_csv_is_the_table_as_shown(world: World, plans: None) -> None:
-    response = client_as(None).get(reverse("indicators:public_csv", args=["municipalities"]))
+    response = client_as(None).get(reverse("indicators:public_download", args=["municipalities", "csv"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[1] == "Area;Persons;Inhabitants;Per 1 000 inhabitants"
     bodo = next(line for line in lines if line.startswith("Bodø;"))
     assert bodo.split(";")[1] == ":"
-    assert client_as(None).get(reverse("indicators:public_csv", args=["nothing"])).status_code == 404
+    assert (
+        client_as(None).get(reverse("indicators:public_download", args=["nothing", "csv"])).status_code == 404
+    )
+    assert (
+        client_as(None).get(reverse("indicators:public_download", args=["municipalities", "ods"])).status_code
+        == 404
+    )
+
+
+def test_the_workbook_is_the_table_as_shown_with_numbers_to_count_with(world: World, plans: None) -> None:
+    response = client_as(None).get(reverse("indicators:public_download", args=["municipalities", "xlsx"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].endswith('-municipalities.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[1] == ["Area", "Persons", "Inhabitants", "Per 1 000 inhabitants"]
+    by_area = {row[0]: row[1:] for row in values[2:] if row[0]}
+    # Oslo's figures are numbers; Bodø's three persons are hidden with the page's mark, never as 0, and so
+    # are the other figures of Helse Nord that would give them away.
+    assert by_area["Oslo"] == [0, 717710, 0]
+    assert by_area["Bodø"] == [":", 53712, ":"]
+    assert by_area["Tromsø"][0] == ":"
+    legend = {row[0]: row[1] for row in values if row[0] == ":"}
+    assert legend[":"].startswith("Not shown: fewer than 5 cases")
+
+
+def test_a_name_in_the_workbook_is_text_not_a_formula(world: World) -> None:
+    workbook = io.BytesIO()
+    table = ShownTable(
+        key="municipalities",
+        caption="=HYPERLINK(1)",
+        row_heading="Area",
+        columns=("Persons",),
+        rows=(ShownRow(header="=1+1", cells=(Cell("1", value=1, whole=True),)),),
+    )
+    response = HttpResponse()
+    _write_xlsx(response, table)
+    workbook.write(response.content)
+    sheet = openpyxl.load_workbook(workbook).active
+    assert sheet is not None
+    assert sheet["A1"].value == "=HYPERLINK(1)" and sheet["A1"].data_type == "s"
+    assert sheet["A3"].value == "=1+1" and sheet["A3"].data_type == "s"
 
 
 def test_the_national_export_has_every_indicator_and_no_person(world: World, plans: None) -> None:
@@ -154,7 +202,9 @@ def test_the_system_administrator_sees_no_statistics(world: World, plans: None) 
     client = client_as(world.system_admin)
     for url in (PUBLIC, DASHBOARD, reverse("indicators:definitions"), reverse("indicators:national_export")):
         assert client.get(url).status_code == 404, url
-    assert client.get(reverse("indicators:public_csv", args=["municipalities"])).status_code == 404
+    assert (
+        client.get(reverse("indicators:public_download", args=["municipalities", "csv"])).status_code == 404
+    )
     assert not policy.can(world.system_admin, Action.INDICATORS_AREA, ("nation", "NO"))
 
 
@@ -181,7 +231,7 @@ def test_the_coordinating_unit_sees_its_own_municipality(world: World, plans: No
     refused = client_as(world.ke_officer_tromso).get(DASHBOARD, {"area": "municipality:1804"})
     assert "<table" not in refused.content.decode()
     csv = client_as(world.ke_officer_tromso).get(
-        reverse("indicators:dashboard_csv", args=["ages"]), {"area": "municipality:1804"}
+        reverse("indicators:dashboard_download", args=["ages", "csv"]), {"area": "municipality:1804"}
     )
     assert csv.status_code == 400
 
@@ -190,7 +240,7 @@ def test_the_coordinating_unit_sees_its_own_municipality(world: World, plans: No
 def test_who_is_not_a_leader_nor_the_unit_has_no_dashboard(world: World, persona: str) -> None:
     client = client_as(getattr(world, persona))
     assert client.get(DASHBOARD).status_code == 404
-    assert client.get(reverse("indicators:dashboard_csv", args=["ages"])).status_code == 404
+    assert client.get(reverse("indicators:dashboard_download", args=["ages", "csv"])).status_code == 404
     # The published figures stay theirs to see, as anyone's.
     assert client.get(PUBLIC).status_code == 200
 
@@ -203,7 +253,7 @@ def test_a_regional_leader_sees_the_region_and_its_municipalities(world: World, 
     assert "the municipalities of Helse Nord" in html
     shown = rows(html)
     assert "Bodø" in shown and "Oslo" not in shown
-    csv = client_as(leader).get(reverse("indicators:dashboard_csv", args=["municipalities"]))
+    csv = client_as(leader).get(reverse("indicators:dashboard_download", args=["municipalities", "csv"]))
     assert csv.status_code == 200 and "Bodø;:" in csv.content.decode("utf-8-sig")
 
 

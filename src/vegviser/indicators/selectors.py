@@ -25,6 +25,7 @@ from .tables import ALL_CATEGORIES, Figure, Row, Table, indicator_table
 SUPPRESSED_SYMBOL = str(SUPPRESSED)
 NOT_COMPUTED_SYMBOL = "."
 NOTHING_SYMBOL = "–"
+SUPPRESSED_MEANING = _("Not shown: fewer than 5 cases, or a figure that could be worked out from one that is")
 
 # Each kind's figures, by the name `tables` gives them, with the column's heading.
 COLUMNS: dict[str, tuple[tuple[str, Promise], ...]] = {
@@ -50,8 +51,12 @@ WHOLE = {"count", "population", "numerator", "denominator", "n"}
 
 @dataclass(frozen=True)
 class Cell:
+    """A figure as shown, and as a number where it is one (for a spreadsheet to count with)."""
+
     text: str
     suppressed: bool = False
+    value: float | None = None
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,25 @@ class ShownTable:
     columns: tuple[str, ...]
     rows: tuple[ShownRow, ...]
     texts: set[str] = field(default_factory=set)
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """What each symbol the table shows means, for the symbols it has."""
+        items = []
+        if self.has_suppressed:
+            items.append(
+                (SUPPRESSED_SYMBOL, f"{SUPPRESSED_MEANING}. {_('A hidden figure is never shown as 0.')}")
+            )
+        if self.has_not_computed:
+            items.append(
+                (
+                    NOT_COMPUTED_SYMBOL,
+                    str(_("Not worked out for an age group: the population by age is not in the data.")),
+                )
+            )
+        if self.has_nothing:
+            items.append((NOTHING_SYMBOL, str(_("Nothing to work it out from: no cases."))))
+        return items
 
     @property
     def has_suppressed(self) -> bool:
@@ -95,8 +119,8 @@ def format_figure(name: str, value: Figure) -> Cell:
     if value is None:
         return Cell(NOTHING_SYMBOL)
     if name in WHOLE:
-        return Cell(number_format(value, decimal_pos=0, force_grouping=True))
-    return Cell(number_format(value, decimal_pos=1, force_grouping=True))
+        return Cell(number_format(value, decimal_pos=0, force_grouping=True), value=value, whole=True)
+    return Cell(number_format(value, decimal_pos=1, force_grouping=True), value=value)
 
 
 def _columns(indicator: Indicator) -> tuple[str, ...]:

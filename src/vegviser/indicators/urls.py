@@ -8,9 +8,9 @@ app_name = "indicators"
 
 urlpatterns = [
     path("", views.public, name="public"),
-    path("csv/<slug:table>/", views.public_csv, name="public_csv"),
+    path("tables/<slug:table>.<slug:kind>", views.public_download, name="public_download"),
     path("definitions/", views.definitions, name="definitions"),
     path("export.json", views.national_export, name="national_export"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/csv/<slug:table>/", views.dashboard_csv, name="dashboard_csv"),
+    path("dashboard/tables/<slug:table>.<slug:kind>", views.dashboard_download, name="dashboard_download"),
 ]

@@ -4,8 +4,10 @@ area, the indicators' definitions, and the exports. Only suppressed aggregates: 
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
+import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
@@ -25,6 +27,10 @@ from .selectors import ShownTable, Statistics
 # Excel opens a semicolon-separated file in columns in the Norwegian locale, and reads UTF-8 only after a BOM.
 CSV_DELIMITER = ";"
 BYTE_ORDER_MARK = "\ufeff"
+DOWNLOADS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _require_public(request: HttpRequest) -> None:
@@ -55,9 +61,9 @@ def public(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def public_csv(request: HttpRequest, table: str) -> HttpResponse:
+def public_download(request: HttpRequest, table: str, kind: str) -> HttpResponse:
     form, statistics = _public(request)
-    return _csv(request, form, statistics, table)
+    return _download(request, form, statistics, table, kind)
 
 
 def _dashboard(request: AuthenticatedRequest) -> tuple[DashboardFilterForm, Statistics | None]:
@@ -88,9 +94,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard_csv(request: AuthenticatedRequest, table: str) -> HttpResponse:
+def dashboard_download(request: AuthenticatedRequest, table: str, kind: str) -> HttpResponse:
     form, statistics = _dashboard(request)
-    return _csv(request, form, statistics, table)
+    return _download(request, form, statistics, table, kind)
 
 
 @require_safe
@@ -119,7 +125,7 @@ def national_export(request: HttpRequest) -> HttpResponse:
 
 
 def _query(form: StatisticsFilterForm) -> str:
-    """The filters as a query string, for the CSV links beside each table."""
+    """The filters as a query string, for the download links beside each table."""
     if not form.is_valid():
         return ""
     query = QueryDict(mutable=True)
@@ -127,25 +133,63 @@ def _query(form: StatisticsFilterForm) -> str:
     return query.urlencode()
 
 
-def _csv(
-    request: HttpRequest, form: StatisticsFilterForm, statistics: Statistics | None, key: str
+def _download(
+    request: HttpRequest, form: StatisticsFilterForm, statistics: Statistics | None, key: str, kind: str
 ) -> HttpResponse:
+    """One table as a file: CSV, or a workbook (XLSX) with the figures as numbers."""
+    if kind not in DOWNLOADS:
+        raise Http404
     if statistics is None:
         return render(request, "indicators/bad_filter.html", {"form": form}, status=400)
     table = statistics.table(key)
     if table is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="vegviser-{statistics.indicator.code.lower()}-{statistics.period}-{key}.csv"'
-    )
-    response.write(BYTE_ORDER_MARK)
-    _write(csv.writer(response, delimiter=CSV_DELIMITER), table)
+    response = HttpResponse(content_type=DOWNLOADS[kind])
+    name = f"vegviser-{statistics.indicator.code.lower()}-{statistics.period}-{key}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if kind == "csv":
+        response.write(BYTE_ORDER_MARK)
+        _write_csv(csv.writer(response, delimiter=CSV_DELIMITER), table)
+    else:
+        _write_xlsx(response, table)
     return response
 
 
-def _write(writer: Any, table: ShownTable) -> None:
+def _write_csv(writer: Any, table: ShownTable) -> None:
     writer.writerow([spreadsheet_cell(table.caption)])
     writer.writerow([spreadsheet_cell(text) for text in (table.row_heading, *table.columns)])
     for row in table.rows:
         writer.writerow([spreadsheet_cell(text) for text in (row.header, *(cell.text for cell in row.cells))])
+
+
+def _write_xlsx(response: HttpResponse, table: ShownTable) -> None:
+    """The table on one sheet as the page shows it, each figure a number a spreadsheet can count with and
+    each symbol as on the page, with what the symbols mean beneath. Texts are text, never formulas."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    bold = workbook.add_format({"bold": True})
+    formats = {
+        True: workbook.add_format({"num_format": "#,##0"}),
+        False: workbook.add_format({"num_format": "0.0"}),
+    }
+    symbol = workbook.add_format({"align": "right"})
+    # A sheet's name is at most 31 characters, without []:*?/\.
+    sheet = workbook.add_worksheet(table.key[:31])
+    sheet.write_string(0, 0, table.caption, bold)
+    for column, heading in enumerate((table.row_heading, *table.columns)):
+        sheet.write_string(1, column, heading, bold)
+    for number, row in enumerate(table.rows, start=2):
+        sheet.write_string(number, 0, row.header)
+        for column, cell in enumerate(row.cells, start=1):
+            if cell.value is None:
+                sheet.write_string(number, column, cell.text, symbol)
+            else:
+                sheet.write_number(number, column, cell.value, formats[cell.whole])
+    for number, (mark, meaning) in enumerate(table.legend, start=len(table.rows) + 3):
+        sheet.write_string(number, 0, mark, symbol)
+        sheet.write_string(number, 1, meaning)
+    sheet.set_column(0, 0, max((len(row.header) for row in table.rows), default=10) + 2)
+    sheet.set_column(1, len(table.columns), 16)
+    sheet.freeze_panes(2, 1)
+    workbook.close()
+    response.write(buffer.getvalue())
