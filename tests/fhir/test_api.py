@@ -50,7 +50,7 @@ def test_metadata_is_a_valid_r4_capability_statement_without_a_token(db: None) -
     statement = CapabilityStatement.model_validate(body(response))
     assert statement.fhirVersion == "4.0.1"
     announced = {resource.type: resource for resource in statement.rest[0].resource}
-    assert set(announced) == {"Patient", "Organization", "CarePlan", "Goal", "CareTeam"}
+    assert set(announced) == {"Patient", "Organization", "CarePlan", "Goal", "CareTeam", "EpisodeOfCare"}
     for resource_type in RESOURCE_TYPES:
         entry = announced[resource_type.name]
         assert [i.code for i in entry.interaction] == list(resource_type.interactions)

@@ -15,22 +15,38 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.careteam import CareTeam
+from fhir.resources.R4B.episodeofcare import EpisodeOfCare
 from fhir.resources.R4B.goal import Goal as FhirGoal
 
 from vegviser.access.models import Consent
 from vegviser.audit.models import AccessRecord, Channel, ReadPurpose
+from vegviser.episodes.models import Episode, LevelOfCare, Specialty
 from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, Goal, IndividualPlan
 from vegviser.plans.services.person_side import rate_progress
+from vegviser.registry.models import MembershipRole, Organisation
 
 from ..conftest import World
-from ..factories import ConsentFactory, CoordinatorAssignmentFactory, PersonFactory
+from ..factories import (
+    ConsentFactory,
+    CoordinatorAssignmentFactory,
+    EpisodeFactory,
+    MembershipFactory,
+    PersonFactory,
+    habilitation_unit,
+    rehabilitation_unit,
+)
 from ..plans.helpers import child_with_parent, plan_for
 from ..plans.large_plan import first_plan
 from .conftest import CLIENT_NAME, FHIR, api, token_for
 from .test_api import body, outcome
 
-MODELS: dict[str, Any] = {"CarePlan": CarePlan, "Goal": FhirGoal, "CareTeam": CareTeam}
+MODELS: dict[str, Any] = {
+    "CarePlan": CarePlan,
+    "Goal": FhirGoal,
+    "CareTeam": CareTeam,
+    "EpisodeOfCare": EpisodeOfCare,
+}
 
 
 def validated(response: Any) -> dict[str, Any]:
@@ -421,13 +437,18 @@ def test_every_announced_search_parameter_include_and_sort_answers(
         "reference": lambda name: (
             f"Patient/{world.patient.pk}"
             if name in ("patient", "subject")
-            else {"care-team": f"CareTeam/{plan.pk}", "goal": f"Goal/{goal.pk}"}[name]
+            else {
+                "care-team": f"CareTeam/{plan.pk}",
+                "goal": f"Goal/{goal.pk}",
+                "organization": f"Organization/{world.physio.pk}",
+            }[name]
         ),
         "date": lambda name: f"ge{today}" if name == "_lastUpdated" else "ge2000-01-01",
         "string": lambda name: "a",
     }
     tokens = {
-        "status": {"CarePlan": "draft", "CareTeam": "proposed"},
+        "status": {"CarePlan": "draft", "CareTeam": "proposed", "EpisodeOfCare": "active"},
+        "type": {"EpisodeOfCare": "IMP"},
         "lifecycle-status": {"Goal": "active"},
         "achievement-status": {"Goal": "in-progress"},
     }
@@ -447,12 +468,14 @@ def test_every_announced_search_parameter_include_and_sort_answers(
             bundle = validated(client.get(f"{FHIR}/{type_name}", {name: value}))
             if type_name in ("CarePlan", "CareTeam", "Goal") and name != "target-date":
                 assert ids(bundle) == [str(own_id[type_name])], (type_name, name)
+        # The coordinator reads no episode of care: those includes answer, and add nothing.
         for include in resource.get("searchInclude", []):
             bundle = validated(client.get(f"{FHIR}/{type_name}", {"_include": include}))
-            assert ids(bundle, "include"), (type_name, include)
+            assert bool(ids(bundle, "include")) is ("EpisodeOfCare" not in (type_name, include)), include
         for revinclude in resource.get("searchRevInclude", []):
             bundle = validated(client.get(f"{FHIR}/{type_name}", {"_revinclude": revinclude}))
-            assert ids(bundle, "include"), (type_name, revinclude)
+            found = bool(ids(bundle, "include"))
+            assert found is (type_name != "Organization" and "EpisodeOfCare" not in revinclude), revinclude
         for key in {"CarePlan": ["_lastUpdated", "-date"], "Goal": ["-_lastUpdated", "target-date"]}.get(
             type_name, []
         ):
@@ -466,3 +489,110 @@ def test_the_person_sees_the_application_that_read_their_plan(world: World, plan
     assert {record.purpose for record in records} == {ReadPurpose.API_SEARCH}
     assert {record.client for record in records} == {CLIENT_NAME}
     assert {record.object_type for record in records} >= {"plans.individualplan", "plans.goal"}
+
+
+# Episodes of care
+
+
+@pytest.fixture
+def unit() -> Organisation:
+    return rehabilitation_unit()
+
+
+def stay(world: World, unit: Organisation, **fields: Any) -> Episode:
+    """Per's inpatient stay at the rehabilitation unit, admitted three weeks ago."""
+    values: dict[str, Any] = {
+        "person": world.patient,
+        "unit": unit,
+        "level_of_care": LevelOfCare.INPATIENT,
+        "contact_type": "treatment",
+        "specialty": Specialty.PHYSICAL_MEDICINE,
+        "main_diagnosis": "Z50.89",
+        "secondary_diagnoses": ["I63.5"],
+        "procedure_codes": [],
+        "admitted_at": timezone.now() - timedelta(days=21),
+    }
+    return EpisodeFactory(**{**values, **fields})
+
+
+def test_the_units_staff_read_the_episode_of_care(world: World, unit: Organisation) -> None:
+    episode = stay(world, unit)
+    staff = MembershipFactory(organisation=unit, role=MembershipRole.EPISODE_STAFF).user
+    response = api(token_for(staff)).get(f"{FHIR}/EpisodeOfCare/{episode.pk}")
+    assert response.status_code == 200, response.content
+    read = EpisodeOfCare.model_validate(body(response))
+    assert read.status == "active"
+    assert read.patient.reference == f"Patient/{world.patient.pk}"
+    assert read.managingOrganization.reference == f"Organization/{unit.pk}"
+    assert read.type[0].coding[0].code == "IMP"
+    assert "I63" not in response.content.decode()  # the diagnoses are not part of it
+    record = AccessRecord.objects.get(object_id=str(episode.pk))
+    assert (record.channel, record.client, record.purpose) == (Channel.API, CLIENT_NAME, ReadPurpose.API_READ)
+
+
+@pytest.mark.parametrize(
+    ("persona", "may_read"),
+    [
+        (MembershipRole.EPISODE_STAFF, True),  # works on the unit's episodes
+        (MembershipRole.ASSESSING_CLINICIAN, True),  # assesses the unit's referrals
+        ("other_unit", False),  # episode staff of another unit
+        ("coordinator", False),  # the person's coordinator reads the discharge summary, not the episode
+        ("patient_user", False),  # the person: not through the specialist side's records
+        ("system_admin", False),
+    ],
+)
+def test_who_may_read_an_episode_of_care(
+    world: World, unit: Organisation, persona: str, may_read: bool
+) -> None:
+    episode = stay(world, unit)
+    if persona in (MembershipRole.EPISODE_STAFF, MembershipRole.ASSESSING_CLINICIAN):
+        user = MembershipFactory(organisation=unit, role=persona).user
+    elif persona == "other_unit":
+        user = MembershipFactory(organisation=habilitation_unit(), role=MembershipRole.EPISODE_STAFF).user
+    else:
+        user = getattr(world, persona)
+    client = api(token_for(user))
+    read = client.get(f"{FHIR}/EpisodeOfCare/{episode.pk}")
+    searched = validated(client.get(f"{FHIR}/EpisodeOfCare", {"patient": f"Patient/{world.patient.pk}"}))
+    if may_read:
+        assert read.status_code == 200
+        assert ids(searched) == [str(episode.pk)]
+    else:
+        outcome(read, 404)
+        assert searched["total"] == 0
+        assert not AccessRecord.objects.filter(actor=user, object_type="episodes.episode").exists()
+
+
+def test_episode_search_by_status_type_date_and_organisation(world: World, unit: Organisation) -> None:
+    open_stay = stay(world, unit)
+    earlier = stay(
+        world,
+        unit,
+        level_of_care=LevelOfCare.OUTPATIENT,
+        admitted_at=timezone.now() - timedelta(days=400),
+        discharged_at=timezone.now() - timedelta(days=390),
+    )
+    client = api(token_for(MembershipFactory(organisation=unit, role=MembershipRole.EPISODE_STAFF).user))
+
+    def found(**parameters: Any) -> list[str]:
+        return ids(validated(client.get(f"{FHIR}/EpisodeOfCare", parameters)))
+
+    assert found(status="active") == [str(open_stay.pk)]
+    assert found(status="finished") == [str(earlier.pk)]
+    assert found(type="AMB") == [str(earlier.pk)]
+    assert found(organization=f"Organization/{unit.pk}") == [str(open_stay.pk), str(earlier.pk)]
+    year_ago = (timezone.localdate() - timedelta(days=365)).isoformat()
+    assert found(date=f"ge{year_ago}") == [str(open_stay.pk)]
+    assert found(date=f"lt{year_ago}") == [str(earlier.pk)]
+    assert found(_sort="date") == [str(earlier.pk), str(open_stay.pk)]
+    with_patient = validated(
+        client.get(f"{FHIR}/EpisodeOfCare", {"status": "active", "_include": "EpisodeOfCare:patient"})
+    )
+    # The episode names the person; the unit's staff do not read the person's record in the registry (as in
+    # the pages), so the Patient is not included for them.
+    assert ids(with_patient) == [str(open_stay.pk)]
+    assert ids(with_patient, "include", "Patient") == []
+    episodes_of_unit = validated(
+        client.get(f"{FHIR}/Organization", {"_id": str(unit.pk), "_revinclude": "EpisodeOfCare:organization"})
+    )
+    assert sorted(ids(episodes_of_unit, "include")) == sorted([str(open_stay.pk), str(earlier.pk)])

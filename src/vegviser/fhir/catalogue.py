@@ -234,13 +234,13 @@ def _date(name: str, *, dates: bool) -> Callable[[str, str], Q]:
     return match
 
 
-def _period(start: str, end: str) -> Callable[[str, str], Q]:
+def _period(start: str, end: str, *, dates: bool = True) -> Callable[[str, str], Q]:
     """A date parameter over a period of two date fields, either of which may be open (R4 3.1.1.4.4: ge
     finds a period with any part on or after the value, eq one that lies within it)."""
 
     def match(modifier: str, value: str) -> Q:
         prefix, low_moment, high_moment = _date_range(value)
-        low, high = _on_dates(low_moment, high_moment, True)
+        low, high = _on_dates(low_moment, high_moment, dates)
         open_start = Q(**{f"{start}__isnull": True})
         open_end = Q(**{f"{end}__isnull": True})
         within = Q(**{f"{start}__gte": low, f"{end}__lt": high})
@@ -361,9 +361,19 @@ ORGANIZATION = ResourceType(
     ),
     read=selectors.read_organisation,
     search=selectors.search_organisations,
+    fetch=selectors.fetch_organisations,
     to_resource=mapping.organization,
     describe=lambda: _("Read organisations"),
 )
+
+
+def _episode_status(modifier: str, value: str) -> Q:
+    """An episode is active until discharged, then finished; no other status is kept."""
+    _system, code = _token(value)
+    found = {"active": Q(discharged_at__isnull=True), "finished": Q(discharged_at__isnull=False)}.get(
+        code, Q(pk__in=[])
+    )
+    return ~found if modifier == "not" else found
 
 
 def _patient_parameters(
@@ -509,7 +519,72 @@ CARE_TEAM = ResourceType(
     sorts={"_lastUpdated": "updated_at", "date": "period_start"},
 )
 
-RESOURCE_TYPES: tuple[ResourceType, ...] = (PATIENT, ORGANIZATION, CARE_PLAN, GOAL, CARE_TEAM)
+EPISODE_OF_CARE = ResourceType(
+    name="EpisodeOfCare",
+    interactions=(READ, SEARCH),
+    search_parameters=(
+        _ID,
+        _LAST_UPDATED,
+        SearchParameter(
+            name="patient",
+            type="reference",
+            definition="http://hl7.org/fhir/SearchParameter/clinical-patient",
+            documentation="The person it is about: Patient/{id}.",
+            match=_reference("Patient", "person_id"),
+            modifiers=("Patient",),
+            target="Patient",
+            references=lambda episode: [episode.person_id],
+        ),
+        SearchParameter(
+            name="organization",
+            type="reference",
+            definition="http://hl7.org/fhir/SearchParameter/EpisodeOfCare-organization",
+            documentation="The unit the episode is at: Organization/{id}.",
+            match=_reference("Organization", "unit_id"),
+            modifiers=("Organization",),
+            target="Organization",
+            references=lambda episode: [episode.unit_id],
+        ),
+        SearchParameter(
+            name="status",
+            type="token",
+            definition="http://hl7.org/fhir/SearchParameter/EpisodeOfCare-status",
+            documentation="active (not yet discharged) or finished (discharged).",
+            match=_episode_status,
+            modifiers=("not",),
+        ),
+        SearchParameter(
+            name="type",
+            type="token",
+            definition="http://hl7.org/fhir/SearchParameter/EpisodeOfCare-type",
+            documentation=("The level of care as v3 ActCode: IMP (inpatient), SS (day), AMB (outpatient)."),
+            match=_codes("level_of_care", mapping.LEVEL_OF_CARE_CLASS),
+            modifiers=("not",),
+        ),
+        SearchParameter(
+            name="date",
+            type="date",
+            definition="http://hl7.org/fhir/SearchParameter/clinical-date",
+            documentation="From admission to discharge; an open episode goes on.",
+            match=_period("admitted_at", "discharged_at", dates=False),
+        ),
+    ),
+    read=selectors.read_episode,
+    search=selectors.search_episodes,
+    fetch=selectors.fetch_episodes,
+    to_resource=mapping.episode_of_care,
+    describe=lambda: _("Read the episodes of care you may read in Vegviser"),
+    sorts={"_lastUpdated": "updated_at", "date": "admitted_at"},
+)
+
+RESOURCE_TYPES: tuple[ResourceType, ...] = (
+    PATIENT,
+    ORGANIZATION,
+    CARE_PLAN,
+    GOAL,
+    CARE_TEAM,
+    EPISODE_OF_CARE,
+)
 BY_NAME: dict[str, ResourceType] = {resource_type.name: resource_type for resource_type in RESOURCE_TYPES}
 
 

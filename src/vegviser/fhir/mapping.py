@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vegviser.episodes.models import Episode
 from vegviser.plans.models import Goal, IndividualPlan, Measure, ParticipantKind
 from vegviser.registry.identity import FHIR_SYSTEM, FHIR_SYSTEM_ORGANISATION_NUMBER
 from vegviser.registry.models import Municipality, Organisation, Person
@@ -318,3 +319,39 @@ def care_team(plan: IndividualPlan) -> dict[str, Any]:
     if period:
         resource["period"] = period
     return resource
+
+
+# NPR's level of care, as the encounter class of HL7's v3 ActCode (inpatient, day stay as short stay,
+# outpatient as ambulatory), the way no-basis's Encounter profile codes it.
+LEVEL_OF_CARE_CLASS = {"inpatient": "IMP", "day": "SS", "outpatient": "AMB"}
+ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+
+def episode_of_care(episode: Episode) -> dict[str, Any]:
+    """A specialist episode of care at a unit: active while open, finished once discharged; its level of care
+    and specialty as its types. The episode's diagnoses and summary are not part of it."""
+    period = {"start": _instant(episode.admitted_at)}
+    if episode.discharged_at is not None:
+        period["end"] = _instant(episode.discharged_at)
+    return {
+        "resourceType": "EpisodeOfCare",
+        "id": str(episode.pk),
+        "meta": _meta(episode),
+        "status": "active" if episode.is_open else "finished",
+        "type": [
+            {
+                "coding": [
+                    {
+                        "system": ACT_CODE_SYSTEM,
+                        "code": LEVEL_OF_CARE_CLASS[episode.level_of_care],
+                        "display": str(episode.get_level_of_care_display()),
+                    }
+                ],
+                "text": str(episode.get_level_of_care_display()),
+            },
+            {"text": str(episode.get_specialty_display())},
+        ],
+        "patient": _reference("Patient", episode.person_id, episode.person.full_name),
+        "managingOrganization": _reference("Organization", episode.unit_id, episode.unit.name),
+        "period": period,
+    }

@@ -22,6 +22,7 @@ from vegviser.access.policy import Action, PlanRole
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.core.http import RefusedAsNotFound
+from vegviser.episodes.models import Episode
 from vegviser.intake.models import CoordinatorAssignment
 from vegviser.plans.models import Goal, GoalRating, IndividualPlan, Measure, PlanParticipant
 from vegviser.plans.selectors import from_loaded, plan_reader_role, visible_in_role
@@ -367,3 +368,62 @@ def fetch_goals(caller: Caller, narrow: Callable[[QuerySet[Goal]], QuerySet[Goal
     )
     _record(caller, found, ReadPurpose.API_SEARCH)
     return found
+
+
+# The specialist side's episodes of care, as EpisodeOfCare: read by the unit's episode staff and assessing
+# clinicians and the trust's coordinating unit (policy: EPISODE_VIEW), as in the pages; nobody else.
+
+
+def _readable_episodes(user: User) -> QuerySet[Episode]:
+    if not policy.can(user, Action.EPISODE_LIST):
+        return Episode.objects.none()
+    return Episode.objects.filter(unit_id__in=policy.episode_reader_units(user)).select_related(
+        "person", "unit"
+    )
+
+
+def _record_episodes(caller: Caller, episodes: list[Episode], purpose: ReadPurpose, obj: Any = None) -> None:
+    if episodes:
+        record_access(
+            actor=caller.user,
+            person_ids=list(dict.fromkeys(episode.person_id for episode in episodes)),
+            obj=obj,
+            object_type="" if obj is not None else "episodes.episode",
+            purpose=purpose,
+            channel=Channel.API,
+            client=caller.client,
+        )
+
+
+def read_episode(caller: Caller, pk: uuid.UUID) -> Episode:
+    episode = Episode.objects.select_related("person", "unit").filter(pk=pk).first()
+    if episode is None:
+        raise RefusedAsNotFound(Action.EPISODE_VIEW)
+    if not policy.can(caller.user, Action.EPISODE_VIEW, episode):
+        raise RefusedAsNotFound(Action.EPISODE_VIEW, episode)
+    _record_episodes(caller, [episode], ReadPurpose.API_READ, obj=episode)
+    return episode
+
+
+def search_episodes(
+    caller: Caller,
+    narrow: Callable[[QuerySet[Episode]], QuerySet[Episode]],
+    offset: int,
+    count: int,
+    order: tuple[Any, ...] = (),
+) -> tuple[list[Episode], int]:
+    page, total = _page(narrow(_readable_episodes(caller.user)), (*order, "-admitted_at"), offset, count)
+    _record_episodes(caller, page, ReadPurpose.API_SEARCH)
+    return page, total
+
+
+def fetch_episodes(caller: Caller, narrow: Callable[[QuerySet[Episode]], QuerySet[Episode]]) -> list[Episode]:
+    found = list(narrow(_readable_episodes(caller.user)).order_by("-admitted_at", "pk")[:MAX_INCLUDED])
+    _record_episodes(caller, found, ReadPurpose.API_SEARCH)
+    return found
+
+
+def fetch_organisations(
+    caller: Caller, narrow: Callable[[QuerySet[Organisation]], QuerySet[Organisation]]
+) -> list[Organisation]:
+    return list(narrow(readable_organisations(caller.user)).order_by("name", "pk")[:MAX_INCLUDED])
