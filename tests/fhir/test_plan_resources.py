@@ -20,17 +20,17 @@ from fhir.resources.R4B.goal import Goal as FhirGoal
 
 from vegviser.access.models import Consent
 from vegviser.audit.models import AccessRecord, Channel, ReadPurpose
-from vegviser.episodes.models import Episode, LevelOfCare, Specialty
+from vegviser.episodes.models import Episode, LevelOfCare
 from vegviser.plans import services
 from vegviser.plans.models import AccessLevel, Goal, IndividualPlan
 from vegviser.plans.services.person_side import rate_progress
 from vegviser.registry.models import MembershipRole, Organisation
 
 from ..conftest import World
+from ..episodes.test_episodes import stroke_stay
 from ..factories import (
     ConsentFactory,
     CoordinatorAssignmentFactory,
-    EpisodeFactory,
     MembershipFactory,
     PersonFactory,
     habilitation_unit,
@@ -501,18 +501,7 @@ def unit() -> Organisation:
 
 def stay(world: World, unit: Organisation, **fields: Any) -> Episode:
     """Per's inpatient stay at the rehabilitation unit, admitted three weeks ago."""
-    values: dict[str, Any] = {
-        "person": world.patient,
-        "unit": unit,
-        "level_of_care": LevelOfCare.INPATIENT,
-        "contact_type": "treatment",
-        "specialty": Specialty.PHYSICAL_MEDICINE,
-        "main_diagnosis": "Z50.89",
-        "secondary_diagnoses": ["I63.5"],
-        "procedure_codes": [],
-        "admitted_at": timezone.now() - timedelta(days=21),
-    }
-    return EpisodeFactory(**{**values, **fields})
+    return stroke_stay(world, unit=unit, **fields)
 
 
 def test_the_units_staff_read_the_episode_of_care(world: World, unit: Organisation) -> None:

@@ -376,22 +376,65 @@ def _episode_status(modifier: str, value: str) -> Q:
     return ~found if modifier == "not" else found
 
 
+def _reference_parameter(
+    name: str,
+    definition: str,
+    documentation: str,
+    *,
+    target: str,
+    lookup: str,
+    references: Callable[[Any], list[Any]],
+) -> SearchParameter:
+    """A reference parameter to `target` (the field `lookup` holds its id), with the `:Target` modifier, and
+    what a found resource points to through it, for `_include`."""
+    return SearchParameter(
+        name=name,
+        type="reference",
+        definition=definition,
+        documentation=documentation,
+        match=_reference(target, lookup),
+        modifiers=(target,),
+        target=target,
+        references=references,
+    )
+
+
+def _status(resource: str, lookup: str, codes: dict[str, str], documentation: str) -> SearchParameter:
+    return SearchParameter(
+        name="status",
+        type="token",
+        definition=f"http://hl7.org/fhir/SearchParameter/{resource}-status",
+        documentation=documentation,
+        match=_codes(lookup, codes),
+        modifiers=("not",),
+    )
+
+
+def _clinical_date(documentation: str, match: Callable[[str, str], Q]) -> SearchParameter:
+    return SearchParameter(
+        name="date",
+        type="date",
+        definition="http://hl7.org/fhir/SearchParameter/clinical-date",
+        documentation=documentation,
+        match=match,
+    )
+
+
 def _patient_parameters(
-    resource: str, lookup: str, person_of: Callable[[Any], Any]
+    resource: str, lookup: str, person_of: Callable[[Any], Any], *, subject: bool = True
 ) -> tuple[SearchParameter, ...]:
-    """`patient` and `subject`: the person the resource is about, as a Patient."""
+    """`patient` (and `subject` where the type has it): the person the resource is about, as a Patient."""
+    names = [("patient", "clinical-patient")] + ([("subject", f"{resource}-subject")] if subject else [])
     return tuple(
-        SearchParameter(
-            name=name,
-            type="reference",
-            definition=f"http://hl7.org/fhir/SearchParameter/{definition}",
-            documentation="The person it is about: Patient/{id}.",
-            match=_reference("Patient", lookup),
-            modifiers=("Patient",),
+        _reference_parameter(
+            name,
+            f"http://hl7.org/fhir/SearchParameter/{definition}",
+            "The person it is about: Patient/{id}.",
             target="Patient",
+            lookup=lookup,
             references=lambda row: [person_of(row)],
         )
-        for name, definition in (("patient", "clinical-patient"), ("subject", f"{resource}-subject"))
+        for name, definition in names
     )
 
 
@@ -402,39 +445,30 @@ CARE_PLAN = ResourceType(
         _ID,
         _LAST_UPDATED,
         *_patient_parameters("CarePlan", "person_id", lambda plan: plan.person_id),
-        SearchParameter(
-            name="status",
-            type="token",
-            definition="http://hl7.org/fhir/SearchParameter/CarePlan-status",
-            documentation="draft, active, on-hold (paused) or completed (closed); :not as in R4.",
-            match=_codes("status", mapping.CARE_PLAN_STATUS),
-            modifiers=("not",),
+        _status(
+            "CarePlan",
+            "status",
+            mapping.CARE_PLAN_STATUS,
+            "draft, active, on-hold (paused) or completed (closed); :not as in R4.",
         ),
-        SearchParameter(
-            name="date",
-            type="date",
-            definition="http://hl7.org/fhir/SearchParameter/clinical-date",
-            documentation="The plan period; ge finds plans in force on or after the date, le before it.",
-            match=_period("period_start", "period_end"),
+        _clinical_date(
+            "The plan period; ge finds plans in force on or after the date, le before it.",
+            _period("period_start", "period_end"),
         ),
-        SearchParameter(
-            name="care-team",
-            type="reference",
-            definition="http://hl7.org/fhir/SearchParameter/CarePlan-care-team",
-            documentation="The plan's participants: CareTeam/{id}.",
-            match=_reference("CareTeam", "pk"),
-            modifiers=("CareTeam",),
+        _reference_parameter(
+            "care-team",
+            "http://hl7.org/fhir/SearchParameter/CarePlan-care-team",
+            "The plan's participants: CareTeam/{id}.",
             target="CareTeam",
+            lookup="pk",
             references=lambda plan: [plan.pk],
         ),
-        SearchParameter(
-            name="goal",
-            type="reference",
-            definition="http://hl7.org/fhir/SearchParameter/CarePlan-goal",
-            documentation="A goal of the plan: Goal/{id}.",
-            match=_reference("Goal", "goals__pk"),
-            modifiers=("Goal",),
+        _reference_parameter(
+            "goal",
+            "http://hl7.org/fhir/SearchParameter/CarePlan-goal",
+            "A goal of the plan: Goal/{id}.",
             target="Goal",
+            lookup="goals__pk",
             references=lambda plan: [goal.pk for goal in plan.fhir_view.goals],
         ),
     ),
@@ -495,20 +529,14 @@ CARE_TEAM = ResourceType(
         _ID,
         _LAST_UPDATED,
         *_patient_parameters("CareTeam", "person_id", lambda plan: plan.person_id),
-        SearchParameter(
-            name="status",
-            type="token",
-            definition="http://hl7.org/fhir/SearchParameter/CareTeam-status",
-            documentation="proposed (a draft plan), active, suspended (paused) or inactive (closed).",
-            match=_codes("status", mapping.CARE_TEAM_STATUS),
-            modifiers=("not",),
+        _status(
+            "CareTeam",
+            "status",
+            mapping.CARE_TEAM_STATUS,
+            "proposed (a draft plan), active, suspended (paused) or inactive (closed).",
         ),
-        SearchParameter(
-            name="date",
-            type="date",
-            definition="http://hl7.org/fhir/SearchParameter/clinical-date",
-            documentation="The period the team works in: the plan period.",
-            match=_period("period_start", "period_end"),
+        _clinical_date(
+            "The period the team works in: the plan period.", _period("period_start", "period_end")
         ),
     ),
     read=selectors.read_care_team,
@@ -525,31 +553,20 @@ EPISODE_OF_CARE = ResourceType(
     search_parameters=(
         _ID,
         _LAST_UPDATED,
-        SearchParameter(
-            name="patient",
-            type="reference",
-            definition="http://hl7.org/fhir/SearchParameter/clinical-patient",
-            documentation="The person it is about: Patient/{id}.",
-            match=_reference("Patient", "person_id"),
-            modifiers=("Patient",),
-            target="Patient",
-            references=lambda episode: [episode.person_id],
-        ),
-        SearchParameter(
-            name="organization",
-            type="reference",
-            definition="http://hl7.org/fhir/SearchParameter/EpisodeOfCare-organization",
-            documentation="The unit the episode is at: Organization/{id}.",
-            match=_reference("Organization", "unit_id"),
-            modifiers=("Organization",),
+        *_patient_parameters("EpisodeOfCare", "person_id", lambda episode: episode.person_id, subject=False),
+        _reference_parameter(
+            "organization",
+            "http://hl7.org/fhir/SearchParameter/EpisodeOfCare-organization",
+            "The unit the episode is at: Organization/{id}.",
             target="Organization",
+            lookup="unit_id",
             references=lambda episode: [episode.unit_id],
         ),
         SearchParameter(
             name="status",
             type="token",
             definition="http://hl7.org/fhir/SearchParameter/EpisodeOfCare-status",
-            documentation="active (not yet discharged) or finished (discharged).",
+            documentation="active (not yet discharged) or finished (discharged); :not as in R4.",
             match=_episode_status,
             modifiers=("not",),
         ),
@@ -561,12 +578,9 @@ EPISODE_OF_CARE = ResourceType(
             match=_codes("level_of_care", mapping.LEVEL_OF_CARE_CLASS),
             modifiers=("not",),
         ),
-        SearchParameter(
-            name="date",
-            type="date",
-            definition="http://hl7.org/fhir/SearchParameter/clinical-date",
-            documentation="From admission to discharge; an open episode goes on.",
-            match=_period("admitted_at", "discharged_at", dates=False),
+        _clinical_date(
+            "From admission to discharge; an open episode goes on.",
+            _period("admitted_at", "discharged_at", dates=False),
         ),
     ),
     read=selectors.read_episode,
