@@ -97,15 +97,7 @@ def search_patients(
     found = narrow(readable_persons(caller.user)).order_by(*order, "family_name", "given_name", "pk")
     total = found.count()
     page = list(found[offset : offset + count])
-    if page:
-        record_access(
-            actor=caller.user,
-            person_ids=[person.pk for person in page],
-            object_type="registry.person",
-            purpose=ReadPurpose.API_SEARCH,
-            channel=Channel.API,
-            client=caller.client,
-        )
+    _record_persons(caller, page)
     return page, total
 
 
@@ -114,16 +106,21 @@ def fetch_patients(caller: Caller, narrow: Callable[[QuerySet[Person]], QuerySet
     found = list(
         narrow(readable_persons(caller.user)).order_by("family_name", "given_name", "pk")[:MAX_INCLUDED]
     )
-    if found:
+    _record_persons(caller, found)
+    return found
+
+
+def _record_persons(caller: Caller, persons: list[Person]) -> None:
+    """A search's persons, each recorded as read: only those on the page, or included in it."""
+    if persons:
         record_access(
             actor=caller.user,
-            person_ids=[person.pk for person in found],
+            person_ids=[person.pk for person in persons],
             object_type="registry.person",
             purpose=ReadPurpose.API_SEARCH,
             channel=Channel.API,
             client=caller.client,
         )
-    return found
 
 
 def readable_organisations(user: User) -> QuerySet[Organisation]:
