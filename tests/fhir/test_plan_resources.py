@@ -299,6 +299,11 @@ def test_goal_search_by_lifecycle_and_achievement_status(world: World, plan: Ind
     assert found(**{"achievement-status": "in-progress"}) == [str(walking.pk)]
     assert found(**{"achievement-status": "achieved"}) == []
     assert sorted(found(patient=f"Patient/{world.patient.pk}")) == sorted([str(walking.pk), str(cycling.pk)])
+    # A goal only proposed, never rated, tells no achievement, and is found by none.
+    proposed = second_goal(plan, "Begynne på svømming", status="proposed")
+    assert "achievementStatus" not in validated(client.get(f"{FHIR}/Goal/{proposed.pk}"))
+    assert str(proposed.pk) not in found(**{"achievement-status": "in-progress,achieved,worsening"})
+    assert str(proposed.pk) in found(**{"lifecycle-status": "proposed"})
 
 
 def test_care_team_search_by_status_and_subject(world: World, plan: IndividualPlan) -> None:

@@ -243,13 +243,13 @@ def goal(goal: Goal) -> dict[str, Any]:
         "id": str(goal.pk),
         "meta": _meta(goal),
         "lifecycleStatus": GOAL_LIFECYCLE_STATUS[goal.status],
-        "achievementStatus": {
-            "coding": [{"system": ACHIEVEMENT_SYSTEM, "code": goal.achievement}]  # type: ignore[attr-defined]
-        },
         "description": {"text": goal.text},
         "subject": _reference("Patient", plan.person_id, plan.person.full_name),
         "startDate": timezone.localtime(goal.created_at).date().isoformat(),
     }
+    achievement = goal.achievement  # type: ignore[attr-defined]
+    if achievement is not None:
+        resource["achievementStatus"] = {"coding": [{"system": ACHIEVEMENT_SYSTEM, "code": achievement}]}
     if goal.life_area:
         resource["category"] = [{"text": str(goal.get_life_area_display())}]
     target: dict[str, Any] = {"measure": {"text": GAS_MEASURE}, "detailInteger": 0}

@@ -24,7 +24,7 @@ from vegviser.audit.services import record_access
 from vegviser.core.http import RefusedAsNotFound
 from vegviser.episodes.models import Episode
 from vegviser.intake.models import CoordinatorAssignment
-from vegviser.plans.models import Goal, GoalRating, IndividualPlan, Measure, PlanParticipant
+from vegviser.plans.models import Goal, GoalRating, GoalStatus, IndividualPlan, Measure, PlanParticipant
 from vegviser.plans.selectors import from_loaded, plan_reader_role, visible_in_role
 from vegviser.registry.models import Organisation, Person
 
@@ -177,10 +177,17 @@ def _latest_attainment() -> Subquery:
 
 def goals_with_achievement(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     """Each goal with its achievement (FHIR's goal-achievement codes) from its latest rating on the attainment
-    scale, so that a search can filter by it: none yet is in progress, the expected outcome (0) or better is
-    achieved, and else the goal has improved, not changed or worsened from where it started (its baseline)."""
+    scale, so that a search can filter by it: none yet is in progress (for a goal in play), the expected
+    outcome (0) or better is achieved, and else the goal has improved, not changed or worsened from where it
+    started (its baseline)."""
     return goals.annotate(latest_attainment=_latest_attainment()).annotate(
         achievement=Case(
+            # A goal only proposed, or given up, before any rating has no achievement to tell.
+            When(
+                latest_attainment__isnull=True,
+                status__in=(GoalStatus.PROPOSED, GoalStatus.CANCELLED),
+                then=Value(None),
+            ),
             When(latest_attainment__isnull=True, then=Value("in-progress")),
             When(latest_attainment__gte=0, then=Value("achieved")),
             When(latest_attainment__gt=F("baseline"), then=Value("improving")),
