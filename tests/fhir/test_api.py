@@ -50,7 +50,7 @@ def test_metadata_is_a_valid_r4_capability_statement_without_a_token(db: None) -
     statement = CapabilityStatement.model_validate(body(response))
     assert statement.fhirVersion == "4.0.1"
     announced = {resource.type: resource for resource in statement.rest[0].resource}
-    assert set(announced) == {"Patient", "Organization"}
+    assert set(announced) == {"Patient", "Organization", "CarePlan", "Goal", "CareTeam", "EpisodeOfCare"}
     for resource_type in RESOURCE_TYPES:
         entry = announced[resource_type.name]
         assert [i.code for i in entry.interaction] == list(resource_type.interactions)
@@ -74,7 +74,7 @@ def test_every_announced_interaction_is_answered_and_nothing_else(world: World) 
             unknown_id = outcome(client.get(f"{FHIR}/{resource['type']}/{uuid.uuid4()}"), 404)
             assert unknown_id.issue[0].code == "not-found"
     outcome(client.get(f"{FHIR}/Practitioner"), 404)
-    outcome(client.get(f"{FHIR}/CarePlan/{uuid.uuid4()}"), 404)
+    outcome(client.get(f"{FHIR}/ServiceRequest/{uuid.uuid4()}"), 404)
 
 
 def test_smart_configuration_names_the_authorisation_server(db: None) -> None:

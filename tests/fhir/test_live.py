@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
 from fhirpy import SyncFHIRClient
@@ -175,3 +177,29 @@ def test_a_scope_the_server_does_not_offer_is_not_granted(server: LiveServer, wo
     # The error goes back to the client, as OAuth 2.0 says: the scope is invalid, nothing is granted.
     assert answer.status_code == 302
     assert parse_qs(urlsplit(answer.headers["Location"]).query)["error"] == ["invalid_scope"]
+
+
+def test_fhirpy_reads_a_plan_with_its_goals_and_care_team_included(server: LiveServer, world: World) -> None:
+    plan = plan_for(world)
+    token = token_through_the_authorisation_server(server, world.team_member, "user/*.rs")
+    client = SyncFHIRClient(f"{server.url}/fhir/R4", authorization=f"Bearer {token}")
+
+    care_plan = client.reference("CarePlan", str(plan.pk)).to_resource()
+    CarePlan.model_validate(care_plan.serialize())
+    assert care_plan["subject"]["reference"] == f"Patient/{world.patient.pk}"
+
+    search = (
+        client.resources("CarePlan")
+        .search(patient=f"Patient/{world.patient.pk}")
+        .include("CarePlan", "goal")
+        .include("CarePlan", "care-team")
+    )
+    bundle = search.fetch_raw()
+    modes = sorted((entry.search.mode, entry.resource.resourceType) for entry in bundle.entry)
+    assert modes == [("include", "CareTeam"), ("include", "Goal"), ("match", "CarePlan")]
+    goal = next(entry.resource for entry in bundle.entry if entry.resource.resourceType == "Goal")
+    Goal.model_validate(goal.serialize())
+    assert goal["lifecycleStatus"] == "active"
+    assert AccessRecord.objects.filter(
+        person_id=world.patient.pk, actor=world.team_member, channel="api", object_type="plans.goal"
+    ).exists()

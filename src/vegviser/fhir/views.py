@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import models
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from .catalogue import (
     READ,
     SEARCH,
     ResourceType,
+    SearchParameter,
     capability_statement,
 )
 from .outcome import FHIR_JSON, FhirError, error_response, fhir_response
@@ -38,7 +40,7 @@ logger = logging.getLogger(__name__)
 JSON_FORMATS = frozenset({"json", "application/json", FHIR_JSON})
 ACCEPTABLE = frozenset({*JSON_FORMATS, "*/*", "application/*"})
 # Parameters about the answer, not the search: every search may carry them.
-RESULT_PARAMETERS = frozenset({"_format", "_count", "_offset"})
+RESULT_PARAMETERS = frozenset({"_format", "_count", "_offset", "_sort", "_include", "_revinclude"})
 # A search by POST sends a form (FHIR R4 3.1.1.5: x-www-form-urlencoded); a multipart form parses the same.
 FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -105,7 +107,13 @@ def _authorised(request: HttpRequest, resource_type: ResourceType, interaction: 
     caller, scopes = authenticate(request)
     require_scope(scopes, resource_type.name, PERMISSION[interaction])
     request.fhir_caller = caller  # type: ignore[attr-defined]
+    request.fhir_scopes = scopes  # type: ignore[attr-defined]
     return caller
+
+
+def require_scope_for(request: HttpRequest, resource_type: ResourceType) -> None:
+    """An included type is read as well: the token must allow reading it (403 before anything is read)."""
+    require_scope(request.fhir_scopes, resource_type.name, PERMISSION[READ])  # type: ignore[attr-defined]
 
 
 @fhir_endpoint("GET")
@@ -210,6 +218,104 @@ def _split(value: str) -> list[str]:
     return [part.replace("\x00", ",") for part in parts]
 
 
+def _refuse_or_ignore(request: HttpRequest, text: str) -> None:
+    """What the server does not understand in a search: refused under `Prefer: handling=strict`, else left
+    out (R4 3.1.1.5: lenient handling is the default)."""
+    if _strict(request):
+        raise FhirError(400, "not-supported", text)
+
+
+def _sort(
+    request: HttpRequest, resource_type: ResourceType, parameters: QueryDict
+) -> tuple[tuple[Any, ...], str]:
+    """`_sort`'s order (its keys, each with `-` for descending; an open date last) and the value for links."""
+    text = parameters.get("_sort", "")
+    order: list[Any] = []
+    kept: list[str] = []
+    for key in [key.strip() for key in text.split(",") if key.strip()]:
+        name = key.removeprefix("-")
+        field = resource_type.sorts.get(name)
+        if field is None:
+            _refuse_or_ignore(request, _("Cannot sort by: %(name)s") % {"name": name[:64]})
+            continue
+        expression = F(field)
+        order.append(
+            expression.desc(nulls_last=True) if key.startswith("-") else expression.asc(nulls_last=True)
+        )
+        kept.append(key)
+    return tuple(order), ",".join(kept)
+
+
+def _references(
+    request: HttpRequest, resource_type: ResourceType, parameters: QueryDict
+) -> tuple[
+    list[tuple[SearchParameter, ResourceType]],
+    list[tuple[ResourceType, SearchParameter]],
+    list[tuple[str, str]],
+]:
+    """The `_include`s (a parameter of this type and the type it points to) and `_revinclude`s (another type
+    and its parameter pointing here) the search asks for, and what of them goes into its links."""
+    includes: list[tuple[SearchParameter, ResourceType]] = []
+    revincludes: list[tuple[ResourceType, SearchParameter]] = []
+    linked: list[tuple[str, str]] = []
+    for key in ("_include", "_revinclude"):
+        offered = resource_type.includes if key == "_include" else resource_type.revincludes
+        for value in parameters.getlist(key):
+            # `Type:parameter` or `Type:parameter:TargetType`; the target is the parameter's own.
+            source, _colon, rest = value.partition(":")
+            name, _colon, target = rest.partition(":")
+            if f"{source}:{name}" not in offered or (target and target != _target(source, name)):
+                _refuse_or_ignore(request, _("Cannot include: %(value)s") % {"value": value[:64]})
+                continue
+            parameter = BY_NAME[source].search_parameter(name)
+            assert parameter is not None
+            if key == "_include":
+                includes.append((parameter, BY_NAME[parameter.target]))
+            else:
+                revincludes.append((BY_NAME[source], parameter))
+            linked.append((key, value))
+    return includes, revincludes, linked
+
+
+def _target(source: str, name: str) -> str:
+    parameter = BY_NAME[source].search_parameter(name)
+    return parameter.target if parameter is not None else ""
+
+
+def _included(
+    caller: Any,
+    resource_type: ResourceType,
+    found: list[Any],
+    includes: list[tuple[SearchParameter, ResourceType]],
+    revincludes: list[tuple[ResourceType, SearchParameter]],
+) -> list[tuple[ResourceType, Any]]:
+    """The resources a page's `_include`s and `_revinclude`s add, each read through the policy (what the
+    caller may not read is left out) and recorded, each type fetched once."""
+    added: list[tuple[ResourceType, Any]] = []
+    by_target: dict[str, set[Any]] = {}
+    for parameter, target in includes:
+        assert parameter.references is not None
+        ids = by_target.setdefault(target.name, set())
+        for row in found:
+            ids.update(parameter.references(row))
+    for name, ids in by_target.items():
+        target = BY_NAME[name]
+        if ids and target.fetch is not None:
+            added += [
+                (target, row) for row in target.fetch(caller, lambda rows, ids=ids: rows.filter(pk__in=ids))
+            ]
+    for source, parameter in revincludes:
+        if not found or source.fetch is None:
+            continue
+        pointing = Q(pk__in=[])
+        for row in found:
+            pointing |= parameter.match("", f"{resource_type.name}/{row.pk}")
+        added += [
+            (source, row) for row in source.fetch(caller, lambda rows, q=pointing: rows.filter(q).distinct())
+        ]
+    return added
+
+
 def _search(
     request: HttpRequest, resource_type: ResourceType, parameters: QueryDict, path: str
 ) -> HttpResponse:
@@ -217,6 +323,12 @@ def _search(
     caller = _authorised(request, resource_type, SEARCH)
     count = _number(parameters, "_count", DEFAULT_COUNT, MAX_COUNT)
     offset = _number(parameters, "_offset", 0, 10**9)
+    order, sort_link = _sort(request, resource_type, parameters)
+    includes, revincludes, include_links = _references(request, resource_type, parameters)
+    for _parameter, target in includes:
+        require_scope_for(request, target)
+    for source, _parameter in revincludes:
+        require_scope_for(request, source)
     filters: list[Any] = []
     linked: list[tuple[str, str]] = []
     secret = False
@@ -226,10 +338,7 @@ def _search(
         name, _colon, modifier = key.partition(":")
         parameter = resource_type.search_parameter(name)
         if parameter is None or (modifier and modifier not in parameter.modifiers):
-            if _strict(request):
-                raise FhirError(
-                    400, "not-supported", _("Unknown search parameter: %(name)s") % {"name": key[:64]}
-                )
+            _refuse_or_ignore(request, _("Unknown search parameter: %(name)s") % {"name": key[:64]})
             continue
         for value in values:
             choices = [choice for choice in _split(value) if choice]
@@ -249,8 +358,12 @@ def _search(
             queryset = queryset.filter(condition)
         return queryset
 
-    found, total = resource_type.search(caller, narrow, offset, count)
+    found, total = resource_type.search(caller, narrow, offset, count, order)
+    added = _included(caller, resource_type, found, includes, revincludes)
     base = _base(request)
+    if sort_link:
+        linked.append(("_sort", sort_link))
+    linked += include_links
 
     def link(relation: str, at: int) -> dict[str, str]:
         query = urlencode([*linked, ("_count", str(count)), ("_offset", str(at))])
@@ -264,20 +377,27 @@ def _search(
             links.append(link("next", offset + count))
         if offset > 0:
             links.append(link("previous", max(offset - count, 0)))
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": links,
-        "entry": [
+    entries = [
+        {
+            "fullUrl": f"{base}{resource_type.name}/{row.pk}",
+            "resource": resource_type.to_resource(row),
+            "search": {"mode": "match"},
+        }
+        for row in found
+    ]
+    listed = {(resource_type.name, row.pk) for row in found}
+    for included_type, row in added:
+        if (included_type.name, row.pk) in listed:
+            continue
+        listed.add((included_type.name, row.pk))
+        entries.append(
             {
-                "fullUrl": f"{base}{resource_type.name}/{row.pk}",
-                "resource": resource_type.to_resource(row),
-                "search": {"mode": "match"},
+                "fullUrl": f"{base}{included_type.name}/{row.pk}",
+                "resource": included_type.to_resource(row),
+                "search": {"mode": "include"},
             }
-            for row in found
-        ],
-    }
+        )
+    bundle = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links, "entry": entries}
     return fhir_response(bundle)
 
 

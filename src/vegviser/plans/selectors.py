@@ -228,7 +228,7 @@ def plan_content(
     # Not the ratings: no page built from this shows them, and they grow with every evaluation.
     goals = _in_plan(list(Goal.objects.filter(plan=plan)), plan)
     # A goal and its sub-goals belong to one plan; `is_private_goal` asks for the main goal.
-    _from_loaded(goals, "parent", goals)
+    from_loaded(goals, "parent", goals)
     # Whether the consent in force shares with each participant's organisation: asked in the same query.
     in_force = Consent.objects.in_force(covering="plan").filter(person_id=plan.person_id).values("pk")[:1]
     covered = Consent.shared_with.through.objects.filter(
@@ -247,22 +247,16 @@ def plan_content(
         list(Measure.objects.filter(plan=plan).select_related("responsible_organisation")), plan
     )
     # The one responsible takes part in the measure's plan: not a second copy of them joined to every measure.
-    _from_loaded(measures, "responsible_participant", participants)
+    from_loaded(measures, "responsible_participant", participants)
     # Which goals each measure serves, by id: the goals themselves are those loaded above.
     served_ids: dict[Any, set[Any]] = defaultdict(set)
     for measure_id, goal_id in Measure.goals.through.objects.filter(measure__plan=plan).values_list(
         "measure_id", "goal_id"
     ):
         served_ids[measure_id].add(goal_id)
-    if role == PlanRole.LIMITED:
-        measures = [
-            m for m in measures if m.responsible_participant and m.responsible_participant.user_id == user.pk
-        ]
-        served = {goal_id for measure in measures for goal_id in served_ids[measure.pk]}
-        goals = [goal for goal in goals if goal.pk in served]
-        participants = [p for p in participants if p.user_id == user.pk]
-    elif private_goals_hidden_from(role):
-        goals = [goal for goal in goals if not is_private_goal(goal)]
+    goals, measures, participants = visible_in_role(
+        user=user, role=role, goals=goals, measures=measures, participants=participants, served_ids=served_ids
+    )
     content = PlanContent(
         plan=plan,
         role=role,
@@ -300,7 +294,32 @@ def plan_content(
     return content
 
 
-def _from_loaded(rows: list[Any], field: str, loaded: list[Any]) -> None:
+def visible_in_role(
+    *,
+    user: User,
+    role: PlanRole,
+    goals: list[Goal],
+    measures: list[Measure],
+    participants: list[PlanParticipant],
+    served_ids: dict[Any, set[Any]],
+) -> tuple[list[Goal], list[Measure], list[PlanParticipant]]:
+    """Of one plan's goals, measures and participants (each goal with its main goal loaded, each measure with
+    its responsible participant; `served_ids` the goals each measure serves), what a reader in `role` sees:
+    a limited participant their own measures, the goals those serve and themselves; a parent of a
+    12–15-year-old all but the goals the young person keeps private."""
+    if role == PlanRole.LIMITED:
+        measures = [
+            m for m in measures if m.responsible_participant and m.responsible_participant.user_id == user.pk
+        ]
+        served = {goal_id for measure in measures for goal_id in served_ids[measure.pk]}
+        goals = [goal for goal in goals if goal.pk in served]
+        participants = [p for p in participants if p.user_id == user.pk]
+    elif private_goals_hidden_from(role):
+        goals = [goal for goal in goals if not is_private_goal(goal)]
+    return goals, measures, participants
+
+
+def from_loaded(rows: list[Any], field: str, loaded: list[Any]) -> None:
     """Give each row the object its foreign key `field` points to from the rows already `loaded`, instead of
     a query or a join."""
     by_id = {row.pk: row for row in loaded}
