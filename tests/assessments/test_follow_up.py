@@ -22,7 +22,7 @@ from ..conftest import World, client_as
 from ..factories import ConsentFactory, CoordinatorAssignmentFactory, PersonFactory
 from ..plans.helpers import english_messages, plan_for
 from ..plans.large_plan import first_plan
-from .test_recording import _record_psfs
+from .test_recording import _psfs_response, _record_psfs
 
 pytestmark = pytest.mark.usefixtures(english_messages.__name__)
 TODAY = timezone.localdate
@@ -71,21 +71,7 @@ def test_a_small_fall_a_rise_and_an_answered_questionnaire_are_not_listed(world:
     services.answer_questionnaire(
         actor=world.patient_user,
         sent=sent,
-        response={
-            "resourceType": "QuestionnaireResponse",
-            "questionnaire": "Questionnaire/psfs",
-            "status": "completed",
-            "item": [
-                {
-                    "linkId": "activities",
-                    "item": [
-                        {"linkId": "activity", "answer": [{"valueString": f"A {n}"}]},
-                        {"linkId": "rating", "answer": [{"valueInteger": 8}]},
-                    ],
-                }
-                for n in range(3)
-            ],
-        },
+        response=_psfs_response(8, 8, 8),
     )
     assert selectors.follow_up(user=world.coordinator, language="en") == []
 

@@ -44,13 +44,16 @@ def plan_results(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = plan_selectors.get_plan(
         user=request.user, pk=pk, action=Action.ASSESSMENT_RESULTS, purpose=ReadPurpose.ASSESSMENT_RESULTS
     )
+    limited = policy.plan_role(request.user, plan) == PlanRole.LIMITED
     context = {
         "plan": plan,
         "results": selectors.plan_results(request.user, plan, _language()),
         "may_record": policy.can(request.user, Action.ASSESSMENT_RECORD, plan),
-        "limited": policy.plan_role(request.user, plan) == PlanRole.LIMITED,
+        "limited": limited,
         "may_send": policy.can(request.user, Action.ASSESSMENT_SEND, plan),
-        "sending": selectors.sending(plan, _language()),
+        # A participant with limited access reads only what is tied to their measures: a questionnaire in
+        # the portal is tied to none.
+        "sending": None if limited else selectors.sending(plan, _language()),
     }
     return render(request, "assessments/plan_results.html", context)
 
