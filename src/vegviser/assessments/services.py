@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -325,14 +325,18 @@ def _send_occurrence(schedule: Schedule, today: date) -> SentQuestionnaire | Non
         return None
     if SentQuestionnaire.objects.filter(schedule=schedule, sent_on=occurrence).exists():
         return None
-    return send_questionnaire(
-        actor=None,
-        plan=schedule.plan,
-        instrument=schedule.instrument,
-        due_on=_answer_by(schedule, occurrence),
-        schedule=schedule,
-        sent_on=occurrence,
-    )
+    try:
+        return send_questionnaire(
+            actor=None,
+            plan=schedule.plan,
+            instrument=schedule.instrument,
+            due_on=_answer_by(schedule, occurrence),
+            schedule=schedule,
+            sent_on=occurrence,
+        )
+    except IntegrityError:
+        # Another run of the reminders sent this occurrence at the same moment (its own savepoint is undone).
+        return None
 
 
 @transaction.atomic
@@ -417,12 +421,14 @@ def send_due(*, today: date | None = None, dry_run: bool = False) -> dict[str, i
             ).exists()
         elif _send_occurrence(schedule, today) is not None:
             counts["questionnaires"] += 1
-    waiting = SentQuestionnaire.objects.filter(
-        administration__isnull=True,
-        closed_at__isnull=True,
-        due_on__lte=today,
-        plan__status__in=OPEN_STATUSES,
-    ).select_related("person")
+    waiting = list(
+        SentQuestionnaire.objects.filter(
+            administration__isnull=True,
+            closed_at__isnull=True,
+            due_on__lte=today,
+            plan__status__in=OPEN_STATUSES,
+        ).select_related("person")
+    )
     reminded = set(
         Notification.objects.filter(
             key__in=[f"questionnaire-reminder:{sent.pk}" for sent in waiting]
