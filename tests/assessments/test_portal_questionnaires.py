@@ -251,6 +251,7 @@ def test_a_parent_answers_for_a_young_child_and_not_for_a_teenager(world: World)
     parent.post(_url(sent), _answers("7", "7", "7"))
     sent.refresh_from_db()
     assert sent.administration is not None and sent.administration.recorded_by == child.relative_user
+    assert "The result for Emil" in parent.get(_url(sent)).content.decode()
 
     teenager = family(world, age=13)
     teen_sent = _send(world, teenager.plan)
