@@ -66,6 +66,7 @@ LISTS = {
     "access:emergency_review",
     "registry:person_search",  # the search is posted; the page opened by GET is the empty form
     "audit:search",  # likewise
+    "assessments:follow_up",  # who needs following up, across the user's plans
     "referrals:trust",  # the plans the trust's professionals take part in (tests/referrals/test_trust.py)
 }
 

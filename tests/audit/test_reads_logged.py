@@ -14,6 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from vegviser.assessments import services as assessment_services
+from vegviser.assessments.models import SentQuestionnaire
 from vegviser.audit.models import AccessRecord, ReadPurpose
 from vegviser.intake.models import NeedReport
 from vegviser.plans import services as plan_services
@@ -180,3 +182,22 @@ def test_the_instrument_pages_log_the_person_once_and_refusals_not_at_all(world:
         before = AccessRecord.objects.count()
         assert client_as(world.ke_officer).get(url).status_code == 404
         assert new_records(before) == []
+
+
+def test_the_follow_up_list_logs_each_person_listed_once(world: World) -> None:
+    plan = plan_for(world, active=True)
+    for _ in range(2):  # two waiting questionnaires for one person: still one read
+        sent = assessment_services.send_questionnaire(
+            actor=None, plan=plan, instrument="psfs", due_on=timezone.localdate()
+        )
+        SentQuestionnaire.objects.filter(pk=sent.pk).update(
+            due_on=timezone.localdate() - timedelta(days=3), closed_at=None
+        )
+    other = PersonFactory()
+    reads = _records_of(client_for(world, "coordinator"), "get", reverse("assessments:follow_up"))
+    assert reads == {world.patient.pk: 1}
+    assert other.pk not in reads
+    records = AccessRecord.objects.filter(purpose=ReadPurpose.FOLLOW_UP, actor=world.coordinator)
+    assert records.count() == 1
+    # The coordinating unit follows up no plan's content: nobody listed, nothing logged.
+    assert _records_of(client_for(world, "ke_officer"), "get", reverse("assessments:follow_up")) == {}

@@ -24,6 +24,7 @@ from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
 from vegviser.accounts.models import User
+from vegviser.assessments.models import SentQuestionnaire
 from vegviser.demo.loader import load_demo
 from vegviser.demo.world import DEMO_PASSWORD
 from vegviser.episodes.models import Episode
@@ -59,6 +60,10 @@ def behind_filters() -> dict[str, list[str]]:
         appointment_at__isnull=False, referral__receiving_unit__memberships__user__username="henvisning"
     ).first()
     assert with_appointment is not None, "the demo's clerk has an assessed referral with an appointment"
+    # Per's questionnaires: the crawl opens one of the kind, the one to answer; the summary of one answered is
+    # the same address pattern.
+    answered = SentQuestionnaire.objects.filter(administration__isnull=False).order_by("sent_on").first()
+    assert answered is not None, "the demo has a questionnaire Per has answered"
     # The coordinating unit finds decided reports under the queue's "all" filter, and their letter there; the
     # ward finds its discharged episodes, and their summaries, under the list's "discharged" filter. The
     # clerk reaches one referral's letters and one wait's handling and letter of the many; the coordinator
@@ -78,6 +83,7 @@ def behind_filters() -> dict[str, list[str]]:
         coordinator.username: [
             reverse("plans:join_accept", args=[asked.pk]),
         ],
+        "pasient": [reverse("portal:questionnaire", args=[answered.pk])],
     }
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from vegviser.access.models import Consent
 from vegviser.access.services import open_emergency_access
 from vegviser.accounts.models import Notification
+from vegviser.assessments import services as assessment_services
 from vegviser.audit.models import AccessRecord
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
 from vegviser.intake.services import send_interim_reply
@@ -129,6 +130,26 @@ def _plan(world: World) -> dict[str, Any]:
 
 def _instrument_form(world: World) -> dict[str, Any]:
     return {"pk": plan_for(world).pk, "code": "barthel"}
+
+
+def _sent_questionnaire(world: World) -> dict[str, Any]:
+    """A questionnaire sent to the patient's portal from `_plan`'s plan."""
+    sent = assessment_services.send_questionnaire(
+        actor=None, plan=plan_for(world), instrument="psfs", due_on=timezone.localdate() + timedelta(days=7)
+    )
+    return {"pk": sent.pk}
+
+
+def _questionnaire_schedule(world: World) -> dict[str, Any]:
+    schedule = assessment_services.set_schedule(
+        actor=world.coordinator,
+        plan=plan_for(world),
+        instrument="psfs",
+        every_weeks=4,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(weeks=12),
+    )
+    return {"pk": schedule.pk}
 
 
 def _plan_item(kind: str) -> Callable[[World], dict[str, Any]]:
@@ -548,6 +569,15 @@ TABLE: dict[str, Entry | str] = {
     "assessments:plan_results": ("get", _plan, PLAN_PAGE_READERS, 200),
     "assessments:record_choose": ("get", _plan, COORDINATOR | {"team_member"}, 200),
     "assessments:record": ("get", _instrument_form, COORDINATOR | {"team_member"}, 200),
+    # Questionnaires to the person's portal: sent, and scheduled, by the coordinator and the participants
+    # with full access (tests/assessments/test_portal_questionnaires.py); answered by the person's side.
+    "assessments:send": ("get", _plan, COORDINATOR | {"team_member"}, 200),
+    "assessments:schedule": ("get", _plan, COORDINATOR | {"team_member"}, 200),
+    "assessments:schedule_stop": ("post", _questionnaire_schedule, COORDINATOR | {"team_member"}, 302),
+    "portal:questionnaires": ("get", _portal, PATIENT, 200),
+    "portal:questionnaire": ("get", _sent_questionnaire, PATIENT, 200),
+    # The follow-up list: any professional, for the plans they coordinate or take part in with full access.
+    "assessments:follow_up": ("get", NO_ARGS, PROFESSIONALS, 200),
 }
 # Where an anonymous visitor is sent instead of the login page: the home page shows the public front page.
 ANONYMOUS_REDIRECTS = {"home": "public:index"}
@@ -587,6 +617,7 @@ TOLD_WHY_PAGES = {
         "portal:index",
         "portal:goal_edit",
         "portal:goal_rate",
+        "portal:questionnaire",
         # A copy the patient asked for: not the child's page, so no one else is told it is there.
         "portal:my_data_prepared_pdf",
         "portal:my_data_prepared_json",

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.accounts.models import Notification, User
+from vegviser.assessments.models import Schedule, SentQuestionnaire
+from vegviser.assessments.selectors import follow_up
 from vegviser.audit.models import AuditRecord
 from vegviser.demo.collaboration import agreement_pdf
 from vegviser.intake.models import CoordinatorAssignment, NeedReport
@@ -373,3 +375,18 @@ def test_the_waiting_list_has_a_breach_an_expected_one_a_postponement_and_a_star
     for username in ("henvisning", "vurdering", "kehf"):
         page = client_as(User.objects.get(username=username)).get(reverse("referrals:waiting_list"))
         assert "Knut Aasen" in page.content.decode() and "Ola Pedersen" not in page.content.decode()
+
+
+def test_per_answers_a_psfs_in_the_portal_every_four_weeks_and_one_is_overdue(demo: None) -> None:
+    plan = _plan("Per")
+    schedule = Schedule.objects.get(plan=plan, stopped_at__isnull=True)
+    assert (schedule.instrument, schedule.every_weeks) == ("psfs", 4)
+    sent = list(SentQuestionnaire.objects.filter(schedule=schedule).order_by("sent_on"))
+    assert [one.administration_id is not None for one in sent] == [True, True, True, False]
+    today = timezone.localdate()
+    assert sent[-1].due_on < today and sent[-1].closed_at is None
+    answered = [one.administration for one in sent[:3] if one.administration is not None]
+    assert all(one.in_portal and one.administered_on < today for one in answered)
+    coordinator = User.objects.get(username="koordinator")
+    kinds = [entry.kind for entry in follow_up(user=coordinator, language="nb")]
+    assert "overdue" in kinds

@@ -243,7 +243,8 @@ def test_the_command_prints_a_summary(world: World, mailoutbox: list[Any]) -> No
     call_command("remind", stdout=out)
     assert out.getvalue().strip() == (
         "Reminders: 1 plan revisions, 0 meetings, 0 reports of need, 0 referral assessments, "
-        "0 notices of expected breaches; 1 notices, 1 emails."
+        "0 notices of expected breaches; 1 notices, 1 emails; 0 questionnaires sent by schedules, "
+        "0 questionnaire reminders."
     )
     assert len(mailoutbox) == 1
 

@@ -23,6 +23,7 @@ MENU_ACTIONS = {
     "priority_guides": Action.PRIORITY_GUIDE_VIEW,
     "episodes": Action.EPISODE_LIST,
     "my_plans": Action.PLANS_MINE,
+    "follow_up": Action.ASSESSMENT_FOLLOW_UP,
     "overview": Action.PLAN_OVERVIEW,
     "emergency_review": Action.EMERGENCY_REVIEW,
     "audit": Action.AUDIT_SEARCH,

@@ -126,6 +126,9 @@ class Action(StrEnum):
     AGREEMENT_VIEW = "agreement.view"
     ASSESSMENT_RECORD = "assessment.record"
     ASSESSMENT_RESULTS = "assessment.results"
+    ASSESSMENT_SEND = "assessment.send"
+    ASSESSMENT_FOLLOW_UP = "assessment.follow_up"
+    PORTAL_QUESTIONNAIRE = "portal.questionnaire"
     INDICATORS_PUBLIC = "indicators.public"
     INDICATORS_AREA = "indicators.area"
 
@@ -629,6 +632,21 @@ def _assessment_results_reader(user: AnyUser | None, obj: Any) -> bool:
     return plan is not None and plan_role(user, plan) in WHOLE_PLAN_ROLES | {PlanRole.LIMITED}
 
 
+def _questionnaire_sender(user: AnyUser | None, obj: Any) -> bool:
+    """The plan's coordinator and its participants with full access send questionnaires to the portal and
+    set schedules, while the plan is open. A participant with limited access records for their own measures
+    only; a questionnaire in the portal is tied to none, so they do not send one. The same as who writes
+    notes in the plan."""
+    return _plan_note_writer(user, obj)
+
+
+def _questionnaire_answerer(user: AnyUser | None, obj: Any) -> bool:
+    """Questionnaires in the portal are answered by whoever writes on the person's side of the plan: the
+    person from 16, or whoever acts for them (a parent of a child under 12, a guardian, an attorney). A parent
+    of a 12–15-year-old does not answer for the young person, as they do not write their goals."""
+    return _portal_contributor(user, obj)
+
+
 def _plan_creator(user: AnyUser | None, obj: Any) -> bool:
     return isinstance(obj, Person) and coordinates(user, obj)
 
@@ -1105,6 +1123,10 @@ RULES: dict[Action, Callable[[AnyUser | None, Any], bool]] = {
     # Instruments recorded in the plan: health data, read as the plan is and recorded by its professionals.
     Action.ASSESSMENT_RECORD: _assessment_recorder,
     Action.ASSESSMENT_RESULTS: _assessment_results_reader,
+    Action.ASSESSMENT_SEND: _questionnaire_sender,
+    # The list itself: any professional; it holds only the plans they coordinate or take part in fully.
+    Action.ASSESSMENT_FOLLOW_UP: lambda user, obj: is_professional(user),
+    Action.PORTAL_QUESTIONNAIRE: _questionnaire_answerer,
     # The quality indicators: only suppressed aggregates, never a person. Everyone but the system
     # administrator sees the published figures; a leader or analyst, and the coordinating unit, their area's.
     Action.INDICATORS_PUBLIC: lambda user, obj: not is_system_admin(user),

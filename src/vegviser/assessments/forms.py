@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vegviser.core.forms import DateInput
 from vegviser.episodes.models import Episode
 from vegviser.plans.models import Measure
 
-from .library import Instrument, translated
+from .library import Instrument, instruments, translated
 from .scoring import MISSING, ScoreError, eq5d_5l_profile
 
 MIN_OCCURS = "http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs"
@@ -345,3 +346,72 @@ class InstrumentForm(forms.Form):
         value = self.cleaned_data["administered_on"]
         assert isinstance(value, date)
         return value
+
+
+class PortalInstrumentForm(InstrumentForm):
+    """The same questions, answered by the person in the portal: today, in the context of the questionnaire
+    that was sent, so no date, measure or episode to choose. What was typed before (a draft) fills the
+    fields when the person comes back."""
+
+    def __init__(
+        self, data: Any = None, *, instrument: Instrument, language: str, draft: dict[str, str]
+    ) -> None:
+        super().__init__(
+            data,
+            instrument=instrument,
+            language=language,
+            measures=Measure.objects.none(),
+            episodes=[],
+            measure_required=False,
+        )
+        del self.fields["administered_on"]
+        del self.fields["measure"]
+        self.initial = {name: value for name, value in draft.items() if name in self.fields}
+
+    def typed(self) -> dict[str, str]:
+        """The answers as typed, to keep as a draft: whatever they are, valid or not."""
+        return {
+            name: str(self.data.get(name, "")).strip()
+            for name in self.fields
+            if str(self.data.get(name, "")).strip()
+        }
+
+
+def _sendable_choices(language: str) -> list[tuple[str, str]]:
+    # Only instruments whose own words are shipped: the person must be able to read the questions.
+    return [
+        (found.code, found.title(language)) for found in instruments().values() if not found.licensed_text
+    ]
+
+
+class SendForm(forms.Form):
+    instrument = forms.ChoiceField(label=gettext_lazy("Questionnaire"))
+    due_on = forms.DateField(
+        label=gettext_lazy("Answer by"),
+        widget=DateInput(),
+        help_text=gettext_lazy("The person is reminded once on this day if they have not answered."),
+    )
+
+    def __init__(self, data: Any = None, *, language: str) -> None:
+        super().__init__(data, initial={"due_on": timezone.localdate() + timedelta(days=7)})
+        instrument = self.fields["instrument"]
+        assert isinstance(instrument, forms.ChoiceField)
+        instrument.choices = _sendable_choices(language)
+
+
+class ScheduleForm(forms.Form):
+    instrument = forms.ChoiceField(label=gettext_lazy("Questionnaire"))
+    every_weeks = forms.IntegerField(
+        label=gettext_lazy("Every how many weeks"),
+        min_value=1,
+        max_value=52,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    starts_on = forms.DateField(label=gettext_lazy("First time"), widget=DateInput())
+    ends_on = forms.DateField(label=gettext_lazy("Until"), widget=DateInput())
+
+    def __init__(self, data: Any = None, *, language: str) -> None:
+        super().__init__(data, initial={"every_weeks": 4, "starts_on": timezone.localdate()})
+        instrument = self.fields["instrument"]
+        assert isinstance(instrument, forms.ChoiceField)
+        instrument.choices = _sendable_choices(language)

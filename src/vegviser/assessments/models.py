@@ -71,6 +71,8 @@ class Administration(PersonalDataModel):
     # The name as it was when recorded: the results page shows it without loading the user.
     recorded_by_name = models.CharField(_("recorded by"), max_length=200, blank=True)
     response = models.JSONField(_("answers (FHIR QuestionnaireResponse)"))
+    # Answered by the person (or whoever acts for them) in the portal; `recorded_by` is then who answered.
+    in_portal = models.BooleanField(_("answered in the portal"), default=False)
 
     class Meta:
         verbose_name = _("administered instrument")
@@ -114,3 +116,114 @@ class RecordedScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.value if self.value is not None else self.value_code}"
+
+
+class Schedule(PersonalDataModel):
+    """An instrument sent to the person's portal every so many weeks until a date: each occurrence, when it
+    falls due, becomes a :class:`SentQuestionnaire` (made by the first run of ``vegviser remind`` on or after
+    the day, or at once when the schedule is set)."""
+
+    plan = models.ForeignKey(
+        IndividualPlan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        related_name="questionnaire_schedules",
+    )
+    instrument = models.CharField(_("instrument"), max_length=40, validators=[validate_instrument])
+    every_weeks = models.PositiveSmallIntegerField(_("every how many weeks"))
+    starts_on = models.DateField(_("first time"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stopped by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire schedule")
+        verbose_name_plural = _("questionnaire schedules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(every_weeks__gte=1), name="schedule_every_week_or_more"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="schedule_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} / {self.every_weeks}"
+
+
+class SentQuestionnaire(PersonalDataModel):
+    """An instrument sent to the person's portal to answer by a date: by a professional, or by a schedule.
+
+    The answers typed so far are kept as a draft (the fields as typed, nothing scored) so that the person can
+    stop and continue; the finished answers become an :class:`Administration`. A newer questionnaire of the
+    same instrument for the same plan closes an unanswered older one: two answers for one period would read
+    as a change that did not happen."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="sent_questionnaires"
+    )
+    plan = models.ForeignKey(
+        IndividualPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="sent_questionnaires"
+    )
+    schedule = models.ForeignKey(
+        Schedule,
+        verbose_name=_("schedule"),
+        on_delete=models.PROTECT,
+        related_name="sent",
+        null=True,
+        blank=True,
+    )
+    instrument = models.CharField(_("instrument"), max_length=40, validators=[validate_instrument])
+    sent_on = models.DateField(_("sent"))
+    due_on = models.DateField(_("answer by"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # The fields as typed, by form field name: kept between visits, never scored or shown to professionals.
+    draft = models.JSONField(_("answers so far"), default=dict, blank=True)
+    administration = models.OneToOneField(
+        Administration,
+        verbose_name=_("answers"),
+        on_delete=models.PROTECT,
+        related_name="sent_questionnaire",
+        null=True,
+        blank=True,
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sent questionnaire")
+        verbose_name_plural = _("sent questionnaires")
+        indexes = [models.Index(fields=["plan", "instrument", "sent_on"])]
+        constraints = [
+            # One occurrence of a schedule is sent once, however often the reminders run.
+            models.UniqueConstraint(fields=["schedule", "sent_on"], name="one_sent_per_schedule_occurrence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.administration_id is None and self.closed_at is None
+
+    @property
+    def answered_late(self) -> bool:
+        return self.answered_at is not None and self.answered_at.date() > self.due_on

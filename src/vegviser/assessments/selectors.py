@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vegviser.access import policy
 from vegviser.access.policy import PlanRole
+from vegviser.audit.models import ReadPurpose
+from vegviser.audit.services import record_access
+from vegviser.core.formats import signed_level
 from vegviser.episodes.models import Episode
-from vegviser.plans.models import IndividualPlan, Measure, MeasureStatus
+from vegviser.plans.models import (
+    OPEN_STATUSES,
+    GoalRating,
+    GoalStatus,
+    IndividualPlan,
+    Measure,
+    MeasureStatus,
+)
+from vegviser.registry.models import Person
 
 from . import labels
 from .library import Instrument, MinimalImportantChange, instruments
-from .models import Administration, RecordedScore
+from .models import Administration, RecordedScore, Schedule, SentQuestionnaire
 from .scoring import change
 
 if TYPE_CHECKING:
@@ -60,6 +74,7 @@ class ScoreRow:
     # "better" or "worse" by the score's own direction; "" for no change, or a score without an order.
     previous_direction: str = ""
     first_direction: str = ""
+    administration_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -100,12 +115,51 @@ def _direction(difference: float | None, higher_is_better: bool | None) -> str:
 def _context(administration: Administration) -> str:
     """The measure and the episode of care the instrument was recorded in, where it names them."""
     parts = []
+    if administration.in_portal:
+        parts.append(str(_("answered in the portal")))
     if administration.measure is not None:
         parts.append(administration.measure.title)
     episode = administration.episode
     if episode is not None:
         parts.append(f"{episode.unit.name} {timezone.localtime(episode.admitted_at):%d.%m.%Y}")
     return ", ".join(parts)
+
+
+def _series(found: Instrument, score_code: str, subject: str, rows: list[RecordedScore]) -> Series:
+    """One score's rows in date order, each with its change against the one before and the first."""
+    mic = found.minimal_important_change(score_code)
+    one = Series(
+        code=score_code,
+        subject=subject,
+        label=labels.score_label(score_code),
+        unit=labels.unit_label(rows[0].unit),
+        decimals=labels.decimals(score_code),
+        higher_is_better=found.higher_is_better.get(score_code),
+        minimal_important_change=mic,
+    )
+    first: float | None = None
+    previous: float | None = None
+    for score in rows:
+        row = ScoreRow(
+            administered_on=score.administration.administered_on,
+            value=score.value,
+            value_code=score.value_code,
+            recorded_by=score.administration.recorded_by_name,
+            context=_context(score.administration),
+            administration_id=score.administration_id,
+        )
+        if score.value is not None:
+            if previous is not None and first is not None:
+                row.since_previous = change(previous, score.value)
+                row.since_first = change(first, score.value)
+                row.previous_important = _important(row.since_previous, mic)
+                row.first_important = _important(row.since_first, mic)
+                row.previous_direction = _direction(row.since_previous, one.higher_is_better)
+                row.first_direction = _direction(row.since_first, one.higher_is_better)
+            first = score.value if first is None else first
+            previous = score.value
+        one.rows.append(row)
+    return one
 
 
 def plan_results(user: User, plan: IndividualPlan, language: str) -> list[InstrumentResults]:
@@ -121,42 +175,11 @@ def plan_results(user: User, plan: IndividualPlan, language: str) -> list[Instru
         by_series[(score.instrument, score.code, score.subject)].append(score)
     results = []
     for code, found in instruments().items():
-        series = []
-        for (instrument_code, score_code, subject), rows in by_series.items():
-            if instrument_code != code:
-                continue
-            mic = found.minimal_important_change(score_code)
-            one = Series(
-                code=score_code,
-                subject=subject,
-                label=labels.score_label(score_code),
-                unit=labels.unit_label(rows[0].unit),
-                decimals=labels.decimals(score_code),
-                higher_is_better=found.higher_is_better.get(score_code),
-                minimal_important_change=mic,
-            )
-            first: float | None = None
-            previous: float | None = None
-            for score in rows:
-                row = ScoreRow(
-                    administered_on=score.administration.administered_on,
-                    value=score.value,
-                    value_code=score.value_code,
-                    recorded_by=score.administration.recorded_by_name,
-                    context=_context(score.administration),
-                )
-                if score.value is not None:
-                    if previous is not None and first is not None:
-                        row.since_previous = change(previous, score.value)
-                        row.since_first = change(first, score.value)
-                        row.previous_important = _important(row.since_previous, mic)
-                        row.first_important = _important(row.since_first, mic)
-                        row.previous_direction = _direction(row.since_previous, one.higher_is_better)
-                        row.first_direction = _direction(row.since_first, one.higher_is_better)
-                    first = score.value if first is None else first
-                    previous = score.value
-                one.rows.append(row)
-            series.append(one)
+        series = [
+            _series(found, score_code, subject, rows)
+            for (instrument_code, score_code, subject), rows in by_series.items()
+            if instrument_code == code
+        ]
         if series:
             series.sort(key=lambda item: (labels.score_order(item.code), item.subject))
             results.append(InstrumentResults(instrument=found, title=found.title(language), series=series))
@@ -178,3 +201,197 @@ def episodes_for_recording(user: User, plan: IndividualPlan) -> list[Episode]:
         Episode.objects.filter(person_id=plan.person_id).select_related("unit").order_by("-admitted_at")
     )
     return [episode for episode in episodes if policy.can(user, policy.Action.EPISODE_VIEW, episode)]
+
+
+# Questionnaires sent to the portal, and the professional's follow-up list.
+
+
+def answerers(person: Person) -> list[User]:
+    """Who answers questionnaires on the person's side today: the person from 16, or whoever acts for them
+    under the portal's rules (see `policy.CONTRIBUTOR_ROLES`)."""
+    candidates: list[User | None] = [person.user]
+    candidates += [
+        relation.relative.user
+        for relation in person.relations.filter(
+            kind__in=policy.REPRESENTING_KINDS, relative__user__isnull=False
+        ).select_related("relative__user")
+    ]
+    found: dict[uuid.UUID, User] = {}
+    for user in candidates:
+        if (
+            user is not None
+            and user.is_active
+            and policy.portal_role(user, person) in policy.CONTRIBUTOR_ROLES
+        ):
+            found.setdefault(user.pk, user)
+    return list(found.values())
+
+
+def portal_questionnaires(
+    plan: IndividualPlan, language: str
+) -> tuple[list[tuple[SentQuestionnaire, str]], list[tuple[SentQuestionnaire, str]]]:
+    """The plan's questionnaires to answer (the first due first) and the answered ones (the newest first),
+    each with its title. The caller has checked and logged the read."""
+    sent = list(
+        SentQuestionnaire.objects.filter(plan=plan)
+        .filter(Q(administration__isnull=False) | Q(closed_at__isnull=True))
+        .order_by("due_on", "created_at")
+    )
+    titles = {code: found.title(language) for code, found in instruments().items()}
+    waiting = [(one, titles[one.instrument]) for one in sent if one.is_open]
+    answered = sorted(
+        ((one, titles[one.instrument]) for one in sent if not one.is_open),
+        key=lambda pair: pair[0].answered_at or timezone.now(),
+        reverse=True,
+    )
+    return waiting, answered
+
+
+def answer_summary(user: User, sent: SentQuestionnaire, language: str) -> list[tuple[Series, ScoreRow]]:
+    """Each score of the answered questionnaire with its change since the one before, as the results page
+    computes it."""
+    if sent.administration_id is None:
+        return []
+    found = []
+    for result in plan_results(user, sent.plan, language):
+        if result.instrument.code != sent.instrument:
+            continue
+        for series in result.series:
+            found += [(series, row) for row in series.rows if row.administration_id == sent.administration_id]
+    return found
+
+
+@dataclass
+class Sending:
+    """What the results page shows of the questionnaires sent from the plan, each with its title."""
+
+    waiting: list[tuple[SentQuestionnaire, str]]
+    schedules: list[tuple[Schedule, str]]
+
+
+def sending(plan: IndividualPlan, language: str) -> Sending:
+    """The plan's open questionnaires and its running schedules; the caller has checked and logged the
+    read."""
+    titles = {code: found.title(language) for code, found in instruments().items()}
+    waiting = SentQuestionnaire.objects.filter(plan=plan, administration__isnull=True, closed_at__isnull=True)
+    schedules = Schedule.objects.filter(plan=plan, stopped_at__isnull=True)
+    return Sending(
+        waiting=[(one, titles[one.instrument]) for one in waiting.order_by("due_on")],
+        schedules=[(one, titles[one.instrument]) for one in schedules.order_by("created_at")],
+    )
+
+
+class FollowUpKind:
+    SCORE = "score"
+    GOAL = "goal"
+    OVERDUE = "overdue"
+
+
+# What needs action first: a score that fell by at least its minimal important change is a person getting
+# worse; a goal rated lower than last time is less sure; an unanswered questionnaire may be a busy week.
+_FOLLOW_UP_ORDER = {FollowUpKind.SCORE: 0, FollowUpKind.GOAL: 1, FollowUpKind.OVERDUE: 2}
+
+
+@dataclass
+class FollowUpEntry:
+    kind: str
+    plan: IndividualPlan
+    day: date
+    # What fell or is waiting: an instrument's title and score, or a goal's text.
+    what: str
+    before: str = ""
+    now: str = ""
+
+    @property
+    def order(self) -> tuple[int, int]:
+        # Within a kind, the newest fall first; the longest waiting questionnaire first.
+        days = self.day.toordinal()
+        return (_FOLLOW_UP_ORDER[self.kind], days if self.kind == FollowUpKind.OVERDUE else -days)
+
+
+def follow_up(*, user: User, language: str, today: date | None = None) -> list[FollowUpEntry]:
+    """For the plans the user coordinates or takes part in with full access: who has not answered a
+    questionnaire by its date, whose latest score fell by at least the minimal important change since the one
+    before, and whose goal was rated lower than the time before; in the order that needs action first. A
+    fixed number of queries however many plans; the persons listed are logged as read."""
+    policy.require(user, policy.Action.ASSESSMENT_FOLLOW_UP)
+    today = today or timezone.localdate()
+    listed = list(
+        policy.candidate_plans(user).filter(status__in=OPEN_STATUSES).select_related("person", "municipality")
+    )
+    policy.prepare_plan_roles(user, listed)
+    plans = {
+        plan.pk: plan
+        for plan in listed
+        if policy.plan_role(user, plan) in {PlanRole.COORDINATOR, PlanRole.FULL}
+    }
+    entries: list[FollowUpEntry] = []
+    for sent in SentQuestionnaire.objects.filter(
+        plan__in=list(plans), administration__isnull=True, closed_at__isnull=True, due_on__lt=today
+    ):
+        entries.append(
+            FollowUpEntry(
+                FollowUpKind.OVERDUE,
+                plans[sent.plan_id],
+                sent.due_on,
+                instruments()[sent.instrument].title(language),
+            )
+        )
+    with_change = {
+        (code, mic.score) for code, found in instruments().items() for mic in found.minimal_important_changes
+    }
+    scores = (
+        RecordedScore.objects.filter(
+            administration__plan__in=list(plans), code__in={score for _code, score in with_change}
+        )
+        .select_related("administration__measure", "administration__episode__unit")
+        .order_by("administration__administered_on", "administration__created_at", "position")
+    )
+    by_series: dict[tuple[uuid.UUID, str, str, str], list[RecordedScore]] = defaultdict(list)
+    for score in scores:
+        by_series[(score.administration.plan_id, score.instrument, score.code, score.subject)].append(score)
+    for (plan_id, code, score_code, subject), rows in by_series.items():
+        series = _series(instruments()[code], score_code, subject, rows)
+        last = series.rows[-1]
+        if len(series.rows) > 1 and last.previous_important and last.previous_direction == "worse":
+            previous = series.rows[-2]
+            entries.append(
+                FollowUpEntry(
+                    FollowUpKind.SCORE,
+                    plans[plan_id],
+                    last.administered_on,
+                    f"{instruments()[code].title(language)}: {series.label}",
+                    before=floatformat(previous.value, series.decimals),
+                    now=floatformat(last.value, series.decimals),
+                )
+            )
+    ratings = (
+        GoalRating.objects.filter(goal__plan__in=list(plans), goal__status=GoalStatus.ACTIVE)
+        .select_related("goal")
+        .order_by("goal", "-created_at")
+    )
+    latest: dict[uuid.UUID, list[GoalRating]] = defaultdict(list)
+    for rating in ratings:
+        if len(latest[rating.goal_id]) < 2:
+            latest[rating.goal_id].append(rating)
+    for pair in latest.values():
+        if len(pair) == 2 and pair[0].attainment < pair[1].attainment:
+            newest, earlier = pair
+            entries.append(
+                FollowUpEntry(
+                    FollowUpKind.GOAL,
+                    plans[newest.goal.plan_id],
+                    timezone.localdate(newest.created_at),
+                    newest.goal.text,
+                    before=signed_level(earlier.attainment),
+                    now=signed_level(newest.attainment),
+                )
+            )
+    entries.sort(key=lambda entry: (*entry.order, entry.plan.person.family_name))
+    record_access(
+        actor=user,
+        person_ids={entry.plan.person_id for entry in entries},
+        object_type="plans.individualplan",
+        purpose=ReadPurpose.FOLLOW_UP,
+    )
+    return entries

@@ -65,6 +65,9 @@ class ReadPurpose(models.TextChoices):
     TRUST_OVERVIEW = "trust-overview", _("The health trust's coordinating unit's overview")
     ASSESSMENT_RECORD = "assessment-record", _("Recording an instrument")
     ASSESSMENT_RESULTS = "assessment-results", _("Results of instruments")
+    QUESTIONNAIRE_SEND = "questionnaire-send", _("Sending a questionnaire to the portal")
+    PORTAL_QUESTIONNAIRE = "portal-questionnaire", _("Questionnaires in the portal")
+    FOLLOW_UP = "follow-up", _("The follow-up list")
     # Reads by another system through the FHIR API, for the user who signed in to it.
     API_READ = "api-read", _("Read through the FHIR API")
     API_SEARCH = "api-search", _("Search through the FHIR API")
@@ -153,6 +156,11 @@ class AuditAction(models.TextChoices):
     AGREEMENT_REGISTER = "agreement.register", _("Collaboration agreement registered")
     AGREEMENT_UPDATE = "agreement.update", _("Collaboration agreement changed")
     ASSESSMENT_RECORD = "assessment.record", _("Instrument recorded")
+    QUESTIONNAIRE_SEND = "questionnaire.send", _("Questionnaire sent to the portal")
+    QUESTIONNAIRE_DRAFT = "questionnaire.draft", _("Questionnaire answers saved to continue later")
+    QUESTIONNAIRE_CLOSE = "questionnaire.close", _("Questionnaire closed by a newer one")
+    SCHEDULE_SET = "schedule.set", _("Questionnaire schedule set")
+    SCHEDULE_STOP = "schedule.stop", _("Questionnaire schedule stopped")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:

@@ -11,7 +11,8 @@ stroke (`per`); Emil Haugen, a child with cerebral palsy (`emil`); Ulrik Nilsen,
 hospital's habilitation unit has received (`referrals`), those its physician has assessed (`assessments`),
 and its waiting list, with a breach of the deadline and one expected (`waiting`); the episodes of care at its
 units (`episodes`); where the municipality and the hospital meet: their collaboration agreement
-and a request to take part in Per's plan (`collaboration`).
+and a request to take part in Per's plan (`collaboration`); Per's PSFS sent to his portal every four
+weeks by a schedule (`questionnaires`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from vegviser.accounts.models import User
-from vegviser.demo import assessments, collaboration, emil, episodes, per, queue, referrals, ulrik, waiting
+from vegviser.demo import (
+    assessments,
+    collaboration,
+    emil,
+    episodes,
+    per,
+    questionnaires,
+    queue,
+    referrals,
+    ulrik,
+    waiting,
+)
 from vegviser.demo.story import Story
 from vegviser.demo.world import create_world
 from vegviser.plans import notices
@@ -48,7 +60,8 @@ def _load() -> None:
     ulrik_report = ulrik.report(world)
     queue.open_reports(world)
     story = Story(today)
-    per.plan(world, story, per_report)
+    per_plan = per.plan(world, story, per_report)
+    questionnaires.psfs_by_schedule(world, story, per_plan)
     emil.plan(world, story, emil_report)
     ulrik.plan(world, story, ulrik_report)
     referrals.received(world, story)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vegviser.access import policy
 from vegviser.access.policy import Action
+from vegviser.assessments.models import SentQuestionnaire
 from vegviser.audit.models import ReadPurpose
 from vegviser.audit.services import record_access
 from vegviser.core.http import ExplainedRefusal, RefusedAsNotFound
@@ -105,6 +106,8 @@ class Home:
     coordinators: list[CoordinatorAssignment]
     next_meeting: Meeting | None = None
     unread_messages: int = 0
+    # Questionnaires waiting for the user's answer (none for whoever does not answer them).
+    questionnaires: int = 0
     requests: list[NeedReport] = field(default_factory=list)
 
 
@@ -138,6 +141,10 @@ def home(*, user: User, subject: Subject) -> Home:
     attach_progress(content)
     now = timezone.now()
     result.next_meeting = next((m for m in content.meetings if m.starts_at >= now and not m.cancelled), None)
+    if policy.can(user, Action.PORTAL_QUESTIONNAIRE, plan):
+        result.questionnaires = SentQuestionnaire.objects.filter(
+            plan=plan, administration__isnull=True, closed_at__isnull=True
+        ).count()
     result.unread_messages = notices.unread(
         user=user, url=reverse("portal:messages", kwargs={"pk": subject.person.pk})
     )

@@ -26,6 +26,12 @@ from vegviser.access.models import Consent
 from vegviser.access.policy import Action
 from vegviser.access.services import give_sharing_again, renew_own_consent, withdraw_own_consent
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.assessments import selectors as assessment_selectors
+from vegviser.assessments import services as assessment_services
+from vegviser.assessments.forms import PortalInstrumentForm
+from vegviser.assessments.library import BASE_LANGUAGE, LANGUAGES, instruments
+from vegviser.assessments.models import SentQuestionnaire
+from vegviser.assessments.scoring import ScoreError
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
@@ -56,6 +62,7 @@ def _context(request: AuthenticatedRequest, subject: Subject, **context: Any) ->
         "person": subject.person,
         "others": [s for s in selectors.subjects(request.user) if s.person.pk != subject.person.pk],
         "may_contribute": plan is not None and policy.can(request.user, Action.PORTAL_CONTRIBUTE, plan),
+        "may_answer": plan is not None and policy.can(request.user, Action.PORTAL_QUESTIONNAIRE, plan),
         "may_consent": policy.can(request.user, Action.PORTAL_CONSENT, subject.person),
         "may_see_log": policy.can(request.user, Action.PORTAL_ACCESS_LOG, subject.person),
         "own_data": subject.is_self and policy.can(request.user, Action.OWN_DATA_EXPORT, subject.person),
@@ -283,6 +290,102 @@ def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     title = _words(subject, _("Rate my progress"), _("Rate the progress of %(name)s"))
     context = _form_context(request, subject, goal.plan, title, f"rating-{goal.pk}")
     return render(request, "portal/rate.html", {**context, "form": form, "goal": goal})
+
+
+def _questionnaire_language() -> str:
+    language = (get_language() or BASE_LANGUAGE).split("-")[0]
+    return language if language in LANGUAGES else BASE_LANGUAGE
+
+
+@login_required
+def questionnaires(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """The questionnaires the team has sent: those to answer, and those answered."""
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(
+        request, subject, purpose=ReadPurpose.PORTAL_QUESTIONNAIRE, action=Action.PORTAL_QUESTIONNAIRE
+    )
+    if current is None:
+        return _to_home(subject)
+    waiting, answered = assessment_selectors.portal_questionnaires(current, _questionnaire_language())
+    return _page(
+        request,
+        "portal/questionnaires.html",
+        subject,
+        plan=current,
+        waiting=waiting,
+        answered=answered,
+        today=timezone.localdate(),
+    )
+
+
+@login_required
+@submitted_once
+def questionnaire(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """One questionnaire: answered on the phone, kept as a draft to continue later, and once answered a plain
+    summary of the scores."""
+    sent = plan_selectors.get_plan_item(
+        SentQuestionnaire,
+        user=request.user,
+        pk=pk,
+        action=Action.PORTAL_QUESTIONNAIRE,
+        purpose=ReadPurpose.PORTAL_QUESTIONNAIRE,
+    )
+    subject = selectors.get_subject(user=request.user, pk=sent.plan.person_id)
+    language = _questionnaire_language()
+    found = instruments()[sent.instrument]
+    back = redirect("portal:questionnaires", pk=subject.person.pk)
+    if not sent.is_open:
+        if request.method == "POST":
+            messages.error(
+                request,
+                _("This questionnaire has already been answered. The answers were kept the first time.")
+                if sent.administration_id
+                else _("A newer questionnaire has replaced this one. Answer the newest one instead."),
+            )
+        if sent.administration_id is None:
+            return back
+        return _page(
+            request,
+            "portal/questionnaire_done.html",
+            subject,
+            plan=sent.plan,
+            sent=sent,
+            title=found.title(language),
+            summary=assessment_selectors.answer_summary(request.user, sent, language),
+        )
+    form = PortalInstrumentForm(posted(request), instrument=found, language=language, draft=sent.draft)
+    if request.method == "POST":
+        try:
+            if "later" in request.POST:
+                assessment_services.save_draft(actor=request.user, sent=sent, draft=form.typed())
+                messages.success(request, _("Your answers are saved. You can continue where you stopped."))
+                return back
+            if form.is_valid():
+                assessment_services.answer_questionnaire(
+                    actor=request.user, sent=sent, response=form.questionnaire_response()
+                )
+                messages.success(request, _("Thank you. Your answers were sent."))
+                return redirect("portal:questionnaire", pk=sent.pk)
+            # Kept as typed, so that nothing is lost if the page is left before it is put right.
+            assessment_services.save_draft(actor=request.user, sent=sent, draft=form.typed())
+        except ScoreError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            if error.code in {"answered", "closed"}:
+                messages.error(request, " ".join(error.messages))
+                return redirect("portal:questionnaire", pk=sent.pk)
+            add_service_error(form, error)
+    return _page(
+        request,
+        "portal/questionnaire.html",
+        subject,
+        plan=sent.plan,
+        sent=sent,
+        form=form,
+        title=found.title(language),
+        sections=form.sections(),
+        late=sent.due_on < timezone.localdate(),
+    )
 
 
 @login_required
