@@ -1,6 +1,6 @@
-"""The OpenID Connect provider of tests/oidc_provider (configured like ID-porten), run for the tests, and a
-browser's part of the login driven over real HTTP: to the provider's login page, the test eID's form, and
-back to Vegviser's callback with the provider's answer."""
+"""The OpenID Connect provider of tests/oidc_provider (configured like ID-porten, or like HelseID), run for
+the tests, and a browser's part of the login driven over real HTTP: to the provider's login page, the test
+eID's form, and back to Vegviser's callback with the provider's answer."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from joserfc.jwk import RSAKey
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 # The Django test client's host: where the provider sends the browser back to.
@@ -27,6 +28,8 @@ CALLBACK = SITE + CALLBACK_PATH
 AFTER_LOGOUT = SITE + AFTER_LOGOUT_PATH
 HIGH = "idporten-loa-high"
 SUBSTANTIAL = "idporten-loa-substantial"
+HELSEID_CALLBACK_PATH = "/account/helseid/callback/"
+HELSEID_CALLBACK = SITE + HELSEID_CALLBACK_PATH
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,13 @@ class RunningProvider:
     # A second service registered with the same provider: its tokens are not meant for Vegviser.
     other_client_id: str
     other_secret: str
+    # Like HelseID: the clients' private keys (JWK files), the public halves registered with the provider.
+    key_file: Path | None = None
+    other_key: RSAKey | None = None
+
+
+def _client_key(kid: str) -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": kid, "alg": "RS256", "use": "sig"}, private=True)
 
 
 def _free_port() -> int:
@@ -46,8 +56,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvider]:
-    """Starts the provider on a free port, with Vegviser at `site` registered, and stops it afterwards."""
+def running_provider(scratch: Path, site: str = SITE, profile: str = "idporten") -> Iterator[RunningProvider]:
+    """Starts the provider on a free port, configured like `profile` ("idporten" or "helseid"), with Vegviser
+    at `site` registered, and stops it afterwards."""
     node = shutil.which("node")
     if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
@@ -56,7 +67,7 @@ def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvide
     secret = "vegviser-test-secret"
     secret_file = scratch / "idporten-client-secret"
     secret_file.write_text(secret + "\n")
-    clients = [
+    clients: list[dict[str, object]] = [
         {
             "client_id": "vegviser",
             "client_secret": secret,
@@ -70,11 +81,31 @@ def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvide
             "post_logout_redirect_uris": [site + AFTER_LOGOUT_PATH],
         },
     ]
+    key_file = None
+    other_key = None
+    if profile == "helseid":
+        key, other_key = _client_key("vegviser-test"), _client_key("another-service-test")
+        key_file = scratch / "helseid-client-key.json"
+        key_file.write_text(json.dumps(key.as_dict(private=True)))
+        clients = [
+            {
+                "client_id": client_id,
+                "jwks": {"keys": [client_key.as_dict(private=False)]},
+                "redirect_uris": [site + HELSEID_CALLBACK_PATH],
+                "post_logout_redirect_uris": [site + AFTER_LOGOUT_PATH],
+            }
+            for client_id, client_key in (("vegviser", key), ("another-service", other_key))
+        ]
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603
         [node, "server.mjs"],
         cwd=PROVIDER_DIR,
-        env={**os.environ, "OIDC_PROVIDER_PORT": str(port), "OIDC_PROVIDER_CLIENTS": json.dumps(clients)},
+        env={
+            **os.environ,
+            "OIDC_PROVIDER_PORT": str(port),
+            "OIDC_PROVIDER_CLIENTS": json.dumps(clients),
+            "OIDC_PROVIDER_PROFILE": profile,
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -100,6 +131,8 @@ def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvide
             secret_file=secret_file,
             other_client_id="another-service",
             other_secret="another-service-secret",
+            key_file=key_file,
+            other_key=other_key,
         )
     finally:
         process.terminate()
@@ -120,6 +153,22 @@ def settings_for(provider: RunningProvider, *, level: str = HIGH) -> dict[str, o
             "scope": "openid",
             "levels": (SUBSTANTIAL, HIGH),
             "level": level,
+        }
+    }
+
+
+def helseid_settings_for(provider: RunningProvider, *, dpop: bool = True) -> dict[str, object]:
+    """Vegviser's OIDC_PROVIDERS for the running provider configured like HelseID."""
+    return {
+        "helseid": {
+            "issuer": provider.issuer,
+            "client_id": provider.client_id,
+            "private_key_file": provider.key_file,
+            "scope": "openid profile helseid://scopes/identity/security_level helseid://scopes/hpr/hpr_number",
+            "levels": ("3", "4"),
+            "level": "4",
+            "pushed_authorisation": True,
+            "dpop": dpop,
         }
     }
 
@@ -150,6 +199,22 @@ class Browser:
         login = self.http.post(
             response.url.rstrip("/") + "/login",
             data={"pid": pid, "acr": level},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert login.status_code in {302, 303}, login.text[:500]
+        return self.follow_to_site(urljoin(response.url, login.headers["Location"]))
+
+    def log_in_at_helseid(
+        self, authorize_url: str, *, hpr: str, level: str = "4", parent: str = "", child: str = ""
+    ) -> str:
+        """Logs in at the HelseID-like provider's login page; gives Vegviser's callback path."""
+        response = self.http.get(authorize_url, allow_redirects=True, timeout=10)
+        assert response.status_code == 200, response.text[:500]
+        assert "/interaction/" in response.url, response.url
+        login = self.http.post(
+            response.url.rstrip("/") + "/login",
+            data={"hpr": hpr, "level": level, "parent": parent, "child": child},
             allow_redirects=False,
             timeout=10,
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import models
 from django.db.models import F
 
-from vegviser.core.middleware import current_request_id
+from vegviser.core.middleware import current_login_method, current_request_id
 from vegviser.core.services import ConflictError, assign
 from vegviser.registry.models import Membership, Person
 
@@ -126,6 +126,7 @@ def record_access(
             purpose=purpose,
             channel=channel,
             client=client,
+            login_method=current_login_method(),
             request_id=current_request_id(),
         )
         for person_id in person_ids

@@ -8,7 +8,8 @@ import contextvars
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,24 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+# How the signed-in user of this request logged in (the access records keep it); set by the accounts app once
+# the session and user are known, empty outside a request and for requests without a login.
+_login_method: contextvars.ContextVar[str] = contextvars.ContextVar("login_method", default="")
+
+
+def current_login_method() -> str:
+    return _login_method.get()
+
+
+@contextmanager
+def logged_in_with(method: str) -> Iterator[None]:
+    token = _login_method.set(method)
+    try:
+        yield
+    finally:
+        _login_method.reset(token)
 
 
 class RequestIdMiddleware:
