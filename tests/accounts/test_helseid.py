@@ -486,3 +486,38 @@ def test_an_unreadable_private_key_stops_the_checks_and_says_nothing_of_the_key(
     settings.OIDC_PROVIDERS["helseid"]["private_key_file"] = tmp_path / "missing"
     with pytest.raises(SystemCheckError, match="private key file for helseid"):
         call_command("check")
+
+
+def test_helseid_is_turned_on_by_the_environment_and_refuses_half_a_configuration(tmp_path: Path) -> None:
+    from ..core.test_deploy import PRODUCTION, run
+
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(RSAKey.generate_key(2048).as_dict(private=True)))
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.OIDC_PROVIDERS.get('helseid')); "
+        "print(settings.LOCAL_LOGIN_FOR_CITIZENS, settings.LOCAL_LOGIN_FOR_PROFESSIONALS)"
+    )
+    off = run(show, **PRODUCTION)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.splitlines() == ["None", "True True"]
+    configured = dict(
+        PRODUCTION,
+        HELSEID_ISSUER="https://helseid-sts.test.nhn.no",
+        HELSEID_CLIENT_ID="vegviser-kommune",
+        HELSEID_PRIVATE_KEY_FILE=str(key),
+        VEGVISER_LOCAL_LOGIN_PROFESSIONALS="false",
+    )
+    on = run(show, **configured)
+    assert on.returncode == 0, on.stderr
+    assert "'issuer': 'https://helseid-sts.test.nhn.no'" in on.stdout
+    assert "'pushed_authorisation': True" in on.stdout and "'dpop': True" in on.stdout
+    assert "'level': '4'" in on.stdout
+    assert on.stdout.splitlines()[1] == "True False"
+    # The key stays in its file.
+    assert '"d"' not in on.stdout and json.loads(key.read_text())["d"] not in on.stdout
+    half = run(show, **dict(configured, HELSEID_PRIVATE_KEY_FILE=""))
+    assert half.returncode != 0
+    assert "HELSEID_PRIVATE_KEY_FILE" in half.stderr
+    low = run(show, **dict(configured, HELSEID_LEVEL="2"))
+    assert "HELSEID_LEVEL" in low.stderr
