@@ -4,20 +4,27 @@ eID's form, and back to Vegviser's callback with the provider's answer."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 import requests
+from authlib.integrations.django_client import DjangoOAuth2App
+from django.test import Client
 from joserfc.jwk import RSAKey
+
+from vegviser.accounts.models import User
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 # The Django test client's host: where the provider sends the browser back to.
@@ -232,3 +239,31 @@ class Browser:
         )
         assert done.status_code in {302, 303}, done.text[:500]
         return str(done.headers["Location"])
+
+
+def signed_in_user(client: Client) -> User | None:
+    user_id = client.session.get("_auth_user_id")
+    return User.objects.get(pk=user_id) if user_id else None
+
+
+def token_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and claims of a token, read without checking it (the attacker's view)."""
+
+    def part(text: str) -> dict[str, Any]:
+        return dict(json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))))
+
+    header, claims, _ = token.split(".")
+    return part(header), part(claims)
+
+
+def swap_id_token(monkeypatch: pytest.MonkeyPatch, replace: Callable[[str], str]) -> None:
+    """The attacker between Vegviser and the provider: the provider's answer to the code exchange arrives with
+    its ID token replaced."""
+    fetch = DjangoOAuth2App.fetch_access_token
+
+    def tampered(self: DjangoOAuth2App, *args: Any, **kwargs: Any) -> Any:
+        token = fetch(self, *args, **kwargs)
+        token["id_token"] = replace(token["id_token"])
+        return token
+
+    monkeypatch.setattr(DjangoOAuth2App, "fetch_access_token", tampered)

@@ -6,7 +6,6 @@ Django's test client; the browser's side at the provider is real HTTP."""
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from collections.abc import Iterator
@@ -28,7 +27,16 @@ from vegviser.accounts.models import User
 from vegviser.registry.models import Organisation
 
 from ..conftest import World
-from ..idporten_provider import AFTER_LOGOUT, HELSEID_CALLBACK, Browser, RunningProvider, helseid_settings_for
+from ..idporten_provider import (
+    AFTER_LOGOUT,
+    HELSEID_CALLBACK,
+    Browser,
+    RunningProvider,
+    helseid_settings_for,
+    signed_in_user,
+    swap_id_token,
+    token_parts,
+)
 
 LOGIN = reverse("accounts:helseid_login")
 HPR = "1234567"
@@ -84,30 +92,6 @@ def log_in(
         start(client), hpr=hpr, level=level, parent=parent, child=child
     )
     return client.get(callback)
-
-
-def signed_in_user(client: Client) -> User | None:
-    user_id = client.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
-
-
-def _claims(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    def part(text: str) -> dict[str, Any]:
-        return dict(json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))))
-
-    header, claims, _ = token.split(".")
-    return part(header), part(claims)
-
-
-def swap_id_token(monkeypatch: pytest.MonkeyPatch, replace: Any) -> None:
-    fetch = DjangoOAuth2App.fetch_access_token
-
-    def tampered(self: DjangoOAuth2App, *args: Any, **kwargs: Any) -> Any:
-        token = fetch(self, *args, **kwargs)
-        token["id_token"] = replace(token["id_token"])
-        return token
-
-    monkeypatch.setattr(DjangoOAuth2App, "fetch_access_token", tampered)
 
 
 def test_the_login_page_offers_helseid_only_when_it_is_configured(
@@ -180,11 +164,11 @@ def test_the_token_is_bound_with_dpop_and_the_client_signs_its_assertions(
     assert log_in(client).status_code == 302
     assert [status for status, _, _ in sent] == [400, 200]
     assert tokens[0]["token_type"] == "DPoP"
-    first, second = (_claims(headers["DPoP"]) for _, headers, _ in sent)
+    first, second = (token_parts(headers["DPoP"]) for _, headers, _ in sent)
     assert first[0]["typ"] == "dpop+jwt" and first[0]["jwk"]["kty"] == "EC"
     assert "nonce" not in first[1] and second[1]["nonce"]
     assert second[1]["htm"] == "POST" and second[1]["htu"] == helseid.issuer + "/token"
-    assertion_header, assertion = _claims(sent[1][2]["client_assertion"])
+    assertion_header, assertion = token_parts(sent[1][2]["client_assertion"])
     assert assertion_header["kid"] == "vegviser-test"
     assert assertion["iss"] == assertion["sub"] == "vegviser"
     assert assertion["aud"] == helseid.issuer
@@ -324,7 +308,7 @@ def test_an_id_token_for_another_service_is_refused(
     state = next(key for key in list(client.session.keys()) if key.startswith("_state_helseid_"))
     nonce = client.session[state]["data"]["nonce"]
     foreign = _id_token_for_another_service(helseid, tmp_path, nonce)
-    assert _claims(foreign)[1]["aud"] == helseid.other_client_id
+    assert token_parts(foreign)[1]["aud"] == helseid.other_client_id
     swap_id_token(monkeypatch, lambda genuine: foreign)
     callback = Browser().log_in_at_helseid(authorize, hpr=HPR, child=PHYSIO)
     response = client.get(callback)
@@ -342,7 +326,7 @@ def test_an_id_token_signed_with_another_key_is_refused(
     attackers_key = RSAKey.generate_key(2048)
 
     def forged(genuine: str) -> str:
-        header, claims = _claims(genuine)
+        header, claims = token_parts(genuine)
         return jwt.encode({"alg": "RS256", "kid": header["kid"]}, claims, attackers_key)
 
     swap_id_token(monkeypatch, forged)
