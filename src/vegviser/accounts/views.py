@@ -136,6 +136,8 @@ def _logged_in(
     request.session[oidc.LOGIN_LEVEL] = level
     if organisation:
         request.session[oidc.ACTING_ORGANISATION] = organisation
+    else:
+        request.session.pop(oidc.ACTING_ORGANISATION, None)
     request.session[oidc.SEALED_ID_TOKEN] = oidc.seal(id_token)
     response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
     if user.language:
