@@ -104,3 +104,26 @@ def test_the_session_says_how_the_user_logged_in(world: World, session: dict[str
     request.session = {SESSION_KEY: str(world.patient_user.pk), **session}  # type: ignore[assignment]
     assert login_method(request) == named
     assert named in LoginMethod.values
+
+
+def test_the_record_names_the_organisation_the_professional_logged_in_for(
+    world: World, settings: Any, helseid_provider: RunningProvider
+) -> None:
+    """A professional with roles in two organisations reads for the one HelseID's token named."""
+    from vegviser.accounts.models import User
+    from vegviser.registry.models import Organisation
+
+    from ..accounts.test_helseid import SCHOOL
+    from ..factories import MembershipFactory
+
+    settings.OIDC_PROVIDERS = helseid_settings_for(helseid_provider)
+    User.objects.filter(pk=world.coordinator.pk).update(hpr_number="1234567")
+    Organisation.objects.filter(pk=world.physio.pk).update(organisation_number=PHYSIO)
+    Organisation.objects.filter(pk=world.school.pk).update(organisation_number=SCHOOL)
+    # "Bodø skole" comes first in the registry's order, and would be named without the login's organisation.
+    MembershipFactory(user=world.coordinator, organisation=world.school, role="team_member")
+    plan = plan_of_person(world, world.patient)
+    coordinator = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert log_in_with_helseid(coordinator, child=PHYSIO).status_code == 302
+    assert coordinator.get(reverse("plans:plan_detail", kwargs={"pk": plan.pk})).status_code == 200
+    assert last_read_by(world.coordinator).actor_organisation == world.physio.name

@@ -13,7 +13,15 @@ from django_otp import user_has_device
 
 from vegviser.core.middleware import logged_in_with
 
-from .oidc import HELSEID, IDPORTEN, LOGIN_LEVEL, LOGIN_METHOD, PASSWORD, TWO_FACTOR_METHODS
+from .oidc import (
+    ACTING_ORGANISATION,
+    HELSEID,
+    IDPORTEN,
+    LOGIN_LEVEL,
+    LOGIN_METHOD,
+    PASSWORD,
+    TWO_FACTOR_METHODS,
+)
 
 # Pages reachable between the password and the code.
 EXEMPT_URL_NAMES = (
@@ -95,5 +103,7 @@ class LoginMethodMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with logged_in_with(login_method(request)):
+        method = login_method(request)
+        organisation = str(request.session.get(ACTING_ORGANISATION, "")) if method else ""
+        with logged_in_with(method, organisation):
             return self.get_response(request)

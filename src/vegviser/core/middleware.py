@@ -30,16 +30,23 @@ def current_request_id() -> str:
 
 # How the signed-in user of this request logged in (the access records keep it); set by the accounts app once
 # the session and user are known, empty outside a request and for requests without a login.
-_login_method: contextvars.ContextVar[str] = contextvars.ContextVar("login_method", default="")
+# With it, the organisation a professional logged in for through HelseID: the records name that one.
+_login_method: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
+    "login_method", default=("", "")
+)
 
 
 def current_login_method() -> str:
-    return _login_method.get()
+    return _login_method.get()[0]
+
+
+def current_acting_organisation() -> str:
+    return _login_method.get()[1]
 
 
 @contextmanager
-def logged_in_with(method: str) -> Iterator[None]:
-    token = _login_method.set(method)
+def logged_in_with(method: str, organisation: str = "") -> Iterator[None]:
+    token = _login_method.set((method, organisation))
     try:
         yield
     finally:
