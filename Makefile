@@ -10,7 +10,7 @@ PORT ?= 8000
 DEV_ENV := VEGVISER_DEBUG=1 VEGVISER_TEST_IDENTITIES=1 PORT=$(PORT)
 TEST_ENV := SECRET_KEY=test-only-secret VEGVISER_TEST_IDENTITIES=1
 
-.PHONY: run test install system-deps lint messages check-deploy clean oidc-provider
+.PHONY: run test install system-deps lint messages check-deploy clean oidc-provider oidc-provider-helseid
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
@@ -51,6 +51,17 @@ oidc-provider:
 	@printf 'vegviser-development-secret' > var/idporten-client-secret
 	@echo "In another terminal: IDPORTEN_ISSUER=http://127.0.0.1:$(OIDC_PROVIDER_PORT) IDPORTEN_CLIENT_ID=vegviser IDPORTEN_CLIENT_SECRET_FILE=$(CURDIR)/var/idporten-client-secret make run"
 	cd tests/oidc_provider && OIDC_PROVIDER_PORT=$(OIDC_PROVIDER_PORT) VEGVISER_URL=http://127.0.0.1:$(PORT) node server.mjs
+
+# The same provider configured like HelseID: the client's key pair is made in var/ at the first start.
+HELSEID_PROVIDER_PORT ?= 8401
+oidc-provider-helseid:
+	@command -v node >/dev/null 2>&1 || { echo "The test provider needs Node.js and npm: bash scripts/system-deps.sh test" >&2; exit 1; }
+	@[ tests/oidc_provider/node_modules/.package-lock.json -nt tests/oidc_provider/package-lock.json ] || \
+		(cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error)
+	@mkdir -p var
+	@echo "In another terminal: HELSEID_ISSUER=http://127.0.0.1:$(HELSEID_PROVIDER_PORT) HELSEID_CLIENT_ID=vegviser HELSEID_PRIVATE_KEY_FILE=$(CURDIR)/var/helseid-client-key.json make run"
+	cd tests/oidc_provider && OIDC_PROVIDER_PROFILE=helseid OIDC_PROVIDER_PORT=$(HELSEID_PROVIDER_PORT) \
+		HELSEID_CLIENT_KEY_FILE=$(CURDIR)/var/helseid-client-key.json VEGVISER_URL=http://127.0.0.1:$(PORT) node server.mjs
 
 lint: install
 	$(BIN)/ruff check src tests scripts

@@ -209,3 +209,10 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningP
     """A real OpenID Connect provider on 127.0.0.1, configured like ID-porten, for the whole run."""
     with running_provider(tmp_path_factory.mktemp("oidc")) as provider:
         yield provider
+
+
+@pytest.fixture(scope="session")
+def helseid_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProvider]:
+    """A real OpenID Connect provider on 127.0.0.1, configured like HelseID, for the whole run."""
+    with running_provider(tmp_path_factory.mktemp("helseid"), profile="helseid") as provider:
+        yield provider

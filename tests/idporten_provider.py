@@ -1,22 +1,30 @@
-"""The OpenID Connect provider of tests/oidc_provider (configured like ID-porten), run for the tests, and a
-browser's part of the login driven over real HTTP: to the provider's login page, the test eID's form, and
-back to Vegviser's callback with the provider's answer."""
+"""The OpenID Connect provider of tests/oidc_provider (configured like ID-porten, or like HelseID), run for
+the tests, and a browser's part of the login driven over real HTTP: to the provider's login page, the test
+eID's form, and back to Vegviser's callback with the provider's answer."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 import requests
+from authlib.integrations.django_client import DjangoOAuth2App
+from django.test import Client
+from joserfc.jwk import RSAKey
+
+from vegviser.accounts.models import User
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 # The Django test client's host: where the provider sends the browser back to.
@@ -27,6 +35,8 @@ CALLBACK = SITE + CALLBACK_PATH
 AFTER_LOGOUT = SITE + AFTER_LOGOUT_PATH
 HIGH = "idporten-loa-high"
 SUBSTANTIAL = "idporten-loa-substantial"
+HELSEID_CALLBACK_PATH = "/account/helseid/callback/"
+HELSEID_CALLBACK = SITE + HELSEID_CALLBACK_PATH
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,13 @@ class RunningProvider:
     # A second service registered with the same provider: its tokens are not meant for Vegviser.
     other_client_id: str
     other_secret: str
+    # Like HelseID: the clients' private keys (JWK files), the public halves registered with the provider.
+    key_file: Path | None = None
+    other_key: RSAKey | None = None
+
+
+def _client_key(kid: str) -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": kid, "alg": "RS256", "use": "sig"}, private=True)
 
 
 def _free_port() -> int:
@@ -46,8 +63,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvider]:
-    """Starts the provider on a free port, with Vegviser at `site` registered, and stops it afterwards."""
+def running_provider(scratch: Path, site: str = SITE, profile: str = "idporten") -> Iterator[RunningProvider]:
+    """Starts the provider on a free port, configured like `profile` ("idporten" or "helseid"), with Vegviser
+    at `site` registered, and stops it afterwards."""
     node = shutil.which("node")
     if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
@@ -56,7 +74,7 @@ def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvide
     secret = "vegviser-test-secret"
     secret_file = scratch / "idporten-client-secret"
     secret_file.write_text(secret + "\n")
-    clients = [
+    clients: list[dict[str, object]] = [
         {
             "client_id": "vegviser",
             "client_secret": secret,
@@ -70,11 +88,31 @@ def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvide
             "post_logout_redirect_uris": [site + AFTER_LOGOUT_PATH],
         },
     ]
+    key_file = None
+    other_key = None
+    if profile == "helseid":
+        key, other_key = _client_key("vegviser-test"), _client_key("another-service-test")
+        key_file = scratch / "helseid-client-key.json"
+        key_file.write_text(json.dumps(key.as_dict(private=True)))
+        clients = [
+            {
+                "client_id": client_id,
+                "jwks": {"keys": [client_key.as_dict(private=False)]},
+                "redirect_uris": [site + HELSEID_CALLBACK_PATH],
+                "post_logout_redirect_uris": [site + AFTER_LOGOUT_PATH],
+            }
+            for client_id, client_key in (("vegviser", key), ("another-service", other_key))
+        ]
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603
         [node, "server.mjs"],
         cwd=PROVIDER_DIR,
-        env={**os.environ, "OIDC_PROVIDER_PORT": str(port), "OIDC_PROVIDER_CLIENTS": json.dumps(clients)},
+        env={
+            **os.environ,
+            "OIDC_PROVIDER_PORT": str(port),
+            "OIDC_PROVIDER_CLIENTS": json.dumps(clients),
+            "OIDC_PROVIDER_PROFILE": profile,
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -100,6 +138,8 @@ def running_provider(scratch: Path, site: str = SITE) -> Iterator[RunningProvide
             secret_file=secret_file,
             other_client_id="another-service",
             other_secret="another-service-secret",
+            key_file=key_file,
+            other_key=other_key,
         )
     finally:
         process.terminate()
@@ -120,6 +160,22 @@ def settings_for(provider: RunningProvider, *, level: str = HIGH) -> dict[str, o
             "scope": "openid",
             "levels": (SUBSTANTIAL, HIGH),
             "level": level,
+        }
+    }
+
+
+def helseid_settings_for(provider: RunningProvider, *, dpop: bool = True) -> dict[str, object]:
+    """Vegviser's OIDC_PROVIDERS for the running provider configured like HelseID."""
+    return {
+        "helseid": {
+            "issuer": provider.issuer,
+            "client_id": provider.client_id,
+            "private_key_file": provider.key_file,
+            "scope": "openid profile helseid://scopes/identity/security_level helseid://scopes/hpr/hpr_number",
+            "levels": ("3", "4"),
+            "level": "4",
+            "pushed_authorisation": True,
+            "dpop": dpop,
         }
     }
 
@@ -156,6 +212,22 @@ class Browser:
         assert login.status_code in {302, 303}, login.text[:500]
         return self.follow_to_site(urljoin(response.url, login.headers["Location"]))
 
+    def log_in_at_helseid(
+        self, authorize_url: str, *, hpr: str, level: str = "4", parent: str = "", child: str = ""
+    ) -> str:
+        """Logs in at the HelseID-like provider's login page; gives Vegviser's callback path."""
+        response = self.http.get(authorize_url, allow_redirects=True, timeout=10)
+        assert response.status_code == 200, response.text[:500]
+        assert "/interaction/" in response.url, response.url
+        login = self.http.post(
+            response.url.rstrip("/") + "/login",
+            data={"hpr": hpr, "level": level, "parent": parent, "child": child},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert login.status_code in {302, 303}, login.text[:500]
+        return self.follow_to_site(urljoin(response.url, login.headers["Location"]))
+
     def confirm_logout(self, end_session_url: str) -> str:
         """At the provider's logout page, confirms; gives where the provider sends the browser back to."""
         page = self.http.get(end_session_url, timeout=10)
@@ -167,3 +239,31 @@ class Browser:
         )
         assert done.status_code in {302, 303}, done.text[:500]
         return str(done.headers["Location"])
+
+
+def signed_in_user(client: Client) -> User | None:
+    user_id = client.session.get("_auth_user_id")
+    return User.objects.get(pk=user_id) if user_id else None
+
+
+def token_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and claims of a token, read without checking it (the attacker's view)."""
+
+    def part(text: str) -> dict[str, Any]:
+        return dict(json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))))
+
+    header, claims, _ = token.split(".")
+    return part(header), part(claims)
+
+
+def swap_id_token(monkeypatch: pytest.MonkeyPatch, replace: Callable[[str], str]) -> None:
+    """The attacker between Vegviser and the provider: the provider's answer to the code exchange arrives with
+    its ID token replaced."""
+    fetch = DjangoOAuth2App.fetch_access_token
+
+    def tampered(self: DjangoOAuth2App, *args: Any, **kwargs: Any) -> Any:
+        token = fetch(self, *args, **kwargs)
+        token["id_token"] = replace(token["id_token"])
+        return token
+
+    monkeypatch.setattr(DjangoOAuth2App, "fetch_access_token", tampered)

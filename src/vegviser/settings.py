@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "vegviser.accounts.middleware.TwoFactorMiddleware",
+    "vegviser.accounts.middleware.LoginMethodMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "vegviser.audit.middleware.RefusalLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,6 +208,34 @@ if env.site_url("IDPORTEN_ISSUER", ""):
             "IDPORTEN_ISSUER is set: set IDPORTEN_CLIENT_ID and IDPORTEN_CLIENT_SECRET_FILE too "
             "(see docs/deploy.md)."
         )
+# HelseID's security levels (`helseid://claims/identity/security_level`), lowest first: 4 is BankID, Buypass
+# and Commfides, 3 is MinID (https://utviklerportal.nhn.no, HelseID, claims).
+HELSEID_LEVELS = ("3", "4")
+HELSEID_SCOPE = "openid profile helseid://scopes/identity/security_level helseid://scopes/hpr/hpr_number"
+if env.site_url("HELSEID_ISSUER", ""):
+    OIDC_PROVIDERS["helseid"] = {
+        "issuer": env.text("HELSEID_ISSUER", ""),
+        "client_id": env.text("HELSEID_CLIENT_ID", ""),
+        # The client's private key (a JWK or PEM), the public half registered with HelseID: the client
+        # authenticates with `private_key_jwt`. Read from the file when a login starts, never kept in a
+        # setting.
+        "private_key_file": env.absolute_path("HELSEID_PRIVATE_KEY_FILE", Path("/nonexistent")),
+        "scope": env.text("HELSEID_SCOPE", HELSEID_SCOPE),
+        "levels": HELSEID_LEVELS,
+        "level": env.choice("HELSEID_LEVEL", "4", HELSEID_LEVELS),
+        # HelseID requires pushed authorisation requests, and DPoP-bound tokens of every new client.
+        "pushed_authorisation": True,
+        "dpop": env.boolean("HELSEID_DPOP", True),
+    }
+    if not OIDC_PROVIDERS["helseid"]["client_id"] or not env.text("HELSEID_PRIVATE_KEY_FILE", ""):
+        raise ImproperlyConfigured(
+            "HELSEID_ISSUER is set: set HELSEID_CLIENT_ID and HELSEID_PRIVATE_KEY_FILE too "
+            "(see docs/deploy.md)."
+        )
+# Local passwords can be turned off where everyone logs in through a provider: for citizens (who then use
+# ID-porten) and for professionals (who then use HelseID). The system administrator keeps the password.
+LOCAL_LOGIN_FOR_CITIZENS = env.boolean("VEGVISER_LOCAL_LOGIN_CITIZENS", True)
+LOCAL_LOGIN_FOR_PROFESSIONALS = env.boolean("VEGVISER_LOCAL_LOGIN_PROFESSIONALS", True)
 # Seconds of difference between the provider's clock and ours that an ID token's times may show.
 OIDC_CLOCK_LEEWAY = 60
 

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from authlib.integrations.django_client import DjangoOAuth2App
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
@@ -40,6 +38,9 @@ from ..idporten_provider import (
     Browser,
     RunningProvider,
     settings_for,
+    signed_in_user,
+    swap_id_token,
+    token_parts,
 )
 
 LOGIN = reverse("accounts:idporten_login")
@@ -67,24 +68,6 @@ def log_in(client: Client, pid: str, *, level: str = HIGH, browser: Browser | No
     browser = browser or Browser()
     callback = browser.log_in_at_provider(start(client), pid=pid, level=level)
     return client.get(callback)
-
-
-def signed_in_user(client: Client) -> User | None:
-    user_id = client.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
-
-
-def swap_id_token(monkeypatch: pytest.MonkeyPatch, replace: Callable[[str], str]) -> None:
-    """The attacker between Vegviser and the provider: the provider's answer to the code exchange arrives with
-    its ID token replaced."""
-    fetch = DjangoOAuth2App.fetch_access_token
-
-    def tampered(self: DjangoOAuth2App, *args: Any, **kwargs: Any) -> Any:
-        token = fetch(self, *args, **kwargs)
-        token["id_token"] = replace(token["id_token"])
-        return token
-
-    monkeypatch.setattr(DjangoOAuth2App, "fetch_access_token", tampered)
 
 
 def test_the_login_page_offers_id_porten_only_when_it_is_configured(
@@ -256,7 +239,7 @@ def test_an_id_token_for_another_service_is_refused(
     authorize = start(client)
     nonce = parse_qs(urlsplit(authorize).query)["nonce"][0]
     foreign = _id_token_for_another_service(idporten, world.patient.national_id, nonce)
-    assert _claims(foreign)[1]["aud"] == idporten.other_client_id
+    assert token_parts(foreign)[1]["aud"] == idporten.other_client_id
     swap_id_token(monkeypatch, lambda genuine: foreign)
     callback = Browser().log_in_at_provider(authorize, pid=world.patient.national_id)
     response = client.get(callback)
@@ -264,16 +247,6 @@ def test_an_id_token_for_another_service_is_refused(
     assert "The login could not be completed" in response.content.decode()
     assert signed_in_user(client) is None
     assert "ID-porten login refused: InvalidClaimError aud" in caplog.text
-
-
-def _claims(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The header and claims of a token, read without checking it (the attacker's view)."""
-
-    def part(text: str) -> dict[str, Any]:
-        return dict(json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))))
-
-    header, claims, _ = token.split(".")
-    return part(header), part(claims)
 
 
 def test_an_id_token_signed_with_another_key_is_refused(
@@ -284,7 +257,7 @@ def test_an_id_token_signed_with_another_key_is_refused(
     attackers_key = RSAKey.generate_key(2048)
 
     def forged(genuine: str) -> str:
-        header, claims = _claims(genuine)
+        header, claims = token_parts(genuine)
         return jwt.encode({"alg": "RS256", "kid": header["kid"]}, claims, attackers_key)
 
     swap_id_token(monkeypatch, forged)

@@ -390,6 +390,9 @@ TABLE: dict[str, Entry | str] = {
     # tests/accounts/test_idporten.py (404 where no provider is configured).
     "accounts:idporten_login": PUBLIC,
     "accounts:idporten_callback": PUBLIC,
+    # The way in through HelseID, likewise; tested in tests/accounts/test_helseid.py.
+    "accounts:helseid_login": PUBLIC,
+    "accounts:helseid_callback": PUBLIC,
     "accounts:password_reset": PUBLIC,
     "accounts:password_reset_done": PUBLIC,
     "accounts:password_reset_complete": PUBLIC,

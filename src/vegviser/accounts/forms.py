@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import RegexValidator
 from django.template.loader import render_to_string
@@ -22,6 +24,23 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # No autofocus: keyboard and screen reader users start at the top, with the skip link and the heading.
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+    def confirm_login_allowed(self, user: User) -> None:
+        """Where the settings turn local passwords off for citizens or professionals, they log in through
+        their provider instead; the system administrator keeps the password, to reach the system at all."""
+        super().confirm_login_allowed(user)
+        if user.is_system_admin:
+            return
+        if user.is_professional and not settings.LOCAL_LOGIN_FOR_PROFESSIONALS:
+            raise ValidationError(
+                _("Health and care personnel log in with HelseID here, not with a password."),
+                code="password_off",
+            )
+        if not user.is_professional and not settings.LOCAL_LOGIN_FOR_CITIZENS:
+            raise ValidationError(
+                _("Log in with ID-porten here, not with a password."),
+                code="password_off",
+            )
 
 
 class ResetForm(PasswordResetForm):

@@ -11,7 +11,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
-from .oidc import LOGIN_METHOD
+from vegviser.core.middleware import logged_in_with
+
+from .oidc import (
+    ACTING_ORGANISATION,
+    HELSEID,
+    IDPORTEN,
+    LOGIN_LEVEL,
+    LOGIN_METHOD,
+    PASSWORD,
+    TWO_FACTOR_METHODS,
+)
 
 # Pages reachable between the password and the code.
 EXEMPT_URL_NAMES = (
@@ -20,6 +30,8 @@ EXEMPT_URL_NAMES = (
     "accounts:logout",
     "accounts:idporten_login",
     "accounts:idporten_callback",
+    "accounts:helseid_login",
+    "accounts:helseid_callback",
     "set_language",
     "core:healthz",
 )
@@ -45,12 +57,12 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        # OTPMiddleware has added is_verified() to the user. A login through an OpenID Connect provider
-        # counts as two factors: ID-porten's levels substantial and high are multi-factor eIDs.
+        # OTPMiddleware has added is_verified() to the user. A login through ID-porten or HelseID counts as
+        # two factors: their levels are multi-factor eIDs. A password is one.
         if (
             user.is_authenticated
             and not user.is_verified()  # type: ignore[attr-defined]
-            and not request.session.get(LOGIN_METHOD)
+            and request.session.get(LOGIN_METHOD) not in TWO_FACTOR_METHODS
             and not self._exempt(request)
         ):
             if user_has_device(user, confirmed=True):
@@ -68,3 +80,30 @@ class TwoFactorMiddleware:
         if request.path.startswith(settings.STATIC_URL):
             return True
         return any(request.path == reverse(name) for name in EXEMPT_URL_NAMES)
+
+
+def login_method(request: HttpRequest) -> str:
+    """How the request's user logged in, as the access records name it: the way in and its level. A session
+    from before the way was kept, or from the admin's login page, was opened with a password."""
+    if not request.user.is_authenticated:
+        return ""
+    method = request.session.get(LOGIN_METHOD) or PASSWORD
+    level = str(request.session.get(LOGIN_LEVEL, ""))
+    if method == IDPORTEN:
+        return level
+    if method == HELSEID:
+        return f"{HELSEID}-{level}"
+    return PASSWORD
+
+
+class LoginMethodMiddleware:
+    """Makes how the user logged in known to the access records written while the request is answered."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        method = login_method(request)
+        organisation = str(request.session.get(ACTING_ORGANISATION, "")) if method else ""
+        with logged_in_with(method, organisation):
+            return self.get_response(request)

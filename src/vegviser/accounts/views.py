@@ -4,7 +4,7 @@ import base64
 import logging
 import uuid
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
 import qrcode
 import qrcode.image.svg
@@ -60,11 +60,17 @@ class LoginView(auth_views.LoginView):
     """Signing in brings back the language the user chose last, on whatever device they chose it."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # The ways in besides the password: those the settings turn on.
-        return super().get_context_data(idporten=oidc.provider(oidc.IDPORTEN) is not None, **kwargs)
+        # The ways in through providers that the settings turn on; the password where it is on for anyone.
+        return super().get_context_data(
+            idporten=oidc.provider(oidc.IDPORTEN) is not None,
+            helseid=oidc.provider(oidc.HELSEID) is not None,
+            password=settings.LOCAL_LOGIN_FOR_CITIZENS or settings.LOCAL_LOGIN_FOR_PROFESSIONALS,
+            **kwargs,
+        )
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        self.request.session[oidc.LOGIN_METHOD] = oidc.PASSWORD
         language = form.get_user().language
         if language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE)
@@ -77,8 +83,13 @@ login = LoginView.as_view(
     redirect_authenticated_user=True,
 )
 
-# Where to go after an ID-porten login: kept in the session while the browser is at the provider.
-IDPORTEN_NEXT = "vegviser_idporten_next"
+# Where to go after a login through a provider: kept in the session while the browser is at the provider.
+PROVIDER_NEXT = "vegviser_provider_next"
+CALLBACKS = {oidc.IDPORTEN: "accounts:idporten_callback", oidc.HELSEID: "accounts:helseid_callback"}
+REFUSED_PAGES = {
+    oidc.IDPORTEN: "accounts/idporten_refused.html",
+    oidc.HELSEID: "accounts/helseid_refused.html",
+}
 
 
 def _safe_next(request: HttpRequest, next_url: str) -> str:
@@ -89,25 +100,58 @@ def _safe_next(request: HttpRequest, next_url: str) -> str:
     return ""
 
 
-def _idporten_refused(request: HttpRequest, reason: str) -> HttpResponse:
+def _refused(request: HttpRequest, name: str, reason: str) -> HttpResponse:
     status = 503 if reason == "unavailable" else 403
-    return render(request, "accounts/idporten_refused.html", {"reason": reason}, status=status)
+    return render(request, REFUSED_PAGES[name], {"reason": reason}, status=status)
+
+
+def _provider_login(request: HttpRequest, name: str) -> HttpResponse:
+    """To the provider's login: the level the settings require asked for, the request pushed first where the
+    provider requires it."""
+    chosen = oidc.provider(name)
+    if chosen is None:
+        raise Http404
+    request.session[PROVIDER_NEXT] = _safe_next(request, request.GET.get("next", ""))
+    callback = request.build_absolute_uri(reverse(CALLBACKS[name]))
+    try:
+        return cast(
+            HttpResponse,
+            oidc.start(request, chosen, callback, translation.get_language() or settings.LANGUAGE_CODE),
+        )
+    except requests.RequestException:
+        logger.warning("The provider cannot be reached: %s", name)
+        return _refused(request, name, "unavailable")
+    except oidc.LoginRefused as refusal:
+        logger.warning("The provider refused the start of a login: %s %s", name, refusal.check)
+        return _refused(request, name, refusal.reason)
+
+
+def _logged_in(
+    request: HttpRequest, user: User, name: str, level: str, id_token: str, organisation: str = ""
+) -> HttpResponse:
+    """In as `user`, with how they logged in kept in the session: the access records name it."""
+    next_url = request.session.pop(PROVIDER_NEXT, "")
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[oidc.LOGIN_METHOD] = name
+    request.session[oidc.LOGIN_LEVEL] = level
+    if organisation:
+        request.session[oidc.ACTING_ORGANISATION] = organisation
+    else:
+        request.session.pop(oidc.ACTING_ORGANISATION, None)
+    request.session[oidc.SEALED_ID_TOKEN] = oidc.seal(id_token)
+    response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    if user.language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE
+        )
+    return response
 
 
 @never_cache
 @require_GET
 def idporten_login(request: HttpRequest) -> HttpResponse:
     """To ID-porten's login, asking for the level the settings require."""
-    chosen = oidc.provider(oidc.IDPORTEN)
-    if chosen is None:
-        raise Http404
-    request.session[IDPORTEN_NEXT] = _safe_next(request, request.GET.get("next", ""))
-    callback = request.build_absolute_uri(reverse("accounts:idporten_callback"))
-    try:
-        return oidc.start(request, chosen, callback, translation.get_language() or settings.LANGUAGE_CODE)
-    except requests.RequestException:
-        logger.warning("ID-porten cannot be reached")
-        return _idporten_refused(request, "unavailable")
+    return _provider_login(request, oidc.IDPORTEN)
 
 
 @never_cache
@@ -123,22 +167,45 @@ def idporten_callback(request: HttpRequest) -> HttpResponse:
     except oidc.LoginRefused as refusal:
         # The reason only: nothing from the provider's answer, which may name the person.
         logger.info("ID-porten login refused: %s", refusal.check)
-        return _idporten_refused(request, refusal.reason)
+        return _refused(request, oidc.IDPORTEN, refusal.reason)
     user = oidc.citizen(str(claims.get("pid", "")))
     if user is None:
         logger.info("ID-porten login of a person without a login in Vegviser")
         return render(request, "accounts/idporten_unknown.html", status=403)
-    next_url = request.session.pop(IDPORTEN_NEXT, "")
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[oidc.LOGIN_METHOD] = oidc.IDPORTEN
-    request.session[oidc.LOGIN_LEVEL] = claims["acr"]
-    request.session[oidc.SEALED_ID_TOKEN] = oidc.seal(id_token)
-    response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
-    if user.language:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE
-        )
-    return response
+    return _logged_in(request, user, oidc.IDPORTEN, str(claims["acr"]), id_token)
+
+
+@never_cache
+@require_GET
+def helseid_login(request: HttpRequest) -> HttpResponse:
+    """To HelseID's login, the request pushed to HelseID first."""
+    return _provider_login(request, oidc.HELSEID)
+
+
+@never_cache
+@require_GET
+def helseid_callback(request: HttpRequest) -> HttpResponse:
+    """Back from HelseID: in as the user with the HPR number the ID token names, for the organisation the
+    token names, if the token passes every check and the user has a role in that organisation. Nobody gets a
+    login by logging in: an HPR number Vegviser does not know is told whom to ask."""
+    chosen = oidc.provider(oidc.HELSEID)
+    if chosen is None:
+        raise Http404
+    try:
+        claims, id_token = oidc.finish(request, chosen)
+    except oidc.LoginRefused as refusal:
+        logger.info("HelseID login refused: %s", refusal.check)
+        return _refused(request, oidc.HELSEID, refusal.reason)
+    user = oidc.professional(str(claims.get(oidc.HPR_NUMBER, "")))
+    if user is None:
+        logger.info("HelseID login refused: HPR number without a login in Vegviser")
+        return _refused(request, oidc.HELSEID, "unknown")
+    membership = oidc.acting_membership(user, claims)
+    if membership is None:
+        logger.info("HelseID login refused: organisation without a role for the user")
+        return _refused(request, oidc.HELSEID, "organisation")
+    level = str(claims[oidc.SECURITY_LEVEL])
+    return _logged_in(request, user, oidc.HELSEID, level, id_token, str(membership.organisation_id))
 
 
 @require_POST
@@ -152,8 +219,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    """Logging out ends the Vegviser session; after an ID-porten login, the provider's too (RP-initiated
-    logout), which sends the browser back to the login page."""
+    """Logging out ends the Vegviser session; after a login through a provider, the provider's too
+    (RP-initiated logout), which sends the browser back to the login page."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         method = request.session.get(oidc.LOGIN_METHOD)

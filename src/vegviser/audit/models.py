@@ -73,6 +73,16 @@ class ReadPurpose(models.TextChoices):
     API_SEARCH = "api-search", _("Search through the FHIR API")
 
 
+class LoginMethod(models.TextChoices):
+    """How the reader logged in, as the access record keeps it: the way in, and the level where it has one."""
+
+    PASSWORD = "password", _("user name and password")
+    IDPORTEN_HIGH = "idporten-loa-high", _("ID-porten, level high")
+    IDPORTEN_SUBSTANTIAL = "idporten-loa-substantial", _("ID-porten, level substantial")
+    HELSEID_4 = "helseid-4", _("HelseID, security level 4")
+    HELSEID_3 = "helseid-3", _("HelseID, security level 3")
+
+
 class AuditAction(models.TextChoices):
     """What a change did: each service records its changes with one of these."""
 
@@ -222,6 +232,9 @@ class AccessRecord(models.Model):
     # The registered application that read through the API on the actor's behalf, by its name: the person sees
     # which system looked, not only who signed in to it.
     client = models.CharField(_("client"), max_length=255, blank=True)
+    # How the reader logged in (blank for reads through the API and by the system, and in records from before
+    # it was kept): the person sees whether a password or an eID opened their data.
+    login_method = models.CharField(_("login method"), max_length=32, choices=LoginMethod.choices, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:

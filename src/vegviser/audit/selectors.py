@@ -74,6 +74,8 @@ class LogLine:
     person: Person | None
     what: str
     channel: str
+    # How the reader logged in, for a read whose record keeps it.
+    login: str = ""
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,7 @@ def _as_lines(
             person=by_id.get(r.person_id),
             what=_read_for(r),
             channel=r.get_channel_display(),
+            login=r.get_login_method_display() if r.login_method else "",
         )
         for r in read_rows
     ]
@@ -718,6 +721,7 @@ def reads_of_person(
             person=None,
             what=_read_for(r),
             channel=r.get_channel_display(),
+            login=r.get_login_method_display() if r.login_method else "",
         )
         for r in shown.object_list
     ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import models
 from django.db.models import F
 
-from vegviser.core.middleware import current_request_id
+from vegviser.core.middleware import current_acting_organisation, current_login_method, current_request_id
 from vegviser.core.services import ConflictError, assign
 from vegviser.registry.models import Membership, Person
 
@@ -38,7 +38,11 @@ def describe_actor(actor: User | None) -> tuple[str, str, str]:
         return SYSTEM_ACTOR_NAME, "", ""
     if actor.is_system_admin:
         return actor.display_name, SYSTEM_ADMIN_ROLE, ""
-    membership = next(iter(Membership.objects.held_by(actor)), None)
+    held = Membership.objects.held_by(actor)
+    # The role in the organisation the professional logged in for, where the login named one (HelseID).
+    acting = current_acting_organisation()
+    membership = next((m for m in held if str(m.organisation_id) == acting), None) if acting else None
+    membership = membership or next(iter(held), None)
     if membership is not None:
         return actor.display_name, membership.role, membership.organisation.name
     return actor.display_name, actor.profession, ""
@@ -126,6 +130,7 @@ def record_access(
             purpose=purpose,
             channel=channel,
             client=client,
+            login_method=current_login_method(),
             request_id=current_request_id(),
         )
         for person_id in person_ids

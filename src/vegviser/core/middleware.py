@@ -8,7 +8,8 @@ import contextvars
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,31 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+# How the signed-in user of this request logged in (the access records keep it); set by the accounts app once
+# the session and user are known, empty outside a request and for requests without a login.
+# With it, the organisation a professional logged in for through HelseID: the records name that one.
+_login_method: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
+    "login_method", default=("", "")
+)
+
+
+def current_login_method() -> str:
+    return _login_method.get()[0]
+
+
+def current_acting_organisation() -> str:
+    return _login_method.get()[1]
+
+
+@contextmanager
+def logged_in_with(method: str, organisation: str = "") -> Iterator[None]:
+    token = _login_method.set((method, organisation))
+    try:
+        yield
+    finally:
+        _login_method.reset(token)
 
 
 class RequestIdMiddleware:

@@ -6,6 +6,7 @@ Everything here is written by the system (actor `None`), as an installation's re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from vegviser.accounts import services as accounts
 from vegviser.accounts.models import Profession, User
 from vegviser.registry import services as registry
-from vegviser.registry.identity import synthetic_national_id
+from vegviser.registry.identity import is_valid_organisation_number, synthetic_national_id
 from vegviser.registry.models import (
     Language,
     MembershipRole,
@@ -27,6 +28,20 @@ from vegviser.registry.models import (
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - published in the README; demo only
 BODO = "1804"
+# The professionals' HPR numbers, in the order of PROFESSIONALS from this one (`koordinator` has 9100001), and
+# the municipality's services' organisation numbers, valid but from a range no enterprise has (999…): with
+# them, the demo's professionals log in through the test provider configured like HelseID (docs/deploy.md).
+FIRST_HPR_NUMBER = 9100000
+
+
+def demo_organisation_numbers() -> Iterator[str]:
+    """Valid organisation numbers (the check digit right) of the form 999xxxxxx, in order."""
+    for serial in range(1_000_000):
+        number = f"999{serial:06d}"
+        if is_valid_organisation_number(number):
+            yield number
+
+
 HOSPITAL = "Nordlandssykehuset HF"
 
 
@@ -129,8 +144,10 @@ def _organisations(bodo: Municipality) -> dict[str, Organisation]:
         "address": "Postboks 319, 8001 Bodø",
         "email": "koordinerende.enhet@demo.vegviser.invalid",
     }
+    numbers = demo_organisation_numbers()
     for name, kind, phone in specs:
         data = {"name": name, "kind": kind, "municipality": bodo, "phone": phone, "address": "8001 Bodø"}
+        data["organisation_number"] = next(numbers)
         if kind == OrganisationKind.COORDINATING_UNIT:
             data.update(unit_contact)
         organisations[kind] = registry.create_organisation(actor=None, data=data)
@@ -153,7 +170,7 @@ def _organisations(bodo: Municipality) -> dict[str, Organisation]:
 
 
 def _professionals(organisations: dict[str, Organisation]) -> None:
-    for spec in PROFESSIONALS:
+    for index, spec in enumerate(PROFESSIONALS):
         accounts.create_user(
             actor=None,
             data={
@@ -162,6 +179,7 @@ def _professionals(organisations: dict[str, Organisation]) -> None:
                 "last_name": spec.last_name,
                 "email": f"{spec.username}@demo.vegviser.invalid",
                 "profession": spec.profession,
+                "hpr_number": str(FIRST_HPR_NUMBER + index),
             },
             organisation=organisations[spec.organisation],
             role=spec.role,
