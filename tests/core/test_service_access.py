@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import vegviser
 from vegviser.access import services as access_services
+from vegviser.assessments.models import Schedule, SentQuestionnaire
 from vegviser.audit.models import AuditRecord
 from vegviser.plans import services as plan_services
 from vegviser.plans.models import AccessLevel, Meeting, ParticipantKind
@@ -120,6 +121,9 @@ NOT_USER_WRITES = {
     "portal.latest_copy": "a read: the newest copy the user asked for",
     "portal.delete_copy": "deletes a copy that ran out, for the hourly job; no user's act",
     "portal.delete_expired_copies": "the hourly job's deletion of copies that ran out; no user's act",
+    # Questionnaires in the portal: when a schedule is due, and the reminders' job that sends what is due.
+    "assessments.occurrence_due": "a read: the schedule's latest occurrence that has fallen due",
+    "assessments.send_due": "the reminders' job: sends due occurrences and reminders; no user's act",
 }
 
 
@@ -314,6 +318,48 @@ def _instrument_answers(world: World) -> Arguments:
             "questionnaire": "Questionnaire/mrs",
             "status": "completed",
             "item": [{"linkId": "grade", "answer": [{"valueCoding": {"code": "2"}}]}],
+        },
+    }
+
+
+def _sent_questionnaire(world: World) -> SentQuestionnaire:
+    """A PSFS sent to the portal from the plan of `plan_for`, to be answered within a week."""
+    plan = plan_for(world)
+    today = timezone.localdate()
+    return SentQuestionnaire.objects.create(
+        person=plan.person, plan=plan, instrument="psfs", sent_on=today, due_on=today + timedelta(days=7)
+    )
+
+
+def _questionnaire_schedule(world: World) -> Schedule:
+    today = timezone.localdate()
+    return Schedule.objects.create(
+        plan=plan_for(world),
+        instrument="psfs",
+        every_weeks=4,
+        starts_on=today,
+        ends_on=today + timedelta(days=90),
+        created_by=world.coordinator,
+    )
+
+
+def _psfs_answers(world: World) -> Arguments:
+    return {
+        "sent": _sent_questionnaire(world),
+        "response": {
+            "resourceType": "QuestionnaireResponse",
+            "questionnaire": "Questionnaire/psfs",
+            "status": "completed",
+            "item": [
+                {
+                    "linkId": "activities",
+                    "item": [
+                        {"linkId": "activity", "answer": [{"valueString": activity}]},
+                        {"linkId": "rating", "answer": [{"valueInteger": 6}]},
+                    ],
+                }
+                for activity in ("Gå i trapper", "Bære handleposer", "Gå tur med hunden")
+            ],
         },
     }
 
@@ -669,6 +715,35 @@ TABLE: dict[str, tuple[set[str], Make]] = {
     # The plan's professionals record instruments (the limited participant here is responsible for no
     # measure); the person's side answers in the portal, the unit outside the plan not at all.
     "assessments.record_instrument": (COORDINATOR | {"team_member"}, _instrument_answers),
+    # They send questionnaires to the portal and set schedules as they write notes in the plan; the person's
+    # side answers them.
+    "assessments.send_questionnaire": (
+        COORDINATOR | {"team_member"},
+        lambda w: {
+            "plan": plan_for(w),
+            "instrument": "psfs",
+            "due_on": timezone.localdate() + timedelta(days=7),
+        },
+    ),
+    "assessments.set_schedule": (
+        COORDINATOR | {"team_member"},
+        lambda w: {
+            "plan": plan_for(w),
+            "instrument": "psfs",
+            "every_weeks": 4,
+            "starts_on": timezone.localdate() + timedelta(days=1),
+            "ends_on": timezone.localdate() + timedelta(days=90),
+        },
+    ),
+    "assessments.stop_schedule": (
+        COORDINATOR | {"team_member"},
+        lambda w: {"schedule": _questionnaire_schedule(w)},
+    ),
+    "assessments.save_draft": (
+        PATIENT,
+        lambda w: {"sent": _sent_questionnaire(w), "draft": {"activity-0": "Gå i trapper"}},
+    ),
+    "assessments.answer_questionnaire": (PATIENT, _psfs_answers),
     # The person's own side, in the portal.
     "plans.update_what_matters": (PATIENT, _what_matters),
     "plans.propose_goal": (PATIENT, _in_plan(data={"text": "Sykle til skolen"})),

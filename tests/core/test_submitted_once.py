@@ -30,7 +30,7 @@ from django.utils import timezone
 from vegviser.access.models import Consent, EmergencyAccess
 from vegviser.access.services import withdraw_own_consent
 from vegviser.accounts.models import User
-from vegviser.assessments.models import Administration
+from vegviser.assessments.models import Administration, Schedule, SentQuestionnaire
 from vegviser.audit.models import AuditRecord
 from vegviser.core.models import Submission
 from vegviser.core.once import SUBMISSIONS_KEPT, submitted_once
@@ -100,6 +100,15 @@ class Create:
 
 NO_ARGS: Callable[[World], Kwargs] = lambda world: {}  # noqa: E731
 TODAY = timezone.localdate
+
+
+def _questionnaire_in_the_portal(world: World) -> Kwargs:
+    """A PSFS sent to the person's portal from their plan, to be answered within a week."""
+    plan = plan_for(world)
+    sent = SentQuestionnaire.objects.create(
+        person=plan.person, plan=plan, instrument="psfs", sent_on=TODAY(), due_on=TODAY() + timedelta(days=7)
+    )
+    return {"pk": sent.pk}
 
 
 def _plan_of(kwargs: Kwargs) -> IndividualPlan:
@@ -496,6 +505,37 @@ CREATES: dict[str, Create] = {
         "coordinator",
         lambda world: {"pk": plan_for(world).pk, "code": "mrs"},
         lambda world, kwargs: {"administered_on": TODAY().isoformat(), "grade": "3"},
+        Administration,
+    ),
+    # A questionnaire sent to the portal, a schedule set, and the person's answers, each sent twice.
+    "assessments:send": Create(
+        "coordinator",
+        lambda world: {"pk": plan_for(world).pk},
+        lambda world, kwargs: {"instrument": "psfs", "due_on": (TODAY() + timedelta(days=7)).isoformat()},
+        SentQuestionnaire,
+    ),
+    "assessments:schedule": Create(
+        "coordinator",
+        lambda world: {"pk": plan_for(world).pk},
+        lambda world, kwargs: {
+            "instrument": "psfs",
+            "every_weeks": "4",
+            "starts_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "ends_on": (TODAY() + timedelta(days=90)).isoformat(),
+        },
+        Schedule,
+    ),
+    "portal:questionnaire": Create(
+        "patient_user",
+        _questionnaire_in_the_portal,
+        lambda world, kwargs: {
+            key: value
+            for index in range(3)
+            for key, value in (
+                (f"activities__{index}__activity", f"Gå i trapper {index}"),
+                (f"activities__{index}__rating", "6"),
+            )
+        },
         Administration,
     ),
     # A document upload: the signed consent's PDF.

@@ -198,6 +198,10 @@ RULE_OF_PURPOSE: dict[ReadPurpose, Action] = {
     ReadPurpose.TRUST_OVERVIEW: Action.TRUST_OVERVIEW,
     ReadPurpose.ASSESSMENT_RECORD: Action.ASSESSMENT_RECORD,
     ReadPurpose.ASSESSMENT_RESULTS: Action.ASSESSMENT_RESULTS,
+    ReadPurpose.QUESTIONNAIRE_SEND: Action.ASSESSMENT_SEND,
+    ReadPurpose.PORTAL_QUESTIONNAIRE: Action.PORTAL_QUESTIONNAIRE,
+    # The follow-up list shows results of the plans the reader coordinates or takes part in fully.
+    ReadPurpose.FOLLOW_UP: Action.ASSESSMENT_RESULTS,
     # A person read through the FHIR API: by the unit as its registry (the person's page), by anyone else
     # through a role in the person's plan, checked against participation like a read of the plan.
     ReadPurpose.API_READ: Action.PERSON_VIEW,
