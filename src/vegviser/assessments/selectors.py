@@ -12,11 +12,14 @@ from django.utils import timezone
 
 from vegviser.access import policy
 from vegviser.access.policy import PlanRole
+from vegviser.audit.models import ReadPurpose
+from vegviser.audit.services import record_access
 from vegviser.episodes.models import Episode
-from vegviser.plans.models import IndividualPlan, Measure, MeasureStatus
+from vegviser.plans.models import Goal, GoalRating, IndividualPlan, Measure, MeasureStatus
 
-from . import labels
-from .library import Instrument, MinimalImportantChange, instruments
+from . import labels, progress
+from .charts import Chart, chart
+from .library import BASE_LANGUAGE, LANGUAGES, Instrument, MinimalImportantChange, instruments
 from .models import Administration, RecordedScore
 from .scoring import change
 
@@ -74,6 +77,30 @@ class Series:
     higher_is_better: bool | None
     minimal_important_change: MinimalImportantChange | None
     rows: list[ScoreRow] = field(default_factory=list)
+    # None for a score without an order (an EQ-5D-5L profile, an IPLOS variable): its table stands alone.
+    chart: Chart | None = None
+    # The chart's text alternative.
+    summary: str = ""
+    # The chart's id on the page.
+    anchor: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}: {self.subject}" if self.subject else self.label
+
+    def draw(self) -> None:
+        """Give the series its chart and the chart's words, where its values can be drawn."""
+        values = [(row.administered_on, row.value) for row in self.rows if row.value is not None]
+        if self.higher_is_better is None or not values or len(values) < len(self.rows):
+            return
+        mic = self.minimal_important_change
+        self.chart = chart(
+            values,
+            bounds=labels.score_range(self.code),
+            decimals=self.decimals,
+            band_around_first=mic.value if mic is not None else None,
+        )
+        self.summary = progress.summary(self.heading, values, self.decimals)
 
 
 @dataclass
@@ -110,7 +137,42 @@ def _context(administration: Administration) -> str:
 
 def plan_results(user: User, plan: IndividualPlan, language: str) -> list[InstrumentResults]:
     """The results the user may read, per instrument in the library's order, each score in date order."""
-    administrations = visible_administrations(user, plan)
+    return results_of(visible_administrations(user, plan), language)
+
+
+def printed_results(user: User, plan: IndividualPlan, language: str, channel: str) -> list[InstrumentResults]:
+    """The results the plan's printout shows: none where the reader may not read the plan's results, else
+    those they may see, the read logged (the caller has logged the read of the plan itself)."""
+    if not policy.can(user, policy.Action.ASSESSMENT_RESULTS, plan):
+        return []
+    record_access(
+        actor=user,
+        person_ids=[plan.person_id],
+        obj=plan,
+        purpose=ReadPurpose.ASSESSMENT_RESULTS,
+        channel=channel,
+    )
+    return plan_results(user, plan, language if language in LANGUAGES else BASE_LANGUAGE)
+
+
+def episode_results(user: User, episode: Episode, language: str) -> list[InstrumentResults]:
+    """The results recorded in the episode's context, from each plan whose results the user may read through
+    the policy (a unit's clinician who takes part in the plan, say); each plan's read is logged. The caller
+    has checked that the user may read the episode."""
+    plans = IndividualPlan.objects.filter(administrations__episode=episode).distinct()
+    readable = Q(pk__in=[])
+    for plan in plans:
+        if not policy.can(user, policy.Action.ASSESSMENT_RESULTS, plan):
+            continue
+        record_access(
+            actor=user, person_ids=[plan.person_id], obj=plan, purpose=ReadPurpose.ASSESSMENT_RESULTS
+        )
+        readable |= Q(pk__in=visible_administrations(user, plan).filter(episode=episode).values("pk"))
+    return results_of(Administration.objects.filter(readable), language)
+
+
+def results_of(administrations: QuerySet[Administration], language: str) -> list[InstrumentResults]:
+    """The scores of `administrations` (already those the reader may see) as series with their charts."""
     scores = (
         RecordedScore.objects.filter(administration__in=administrations)
         .select_related("administration__measure", "administration__episode__unit")
@@ -121,7 +183,7 @@ def plan_results(user: User, plan: IndividualPlan, language: str) -> list[Instru
         by_series[(score.instrument, score.code, score.subject)].append(score)
     results = []
     for code, found in instruments().items():
-        series = []
+        series: list[Series] = []
         for (instrument_code, score_code, subject), rows in by_series.items():
             if instrument_code != code:
                 continue
@@ -134,6 +196,7 @@ def plan_results(user: User, plan: IndividualPlan, language: str) -> list[Instru
                 decimals=labels.decimals(score_code),
                 higher_is_better=found.higher_is_better.get(score_code),
                 minimal_important_change=mic,
+                anchor=f"chart-{code}-{len(series)}",
             )
             first: float | None = None
             previous: float | None = None
@@ -156,6 +219,7 @@ def plan_results(user: User, plan: IndividualPlan, language: str) -> list[Instru
                     first = score.value if first is None else first
                     previous = score.value
                 one.rows.append(row)
+            one.draw()
             series.append(one)
         if series:
             series.sort(key=lambda item: (labels.score_order(item.code), item.subject))
@@ -178,3 +242,66 @@ def episodes_for_recording(user: User, plan: IndividualPlan) -> list[Episode]:
         Episode.objects.filter(person_id=plan.person_id).select_related("unit").order_by("-admitted_at")
     )
     return [episode for episode in episodes if policy.can(user, policy.Action.EPISODE_VIEW, episode)]
+
+
+@dataclass
+class RatingRow:
+    rated_on: date
+    attainment: int
+    level_text: str
+    rated_by: str
+    at_evaluation: bool
+
+
+@dataclass
+class GoalProgress:
+    """One goal's attainment ratings over time, at evaluations and by the person between them."""
+
+    goal: Goal
+    rows: list[RatingRow]
+    chart: Chart | None
+    summary: str
+
+    @property
+    def anchor(self) -> str:
+        return f"goal-chart-{self.goal.pk}"
+
+
+def goal_progress(goals: list[Goal]) -> list[GoalProgress]:
+    """Each of `goals` that has been rated, with its ratings in date order and their chart on the −2 to +2
+    scale. The caller has checked and logged the read of the plan, and chosen the goals the reader may see."""
+    ratings: dict[object, list[GoalRating]] = defaultdict(list)
+    for rating in (
+        GoalRating.objects.filter(goal__in=goals).select_related("evaluation").order_by("created_at")
+    ):
+        ratings[rating.goal_id].append(rating)
+    found = []
+    for goal in goals:
+        if not ratings[goal.pk]:
+            continue
+        scale = dict(goal.scale())
+        rows = sorted(
+            (
+                RatingRow(
+                    rated_on=rating.evaluation.evaluated_on
+                    if rating.evaluation is not None
+                    else timezone.localdate(rating.created_at),
+                    attainment=rating.attainment,
+                    level_text=scale.get(rating.attainment, ""),
+                    rated_by=rating.rated_by_name,
+                    at_evaluation=rating.evaluation_id is not None,
+                )
+                for rating in ratings[goal.pk]
+            ),
+            key=lambda row: row.rated_on,
+        )
+        values = [(row.rated_on, float(row.attainment)) for row in rows]
+        found.append(
+            GoalProgress(
+                goal=goal,
+                rows=rows,
+                chart=chart(values, bounds=(-2, 2), decimals=0, reference=0, signed=True),
+                summary=progress.summary(goal.text, values, 0, signed=True),
+            )
+        )
+    return found

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vegviser.access import policy
@@ -27,13 +26,9 @@ from vegviser.plans import selectors as plan_selectors
 
 from . import selectors, services
 from .forms import InstrumentForm
-from .library import BASE_LANGUAGE, LANGUAGES, instruments
+from .labels import page_language
+from .library import instruments
 from .scoring import ScoreError
-
-
-def _language() -> str:
-    language = (get_language() or BASE_LANGUAGE).split("-")[0]
-    return language if language in LANGUAGES else BASE_LANGUAGE
 
 
 @login_required
@@ -41,9 +36,11 @@ def plan_results(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = plan_selectors.get_plan(
         user=request.user, pk=pk, action=Action.ASSESSMENT_RESULTS, purpose=ReadPurpose.ASSESSMENT_RESULTS
     )
+    content = plan_selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
     context = {
         "plan": plan,
-        "results": selectors.plan_results(request.user, plan, _language()),
+        "results": selectors.plan_results(request.user, plan, page_language()),
+        "goals": selectors.goal_progress(content.goals),
         "may_record": policy.can(request.user, Action.ASSESSMENT_RECORD, plan),
         "limited": policy.plan_role(request.user, plan) == PlanRole.LIMITED,
     }
@@ -55,7 +52,7 @@ def record_choose(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = plan_selectors.get_plan(
         user=request.user, pk=pk, action=Action.ASSESSMENT_RECORD, purpose=ReadPurpose.ASSESSMENT_RECORD
     )
-    language = _language()
+    language = page_language()
     choices = [(found.code, found.title(language), found.licensed_text) for found in instruments().values()]
     return render(request, "assessments/record_choose.html", {"plan": plan, "choices": choices})
 
@@ -69,7 +66,7 @@ def record(request: AuthenticatedRequest, pk: uuid.UUID, code: str) -> HttpRespo
     plan = plan_selectors.get_plan(
         user=request.user, pk=pk, action=Action.ASSESSMENT_RECORD, purpose=ReadPurpose.ASSESSMENT_RECORD
     )
-    language = _language()
+    language = page_language()
     form = InstrumentForm(
         posted(request),
         instrument=found,

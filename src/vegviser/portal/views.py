@@ -26,6 +26,9 @@ from vegviser.access.models import Consent
 from vegviser.access.policy import Action
 from vegviser.access.services import give_sharing_again, renew_own_consent, withdraw_own_consent
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.assessments import progress as assessment_progress
+from vegviser.assessments import selectors as assessment_selectors
+from vegviser.assessments.labels import page_language
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.audit.services import record_access
@@ -136,6 +139,35 @@ def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         and not agreement.given_by(request.user)
         and policy.can(request.user, Action.PORTAL_PLAN_AGREE, current),
         now=timezone.now(),
+    )
+
+
+@login_required
+def results(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """The person's progress: each instrument's scores and each goal's ratings over time, and in plain words
+    what changed since the first."""
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(
+        request, subject, purpose=ReadPurpose.ASSESSMENT_RESULTS, action=Action.ASSESSMENT_RESULTS
+    )
+    if current is None:
+        return _to_home(subject)
+    found = assessment_selectors.plan_results(request.user, current, page_language())
+    name = subject.acted_for.given_name if subject.acted_for is not None else None
+    content = plan_selectors.plan_content(user=request.user, plan=current, linked_plans=False, history=False)
+    return _page(
+        request,
+        "portal/results.html",
+        subject,
+        plan=current,
+        results=found,
+        changes=[
+            (series, words)
+            for result in found
+            for series in result.series
+            if (words := assessment_progress.change_in_words(series, name)) is not None
+        ],
+        goals=assessment_selectors.goal_progress(content.goals),
     )
 
 
