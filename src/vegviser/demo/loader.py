@@ -11,7 +11,8 @@ stroke (`per`); Emil Haugen, a child with cerebral palsy (`emil`); Ulrik Nilsen,
 hospital's habilitation unit has received (`referrals`), those its physician has assessed (`assessments`),
 and its waiting list, with a breach of the deadline and one expected (`waiting`); the episodes of care at its
 units (`episodes`); where the municipality and the hospital meet: their collaboration agreement
-and a request to take part in Per's plan (`collaboration`).
+and a request to take part in Per's plan (`collaboration`); the instruments recorded for Per and Emil,
+and Emil's goal ratings over time (`instruments`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from vegviser.accounts.models import User
-from vegviser.demo import assessments, collaboration, emil, episodes, per, queue, referrals, ulrik, waiting
+from vegviser.demo import (
+    assessments,
+    collaboration,
+    emil,
+    episodes,
+    instruments,
+    per,
+    queue,
+    referrals,
+    ulrik,
+    waiting,
+)
 from vegviser.demo.story import Story
 from vegviser.demo.world import create_world
 from vegviser.plans import notices
@@ -58,4 +70,6 @@ def _load() -> None:
     waiting.waiting_list(world, story)
     episodes.stories(world, story)
     collaboration.meet(world, story)
+    # Per's and Emil's instruments and goal ratings over time: recorded once the plans and episodes exist.
+    instruments.recorded(world, story)
     story.backdate()
