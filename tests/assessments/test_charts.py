@@ -1,8 +1,9 @@
-"""The charts' geometry (scales, bounds, a single point, all values equal, a fall) and the words that stand for
-them: the text alternative, and what changed said plainly to the person in Bokmål, Nynorsk and English."""
+"""The charts' geometry (scales, bounds, a single point, all values equal, a fall) and the words that stand
+for them: the text alternative, and what changed said plainly to the person in Bokmål, Nynorsk and English."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -101,7 +102,7 @@ def test_date_labels_do_not_crowd_each_other() -> None:
     assert drawn is not None
     positions = [tick.position for tick in drawn.x_ticks]
     assert positions[0] == LEFT and positions[-1] == RIGHT_EDGE
-    assert all(b - a >= charts.MIN_LABEL_GAP for a, b in zip(positions, positions[1:], strict=False))
+    assert all(b - a >= charts.MIN_LABEL_GAP for a, b in itertools.pairwise(positions))
     assert drawn.x_ticks[0].anchor == "start" and drawn.x_ticks[-1].anchor == "end"
 
 
@@ -116,7 +117,9 @@ def test_numbers_follow_the_language() -> None:
 # Words
 
 
-def _series(code: str, values: list[float], *, higher: bool | None = True, mic: float | None = None) -> Series:
+def _series(
+    code: str, values: list[float], *, higher: bool | None = True, mic: float | None = None
+) -> Series:
     days = [date(2026, 3, 12), date(2026, 4, 20), date(2026, 6, 10)][: len(values)]
     minimal = MinimalImportantChange(code, mic, "Ref", "Pop") if mic is not None else None
     series = Series(
@@ -184,8 +187,16 @@ def test_one_metre_and_many_metres_less_take_their_own_forms(language: str, one:
     ("language", "expected", "verdict"),
     [
         ("en", "Barthel Index (0–100) went up 15 points since the first, March 12, 2026.", "That is better."),
-        ("nb", "Barthels ADL-indeks (0–100) gikk opp 15 poeng siden den første, 12. mars 2026.", "Det er bedre."),
-        ("nn", "Barthels ADL-indeks (0–100) gjekk opp 15 poeng sidan den første, 12. mars 2026.", "Det er betre."),
+        (
+            "nb",
+            "Barthels ADL-indeks (0–100) gikk opp 15 poeng siden den første, 12. mars 2026.",
+            "Det er bedre.",
+        ),
+        (
+            "nn",
+            "Barthels ADL-indeks (0–100) gjekk opp 15 poeng sidan den første, 12. mars 2026.",
+            "Det er betre.",
+        ),
     ],
 )
 def test_a_score_went_up_since_the_first(language: str, expected: str, verdict: str) -> None:

@@ -78,6 +78,8 @@ def behind_filters() -> dict[str, list[str]]:
         coordinator.username: [
             reverse("plans:join_accept", args=[asked.pk]),
         ],
+        # The ward's physician recorded Per's instruments in his stay: its page shows their charts.
+        "lege": [reverse("episodes:episode_detail", args=[stay.pk])],
     }
 
 

@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from vegviser.access import policy
 from vegviser.access.policy import PlanRole
-from vegviser.audit.models import ReadPurpose
-from vegviser.audit.services import record_access
 from vegviser.episodes.models import Episode
 from vegviser.plans.models import Goal, GoalRating, IndividualPlan, Measure, MeasureStatus
 
@@ -140,34 +138,23 @@ def plan_results(user: User, plan: IndividualPlan, language: str) -> list[Instru
     return results_of(visible_administrations(user, plan), language)
 
 
-def printed_results(user: User, plan: IndividualPlan, language: str, channel: str) -> list[InstrumentResults]:
+def printed_results(user: User, plan: IndividualPlan, language: str) -> list[InstrumentResults]:
     """The results the plan's printout shows: none where the reader may not read the plan's results, else
-    those they may see, the read logged (the caller has logged the read of the plan itself)."""
+    those they may see. The print's one access record (the caller's read of the plan) covers them: a page
+    logs each person it shows once."""
     if not policy.can(user, policy.Action.ASSESSMENT_RESULTS, plan):
         return []
-    record_access(
-        actor=user,
-        person_ids=[plan.person_id],
-        obj=plan,
-        purpose=ReadPurpose.ASSESSMENT_RESULTS,
-        channel=channel,
-    )
     return plan_results(user, plan, language if language in LANGUAGES else BASE_LANGUAGE)
 
 
 def episode_results(user: User, episode: Episode, language: str) -> list[InstrumentResults]:
     """The results recorded in the episode's context, from each plan whose results the user may read through
-    the policy (a unit's clinician who takes part in the plan, say); each plan's read is logged. The caller
-    has checked that the user may read the episode."""
-    plans = IndividualPlan.objects.filter(administrations__episode=episode).distinct()
+    the policy (a unit's clinician who takes part in the plan, say). The caller has checked that the user may
+    read the episode and logged the read of the person, which covers these: a page logs each person once."""
     readable = Q(pk__in=[])
-    for plan in plans:
-        if not policy.can(user, policy.Action.ASSESSMENT_RESULTS, plan):
-            continue
-        record_access(
-            actor=user, person_ids=[plan.person_id], obj=plan, purpose=ReadPurpose.ASSESSMENT_RESULTS
-        )
-        readable |= Q(pk__in=visible_administrations(user, plan).filter(episode=episode).values("pk"))
+    for plan in IndividualPlan.objects.filter(administrations__episode=episode).distinct():
+        if policy.can(user, policy.Action.ASSESSMENT_RESULTS, plan):
+            readable |= Q(pk__in=visible_administrations(user, plan).filter(episode=episode).values("pk"))
     return results_of(Administration.objects.filter(readable), language)
 
 

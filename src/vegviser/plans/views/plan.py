@@ -477,7 +477,7 @@ def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> Htt
     def progress() -> dict[str, Any]:
         # Worded and dated in the document's language: the charts' text alternatives and axes are made here.
         return {
-            "results": assessment_selectors.printed_results(request.user, plan, language, Channel.PRINT),
+            "results": assessment_selectors.printed_results(request.user, plan, language),
             "goal_progress": assessment_selectors.goal_progress(content.goals),
         }
 
