@@ -24,18 +24,22 @@ from ..plans.helpers import child_with_parent, plan_for
 TODAY = timezone.localdate
 
 
+def _response(code: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"Questionnaire/{code}",
+        "status": "completed",
+        "item": items,
+    }
+
+
 def _walk(world: World, plan: IndividualPlan, days_ago: int, metres: float, **context: Any) -> None:
     services.record_instrument(
         actor=context.pop("actor", world.coordinator),
         plan=plan,
         instrument="six-minute-walk",
         administered_on=TODAY() - timedelta(days=days_ago),
-        response={
-            "resourceType": "QuestionnaireResponse",
-            "questionnaire": "Questionnaire/six-minute-walk",
-            "status": "completed",
-            "item": [{"linkId": "metres", "answer": [{"valueDecimal": metres}]}],
-        },
+        response=_response("six-minute-walk", [{"linkId": "metres", "answer": [{"valueDecimal": metres}]}]),
         **context,
     )
 
@@ -50,12 +54,7 @@ def _eq5d(world: World, plan: IndividualPlan, days_ago: int, profile: str, vas: 
         plan=plan,
         instrument="eq5d-5l",
         administered_on=TODAY() - timedelta(days=days_ago),
-        response={
-            "resourceType": "QuestionnaireResponse",
-            "questionnaire": "Questionnaire/eq5d-5l",
-            "status": "completed",
-            "item": [*items, {"linkId": "VAS", "answer": [{"valueInteger": vas}]}],
-        },
+        response=_response("eq5d-5l", [*items, {"linkId": "VAS", "answer": [{"valueInteger": vas}]}]),
     )
 
 

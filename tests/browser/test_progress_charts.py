@@ -31,6 +31,16 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+def _refusals(page: Page) -> list[str]:
+    """What the content security policy refuses on the page, as the console reports it."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return refused
+
+
 def _charts_fit_and_read(page: Page, refused: list[str]) -> None:
     walk = page.get_by_role("img", name=re.compile(r"6-minute walk distance: 3 values from"))
     walk.scroll_into_view_if_needed()
@@ -55,11 +65,7 @@ def _charts_fit_and_read(page: Page, refused: list[str]) -> None:
 def test_per_reads_his_progress_on_a_phone(server: LiveServer, phone: BrowserContext) -> None:
     load_demo()
     page = phone.new_page()
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
-    )
+    refused = _refusals(page)
     sign_in(page, server, "pasient", DEMO_PASSWORD)
     page.goto(f"{server.url}/me/")
     with page.expect_navigation():
@@ -79,11 +85,7 @@ def test_the_coordinator_sees_the_charts_on_the_plans_results_page(
     load_demo()
     plan = IndividualPlan.objects.get(person__given_name="Per")
     page = phone.new_page()
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
-    )
+    refused = _refusals(page)
     sign_in(page, server, "koordinator", DEMO_PASSWORD)
     page.goto(f"{server.url}/assessments/plans/{plan.pk}/")
     _charts_fit_and_read(page, refused)
