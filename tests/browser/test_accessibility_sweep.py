@@ -84,6 +84,8 @@ def behind_filters() -> dict[str, list[str]]:
             reverse("plans:join_accept", args=[asked.pk]),
         ],
         "pasient": [reverse("portal:questionnaire", args=[answered.pk])],
+        # The ward's physician recorded Per's instruments in his stay: its page shows their charts.
+        "lege": [reverse("episodes:episode_detail", args=[stay.pk])],
     }
 
 

@@ -553,6 +553,7 @@ TABLE: dict[str, Entry | str] = {
     "portal:index": ("get", NO_ARGS, SIGNED_IN, {**CITIZEN_HOME, PARENT: 200}),
     "portal:home": ("get", _portal, PATIENT, 200),
     "portal:plan": ("get", _portal, PATIENT, 200),
+    "portal:results": ("get", _portal, PATIENT, 200),
     "portal:plan_agree": ("post", _active_portal, PATIENT, 302),
     "portal:what_matters": ("get", _portal, PATIENT, 200),
     "portal:goal_add": ("get", _portal, PATIENT, 200),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from vegviser.access.policy import PlanRole, plan_role
 from vegviser.accounts.models import Notification, User
-from vegviser.assessments.models import Schedule, SentQuestionnaire
+from vegviser.assessments.models import Administration, RecordedScore, Schedule, SentQuestionnaire
 from vegviser.assessments.selectors import follow_up
 from vegviser.audit.models import AuditRecord
 from vegviser.demo.collaboration import agreement_pdf
@@ -390,3 +390,34 @@ def test_per_answers_a_psfs_in_the_portal_every_four_weeks_and_one_is_overdue(de
     coordinator = User.objects.get(username="koordinator")
     kinds = [entry.kind for entry in follow_up(user=coordinator, language="nb")]
     assert "overdue" in kinds
+
+
+def test_per_has_instruments_from_admission_discharge_and_three_months_after(demo: None) -> None:
+    per = _plan("Per")
+    administered = Administration.objects.filter(plan=per)
+    assert {a.instrument for a in administered} == {"barthel", "mrs", "eq5d-5l", "six-minute-walk"}
+    days = sorted({a.administered_on for a in administered})
+    assert len(days) == 3
+    # Recorded in the episodes' context: the stay at admission and discharge, the follow-up after.
+    assert all(a.episode is not None for a in administered)
+    assert {a.episode.level_of_care for a in administered if a.administered_on == days[-1]} == {"outpatient"}
+    walked = RecordedScore.objects.filter(administration__plan=per, code="six-minute-walk").order_by(
+        "administration__administered_on"
+    )
+    assert [score.value for score in walked] == [110, 230, 350]
+    barthel = RecordedScore.objects.filter(administration__plan=per, code="barthel-100").order_by(
+        "administration__administered_on"
+    )
+    assert [score.value for score in barthel] == [45, 75, 95]
+    assert RecordedScore.objects.filter(administration__plan=per, code="eq5d-5l-profile").count() == 3
+
+
+def test_emil_has_a_copm_and_goal_ratings_over_time(demo: None) -> None:
+    emil = _plan("Emil")
+    performance = RecordedScore.objects.filter(administration__plan=emil, code="copm-performance").order_by(
+        "administration__administered_on"
+    )
+    assert [round(score.value, 2) for score in performance] == [3.0, 5.67]
+    ratings = GoalRating.objects.filter(goal__plan=emil)
+    assert ratings.filter(evaluation__isnull=True).count() >= 6
+    assert len({rating.created_at.date() for rating in ratings}) >= 4

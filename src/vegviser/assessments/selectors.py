@@ -21,6 +21,7 @@ from vegviser.core.formats import signed_level
 from vegviser.episodes.models import Episode
 from vegviser.plans.models import (
     OPEN_STATUSES,
+    Goal,
     GoalRating,
     GoalStatus,
     IndividualPlan,
@@ -29,8 +30,9 @@ from vegviser.plans.models import (
 )
 from vegviser.registry.models import Person
 
-from . import labels
-from .library import Instrument, MinimalImportantChange, instruments
+from . import labels, progress
+from .charts import Chart, chart
+from .library import BASE_LANGUAGE, LANGUAGES, Instrument, MinimalImportantChange, instruments
 from .models import Administration, RecordedScore, Schedule, SentQuestionnaire
 from .scoring import change
 
@@ -89,6 +91,30 @@ class Series:
     higher_is_better: bool | None
     minimal_important_change: MinimalImportantChange | None
     rows: list[ScoreRow] = field(default_factory=list)
+    # None for a score without an order (an EQ-5D-5L profile, an IPLOS variable): its table stands alone.
+    chart: Chart | None = None
+    # The chart's text alternative.
+    summary: str = ""
+    # The chart's id on the page.
+    anchor: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}: {self.subject}" if self.subject else self.label
+
+    def draw(self) -> None:
+        """Give the series its chart and the chart's words, where its values can be drawn."""
+        values = [(row.administered_on, row.value) for row in self.rows if row.value is not None]
+        if self.higher_is_better is None or not values or len(values) < len(self.rows):
+            return
+        mic = self.minimal_important_change
+        self.chart = chart(
+            values,
+            bounds=labels.score_range(self.code),
+            decimals=self.decimals,
+            band_around_first=mic.value if mic is not None else None,
+        )
+        self.summary = progress.summary(self.heading, values, self.decimals)
 
 
 @dataclass
@@ -164,7 +190,31 @@ def _series(found: Instrument, score_code: str, subject: str, rows: list[Recorde
 
 def plan_results(user: User, plan: IndividualPlan, language: str) -> list[InstrumentResults]:
     """The results the user may read, per instrument in the library's order, each score in date order."""
-    administrations = visible_administrations(user, plan)
+    return results_of(visible_administrations(user, plan), language)
+
+
+def printed_results(user: User, plan: IndividualPlan, language: str) -> list[InstrumentResults]:
+    """The results the plan's printout shows: none where the reader may not read the plan's results, else
+    those they may see. The print's one access record (the caller's read of the plan) covers them: a page
+    logs each person it shows once."""
+    if not policy.can(user, policy.Action.ASSESSMENT_RESULTS, plan):
+        return []
+    return plan_results(user, plan, language if language in LANGUAGES else BASE_LANGUAGE)
+
+
+def episode_results(user: User, episode: Episode, language: str) -> list[InstrumentResults]:
+    """The results recorded in the episode's context, from each plan whose results the user may read through
+    the policy (a unit's clinician who takes part in the plan, say). The caller has checked that the user may
+    read the episode and logged the read of the person, which covers these: a page logs each person once."""
+    readable = Q(pk__in=[])
+    for plan in IndividualPlan.objects.filter(administrations__episode=episode).distinct():
+        if policy.can(user, policy.Action.ASSESSMENT_RESULTS, plan):
+            readable |= Q(pk__in=visible_administrations(user, plan).filter(episode=episode).values("pk"))
+    return results_of(Administration.objects.filter(readable), language)
+
+
+def results_of(administrations: QuerySet[Administration], language: str) -> list[InstrumentResults]:
+    """The scores of `administrations` (already those the reader may see) as series with their charts."""
     scores = (
         RecordedScore.objects.filter(administration__in=administrations)
         .select_related("administration__measure", "administration__episode__unit")
@@ -175,11 +225,14 @@ def plan_results(user: User, plan: IndividualPlan, language: str) -> list[Instru
         by_series[(score.instrument, score.code, score.subject)].append(score)
     results = []
     for code, found in instruments().items():
-        series = [
-            _series(found, score_code, subject, rows)
-            for (instrument_code, score_code, subject), rows in by_series.items()
-            if instrument_code == code
-        ]
+        series: list[Series] = []
+        for (instrument_code, score_code, subject), rows in by_series.items():
+            if instrument_code != code:
+                continue
+            one = _series(found, score_code, subject, rows)
+            one.anchor = f"chart-{code}-{len(series)}"
+            one.draw()
+            series.append(one)
         if series:
             series.sort(key=lambda item: (labels.score_order(item.code), item.subject))
             results.append(InstrumentResults(instrument=found, title=found.title(language), series=series))
@@ -395,3 +448,69 @@ def follow_up(*, user: User, language: str, today: date | None = None) -> list[F
         purpose=ReadPurpose.FOLLOW_UP,
     )
     return entries
+
+
+# Progress over time: each goal's ratings as a chart.
+
+
+@dataclass
+class RatingRow:
+    rated_on: date
+    attainment: int
+    level_text: str
+    rated_by: str
+    at_evaluation: bool
+
+
+@dataclass
+class GoalProgress:
+    """One goal's attainment ratings over time, at evaluations and by the person between them."""
+
+    goal: Goal
+    rows: list[RatingRow]
+    chart: Chart | None
+    summary: str
+
+    @property
+    def anchor(self) -> str:
+        return f"goal-chart-{self.goal.pk}"
+
+
+def goal_progress(goals: list[Goal]) -> list[GoalProgress]:
+    """Each of `goals` that has been rated, with its ratings in date order and their chart on the −2 to +2
+    scale. The caller has checked and logged the read of the plan, and chosen the goals the reader may see."""
+    ratings: dict[object, list[GoalRating]] = defaultdict(list)
+    for rating in (
+        GoalRating.objects.filter(goal__in=goals).select_related("evaluation").order_by("created_at")
+    ):
+        ratings[rating.goal_id].append(rating)
+    found = []
+    for goal in goals:
+        if not ratings[goal.pk]:
+            continue
+        scale = dict(goal.scale())
+        rows = sorted(
+            (
+                RatingRow(
+                    rated_on=rating.evaluation.evaluated_on
+                    if rating.evaluation is not None
+                    else timezone.localdate(rating.created_at),
+                    attainment=rating.attainment,
+                    level_text=scale.get(rating.attainment, ""),
+                    rated_by=rating.rated_by_name,
+                    at_evaluation=rating.evaluation_id is not None,
+                )
+                for rating in ratings[goal.pk]
+            ),
+            key=lambda row: row.rated_on,
+        )
+        values = [(row.rated_on, float(row.attainment)) for row in rows]
+        found.append(
+            GoalProgress(
+                goal=goal,
+                rows=rows,
+                chart=chart(values, bounds=(-2, 2), decimals=0, reference=0, signed=True),
+                summary=progress.summary(goal.text, values, 0, signed=True),
+            )
+        )
+    return found

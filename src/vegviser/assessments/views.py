@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,14 +28,10 @@ from vegviser.plans import selectors as plan_selectors
 
 from . import selectors, services
 from .forms import InstrumentForm, ScheduleForm, SendForm
-from .library import BASE_LANGUAGE, LANGUAGES, instruments
+from .labels import page_language
+from .library import instruments
 from .models import Schedule
 from .scoring import ScoreError
-
-
-def _language() -> str:
-    language = (get_language() or BASE_LANGUAGE).split("-")[0]
-    return language if language in LANGUAGES else BASE_LANGUAGE
 
 
 @login_required
@@ -45,15 +40,17 @@ def plan_results(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         user=request.user, pk=pk, action=Action.ASSESSMENT_RESULTS, purpose=ReadPurpose.ASSESSMENT_RESULTS
     )
     limited = policy.plan_role(request.user, plan) == PlanRole.LIMITED
+    content = plan_selectors.plan_content(user=request.user, plan=plan, linked_plans=False, history=False)
     context = {
         "plan": plan,
-        "results": selectors.plan_results(request.user, plan, _language()),
+        "results": selectors.plan_results(request.user, plan, page_language()),
+        "goals": selectors.goal_progress(content.goals),
         "may_record": policy.can(request.user, Action.ASSESSMENT_RECORD, plan),
         "limited": limited,
         "may_send": policy.can(request.user, Action.ASSESSMENT_SEND, plan),
         # A participant with limited access reads only what is tied to their measures: a questionnaire in
         # the portal is tied to none.
-        "sending": None if limited else selectors.sending(plan, _language()),
+        "sending": None if limited else selectors.sending(plan, page_language()),
     }
     return render(request, "assessments/plan_results.html", context)
 
@@ -63,7 +60,7 @@ def record_choose(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     plan = plan_selectors.get_plan(
         user=request.user, pk=pk, action=Action.ASSESSMENT_RECORD, purpose=ReadPurpose.ASSESSMENT_RECORD
     )
-    language = _language()
+    language = page_language()
     choices = [(found.code, found.title(language), found.licensed_text) for found in instruments().values()]
     return render(request, "assessments/record_choose.html", {"plan": plan, "choices": choices})
 
@@ -77,7 +74,7 @@ def record(request: AuthenticatedRequest, pk: uuid.UUID, code: str) -> HttpRespo
     plan = plan_selectors.get_plan(
         user=request.user, pk=pk, action=Action.ASSESSMENT_RECORD, purpose=ReadPurpose.ASSESSMENT_RECORD
     )
-    language = _language()
+    language = page_language()
     form = InstrumentForm(
         posted(request),
         instrument=found,
@@ -128,7 +125,7 @@ def _plan_to_send_from(request: AuthenticatedRequest, pk: uuid.UUID) -> Any:
 def send(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Send a questionnaire to the person's portal once, to answer by a date."""
     plan = _plan_to_send_from(request, pk)
-    language = _language()
+    language = page_language()
     form = SendForm(posted(request), language=language)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +159,7 @@ def send(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 def schedule(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """Send a questionnaire to the person's portal every so many weeks until a date."""
     plan = _plan_to_send_from(request, pk)
-    form = ScheduleForm(posted(request), language=_language())
+    form = ScheduleForm(posted(request), language=page_language())
     if request.method == "POST" and form.is_valid():
         try:
             services.set_schedule(actor=request.user, plan=plan, **form.cleaned_data)
@@ -203,5 +200,5 @@ def schedule_stop(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 def follow_up(request: AuthenticatedRequest) -> HttpResponse:
     """Who has not answered, whose score or goal rating fell: across the plans the user follows up."""
-    entries = selectors.follow_up(user=request.user, language=_language())
+    entries = selectors.follow_up(user=request.user, language=page_language())
     return render(request, "assessments/follow_up.html", {"entries": entries})

@@ -11,8 +11,9 @@ stroke (`per`); Emil Haugen, a child with cerebral palsy (`emil`); Ulrik Nilsen,
 hospital's habilitation unit has received (`referrals`), those its physician has assessed (`assessments`),
 and its waiting list, with a breach of the deadline and one expected (`waiting`); the episodes of care at its
 units (`episodes`); where the municipality and the hospital meet: their collaboration agreement
-and a request to take part in Per's plan (`collaboration`); Per's PSFS sent to his portal every four
-weeks by a schedule (`questionnaires`).
+and a request to take part in Per's plan (`collaboration`); the instruments recorded for Per and Emil,
+and Emil's goal ratings over time (`instruments`); Per's PSFS sent to his portal every four weeks by a
+schedule (`questionnaires`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from vegviser.demo import (
     collaboration,
     emil,
     episodes,
+    instruments,
     per,
     questionnaires,
     queue,
@@ -71,4 +73,6 @@ def _load() -> None:
     waiting.waiting_list(world, story)
     episodes.stories(world, story)
     collaboration.meet(world, story)
+    # Per's and Emil's instruments and goal ratings over time: recorded once the plans and episodes exist.
+    instruments.recorded(world, story)
     story.backdate()

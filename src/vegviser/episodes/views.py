@@ -17,6 +17,8 @@ from vegviser.access import policy
 from vegviser.access.policy import Action
 from vegviser.accounts.http import AuthenticatedRequest
 from vegviser.accounts.models import Profession
+from vegviser.assessments import selectors as assessment_selectors
+from vegviser.assessments.labels import page_language
 from vegviser.audit.models import Channel
 from vegviser.core.documents import document_in_language, document_language
 from vegviser.core.forms import add_service_error
@@ -146,6 +148,7 @@ def _episode_page(
         "handover": selectors.handover_state(user=request.user, episode=episode),
         "may_write": may_write,
         "sent_form": sent_form,
+        "results": assessment_selectors.episode_results(request.user, episode, page_language()),
     }
     return render(request, "episodes/episode_detail.html", context)
 

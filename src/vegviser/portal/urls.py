@@ -19,6 +19,7 @@ urlpatterns = [
     path("<uuid:pk>/", views.home, name="home"),
     path("<uuid:pk>/plan/", views.plan, name="plan"),
     path("<uuid:pk>/plan/agree/", views.plan_agree, name="plan_agree"),
+    path("<uuid:pk>/results/", views.results, name="results"),
     path("<uuid:pk>/what-matters/", views.what_matters, name="what_matters"),
     path("<uuid:pk>/goals/new/", views.goal_add, name="goal_add"),
     path("goals/<uuid:pk>/edit/", views.goal_edit, name="goal_edit"),

@@ -26,10 +26,12 @@ from vegviser.access.models import Consent
 from vegviser.access.policy import Action
 from vegviser.access.services import give_sharing_again, renew_own_consent, withdraw_own_consent
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.assessments import progress as assessment_progress
 from vegviser.assessments import selectors as assessment_selectors
 from vegviser.assessments import services as assessment_services
 from vegviser.assessments.forms import PortalInstrumentForm
-from vegviser.assessments.library import BASE_LANGUAGE, LANGUAGES, instruments
+from vegviser.assessments.labels import page_language
+from vegviser.assessments.library import instruments
 from vegviser.assessments.models import SentQuestionnaire
 from vegviser.assessments.scoring import ScoreError
 from vegviser.audit import selectors as audit_selectors
@@ -143,6 +145,35 @@ def plan(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         and not agreement.given_by(request.user)
         and policy.can(request.user, Action.PORTAL_PLAN_AGREE, current),
         now=timezone.now(),
+    )
+
+
+@login_required
+def results(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    """The person's progress: each instrument's scores and each goal's ratings over time, and in plain words
+    what changed since the first."""
+    subject = selectors.get_subject(user=request.user, pk=pk)
+    current = _plan_of(
+        request, subject, purpose=ReadPurpose.ASSESSMENT_RESULTS, action=Action.ASSESSMENT_RESULTS
+    )
+    if current is None:
+        return _to_home(subject)
+    found = assessment_selectors.plan_results(request.user, current, page_language())
+    name = subject.acted_for.given_name if subject.acted_for is not None else None
+    content = plan_selectors.plan_content(user=request.user, plan=current, linked_plans=False, history=False)
+    return _page(
+        request,
+        "portal/results.html",
+        subject,
+        plan=current,
+        results=found,
+        changes=[
+            (series, words)
+            for result in found
+            for series in result.series
+            if (words := assessment_progress.change_in_words(series, name)) is not None
+        ],
+        goals=assessment_selectors.goal_progress(content.goals),
     )
 
 
@@ -292,11 +323,6 @@ def goal_rate(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "portal/rate.html", {**context, "form": form, "goal": goal})
 
 
-def _questionnaire_language() -> str:
-    language = (get_language() or BASE_LANGUAGE).split("-")[0]
-    return language if language in LANGUAGES else BASE_LANGUAGE
-
-
 @login_required
 def questionnaires(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """The questionnaires the team has sent: those to answer, and those answered."""
@@ -306,7 +332,7 @@ def questionnaires(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse
     )
     if current is None:
         return _to_home(subject)
-    waiting, answered = assessment_selectors.portal_questionnaires(current, _questionnaire_language())
+    waiting, answered = assessment_selectors.portal_questionnaires(current, page_language())
     return _page(
         request,
         "portal/questionnaires.html",
@@ -331,7 +357,7 @@ def questionnaire(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
         purpose=ReadPurpose.PORTAL_QUESTIONNAIRE,
     )
     subject = selectors.get_subject(user=request.user, pk=sent.plan.person_id)
-    language = _questionnaire_language()
+    language = page_language()
     found = instruments()[sent.instrument]
     back = redirect("portal:questionnaires", pk=subject.person.pk)
     if not sent.is_open:

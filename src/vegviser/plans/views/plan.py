@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from vegviser.access import policy
 from vegviser.access.policy import Action, PlanRole
 from vegviser.accounts.http import AuthenticatedRequest
+from vegviser.assessments import selectors as assessment_selectors
 from vegviser.audit import selectors as audit_selectors
 from vegviser.audit.models import Channel, ReadPurpose
 from vegviser.core.documents import document_in_language, document_language
@@ -472,12 +473,21 @@ def _print(request: AuthenticatedRequest, pk: uuid.UUID, *, as_pdf: bool) -> Htt
         "document_language": language,
         "today": timezone.localdate(),
     }
+
+    def progress() -> dict[str, Any]:
+        # Worded and dated in the document's language: the charts' text alternatives and axes are made here.
+        return {
+            "results": assessment_selectors.printed_results(request.user, plan, language),
+            "goal_progress": assessment_selectors.goal_progress(content.goals),
+        }
+
     return document_in_language(
         request,
         "plans/plan_print.html",
         context,
         language=language,
         pdf_filename="individuell-plan.pdf" if as_pdf else None,
+        translated=progress,
     )
 
 
