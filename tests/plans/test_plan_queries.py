@@ -125,7 +125,8 @@ HISTORY = {"plans_plannote", "plans_evaluation", "plans_planversion"}
     ("page", "shown"),
     [
         ("plans:plan_detail", LINKED_PLANS | HISTORY),
-        ("plans:plan_print", LINKED_PLANS),
+        # The print charts each goal's ratings, those at evaluations dated by their evaluation.
+        ("plans:plan_print", LINKED_PLANS | {"plans_evaluation"}),
         ("plans:plan_timeline", set()),
     ],
 )
