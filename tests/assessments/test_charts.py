@@ -102,8 +102,21 @@ def test_date_labels_do_not_crowd_each_other() -> None:
     assert drawn is not None
     positions = [tick.position for tick in drawn.x_ticks]
     assert positions[0] == LEFT and positions[-1] == RIGHT_EDGE
-    assert all(b - a >= charts.MIN_LABEL_GAP for a, b in itertools.pairwise(positions))
     assert drawn.x_ticks[0].anchor == "start" and drawn.x_ticks[-1].anchor == "end"
+    spans = [charts.label_span(tick.position, tick.anchor) for tick in drawn.x_ticks]
+    assert all(after[0] - before[1] >= charts.LABEL_SPACE for before, after in itertools.pairwise(spans))
+
+
+def test_a_date_near_the_first_gives_way_to_its_label() -> None:
+    """Four dates as the demo's PSFS has them: the second is 28 days after the first in a span of 92, too
+    close for its label beside the first's, which starts at its point."""
+    days = [date(2026, 9, 7), date(2026, 10, 5), date(2026, 11, 2), date(2026, 12, 8)]
+    drawn = chart([(day, index) for index, day in enumerate(days)])
+    assert drawn is not None
+    spans = [charts.label_span(tick.position, tick.anchor) for tick in drawn.x_ticks]
+    assert all(after[0] - before[1] >= charts.LABEL_SPACE for before, after in itertools.pairwise(spans))
+    assert drawn.x_ticks[0].label == charts._date(days[0])
+    assert drawn.x_ticks[-1].label == charts._date(days[-1])
 
 
 def test_numbers_follow_the_language() -> None:

@@ -37,9 +37,10 @@ LEFT = 44.0
 RIGHT = 14.0
 TOP = 12.0
 BOTTOM = 30.0
-# A date label ("12.03.2026") is about 60 units wide at the chart's font size: labels closer than this
-# would overlap, and the one nearer the middle gives way.
-MIN_LABEL_GAP = 70.0
+# A date label ("12.03.2026", "09/07/2026") is about 66 units wide at the chart's 12-unit font size; labels
+# keep this much space between them, and one that would crowd its neighbour gives way.
+LABEL_WIDTH = 66.0
+LABEL_SPACE = 8.0
 TARGET_TICKS = 5
 
 
@@ -165,30 +166,35 @@ def _y_ticks(low: float, high: float, step: float, decimals: int, signed: bool) 
     return ticks
 
 
+def label_span(x: float, anchor: str) -> tuple[float, float]:
+    """Where a date label at `x` reaches, left and right, by how it is anchored there."""
+    if anchor == "start":
+        return x, x + LABEL_WIDTH
+    if anchor == "end":
+        return x - LABEL_WIDTH, x
+    return x - LABEL_WIDTH / 2, x + LABEL_WIDTH / 2
+
+
 def _x_ticks(points: list[Point], left: float, right: float) -> list[Tick]:
-    """A date under the first and the last point, and under those between with room for their label."""
+    """A date under the first and the last point, and under those between with room for their label: the
+    first label starts at its point and the last ends at its point, so that both stay inside the chart."""
     if not points:
         return []
     if len(points) == 1 or right - left < 1:
         return [Tick(points[0].x, _date(points[0].on))]
-    chosen: list[Point] = [points[0]]
-    for point in points[1:-1]:
-        if point.x - chosen[-1].x >= MIN_LABEL_GAP and points[-1].x - point.x >= MIN_LABEL_GAP:
-            chosen.append(point)
     last = points[-1]
-    if last.on != chosen[-1].on:
-        if last.x - chosen[-1].x < MIN_LABEL_GAP and len(chosen) > 1:
-            chosen.pop()
-        chosen.append(last)
-    ticks = []
-    for index, point in enumerate(chosen):
-        anchor = "middle"
-        if len(chosen) > 1 and index == 0:
-            anchor = "start"
-        elif len(chosen) > 1 and index == len(chosen) - 1:
-            anchor = "end"
-        ticks.append(Tick(point.x, _date(point.on), anchor))
-    return ticks
+    last_left = label_span(last.x, "end")[0]
+    chosen: list[tuple[Point, str]] = [(points[0], "start")]
+    for point in points[1:-1]:
+        start, end = label_span(point.x, "middle")
+        if (
+            start - label_span(chosen[-1][0].x, chosen[-1][1])[1] >= LABEL_SPACE
+            and last_left - end >= LABEL_SPACE
+        ):
+            chosen.append((point, "middle"))
+    if last.on != chosen[-1][0].on:
+        chosen.append((last, "end"))
+    return [Tick(point.x, _date(point.on), anchor) for point, anchor in chosen]
 
 
 def _date(day: date) -> str:
