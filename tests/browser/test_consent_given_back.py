@@ -45,8 +45,9 @@ def _withdraw_and_give_back(server: LiveServer, phone: BrowserContext) -> None:
     per = Person.objects.get(given_name="Per", family_name="Andersen")
     plan = IndividualPlan.objects.get(person=per)
     lege = User.objects.get(username="lege")
-    rehabilitation = lege.memberships.get().organisation
+    # The physician takes part for the rehabilitation unit (and also works on the ward's episodes).
     participant = plan.participants.get(user=lege, active=True)
+    rehabilitation = participant.organisation
 
     # Per withdraws the sharing with the hospital's rehabilitation unit only.
     page = as_user(phone, server, "pasient")

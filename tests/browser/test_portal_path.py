@@ -98,7 +98,8 @@ def test_the_patient_writes_rates_messages_withdraws_and_sees_who_has_read(
 
     # Consent withdrawn for the hospital's rehabilitation unit only.
     lege = User.objects.get(username="lege")
-    rehabilitation = lege.memberships.get().organisation
+    # The physician takes part for the rehabilitation unit (and also works on the ward's episodes).
+    rehabilitation = plan.participants.get(user=lege, active=True).organisation
     assert policy.plan_role(lege, plan) is not None
     visit(page, portal_nav(page, "Consent"))
     visit(page, page.locator("main").get_by_role("link", name="Withdraw").first)
