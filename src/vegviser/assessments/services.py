@@ -319,11 +319,19 @@ def _answer_by(schedule: Schedule, occurrence: date) -> date:
     return occurrence + timedelta(days=min(ANSWER_DAYS, 7 * schedule.every_weeks - 1))
 
 
-def _send_occurrence(schedule: Schedule, today: date) -> SentQuestionnaire | None:
+def _unsent_occurrence(schedule: Schedule, today: date) -> date | None:
+    """The schedule's occurrence that has fallen due, can still be answered in time, and is not yet sent."""
     occurrence = occurrence_due(schedule, today)
     if occurrence is None or _answer_by(schedule, occurrence) < today:
         return None
     if SentQuestionnaire.objects.filter(schedule=schedule, sent_on=occurrence).exists():
+        return None
+    return occurrence
+
+
+def _send_occurrence(schedule: Schedule, today: date) -> SentQuestionnaire | None:
+    occurrence = _unsent_occurrence(schedule, today)
+    if occurrence is None:
         return None
     try:
         return send_questionnaire(
@@ -412,13 +420,8 @@ def send_due(*, today: date | None = None, dry_run: bool = False) -> dict[str, i
         stopped_at__isnull=True, starts_on__lte=today, plan__status__in=OPEN_STATUSES
     ).select_related("plan")
     for schedule in schedules:
-        occurrence = occurrence_due(schedule, today)
-        if occurrence is None or _answer_by(schedule, occurrence) < today:
-            continue
         if dry_run:
-            counts["questionnaires"] += not SentQuestionnaire.objects.filter(
-                schedule=schedule, sent_on=occurrence
-            ).exists()
+            counts["questionnaires"] += _unsent_occurrence(schedule, today) is not None
         elif _send_occurrence(schedule, today) is not None:
             counts["questionnaires"] += 1
     waiting = list(
